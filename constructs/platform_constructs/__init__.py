@@ -1,0 +1,8 @@
+"""Typed cdktf constructs for the AWS platform and its dev / staging / prod environments.
+
+Importing this package is cheap: the cdktf framework and the provider bindings (about 14 s to
+import) load only when a construct module is imported. Configuration (``platform_constructs.config``)
+and tooling (``platform_constructs.tooling``) never load them.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,43 @@
+"""Synthesize the platform from ``environments/`` into ``cdktf.out`` (or ``$CDKTF_OUTDIR``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from platform_constructs._internal.node import prefer_project_node
+from platform_constructs.config.loader import load_platform
+from platform_constructs.errors import ConfigError, ConstructValidationError
+
+EXIT_OK = 0
+EXIT_SYNTH_FAILED = 1
+EXIT_INVALID_CONFIG = 2
+
+
+def run_synth(project_root: Path, outdir: str | None = None) -> int:
+    """Validate, then synthesize all stacks; print errors without tracebacks.
+
+    Returns an exit code: 0 synthesized, 2 invalid configuration, 1 synthesis failed. In
+    both failure cases the previous output directory is left untouched.
+    """
+    environments = Path(os.environ.get("PLATFORM_ENVIRONMENTS_DIR", project_root / "environments"))
+    try:
+        platform = load_platform(environments)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID_CONFIG
+    prefer_project_node(project_root)
+    from platform_constructs.app import synthesize  # imports cdktf: ~15 s, only after validation passed
+
+    target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or project_root / "cdktf.out")
+    try:
+        stacks = synthesize(platform, target)
+    except ConstructValidationError as error:
+        print(f"error: invalid construct props: {error}", file=sys.stderr)
+        return EXIT_INVALID_CONFIG
+    except RuntimeError as error:  # jsii surfaces validation and annotation errors as RuntimeError
+        print(f"error: synthesis failed: {error}", file=sys.stderr)
+        return EXIT_SYNTH_FAILED
+    print(f"synthesized {len(stacks)} stacks into {target}: {', '.join(stacks)}")
+    return EXIT_OK

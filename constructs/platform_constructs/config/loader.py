@@ -1,0 +1,161 @@
+"""Load ``environments/*.toml``: parse, lay over the tier preset, validate, check the rules.
+
+Every problem in every file is collected and raised together as one :class:`ConfigError`,
+before anything is synthesized.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from platform_constructs.config import presets, rules
+from platform_constructs.config.schema import TIERS, EnvironmentConfig, SharedConfig
+from platform_constructs.errors import ConfigError, Problem
+
+SHARED_FILE = "shared.toml"
+
+
+@dataclass(frozen=True)
+class Platform:
+    """The shared configuration plus every environment, keyed by name."""
+
+    shared: SharedConfig
+    environments: dict[str, EnvironmentConfig]
+    files: dict[str, str]
+    """Configuration name → file it came from."""
+
+    def configs(self) -> Iterator[tuple[str, EnvironmentConfig | SharedConfig]]:
+        """``shared`` then the environments, in name order."""
+        yield "shared", self.shared
+        for name in sorted(self.environments):
+            yield name, self.environments[name]
+
+
+def load_platform(directory: Path | str = "environments") -> Platform:
+    """Read and validate ``shared.toml`` and every other ``*.toml`` in ``directory``.
+
+    Raises:
+        ConfigError: listing every problem found, each with file, field path, value and rule.
+    """
+    directory = Path(directory)
+    problems: list[Problem] = []
+    if not (directory / SHARED_FILE).is_file():
+        raise ConfigError([Problem(str(directory / SHARED_FILE), "<file>", None, "file is missing")])
+    shared = _load_file(directory / SHARED_FILE, SharedConfig, problems)
+    environments: dict[str, EnvironmentConfig] = {}
+    files = {"shared": str(directory / SHARED_FILE)}
+    for path in sorted(directory.glob("*.toml")):
+        if path.name == SHARED_FILE:
+            continue
+        env = _load_file(path, EnvironmentConfig, problems)
+        if env is None:
+            continue
+        if env.name != path.stem:
+            problems.append(Problem(str(path), "name", env.name, f"must match the file name ({path.stem!r})"))
+            continue
+        environments[env.name] = env
+        files[env.name] = str(path)
+    if not environments and not problems:
+        problems.append(Problem(str(directory), "<file>", None, "no environment files (*.toml besides shared.toml)"))
+    if problems or shared is None:
+        raise ConfigError(problems)
+    platform = Platform(shared, environments, files)
+    for rule in rules.PLATFORM_RULES:
+        for name, (field, value, message) in rule(platform):
+            problems.append(Problem(files[name], field, value, message))
+    if problems:
+        raise ConfigError(problems)
+    return platform
+
+
+def _load_file(path: Path, model: type[BaseModel], problems: list[Problem]) -> Any:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        problems.append(Problem(str(path), "<syntax>", None, f"not valid TOML: {error}"))
+        return None
+    tier = data.get("tier")
+    sections = set(model.model_fields)
+    merged = presets.deep_merge(presets.preset(tier, sections), data) if tier in TIERS else data
+    try:
+        config = model.model_validate(merged)
+    except ValidationError as error:
+        problems.extend(_problems_from(path, model, error))
+        return None
+    found = [
+        (floor.field, value, floor.describe())
+        for floor in presets.floors(config.tier, sections)
+        if floor.violated_by(value := _lookup(config, floor.field))
+    ]
+    if isinstance(config, EnvironmentConfig):
+        for rule in rules.ENVIRONMENT_RULES:
+            found.extend(rule(config))
+    problems.extend(Problem(str(path), field, value, message) for field, value, message in found)
+    return None if found else config
+
+
+def _problems_from(path: Path, model: type[BaseModel], error: ValidationError) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        location = tuple(item["loc"])
+        field = ".".join(str(part) for part in location) or "<root>"
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            allowed = _allowed_keys(model, location[:-1])
+            message = f"unknown key; allowed keys here: {', '.join(allowed)}" if allowed else "unknown key"
+        elif item["type"] == "missing":
+            message = "required, and no tier preset provides it"
+        elif message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        value = None if item["type"] == "missing" else item.get("input")
+        problems.append(Problem(str(path), field, value, message))
+    return problems
+
+
+def _allowed_keys(model: type[BaseModel], location: tuple[Any, ...]) -> list[str]:
+    """Keys accepted by the model found at ``location`` under ``model``."""
+    current: Any = model
+    for part in location:
+        fields = _fields_by_key(current)
+        if part not in fields:
+            return []
+        current = _model_in(current.model_fields[fields[part]].annotation)
+        if current is None:
+            return []
+    return sorted({field.alias or name for name, field in current.model_fields.items()})
+
+
+def _fields_by_key(model: type[BaseModel]) -> dict[str, str]:
+    """Every key (field name or alias) a model accepts → field name."""
+    keys = {name: name for name in model.model_fields}
+    keys.update({field.alias: name for name, field in model.model_fields.items() if field.alias})
+    return keys
+
+
+def _model_in(annotation: Any) -> Any:
+    if _is_model(annotation):
+        return annotation
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        for arg in typing.get_args(annotation):
+            if _is_model(arg):
+                return arg
+    return None
+
+
+def _is_model(candidate: Any) -> bool:
+    return isinstance(candidate, type) and issubclass(candidate, BaseModel)
+
+
+def _lookup(config: BaseModel, dotted: str) -> Any:
+    value: Any = config
+    for part in dotted.split("."):
+        value = getattr(value, part)
+    return value

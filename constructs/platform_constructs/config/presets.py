@@ -1,0 +1,82 @@
+"""Tier presets and tier floors, read from ``config/presets/<section>.toml``.
+
+Each file holds one configuration section for all tiers side by side: ``[dev]``,
+``[staging]``, ``[prod]`` give the defaults, and ``[floors.<tier>]`` the limits an
+environment of that tier may not cross (``min``, ``max``, ``equals``, ``one_of``).
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+_PRESET_PACKAGE = "platform_constructs.config"
+_OPERATORS = ("min", "max", "equals", "one_of")
+
+
+@dataclass(frozen=True)
+class Floor:
+    """A limit on one field for one tier."""
+
+    tier: str
+    field: str
+    operator: str
+    limit: Any
+
+    def violated_by(self, value: Any) -> bool:
+        """Whether ``value`` breaks the limit."""
+        if self.operator == "min":
+            return value < self.limit
+        if self.operator == "max":
+            return value > self.limit
+        if self.operator == "equals":
+            return value != self.limit
+        return value not in self.limit
+
+    def describe(self) -> str:
+        """The limit in words, e.g. ``must be at least 3 in tier prod``."""
+        words = {"min": "at least ", "max": "at most ", "equals": "", "one_of": "one of "}
+        return f"must be {words[self.operator]}{self.limit!r} in tier {self.tier}"
+
+
+@functools.cache
+def _sections() -> dict[str, dict[str, Any]]:
+    folder = resources.files(_PRESET_PACKAGE).joinpath("presets")
+    return {
+        entry.name.removesuffix(".toml"): tomllib.loads(entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml")
+    }
+
+
+def preset(tier: str, sections: set[str]) -> dict[str, dict[str, Any]]:
+    """Defaults of ``tier`` for each of ``sections`` that has a preset file."""
+    return {name: data.get(tier, {}) for name, data in _sections().items() if name in sections}
+
+
+def floors(tier: str, sections: set[str]) -> list[Floor]:
+    """Every floor of ``tier`` in the given sections."""
+    found = []
+    for section, data in _sections().items():
+        if section not in sections:
+            continue
+        for field, rule in data.get("floors", {}).get(tier, {}).items():
+            for operator, limit in rule.items():
+                if operator not in _OPERATORS:
+                    raise ValueError(f"presets/{section}.toml: unknown floor operator {operator!r}")
+                found.append(Floor(tier, f"{section}.{field}", operator, limit))
+    return found
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """``override`` laid over ``base``; tables merge key by key, everything else replaces."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

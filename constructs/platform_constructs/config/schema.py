@@ -1,0 +1,145 @@
+"""The typed schema of ``environments/*.toml``.
+
+An environment file names its ``tier``; the tier preset (``config/presets/<section>.toml``)
+supplies every value the file leaves out, and the file overrides only what differs. The
+merged result is validated here: unknown keys, wrong types and out-of-range values are
+rejected with the field path.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import ConfigDict, Field
+
+from platform_constructs.props import LogRetentionDays, Props, StrictStr
+from platform_constructs.network.props import NetworkProps
+
+Tier = Literal["dev", "staging", "prod"]
+TIERS: tuple[Tier, ...] = ("dev", "staging", "prod")
+
+
+class AwsTarget(Props):
+    """Where an environment's resources live."""
+
+    account_id: StrictStr = Field(pattern=r"^\d{12}$")
+    """12-digit AWS account id; the provider refuses to run against any other. Default: required."""
+    region: StrictStr = Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+    """AWS region, e.g. ``eu-west-1``. Default: required."""
+    deploy_role_name: StrictStr | None = Field(default=None, pattern=r"^[\w+=,.@-]{1,64}$")
+    """IAM role assumed in ``account_id`` to deploy; ``None`` uses the caller's credentials as they are. Default: ``None``."""
+
+
+class NamingConfig(Props):
+    """Physical naming of resources: ``{prefix}-{environment}-{component}``."""
+
+    prefix: StrictStr = Field(pattern=r"^[a-z][a-z0-9]{1,9}$")
+    """Organisation or project prefix, 2–10 lower-case letters or digits. Default: required."""
+
+
+class MandatoryTags(Props):
+    """Tags every taggable resource carries (through the provider's ``default_tags``).
+
+    ``Environment`` is not listed: it is always the environment's name.
+    """
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    owner: StrictStr = Field(alias="Owner", min_length=1, max_length=256)
+    """Team accountable for the resources. Default: required."""
+    cost_center: StrictStr = Field(alias="CostCenter", min_length=1, max_length=256)
+    """Cost center charged. Default: required."""
+    data_classification: Literal["public", "internal", "confidential", "restricted"] = Field(alias="DataClassification")
+    """Most sensitive class of data the environment holds. Default: required."""
+    additional: dict[StrictStr, StrictStr] = Field(default_factory=dict, alias="Additional")
+    """Further tags. Default: none."""
+
+    def as_dict(self, environment: str) -> dict[str, str]:
+        """All tags, ``Environment`` included."""
+        return {
+            "Environment": environment,
+            "Owner": self.owner,
+            "CostCenter": self.cost_center,
+            "DataClassification": self.data_classification,
+            **self.additional,
+        }
+
+
+class StateLocation(Props):
+    """Where the Terraform state of the environment's stacks is kept (S3 backend)."""
+
+    bucket: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+    """State bucket, created by the ``bootstrap`` stack. Default: required."""
+    region: StrictStr = Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+    """Region of the state bucket; must be the shared (bootstrap) region. Default: required."""
+    key_prefix: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9/_-]*[a-z0-9]$")
+    """Prefix of the state keys; each stack writes ``{key_prefix}/{stack}.tfstate``. Default: required."""
+    kms_key_alias: StrictStr | None = Field(default=None, pattern=r"^alias/[a-zA-Z0-9/_-]+$")
+    """KMS alias that encrypts state objects. Default: derived – ``alias/{bucket}``."""
+
+    @property
+    def kms_alias(self) -> str:
+        """The effective KMS alias of the state objects."""
+        return self.kms_key_alias or f"alias/{self.bucket}"
+
+    def key(self, stack: str) -> str:
+        """State object key of one stack."""
+        return f"{self.key_prefix}/{stack}.tfstate"
+
+
+class LogsConfig(Props):
+    """CloudWatch log groups of the environment."""
+
+    retention_days: LogRetentionDays
+    """Retention of every log group the environment creates. Default: tier preset."""
+
+
+class EnvironmentConfig(Props):
+    """One environment (``dev``, ``staging``, ``prod``): the input of its stacks."""
+
+    name: StrictStr = Field(pattern=r"^[a-z][a-z0-9]{1,11}$")
+    """Environment name; also the platform stack's name. Default: required."""
+    tier: Tier
+    """Preset that supplies every value the file leaves out. Default: required."""
+    aws: AwsTarget
+    """Account and region. Default: required."""
+    naming: NamingConfig
+    """Resource naming. Default: required."""
+    tags: MandatoryTags
+    """Mandatory tags. Default: required."""
+    state: StateLocation
+    """Terraform state location. Default: required."""
+    logs: LogsConfig
+    """Log retention. Default: tier preset."""
+    network: NetworkProps
+    """The VPC. Default: tier preset."""
+
+    @property
+    def all_tags(self) -> dict[str, str]:
+        """Mandatory tags with ``Environment`` set."""
+        return self.tags.as_dict(self.name)
+
+
+class SharedConfig(Props):
+    """What environments share (the ``shared`` stack) and where state is bootstrapped."""
+
+    tier: Tier
+    """Preset for the shared resources; images promoted to prod live here. Default: required."""
+    aws: AwsTarget
+    """The tooling account that also owns the state buckets. Default: required."""
+    naming: NamingConfig
+    """Resource naming. Default: required."""
+    tags: MandatoryTags
+    """Mandatory tags. Default: required."""
+    state: StateLocation
+    """State location of the ``shared`` stack. Default: required."""
+    logs: LogsConfig
+    """Log retention. Default: tier preset."""
+
+    name: Literal["shared"] = "shared"
+    """Always ``shared``. Default: ``shared``."""
+
+    @property
+    def all_tags(self) -> dict[str, str]:
+        """Mandatory tags with ``Environment`` set."""
+        return self.tags.as_dict(self.name)

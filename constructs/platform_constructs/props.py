@@ -1,0 +1,47 @@
+"""Base class and field types of every props and configuration model.
+
+Scalars are strict: a string where a number belongs is an error, never coerced. Collections
+stay lax so that TOML arrays (lists) become the tuples that keep props immutable.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Strict
+
+StrictInt = Annotated[int, Strict()]
+StrictBool = Annotated[bool, Strict()]
+StrictStr = Annotated[str, Strict()]
+
+#: CloudWatch Logs accepts only these retention periods (days).
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
+                      2192, 2557, 2922, 3288, 3653)
+
+
+def _cidr(value: str) -> str:
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError as error:
+        raise ValueError(f"must be an IPv4 network in CIDR notation such as 10.0.0.0/16 ({error})") from None
+    return str(network)
+
+
+def _retention(value: int) -> int:
+    if value not in LOG_RETENTION_DAYS:
+        allowed = ", ".join(str(days) for days in LOG_RETENTION_DAYS)
+        raise ValueError(f"must be one of the CloudWatch retention periods: {allowed}")
+    return value
+
+
+#: An IPv4 network such as ``10.0.0.0/16`` (host bits must be zero).
+Cidr = Annotated[StrictStr, AfterValidator(_cidr)]
+#: A CloudWatch Logs retention period in days.
+LogRetentionDays = Annotated[StrictInt, AfterValidator(_retention)]
+
+
+class Props(BaseModel):
+    """Base of every props and configuration model: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)

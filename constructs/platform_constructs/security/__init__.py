@@ -1,0 +1,1 @@
+"""Encryption keys and access wiring shared by every construct."""

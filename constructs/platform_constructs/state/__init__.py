@@ -1,0 +1,1 @@
+"""The Terraform state backend."""

@@ -1,0 +1,1 @@
+"""Operational tooling around the synthesized stacks (Terraform runs, checks); never imports cdktf."""

@@ -1,0 +1,69 @@
+"""Session-wide fixtures: the whole platform is synthesized once per test run.
+
+Importing cdktf and the provider bindings costs ~15 s per process, so every test that needs
+synthesized JSON shares one synth of all stacks (the same code path as ``main.py``), and
+construct tests synthesize small stacks in the same process.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from platform_constructs._internal.node import prefer_project_node
+
+ROOT = Path(__file__).resolve().parents[1]
+ENVIRONMENTS = ROOT / "environments"
+prefer_project_node(ROOT)
+
+
+@pytest.fixture(scope="session")
+def platform():
+    """The repository's validated environment configuration."""
+    from platform_constructs.config import load_platform
+
+    return load_platform(ENVIRONMENTS)
+
+
+@pytest.fixture(scope="session")
+def synth_dir(platform, tmp_path_factory) -> Path:
+    """``cdktf.out`` of a full synth of the repository's environments."""
+    from platform_constructs.app import synthesize
+
+    outdir = tmp_path_factory.mktemp("synth") / "cdktf.out"
+    synthesize(platform, outdir)
+    return outdir
+
+
+@pytest.fixture(scope="session")
+def stack_json(synth_dir) -> Callable[[str], dict[str, Any]]:
+    """Parsed ``cdk.tf.json`` of one stack of the full synth."""
+    cache: dict[str, dict[str, Any]] = {}
+
+    def load(stack: str) -> dict[str, Any]:
+        if stack not in cache:
+            cache[stack] = json.loads((synth_dir / "stacks" / stack / "cdk.tf.json").read_text())
+        return cache[stack]
+
+    return load
+
+
+@pytest.fixture()
+def synth_stack(tmp_path) -> Callable[[Callable[[Any], None]], dict[str, Any]]:
+    """Synthesize a fresh single stack built by ``build(stack)`` and return its JSON.
+
+    The stack has an AWS provider, so constructs can be tested in isolation.
+    """
+    from platform_constructs._internal.tf import TerraformStack, Testing, aws
+
+    def synth(build: Callable[[Any], None]) -> dict[str, Any]:
+        stack = TerraformStack(Testing.app(outdir=str(tmp_path)), "test")
+        aws.provider.AwsProvider(stack, "aws", region="eu-west-1")
+        build(stack)
+        return json.loads(Testing.synth(stack, True))
+
+    return synth

@@ -1,0 +1,68 @@
+"""Copies of the repository's environment files, edited per test case."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def copy_environments(target: Path) -> Path:
+    """Copy ``environments/*.toml`` into ``target`` and return it."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in (ROOT / "environments").glob("*.toml"):
+        shutil.copy(path, target / path.name)
+    return target
+
+
+def set_value(directory: Path, file: str, dotted: str, value: Any) -> None:
+    """Set ``dotted`` (e.g. ``network.az_count``) in ``directory/file`` to ``value``."""
+    path = directory / file
+    data = tomllib.loads(path.read_text())
+    node = data
+    *parents, leaf = dotted.split(".")
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[leaf] = value
+    path.write_text(dumps(data))
+
+
+def dumps(data: dict[str, Any], prefix: str = "") -> str:
+    """A minimal TOML writer for the shapes environment files use (tables, scalars, arrays)."""
+    scalars = {key: value for key, value in data.items() if not isinstance(value, dict)}
+    tables = {key: value for key, value in data.items() if isinstance(value, dict)}
+    lines = [f"{_key(key)} = {_value(value)}" for key, value in scalars.items()]
+    for key, value in tables.items():
+        name = f"{prefix}{_key(key)}"
+        lines.append(f"\n[{name}]")
+        lines.append(dumps(value, f"{name}."))
+    return "\n".join(lines) + "\n"
+
+
+def _key(key: str) -> str:
+    return key if key.replace("_", "").replace("-", "").isalnum() else f'"{key}"'
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_value(item) for item in value) + "]"
+    return repr(value)
+
+
+def delete_value(directory: Path, file: str, dotted: str) -> None:
+    """Remove ``dotted`` from ``directory/file``."""
+    path = directory / file
+    data = tomllib.loads(path.read_text())
+    node = data
+    *parents, leaf = dotted.split(".")
+    for part in parents:
+        node = node[part]
+    del node[leaf]
+    path.write_text(dumps(data))

@@ -1,0 +1,26 @@
+"""Helpers to read synthesized Terraform JSON in tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def resources_of(config: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    """Resources of one Terraform type in a synthesized stack, keyed by logical name."""
+    return config.get("resource", {}).get(resource_type, {})
+
+
+def only(config: dict[str, Any], resource_type: str) -> dict[str, Any]:
+    """The single resource of a type; fails when there is not exactly one."""
+    found = resources_of(config, resource_type)
+    assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
+    return next(iter(found.values()))
+
+
+def strip_metadata(config: Any) -> Any:
+    """``config`` without cdktf's ``//`` metadata keys (construct paths, versions)."""
+    if isinstance(config, dict):
+        return {key: strip_metadata(value) for key, value in config.items() if key != "//"}
+    if isinstance(config, list):
+        return [strip_metadata(value) for value in config]
+    return config

@@ -1,0 +1,129 @@
+"""Environment files: presets, overrides, and every kind of bad input refused with its field."""
+
+from __future__ import annotations
+
+import pytest
+from envfiles import copy_environments, delete_value, set_value
+
+from platform_constructs.config import load_platform
+from platform_constructs.config.presets import preset
+from platform_constructs.errors import ConfigError
+
+EXPLICIT_OVERLAPPING_SUBNETS = {
+    "public": {"eu-west-1a": "10.10.0.0/24", "eu-west-1b": "10.10.1.0/24"},
+    "private": {"eu-west-1a": "10.10.0.128/25", "eu-west-1b": "10.10.64.0/19"},
+    "isolated": {"eu-west-1a": "10.10.200.0/24", "eu-west-1b": "10.10.201.0/24"},
+}
+
+
+def test_repository_environments_load(platform):
+    assert sorted(platform.environments) == ["dev", "prod", "staging"]
+    assert platform.shared.name == "shared"
+
+
+@pytest.mark.parametrize(("env", "nat", "azs", "retention"), [
+    ("dev", "single", 2, 14),
+    ("staging", "single", 3, 90),
+    ("prod", "per_az", 3, 365),
+])
+def test_tier_preset_supplies_what_the_file_leaves_out(platform, env, nat, azs, retention):
+    config = platform.environments[env]
+    assert (config.network.nat, config.network.az_count, config.logs.retention_days) == (nat, azs, retention)
+
+
+def test_file_value_overrides_the_preset(platform):
+    assert preset("dev", {"network"})["network"].get("cidr") is None
+    assert platform.environments["dev"].network.cidr == "10.10.0.0/16"
+
+
+def test_override_merges_inside_a_section(tmp_path):
+    directory = copy_environments(tmp_path)
+    set_value(directory, "dev.toml", "network.nat", "per_az")
+    config = load_platform(directory).environments["dev"]
+    assert config.network.nat == "per_az"
+    assert config.network.az_count == 2  # still from the dev preset
+
+
+# (file, edit, expected field, expected fragment of the message)
+BAD_INPUTS = [
+    ("dev.toml", ("network.bogus", 1), "network.bogus", "unknown key; allowed keys here: availability_zones"),
+    ("dev.toml", ("surprise", True), "surprise", "unknown key"),
+    ("dev.toml", ("network.az_count", "3"), "network.az_count", "valid integer"),
+    ("dev.toml", ("network.nat", 1), "network.nat", "'none', 'single' or 'per_az'"),
+    ("dev.toml", ("network.cidr", "10.0.0.300/16"), "network.cidr", "CIDR notation"),
+    ("dev.toml", ("network.cidr", "10.10.0.1/16"), "network.cidr", "host bits set"),
+    ("dev.toml", ("network.cidr", "10.10.0.0/22"), "network.cidr", "holds 1024 addresses"),
+    ("dev.toml", ("network.az_count", 5), "network.az_slots", "only 4 slot(s)"),
+    ("dev.toml", ("network.availability_zones", ["eu-west-1a"]), "network", "lists 1 zone(s) but az_count is 2"),
+    ("dev.toml", ("network.availability_zones", ["us-east-1a", "us-east-1b"]), "network.availability_zones",
+     "not a zone of region 'eu-west-1'"),
+    ("dev.toml", ("network.subnets", EXPLICIT_OVERLAPPING_SUBNETS), "network.subnets.private.eu-west-1a",
+     "10.10.0.128/25 overlaps subnets.public.eu-west-1a"),
+    ("dev.toml", ("network.private_prefix_length", 12), "network.private_prefix_length", "greater than or equal to 16"),
+    ("staging.toml", ("network.cidr", "10.10.0.0/16"), "network.cidr", "overlaps the VPC of staging"),
+    ("prod.toml", ("network.az_count", 2), "network.az_count", "at least 3 in tier prod"),
+    ("prod.toml", ("network.nat", "single"), "network.nat", "must be 'per_az' in tier prod"),
+    ("staging.toml", ("network.nat", "none"), "network.nat", "one of ['single', 'per_az'] in tier staging"),
+    ("dev.toml", ("logs.retention_days", 10), "logs.retention_days", "one of the CloudWatch retention periods"),
+    ("dev.toml", ("logs.retention_days", 0), "logs.retention_days", "one of the CloudWatch retention periods"),
+    ("prod.toml", ("logs.retention_days", 90), "logs.retention_days", "at least 365 in tier prod"),
+    ("dev.toml", ("tier", "qa"), "tier", "'dev', 'staging' or 'prod'"),
+    ("dev.toml", ("name", "qa"), "name", "must match the file name ('dev')"),
+    ("dev.toml", ("aws.account_id", "1234"), "aws.account_id", "should match pattern"),
+    ("dev.toml", ("aws.region", "Europe"), "aws.region", "should match pattern"),
+    ("dev.toml", ("tags.DataClassification", "secret"), "tags.DataClassification", "'public', 'internal'"),
+    ("staging.toml", ("state.key_prefix", "platform/dev"), "state.key_prefix", "already used by dev"),
+    ("dev.toml", ("state.region", "us-east-1"), "state.region", "must be the shared (bootstrap) region"),
+    ("dev.toml", ("state.kms_key_alias", "alias/other"), "state.kms_key_alias", "differs from"),
+]
+
+
+@pytest.mark.parametrize(("file", "edit", "field", "fragment"), BAD_INPUTS, ids=[case[2] for case in BAD_INPUTS])
+def test_bad_input_is_refused_naming_file_field_and_value(tmp_path, file, edit, field, fragment):
+    directory = copy_environments(tmp_path)
+    set_value(directory, file, *edit)
+    with pytest.raises(ConfigError) as raised:
+        load_platform(directory)
+    matching = [p for p in raised.value.problems if p.field == field]
+    assert matching, f"no problem for {field}: {raised.value}"
+    assert any(fragment in p.message for p in matching), str(raised.value)
+    assert all(p.file.endswith(".toml") for p in matching)
+    assert field in str(raised.value)
+
+
+def test_missing_mandatory_tag_is_named(tmp_path):
+    directory = copy_environments(tmp_path)
+    delete_value(directory, "prod.toml", "tags.Owner")
+    with pytest.raises(ConfigError, match=r"prod.toml: tags.Owner = None: required"):
+        load_platform(directory)
+
+
+def test_every_problem_of_every_file_is_reported_at_once(tmp_path):
+    directory = copy_environments(tmp_path)
+    set_value(directory, "dev.toml", "network.bogus", 1)
+    set_value(directory, "prod.toml", "logs.retention_days", 10)
+    set_value(directory, "staging.toml", "aws.account_id", "x")
+    with pytest.raises(ConfigError) as raised:
+        load_platform(directory)
+    assert {(p.file.rsplit("/", 1)[1], p.field) for p in raised.value.problems} == {
+        ("dev.toml", "network.bogus"), ("prod.toml", "logs.retention_days"), ("staging.toml", "aws.account_id"),
+    }
+
+
+def test_toml_syntax_error_names_the_file(tmp_path):
+    directory = copy_environments(tmp_path)
+    (directory / "dev.toml").write_text("name = \n")
+    with pytest.raises(ConfigError, match=r"dev.toml: <syntax> = None: not valid TOML"):
+        load_platform(directory)
+
+
+def test_missing_shared_file_is_reported(tmp_path):
+    directory = copy_environments(tmp_path)
+    (directory / "shared.toml").unlink()
+    with pytest.raises(ConfigError, match="shared.toml: <file> = None: file is missing"):
+        load_platform(directory)
+
+
+def test_configuration_is_immutable(platform):
+    with pytest.raises(Exception, match="frozen"):
+        platform.environments["dev"].network.az_count = 9  # type: ignore[misc]
