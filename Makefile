@@ -41,6 +41,9 @@ synth: install  ## synthesize every stack into cdktf.out/ (cdktf synth)
 test: install  ## run the whole test suite
 	$(BIN)/python -m pytest
 
+report: $(BIN)/.installed  ## print the effective settings of every environment side by side
+	$(BIN)/python -m platform_constructs.report environments
+
 bench: install  ## measure full synth against the import floor
 	$(BIN)/python bench/synth.py
 

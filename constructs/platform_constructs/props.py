@@ -45,3 +45,15 @@ class Props(BaseModel):
     """Base of every props and configuration model: immutable, unknown keys rejected."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+#: ``json_schema_extra`` of a field that may differ between staging and prod: a size, a count,
+#: a duration or an address. Every other field is a topology feature and must match between
+#: the two tiers (the staging parity rule in ``config/rules.py``).
+MAY_DIFFER = {"parity_exempt": True}
+
+
+def may_differ(field_info: object) -> bool:
+    """Whether a pydantic ``FieldInfo`` is exempt from staging parity."""
+    extra = getattr(field_info, "json_schema_extra", None)
+    return isinstance(extra, dict) and bool(extra.get("parity_exempt"))

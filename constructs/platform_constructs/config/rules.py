@@ -73,12 +73,44 @@ def _state_in_bootstrap_region(platform: Platform) -> Iterable[tuple[str, Findin
                          f"must be the shared (bootstrap) region {platform.shared.aws.region}")
 
 
+#: Sections that identify an environment rather than shape it; staging parity ignores them.
+PARITY_IGNORED_SECTIONS = frozenset({"name", "tier", "aws", "naming", "tags", "state", "policy"})
+
+
+def _staging_matches_prod(platform: Platform) -> Iterable[tuple[str, Finding]]:
+    """Staging runs what prod runs: same versions, engines and topology features.
+
+    Only fields marked ``MAY_DIFFER`` (sizes, counts, durations, addresses) may differ.
+    """
+    from pydantic import BaseModel
+
+    from platform_constructs.props import may_differ
+
+    def differences(staging: BaseModel, prod: BaseModel, prefix: str) -> Iterable[Finding]:
+        for name, info in type(staging).model_fields.items():
+            if may_differ(info) or (not prefix and name in PARITY_IGNORED_SECTIONS):
+                continue
+            ours, theirs = getattr(staging, name), getattr(prod, name)
+            if isinstance(ours, BaseModel) and isinstance(theirs, BaseModel):
+                yield from differences(ours, theirs, f"{prefix}{name}.")
+            elif ours != theirs:
+                yield f"{prefix}{name}", ours, (
+                    f"differs from prod ({theirs!r}); staging may differ from prod only in sizes and counts")
+
+    prods = [env for env in platform.environments.values() if env.tier == "prod"]
+    for staging in (env for env in platform.environments.values() if env.tier == "staging"):
+        for prod in prods:
+            for finding in differences(staging, prod, ""):
+                yield staging.name, finding
+
+
 #: Rules across all files.
 PLATFORM_RULES: list[Callable[[Platform], Iterable[tuple[str, Finding]]]] = [
     _vpcs_do_not_overlap,
     _state_keys_are_unique,
     _state_buckets_agree,
     _state_in_bootstrap_region,
+    _staging_matches_prod,
 ]
 
 

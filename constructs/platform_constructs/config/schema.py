@@ -12,8 +12,17 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from platform_constructs.props import LogRetentionDays, Props, StrictStr
+from platform_constructs.compute.eks_props import EksProps
+from platform_constructs.data.postgres_props import PostgresProps
+from platform_constructs.data.redis_props import RedisProps
+from platform_constructs.k8s.rollout_props import RolloutProps
 from platform_constructs.network.props import NetworkProps
+from platform_constructs.observability.monitoring_props import MonitoringProps
+from platform_constructs.policy.policy_props import PolicyProps
+from platform_constructs.props import MAY_DIFFER, LogRetentionDays, Props, StrictStr
+from platform_constructs.registry.ecr_props import RegistryProps
+from platform_constructs.search.search_props import SearchProps
+from platform_constructs.streaming.kafka_props import KafkaProps
 
 Tier = Literal["dev", "staging", "prod"]
 TIERS: tuple[Tier, ...] = ("dev", "staging", "prod")
@@ -90,7 +99,7 @@ class StateLocation(Props):
 class LogsConfig(Props):
     """CloudWatch log groups of the environment."""
 
-    retention_days: LogRetentionDays
+    retention_days: LogRetentionDays = Field(json_schema_extra=MAY_DIFFER)
     """Retention of every log group the environment creates. Default: tier preset."""
 
 
@@ -113,6 +122,22 @@ class EnvironmentConfig(Props):
     """Log retention. Default: tier preset."""
     network: NetworkProps
     """The VPC. Default: tier preset."""
+    eks: EksProps = Field(default_factory=EksProps)
+    """The EKS cluster. Default: tier preset."""
+    postgres: PostgresProps = Field(default_factory=PostgresProps)
+    """The PostgreSQL database. Default: tier preset."""
+    redis: RedisProps = Field(default_factory=RedisProps)
+    """The Redis/Valkey cache. Default: tier preset."""
+    kafka: KafkaProps = Field(default_factory=KafkaProps)
+    """The Kafka cluster. Default: tier preset."""
+    search: SearchProps = Field(default_factory=SearchProps)
+    """The OpenSearch domain. Default: tier preset."""
+    monitoring: MonitoringProps = Field(default_factory=MonitoringProps)
+    """Alarm topic and alarm packs. Default: tier preset."""
+    rollout: RolloutProps = Field(default_factory=RolloutProps)
+    """Rolling-update preset of the environment's workloads. Default: tier preset."""
+    policy: PolicyProps = Field(default_factory=PolicyProps)
+    """Guardrail rule pack and suppressions. Default: tier preset."""
 
     @property
     def all_tags(self) -> dict[str, str]:
@@ -135,6 +160,10 @@ class SharedConfig(Props):
     """State location of the ``shared`` stack. Default: required."""
     logs: LogsConfig
     """Log retention. Default: tier preset."""
+    registry: RegistryProps = Field(default_factory=RegistryProps)
+    """Container registries. Default: tier preset."""
+    policy: PolicyProps = Field(default_factory=PolicyProps)
+    """Guardrail rule pack and suppressions. Default: tier preset."""
 
     name: Literal["shared"] = "shared"
     """Always ``shared``. Default: ``shared``."""

@@ -8,7 +8,7 @@ from platform_constructs.errors import ConstructValidationError
 from platform_constructs.naming import Naming
 from platform_constructs.network.props import NetworkProps, SubnetTier
 from platform_constructs.network.subnet_plan import SubnetPlan, plan_subnets
-from platform_constructs.observability.log_group import EncryptedLogGroup, LogGroupProps
+from platform_constructs.observability.log_group import LogSettings
 
 #: Subnet tags the AWS Load Balancer Controller uses to discover subnets.
 _LOAD_BALANCER_ROLE_TAGS: dict[SubnetTier, dict[str, str]] = {
@@ -34,7 +34,7 @@ class Network(Construct):
 
         network = Network(self, "Network", props=NetworkProps(cidr="10.20.0.0/16", nat="single"),
                           region="eu-west-1", naming=Naming("acme", "dev"),
-                          log_retention_days=14, log_kms_key_arn=logs_key.arn)
+                          logs=LogSettings(retention_days=14, kms_key_arn=logs_key.arn))
         network.subnet_ids("private")  # zone -> subnet id
     """
 
@@ -46,8 +46,7 @@ class Network(Construct):
         props: NetworkProps,
         region: str,
         naming: Naming,
-        log_retention_days: int,
-        log_kms_key_arn: str,
+        logs: LogSettings,
     ) -> None:
         super().__init__(scope, construct_id)
         # validate + resolve defaults: the plan is pure and raises before any resource exists
@@ -74,7 +73,7 @@ class Network(Construct):
         if props.interface_endpoints:
             self._create_interface_endpoints(props.interface_endpoints)
         if props.flow_log_traffic is not None:
-            self._create_flow_logs(props.flow_log_traffic, log_retention_days, log_kms_key_arn)
+            self._create_flow_logs(props.flow_log_traffic, logs)
         self.db_subnet_group = aws.db_subnet_group.DbSubnetGroup(
             self, "DbSubnetGroup", name=naming.name("db"), subnet_ids=self.subnet_id_list("isolated"),
             description="Isolated subnets for databases",
@@ -205,10 +204,8 @@ class Network(Construct):
                 tags={"Name": self._naming.name(service.replace(".", "-"))},
             )
 
-    def _create_flow_logs(self, traffic: str, retention_days: int, kms_key_arn: str) -> None:
-        log_group = EncryptedLogGroup(self, "FlowLogGroup", props=LogGroupProps(
-            name=f"/aws/vpc/{self._naming.name('flow-logs')}", retention_days=retention_days, kms_key_arn=kms_key_arn,
-        ))
+    def _create_flow_logs(self, traffic: str, logs: LogSettings) -> None:
+        log_group = logs.log_group(self, "FlowLogGroup", f"/aws/vpc/{self._naming.name('flow-logs')}")
         role = aws.iam_role.IamRole(
             self, "FlowLogRole", name=self._naming.name("flow-logs"),
             assume_role_policy=assume_role_policy("vpc-flow-logs.amazonaws.com"),

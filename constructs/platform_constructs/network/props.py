@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from platform_constructs.props import Cidr, Props, StrictInt, StrictStr
+from platform_constructs.props import MAY_DIFFER, Cidr, Props, StrictInt, StrictStr
 
 SubnetTier = Literal["public", "private", "isolated"]
 NatStrategy = Literal["none", "single", "per_az"]
@@ -40,23 +40,23 @@ class NetworkProps(Props):
     therefore never moves, and never recreates, the subnets of the others.
     """
 
-    cidr: Cidr = "10.0.0.0/16"
+    cidr: Cidr = Field(default="10.0.0.0/16", json_schema_extra=MAY_DIFFER)
     """IPv4 range of the VPC. Default: ``10.0.0.0/16``."""
-    az_count: StrictInt = Field(default=3, ge=1, le=6)
+    az_count: StrictInt = Field(default=3, ge=1, le=6, json_schema_extra=MAY_DIFFER)
     """Number of availability zones used. Default: 3."""
-    availability_zones: tuple[StrictStr, ...] | None = None
+    availability_zones: tuple[StrictStr, ...] | None = Field(default=None, json_schema_extra=MAY_DIFFER)
     """Explicit zone names. Default: derived – the region name plus ``a``, ``b``, ``c`` ... up to ``az_count``."""
-    az_slots: StrictInt = Field(default=4, ge=1, le=6)
+    az_slots: StrictInt = Field(default=4, ge=1, le=6, json_schema_extra=MAY_DIFFER)
     """Subnet slots reserved per tier; zone letters must fall inside. Default: 4 (zones a–d)."""
-    public_prefix_length: StrictInt = Field(default=24, ge=16, le=28)
+    public_prefix_length: StrictInt = Field(default=24, ge=16, le=28, json_schema_extra=MAY_DIFFER)
     """Prefix length of each public subnet. Default: 24 (256 addresses)."""
-    private_prefix_length: StrictInt = Field(default=19, ge=16, le=28)
+    private_prefix_length: StrictInt = Field(default=19, ge=16, le=28, json_schema_extra=MAY_DIFFER)
     """Prefix length of each private subnet; EKS pods take their IPs from here. Default: 19."""
-    isolated_prefix_length: StrictInt = Field(default=24, ge=16, le=28)
+    isolated_prefix_length: StrictInt = Field(default=24, ge=16, le=28, json_schema_extra=MAY_DIFFER)
     """Prefix length of each isolated subnet. Default: 24."""
-    subnets: ExplicitSubnets | None = None
+    subnets: ExplicitSubnets | None = Field(default=None, json_schema_extra=MAY_DIFFER)
     """Explicit subnet CIDRs instead of the computed plan. Default: unset (computed)."""
-    nat: NatStrategy = "per_az"
+    nat: NatStrategy = Field(default="per_az", json_schema_extra=MAY_DIFFER)
     """NAT gateways: ``none``, ``single`` (one, in the first zone) or ``per_az``. Default: ``per_az``."""
     flow_log_traffic: FlowLogTraffic | None = "ALL"
     """Traffic captured by VPC flow logs; ``None`` turns them off. Default: ``ALL``."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from platform_constructs._internal.tf import Construct, aws
 from platform_constructs.props import LogRetentionDays, Props, StrictStr
 
@@ -35,3 +37,23 @@ class EncryptedLogGroup(Construct):
         )
         self.name: str = self.log_group.name
         self.arn: str = self.log_group.arn
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    """How every construct of an environment writes logs: one retention, one KMS key.
+
+    Constructs receive it instead of creating log groups their own way, so no log group in
+    the platform can lack retention or encryption.
+    """
+
+    retention_days: int
+    """Retention of every log group (a CloudWatch retention period)."""
+    kms_key_arn: str
+    """ARN of the KMS key that encrypts every log group."""
+
+    def log_group(self, scope: Construct, construct_id: str, name: str) -> EncryptedLogGroup:
+        """A log group named ``name`` with these settings."""
+        return EncryptedLogGroup(scope, construct_id, props=LogGroupProps(
+            name=name, retention_days=self.retention_days, kms_key_arn=self.kms_key_arn,
+        ))

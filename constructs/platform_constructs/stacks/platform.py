@@ -6,6 +6,7 @@ from platform_constructs._internal.tf import Construct, TerraformOutput, Terrafo
 from platform_constructs.config.schema import EnvironmentConfig
 from platform_constructs.naming import Naming
 from platform_constructs.network.network import Network
+from platform_constructs.observability.log_group import LogSettings
 from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
 from platform_constructs.stacks.common import aws_provider, s3_backend
 
@@ -28,9 +29,12 @@ class PlatformStack(TerraformStack):
             alias=self.naming.name("logs"), description=f"CloudWatch log groups of {env.name}",
             service_principals=("logs",),
         ))
-        self.network = Network(
-            self, "Network", props=env.network, region=env.aws.region, naming=self.naming,
-            log_retention_days=env.logs.retention_days, log_kms_key_arn=self.logs_key.arn,
-        )
-        for name, value in self.network.outputs.items():
-            TerraformOutput(self, f"network_{name}", value=value)
+        self.logs = LogSettings(retention_days=env.logs.retention_days, kms_key_arn=self.logs_key.arn)
+        self.network = Network(self, "Network", props=env.network, region=env.aws.region, naming=self.naming,
+                               logs=self.logs)
+        self._output("network", self.network.outputs)
+
+    def _output(self, prefix: str, values: dict[str, object]) -> None:
+        """One stack output per value, named ``{prefix}_{name}``."""
+        for name, value in values.items():
+            TerraformOutput(self, f"{prefix}_{name}", value=value)

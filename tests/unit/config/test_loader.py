@@ -75,6 +75,8 @@ BAD_INPUTS = [
     ("staging.toml", ("state.key_prefix", "platform/dev"), "state.key_prefix", "already used by dev"),
     ("dev.toml", ("state.region", "us-east-1"), "state.region", "must be the shared (bootstrap) region"),
     ("dev.toml", ("state.kms_key_alias", "alias/other"), "state.kms_key_alias", "differs from"),
+    ("staging.toml", ("network.flow_log_traffic", "REJECT"), "network.flow_log_traffic",
+     "differs from prod ('ALL'); staging may differ from prod only in sizes and counts"),
 ]
 
 
@@ -122,6 +124,14 @@ def test_missing_shared_file_is_reported(tmp_path):
     (directory / "shared.toml").unlink()
     with pytest.raises(ConfigError, match="shared.toml: <file> = None: file is missing"):
         load_platform(directory)
+
+
+def test_staging_may_differ_from_prod_in_sizes_and_counts(tmp_path):
+    directory = copy_environments(tmp_path)
+    set_value(directory, "staging.toml", "network.nat", "per_az")
+    set_value(directory, "staging.toml", "network.private_prefix_length", 20)
+    set_value(directory, "staging.toml", "logs.retention_days", 30)
+    assert load_platform(directory).environments["staging"].network.private_prefix_length == 20
 
 
 def test_configuration_is_immutable(platform):

@@ -10,6 +10,7 @@ from tfjson import only, resources_of
 from platform_constructs.errors import ConstructValidationError
 from platform_constructs.naming import Naming
 from platform_constructs.network.props import NetworkProps
+from platform_constructs.observability.log_group import LogSettings
 
 LOG_KEY = "arn:aws:kms:eu-west-1:111111111111:key/test"
 
@@ -19,7 +20,7 @@ def build_network(**props):
         from platform_constructs.network.network import Network
 
         Network(stack, "Network", props=NetworkProps(**props), region="eu-west-1", naming=Naming("acme", "test"),
-                log_retention_days=30, log_kms_key_arn=LOG_KEY)
+                logs=LogSettings(retention_days=30, kms_key_arn=LOG_KEY))
     return build
 
 

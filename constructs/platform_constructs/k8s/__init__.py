@@ -1,0 +1,1 @@
+"""Kubernetes workloads on EKS."""

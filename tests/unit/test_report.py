@@ -1,0 +1,22 @@
+"""The environment report shows every effective setting side by side and marks differences."""
+
+from __future__ import annotations
+
+from platform_constructs.report import environment_table, flatten, main
+
+
+def test_flatten_names_every_leaf_by_its_dotted_path():
+    assert flatten({"a": {"b": 1, "c": [1, 2]}, "d": None, "e": {}}) == {"a.b": "1", "a.c": "[1, 2]", "d": "–", "e": "{}"}
+
+
+def test_environments_appear_in_tier_order_and_differences_are_marked(platform):
+    table = environment_table(platform)
+    assert table.splitlines()[0] == "| setting | dev | staging | prod | differs |"
+    assert "| `network.nat` | single | single | per_az | ◆ |" in table
+    assert "| `aws.region` | eu-west-1 | eu-west-1 | eu-west-1 |  |" in table
+
+
+def test_report_command_refuses_invalid_configuration(tmp_path, capsys):
+    (tmp_path / "shared.toml").write_text("tier = 'prod'\n")
+    assert main([str(tmp_path)]) == 2
+    assert "shared.toml: aws = None: required" in capsys.readouterr().err
