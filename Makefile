@@ -8,6 +8,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Scanners (checkov) live in their own venv: they pin boto3/packaging versions the library cannot use.
+TOOLS_VENV := .venv-tools
 NODE_BIN := $(CURDIR)/node_modules/.bin
 TF_CLI_CONFIG := $(CURDIR)/.terraform.d/platform.tfrc
 
@@ -16,7 +18,7 @@ export PATH := $(NODE_BIN):$(CURDIR)/$(BIN):$(PATH)
 export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install synth test bench report clean
+.PHONY: help install synth test bench report clean tools scan deploy-local deploy-local-down lint-jenkins drill
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -28,15 +30,41 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --compile -c constraints.txt -e '.[test]'
 	touch $@
 
+$(TOOLS_VENV)/.installed: requirements-tools.txt
+	test -x $(TOOLS_VENV)/bin/python || $(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(TOOLS_VENV)/bin/python -m pip install --quiet -r requirements-tools.txt
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(BIN)/.installed node_modules/.installed  ## create .venv and node_modules (only when missing or stale)
+install: $(BIN)/.installed node_modules/.installed $(TOOLS_VENV)/.installed  ## create .venv, .venv-tools and node_modules (only when missing or stale)
 	@$(BIN)/python -m platform_constructs.tooling.terraform $(TF_CLI_CONFIG) >/dev/null
 
 synth: install  ## synthesize every stack into cdktf.out/ (cdktf synth)
 	cdktf synth
+
+tools: $(TOOLS_VENV)/.installed  ## install the scanners (checkov 3.3.30) into .venv-tools
+
+scan: synth  ## checkov gate over every synthesized stack (skips: checkov-skips.toml)
+	$(BIN)/python -m platform_constructs.tooling.checkov --stacks cdktf.out/stacks
+
+# Environment `make deploy-local` deploys (with bootstrap and shared) into the local AWS emulator.
+PLATFORM_ENV ?= dev
+
+deploy-local: install  ## deploy bootstrap, shared and $PLATFORM_ENV (default dev) into a local AWS emulator; stays up
+	$(BIN)/python -m platform_constructs.tooling.deploy_local up --env $(PLATFORM_ENV)
+
+deploy-local-down:  ## stop the local AWS emulator and delete its state (.local-aws/)
+	$(BIN)/python -m platform_constructs.tooling.deploy_local down
+
+drill: install  ## time the steps of an application and an infrastructure rollback against the local emulator
+	$(BIN)/python bench/rollback_drill.py
+
+lint-jenkins: node_modules/.installed  ## npm-groovy-lint (Node 22, Java 17) over cicd/Jenkinsfile-*: no error, no warning
+	cd cicd && npm-groovy-lint --noserver --config $(CURDIR)/cicd/.groovylintrc.js --failon warning Jenkinsfile-*
 
 test: install  ## run the whole test suite
 	$(BIN)/python -m pytest

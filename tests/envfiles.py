@@ -31,15 +31,25 @@ def set_value(directory: Path, file: str, dotted: str, value: Any) -> None:
 
 
 def dumps(data: dict[str, Any], prefix: str = "") -> str:
-    """A minimal TOML writer for the shapes environment files use (tables, scalars, arrays)."""
-    scalars = {key: value for key, value in data.items() if not isinstance(value, dict)}
+    """A minimal TOML writer for the shapes environment files use (tables, arrays of tables, scalars, arrays)."""
     tables = {key: value for key, value in data.items() if isinstance(value, dict)}
+    table_arrays = {key: value for key, value in data.items() if _is_table_array(value)}
+    scalars = {key: value for key, value in data.items() if key not in tables and key not in table_arrays}
     lines = [f"{_key(key)} = {_value(value)}" for key, value in scalars.items()]
     for key, value in tables.items():
         name = f"{prefix}{_key(key)}"
         lines.append(f"\n[{name}]")
         lines.append(dumps(value, f"{name}."))
+    for key, items in table_arrays.items():
+        name = f"{prefix}{_key(key)}"
+        for item in items:
+            lines.append(f"\n[[{name}]]")
+            lines.append(dumps(item, f"{name}."))
     return "\n".join(lines) + "\n"
+
+
+def _is_table_array(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
 
 
 def _key(key: str) -> str:

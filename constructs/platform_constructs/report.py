@@ -59,6 +59,18 @@ def shared_table(platform: Platform) -> str:
     return "\n".join(lines)
 
 
+def suppressions_table(platform: Platform) -> str:
+    """Markdown table of every guardrail suppression: who accepts which rule where, and why."""
+    lines = ["| configuration | pack | rule | path | reason |", "|---|---|---|---|---|"]
+    for name, config in platform.configs():
+        for suppression in config.policy.suppressions:
+            cells = (name, config.policy.pack, suppression.rule, f"`{suppression.path}`", suppression.reason)
+            lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+    if len(lines) == 2:
+        lines.append("| – | – | – | – | none |")
+    return "\n".join(lines)
+
+
 def _cell(value: str) -> str:
     return value.replace("|", "\\|")
 
@@ -72,6 +84,9 @@ def render(platform: Platform) -> str:
         environment_table(platform),
         "## Shared",
         shared_table(platform),
+        "## Guardrail suppressions",
+        "Accepted policy findings (`[[policy.suppressions]]`), also written into the resources' `//` metadata.",
+        suppressions_table(platform),
     ]) + "\n"
 
 

@@ -20,3 +20,17 @@ def test_report_command_refuses_invalid_configuration(tmp_path, capsys):
     (tmp_path / "shared.toml").write_text("tier = 'prod'\n")
     assert main([str(tmp_path)]) == 2
     assert "shared.toml: aws = None: required" in capsys.readouterr().err
+
+
+def test_policy_pack_and_suppressions_appear_in_the_report(tmp_path, capsys):
+    from envfiles import copy_environments, set_value
+
+    directory = copy_environments(tmp_path)
+    set_value(directory, "dev.toml", "policy.suppressions", [
+        {"rule": "rds.multi-az", "path": "dev/Postgres", "reason": "dev | single zone to save cost"}])
+    assert main([str(directory)]) == 0
+    report = capsys.readouterr().out
+    assert "| `policy.pack` | baseline | production | production | ◆ |" in report
+    assert "| `policy.enforce` | false | true | true | ◆ |" in report
+    assert "| dev | baseline | rds.multi-az | `dev/Postgres` | dev \\| single zone to save cost |" in report
+    assert "| shared | production | s3.kms-encryption | `bootstrap/StateBucket-" in report

@@ -1,9 +1,226 @@
-"""Props of the EKS cluster."""
+"""Props of the EKS cluster (the ``[eks]`` section) and of its managed node groups.
+
+Field types refuse malformed single values; :meth:`EksProps.problems` checks the rules that
+span several fields (sizes, capacity, endpoint access, roles) and names the offending field of
+each. The construct raises the first problem; the configuration loader reports all of them.
+"""
 
 from __future__ import annotations
 
-from platform_constructs.props import Props
+import ipaddress
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+
+from platform_constructs.errors import ConstructValidationError
+from platform_constructs.naming import Naming
+from platform_constructs.props import MAY_DIFFER, Cidr, Props, StrictBool, StrictInt, StrictStr
+
+ControlPlaneLogType = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
+#: Every control-plane log type EKS can send to CloudWatch.
+ALL_CONTROL_PLANE_LOG_TYPES: tuple[ControlPlaneLogType, ...] = (
+    "api", "audit", "authenticator", "controllerManager", "scheduler",
+)
+CapacityType = Literal["ON_DEMAND", "SPOT"]
+#: Amazon Linux 2023 only: AL2 AMIs stop at Kubernetes 1.32.
+NodeAmiType = Literal["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD"]
+DesiredSizeOwner = Literal["autoscaler", "terraform"]
+SupportType = Literal["STANDARD", "EXTENDED"]
+
+#: Physical-name components: cluster ``{prefix}-{env}-eks``, node role ``{prefix}-{env}-eks-node``.
+CLUSTER_COMPONENT = "eks"
+NODE_ROLE_COMPONENT = "eks-node"
+#: Key of the node group that always exists; ``node_groups`` may not reuse it.
+SYSTEM_NODE_GROUP = "system"
+#: The broadest public-endpoint range accepted: a /8 already holds 16 million addresses.
+BROADEST_PUBLIC_PREFIX = 8
+#: A Spot node group needs alternatives when one instance pool runs dry.
+MIN_SPOT_INSTANCE_TYPES = 2
+
+#: Graviton families carry a ``g`` right after the generation digit (m7g, c6gn, r8g, is4gen).
+_GRAVITON_FAMILY = re.compile(r"^[a-z]+\d+g")
+_KUBERNETES_VERSION = re.compile(r"^1\.(\d{2})$")
+
+
+def _kubernetes_version(value: str) -> str:
+    if not _KUBERNETES_VERSION.match(value):
+        raise ValueError("must be a Kubernetes minor version such as 1.34 (major.minor, no patch)")
+    return value
+
+
+def _not_empty(values: tuple[str, ...]) -> tuple[str, ...]:
+    if not values:
+        raise ValueError("must list at least one instance type")
+    return values
+
+
+KubernetesVersion = Annotated[StrictStr, AfterValidator(_kubernetes_version)]
+#: An EC2 instance type such as ``m7i.large``.
+InstanceType = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")]
+#: An IAM role name (without path) in the environment's account.
+RoleName = Annotated[StrictStr, Field(pattern=r"^[\w+=,.@-]{1,64}$")]
+#: A Kubernetes namespace name (DNS-1123 label).
+Namespace = Annotated[StrictStr, Field(pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+#: Key of an additional node group; part of its physical names.
+NodeGroupName = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9-]{0,19}$")]
+#: A Kubernetes label key (optional DNS prefix, then a name of up to 63 characters).
+LabelKey = Annotated[StrictStr, Field(pattern=r"^([a-z0-9.-]{1,253}/)?[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$")]
+
+
+def is_graviton(instance_type: str) -> bool:
+    """Whether an instance type runs on arm64 (AWS Graviton)."""
+    return bool(_GRAVITON_FAMILY.match(instance_type))
+
+
+def node_role_name(naming: Naming) -> str:
+    """Name of the IAM role of an environment's EKS nodes; the shared stack grants it image pulls."""
+    return naming.name(NODE_ROLE_COMPONENT)
+
+
+class NodeGroupProps(Props):
+    """One EKS managed node group: instances, capacity, sizes and update behaviour.
+
+    Nodes are launched from a launch template (IMDSv2 only, hop limit 1, encrypted gp3 root
+    volume) into the cluster's private subnets in every zone.
+    """
+
+    instance_types: Annotated[tuple[InstanceType, ...], AfterValidator(_not_empty)] = Field(
+        default=("m7i.large",), json_schema_extra=MAY_DIFFER)
+    """Instance types, in order of preference; Spot needs at least two. Default: ``("m7i.large",)``."""
+    capacity_type: CapacityType = "ON_DEMAND"
+    """``ON_DEMAND`` or ``SPOT`` (interruptible, cheaper). Default: ``ON_DEMAND``."""
+    ami_type: NodeAmiType = "AL2023_x86_64_STANDARD"
+    """Amazon Linux 2023 image for x86_64 or arm64 (Graviton) instances. Default: ``AL2023_x86_64_STANDARD``."""
+    min_size: StrictInt = Field(default=3, ge=0, le=1000, json_schema_extra=MAY_DIFFER)
+    """Fewest nodes. Default: 3 (one per zone in a three-zone VPC)."""
+    max_size: StrictInt = Field(default=6, ge=1, le=1000, json_schema_extra=MAY_DIFFER)
+    """Most nodes the autoscaler may run. Default: 6."""
+    desired_size: StrictInt | None = Field(default=None, ge=0, le=1000, json_schema_extra=MAY_DIFFER)
+    """Nodes at creation (and on every apply when ``desired_size_owner`` is ``terraform``).
+    Default: derived – ``min_size``."""
+    desired_size_owner: DesiredSizeOwner = "autoscaler"
+    """Who owns the node count after creation. ``autoscaler``: Terraform sets ``desired_size`` once
+    and ignores later changes (``ignore_changes``), so the cluster autoscaler or Karpenter is never
+    reverted by an apply. ``terraform``: every apply resets the count to ``desired_size``.
+    Default: ``autoscaler``."""
+    max_unavailable_percentage: StrictInt = Field(default=33, ge=1, le=33)
+    """Share of nodes replaced at once during a version or launch-template update. Default: 33."""
+    root_volume_size_gib: StrictInt = Field(default=50, ge=20, le=16384, json_schema_extra=MAY_DIFFER)
+    """Size of the encrypted gp3 root volume (images and ephemeral storage). Default: 50."""
+    auto_repair: StrictBool = True
+    """Let EKS replace nodes that report unhealthy. Default: ``True``."""
+    labels: dict[LabelKey, StrictStr] = Field(default_factory=dict)
+    """Kubernetes labels put on every node of the group. Default: none."""
+
+    @property
+    def initial_size(self) -> int:
+        """``desired_size``, or ``min_size`` when it is not set."""
+        return self.min_size if self.desired_size is None else self.desired_size
+
+    def problems(self, prefix: str = "") -> list[ConstructValidationError]:
+        """Cross-field problems; each names its field as ``{prefix}{field}``."""
+        found = []
+
+        def problem(code: str, field: str, message: str) -> None:
+            found.append(ConstructValidationError(f"eks.{code}", f"{prefix}{field}", message))
+
+        if self.min_size > self.max_size:
+            problem("node-sizes", "min_size", f"{self.min_size} is greater than max_size ({self.max_size})")
+        if self.desired_size is not None and not self.min_size <= self.desired_size <= self.max_size:
+            problem("node-sizes", "desired_size",
+                    f"{self.desired_size} must lie between min_size ({self.min_size}) and max_size ({self.max_size})")
+        if self.capacity_type == "SPOT" and len(self.instance_types) < MIN_SPOT_INSTANCE_TYPES:
+            problem("spot-diversity", "instance_types",
+                    f"{list(self.instance_types)} lists {len(self.instance_types)} type(s); SPOT needs at least "
+                    f"{MIN_SPOT_INSTANCE_TYPES} so an exhausted Spot pool does not stop the group")
+        if len(set(self.instance_types)) != len(self.instance_types):
+            problem("duplicate", "instance_types", f"{list(self.instance_types)} lists a type twice")
+        wants_arm = self.ami_type == "AL2023_ARM_64_STANDARD"
+        for index, instance_type in enumerate(self.instance_types):
+            if is_graviton(instance_type) != wants_arm:
+                architecture = "arm64 (Graviton)" if is_graviton(instance_type) else "x86_64"
+                problem("architecture", f"instance_types[{index}]",
+                        f"{instance_type} is an {architecture} type but ami_type is {self.ami_type}")
+        return found
 
 
 class EksProps(Props):
-    """Settings of the EKS cluster; tier defaults live in ``config/presets/eks.toml``."""
+    """Settings of the EKS cluster; tier defaults live in ``config/presets/eks.toml``.
+
+    Always on, not configurable: authentication mode ``API`` (access entries, no ``aws-auth``
+    config map), secrets envelope encryption with a rotating customer-managed key, a private
+    API endpoint, and the managed add-ons vpc-cni, kube-proxy, eks-pod-identity-agent, coredns
+    and aws-ebs-csi-driver. The model defaults are the production shape.
+    """
+
+    kubernetes_version: KubernetesVersion = "1.34"
+    """Kubernetes minor version of the control plane and the nodes, pinned per environment. Default: ``1.34``."""
+    support_type: SupportType = "STANDARD"
+    """``STANDARD`` support, or ``EXTENDED`` (paid) to stay on a version past its standard end. Default: ``STANDARD``."""
+    endpoint_public_access: StrictBool = False
+    """Also expose the API endpoint publicly, restricted to ``public_access_cidrs``; the private
+    endpoint is always on. Default: ``False`` (private only)."""
+    public_access_cidrs: tuple[Cidr, ...] = Field(default=(), json_schema_extra=MAY_DIFFER)
+    """Source ranges allowed to reach the public endpoint (at most /8 wide; never 0.0.0.0/0).
+    Default: none."""
+    control_plane_log_types: tuple[ControlPlaneLogType, ...] = ALL_CONTROL_PLANE_LOG_TYPES
+    """Control-plane logs sent to ``/aws/eks/<cluster>/cluster`` (retention and KMS from the
+    environment's log settings). Default: all five."""
+    admin_roles: tuple[RoleName, ...] = ()
+    """IAM roles of the environment's account given cluster-admin through access entries. Default: none."""
+    deployer_roles: dict[RoleName, tuple[Namespace, ...]] = Field(default_factory=dict)
+    """IAM role → namespaces it may deploy to (``AmazonEKSEditPolicy`` scoped to them). Default: none."""
+    system_node_group: NodeGroupProps = Field(default_factory=NodeGroupProps)
+    """The node group that always exists and runs the cluster add-ons. Default: the production shape."""
+    node_groups: dict[NodeGroupName, NodeGroupProps] = Field(default_factory=dict)
+    """Additional node groups by name (e.g. ``batch``). Default: none."""
+    container_insights: StrictBool = True
+    """Install the ``amazon-cloudwatch-observability`` add-on (Container Insights metrics and
+    container logs into pre-created, encrypted log groups). Default: ``True``."""
+    zonal_shift: StrictBool = True
+    """Let ARC zonal shift move traffic away from an impaired zone. Default: ``True``."""
+    deletion_protection: StrictBool = True
+    """Refuse to destroy the cluster: Terraform ``prevent_destroy`` (the AWS provider 5.x has no
+    EKS deletion-protection argument). Default: ``True``."""
+
+    def problems(self, prefix: str = "") -> list[ConstructValidationError]:
+        """Cross-field problems; each names its field as ``{prefix}{field}``."""
+        found = []
+
+        def problem(code: str, field: str, message: str) -> None:
+            found.append(ConstructValidationError(f"eks.{code}", f"{prefix}{field}", message))
+
+        if self.endpoint_public_access and not self.public_access_cidrs:
+            problem("public-endpoint", "public_access_cidrs",
+                    "must list at least one source range when endpoint_public_access is true")
+        if self.public_access_cidrs and not self.endpoint_public_access:
+            problem("public-endpoint", "public_access_cidrs",
+                    f"{list(self.public_access_cidrs)} has no effect: endpoint_public_access is false "
+                    "(private endpoint only); remove the ranges or turn public access on")
+        for index, cidr in enumerate(self.public_access_cidrs):
+            prefix_length = ipaddress.IPv4Network(cidr).prefixlen
+            if prefix_length < BROADEST_PUBLIC_PREFIX:
+                problem("public-endpoint", f"public_access_cidrs[{index}]",
+                        f"{cidr} opens the API endpoint to {2 ** (32 - prefix_length):,} addresses; "
+                        f"at most a /{BROADEST_PUBLIC_PREFIX} is allowed")
+        if len(set(self.control_plane_log_types)) != len(self.control_plane_log_types):
+            problem("duplicate", "control_plane_log_types", f"{list(self.control_plane_log_types)} lists a type twice")
+        if len(set(self.admin_roles)) != len(self.admin_roles):
+            problem("duplicate", "admin_roles", f"{list(self.admin_roles)} lists a role twice")
+        for role, namespaces in self.deployer_roles.items():
+            if role in self.admin_roles:
+                problem("access", f"deployer_roles.{role}",
+                        "is also in admin_roles; a role gets either cluster-admin or namespace edit")
+            if not namespaces:
+                problem("access", f"deployer_roles.{role}", "lists no namespace; name the namespaces it deploys to")
+        if SYSTEM_NODE_GROUP in self.node_groups:
+            problem("node-group-name", f"node_groups.{SYSTEM_NODE_GROUP}",
+                    f"the name {SYSTEM_NODE_GROUP!r} is reserved for system_node_group")
+        if self.system_node_group.min_size < 1:
+            problem("node-sizes", "system_node_group.min_size",
+                    f"{self.system_node_group.min_size}: must be at least 1, or CoreDNS has nowhere to run")
+        found.extend(self.system_node_group.problems(f"{prefix}system_node_group."))
+        for name, group in self.node_groups.items():
+            found.extend(group.problems(f"{prefix}node_groups.{name}."))
+        return found

@@ -2,7 +2,8 @@
 
 Each file holds one configuration section for all tiers side by side: ``[dev]``,
 ``[staging]``, ``[prod]`` give the defaults, and ``[floors.<tier>]`` the limits an
-environment of that tier may not cross (``min``, ``max``, ``equals``, ``one_of``).
+environment of that tier may not cross (``min``, ``max``, ``equals``, ``one_of``, and
+``includes`` for list fields: every listed item must be present).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 _PRESET_PACKAGE = "platform_constructs.config"
-_OPERATORS = ("min", "max", "equals", "one_of")
+_OPERATORS = ("min", "max", "equals", "one_of", "includes")
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,13 @@ class Floor:
             return value > self.limit
         if self.operator == "equals":
             return value != self.limit
+        if self.operator == "includes":
+            return not set(self.limit) <= set(value)
         return value not in self.limit
 
     def describe(self) -> str:
         """The limit in words, e.g. ``must be at least 3 in tier prod``."""
-        words = {"min": "at least ", "max": "at most ", "equals": "", "one_of": "one of "}
+        words = {"min": "at least ", "max": "at most ", "equals": "", "one_of": "one of ", "includes": "a list including "}
         return f"must be {words[self.operator]}{self.limit!r} in tier {self.tier}"
 
 

@@ -29,9 +29,62 @@ def _subnet_plan_fits(env: EnvironmentConfig) -> Iterable[Finding]:
         yield field, _value_at(env, field), error.message
 
 
+def _kafka_fits_network(env: EnvironmentConfig) -> Iterable[Finding]:
+    """Kafka broker count must be a multiple of network.az_count (MSK puts as many brokers in every
+    zone), and the replication settings must fit the brokers."""
+    for error in env.kafka.problems(env.network.az_count, zones_field="network.az_count", prefix="kafka."):
+        yield error.field, _value_at(env, error.field), error.message
+
+
+def _search_fits_network(env: EnvironmentConfig) -> Iterable[Finding]:
+    """The search domain's zones must exist in the network, and its name must fit OpenSearch's limit."""
+    from platform_constructs.naming import Naming
+    from platform_constructs.search.search_props import DOMAIN_COMPONENT, DOMAIN_NAME_MAX_LENGTH
+
+    for error in env.search.problems(env.network.az_count, zones_field="network.az_count", prefix="search."):
+        yield error.field, _value_at(env, error.field), error.message
+    try:
+        Naming(env.naming.prefix, env.name).name(DOMAIN_COMPONENT, max_length=DOMAIN_NAME_MAX_LENGTH)
+    except ValueError as error:
+        yield "name", env.name, f"the OpenSearch domain name is too long ({error}); shorten name or naming.prefix"
+
+
+def _data_stores_fit_network(env: EnvironmentConfig) -> Iterable[Finding]:
+    """RDS subnet groups must span two zones; a Multi-AZ cache needs a second zone to fail over to."""
+    if env.network.az_count < 2:
+        yield ("network.az_count", env.network.az_count,
+               "must be at least 2: the RDS subnet group of postgres spans two zones")
+        if env.redis.multi_az:
+            yield "redis.multi_az", True, f"needs network.az_count >= 2; network.az_count is {env.network.az_count}"
+
+
+def _eks_is_consistent(env: EnvironmentConfig) -> Iterable[Finding]:
+    """Cross-field rules of the EKS cluster and its node groups (sizes, Spot, endpoint, access roles)."""
+    for error in env.eks.problems(prefix="eks."):
+        path, _, index = error.field.partition("[")
+        value = _value_at(env, path)
+        yield error.field, value[int(index.rstrip("]"))] if index else value, error.message
+
+
+def _workloads_fit_rollout(env: EnvironmentConfig) -> Iterable[Finding]:
+    """Each application stays inside its tier's rollout preset: the replica cap the RTO budget is
+    checked for, and two pods at least when the tier requires zero downtime."""
+    from platform_constructs.k8s.workload_props import workload_findings
+
+    for app, workload in sorted(env.apps.items()):
+        for field, value, message in workload_findings(workload, max_replicas=env.rollout.max_replicas,
+                                                       zero_downtime=env.rollout.zero_downtime):
+            yield f"apps.{app}.{field}", value, message
+
+
 #: Rules over one environment file (after its fields validated).
 ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _subnet_plan_fits,
+    _kafka_fits_network,
+    _search_fits_network,
+    _data_stores_fit_network,
+    _eks_is_consistent,
+    _workloads_fit_rollout,
 ]
 
 
@@ -93,6 +146,11 @@ def _staging_matches_prod(platform: Platform) -> Iterable[tuple[str, Finding]]:
             ours, theirs = getattr(staging, name), getattr(prod, name)
             if isinstance(ours, BaseModel) and isinstance(theirs, BaseModel):
                 yield from differences(ours, theirs, f"{prefix}{name}.")
+            elif (isinstance(ours, dict) and isinstance(theirs, dict) and ours.keys() == theirs.keys()
+                  and all(isinstance(value, BaseModel) for value in (*ours.values(), *theirs.values()))):
+                # keyed sections such as apps.<name>: compare entry by entry, so sizes inside may differ
+                for key in sorted(ours):
+                    yield from differences(ours[key], theirs[key], f"{prefix}{name}.{key}.")
             elif ours != theirs:
                 yield f"{prefix}{name}", ours, (
                     f"differs from prod ({theirs!r}); staging may differ from prod only in sizes and counts")

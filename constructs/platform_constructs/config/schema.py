@@ -16,6 +16,7 @@ from platform_constructs.compute.eks_props import EksProps
 from platform_constructs.data.postgres_props import PostgresProps
 from platform_constructs.data.redis_props import RedisProps
 from platform_constructs.k8s.rollout_props import RolloutProps
+from platform_constructs.k8s.workload_props import AppName, WorkloadProps
 from platform_constructs.network.props import NetworkProps
 from platform_constructs.observability.monitoring_props import MonitoringProps
 from platform_constructs.policy.policy_props import PolicyProps
@@ -23,6 +24,7 @@ from platform_constructs.props import MAY_DIFFER, LogRetentionDays, Props, Stric
 from platform_constructs.registry.ecr_props import RegistryProps
 from platform_constructs.search.search_props import SearchProps
 from platform_constructs.streaming.kafka_props import KafkaProps
+from platform_constructs.tooling.plan_guard_props import PlanGuardProps
 
 Tier = Literal["dev", "staging", "prod"]
 TIERS: tuple[Tier, ...] = ("dev", "staging", "prod")
@@ -37,6 +39,13 @@ class AwsTarget(Props):
     """AWS region, e.g. ``eu-west-1``. Default: required."""
     deploy_role_name: StrictStr | None = Field(default=None, pattern=r"^[\w+=,.@-]{1,64}$")
     """IAM role assumed in ``account_id`` to deploy; ``None`` uses the caller's credentials as they are. Default: ``None``."""
+
+    @property
+    def deploy_role_arn(self) -> str | None:
+        """ARN of ``deploy_role_name`` in ``account_id``, or ``None``."""
+        if self.deploy_role_name is None:
+            return None
+        return f"arn:aws:iam::{self.account_id}:role/{self.deploy_role_name}"
 
 
 class NamingConfig(Props):
@@ -136,8 +145,12 @@ class EnvironmentConfig(Props):
     """Alarm topic and alarm packs. Default: tier preset."""
     rollout: RolloutProps = Field(default_factory=RolloutProps)
     """Rolling-update preset of the environment's workloads. Default: tier preset."""
+    apps: dict[AppName, WorkloadProps] = Field(default_factory=dict)
+    """Applications deployed by the ``<env>-apps`` stack, keyed by name (``[apps.<name>]``); each rolls out with ``rollout``. Default: none."""
     policy: PolicyProps = Field(default_factory=PolicyProps)
     """Guardrail rule pack and suppressions. Default: tier preset."""
+    plan_guard: PlanGuardProps = Field(default_factory=PlanGuardProps)
+    """Whether plans may delete or replace stateful resources. Default: tier preset."""
 
     @property
     def all_tags(self) -> dict[str, str]:
@@ -164,6 +177,8 @@ class SharedConfig(Props):
     """Container registries. Default: tier preset."""
     policy: PolicyProps = Field(default_factory=PolicyProps)
     """Guardrail rule pack and suppressions. Default: tier preset."""
+    plan_guard: PlanGuardProps = Field(default_factory=PlanGuardProps)
+    """Whether plans may delete or replace stateful resources. Default: tier preset."""
 
     name: Literal["shared"] = "shared"
     """Always ``shared``. Default: ``shared``."""

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from platform_constructs._internal.tf import Construct, TerraformStack
+from platform_constructs._internal.aws_context import policy_document
+from platform_constructs._internal.tf import Construct, TerraformOutput, TerraformStack, aws, k8s
+from platform_constructs.compute.eks_props import CLUSTER_COMPONENT
 from platform_constructs.config.schema import EnvironmentConfig
+from platform_constructs.k8s.cluster_access import EksClusterAccess
+from platform_constructs.k8s.image_policy import ImagePolicy
+from platform_constructs.k8s.release_inputs import release_inputs
+from platform_constructs.k8s.rolling_deployment import RollingDeployment
+from platform_constructs.k8s.workload_props import WorkloadProps
+from platform_constructs.naming import Naming
+from platform_constructs.policy.guard import apply_policy
 from platform_constructs.stacks.common import aws_provider, s3_backend
+
+#: Pod Security Admission level enforced in every application namespace.
+POD_SECURITY_LEVEL = "restricted"
 
 
 def apps_stack_name(environment: str) -> str:
@@ -16,7 +28,18 @@ class AppsStack(TerraformStack):
     """Workloads deployed onto the environment's EKS cluster, in their own state.
 
     Kept apart from the platform stack so an application release never plans against the
-    VPC, the cluster or the databases.
+    VPC, the cluster or the databases. The cluster is looked up by its name
+    (``{prefix}-{env}-eks``), never referenced.
+
+    Per application (``env.apps``): a namespace enforcing the ``restricted`` Pod Security
+    Standard, an IAM role its pods assume through EKS Pod Identity, the variables
+    ``image_<app>`` and ``change_cause_<app>`` and a :class:`RollingDeployment` with the tier's
+    rollout preset. Outputs ``<app>_image`` (the image in state after the apply),
+    ``<app>_deployment`` and ``<app>_namespace`` tell the pipeline what runs and where to watch it.
+
+    The kubernetes provider has no binary in this machine's provider mirror, so this stack cannot
+    be ``terraform validate``-d here; tests validate its AWS part with Terraform and its
+    Kubernetes objects against the Kubernetes OpenAPI schema.
     """
 
     def __init__(self, scope: Construct, env: EnvironmentConfig) -> None:
@@ -24,3 +47,55 @@ class AppsStack(TerraformStack):
         self.env = env
         s3_backend(self, env.state, env.state.region)
         aws_provider(self, env.aws, env.all_tags)
+        apply_policy(self, env.policy, owner=env.name)
+        self.naming = Naming(env.naming.prefix, env.name)
+
+        self.cluster = EksClusterAccess(self, "Cluster", cluster_name=self.naming.name(CLUSTER_COMPONENT),
+                                        region=env.aws.region, role_arn=env.aws.deploy_role_arn)
+        namespaces = sorted({workload.namespace_for(app) for app, workload in env.apps.items()})
+        self.namespaces = {namespace: self._namespace(namespace) for namespace in namespaces}
+        self.apps = {app: self._deploy(app, workload) for app, workload in sorted(env.apps.items())}
+        for app, deployment in self.apps.items():
+            for key, value in deployment.outputs.items():
+                TerraformOutput(self, f"{app}_{key}", value=value, description=f"{key} of application {app}")
+
+    def _namespace(self, name: str) -> k8s.namespace_v1.NamespaceV1:
+        labels = {f"pod-security.kubernetes.io/{mode}": POD_SECURITY_LEVEL for mode in ("enforce", "audit", "warn")}
+        return k8s.namespace_v1.NamespaceV1(self, f"Namespace{_pascal(name)}", metadata={"name": name, "labels": labels})
+
+    def _deploy(self, app: str, workload: WorkloadProps) -> RollingDeployment:
+        release = release_inputs(self, app, ImagePolicy(self.env.rollout.image_pinning, workload.image_repository))
+        return RollingDeployment(
+            self, f"App{_pascal(app)}", name=app, props=workload, rollout=self.env.rollout, release=release,
+            namespace=self.namespaces[workload.namespace_for(app)].metadata.name,
+            cluster_name=self.cluster.cluster_name, pod_role_arn=self._pod_role(app, workload).arn,
+        )
+
+    def _pod_role(self, app: str, workload: WorkloadProps) -> aws.iam_role.IamRole:
+        """The IAM role of ``app``'s pods: only EKS Pod Identity may assume it, and only for ``app``'s
+        service account in its namespace on this cluster (the session tags Pod Identity sets)."""
+        role = aws.iam_role.IamRole(
+            self, f"{_pascal(app)}PodRole", name=self.naming.name(f"{app}-pod"),
+            description=f"Pods of {app} on {self.cluster.cluster_name} (EKS Pod Identity)",
+            assume_role_policy=policy_document({
+                "Effect": "Allow",
+                "Principal": {"Service": "pods.eks.amazonaws.com"},
+                "Action": ["sts:AssumeRole", "sts:TagSession"],
+                "Condition": {"StringEquals": {
+                    "aws:SourceAccount": self.env.aws.account_id,
+                    "aws:RequestTag/eks-cluster-name": self.cluster.cluster_name,
+                    "aws:RequestTag/kubernetes-namespace": workload.namespace_for(app),
+                    "aws:RequestTag/kubernetes-service-account": app,
+                }},
+            }),
+        )
+        # exclusive: a policy attached by hand outside Terraform is detached again on the next apply
+        aws.iam_role_policy_attachments_exclusive.IamRolePolicyAttachmentsExclusive(
+            self, f"{_pascal(app)}PodPolicies", role_name=role.name, policy_arns=list(workload.pod_policy_arns),
+        )
+        return role
+
+
+def _pascal(name: str) -> str:
+    """``billing-api`` → ``BillingApi``, for construct ids."""
+    return "".join(part.capitalize() for part in name.split("-"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from platform_constructs._internal.tf import Construct, LocalBackend, TerraformOutput, TerraformStack
 from platform_constructs.config.loader import Platform
+from platform_constructs.policy.guard import apply_policy
 from platform_constructs.stacks.common import aws_provider
 from platform_constructs.state.state_bucket import StateBucket, StateBucketProps
 
@@ -27,6 +28,7 @@ class BootstrapStack(TerraformStack):
         shared = platform.shared
         LocalBackend(self, path=BOOTSTRAP_STATE_PATH)
         aws_provider(self, shared.aws, shared.all_tags)
+        apply_policy(self, shared.policy, owner=shared.name)
         buckets = {config.state.bucket: config.state for _, config in platform.configs()}
         for name, state in sorted(buckets.items()):
             bucket = StateBucket(self, f"StateBucket-{name}", props=StateBucketProps(

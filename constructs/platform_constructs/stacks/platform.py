@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from platform_constructs._internal.tf import Construct, TerraformOutput, TerraformStack
+from platform_constructs._internal.tf import Annotations, Construct, TerraformOutput, TerraformStack
+from platform_constructs.compute.eks_cluster import EksCluster
 from platform_constructs.config.schema import EnvironmentConfig
+from platform_constructs.data.postgres import PostgresDatabase
+from platform_constructs.data.redis import RedisCache
 from platform_constructs.naming import Naming
 from platform_constructs.network.network import Network
+from platform_constructs.observability.alarm_topic import AlarmTopic
+from platform_constructs.observability.alarms.kafka import KafkaAlarms
+from platform_constructs.observability.alarms.postgres import PostgresAlarms
+from platform_constructs.observability.alarms.redis import RedisAlarms
+from platform_constructs.observability.alarms.search import SearchAlarms
 from platform_constructs.observability.log_group import LogSettings
+from platform_constructs.policy.guard import apply_policy
+from platform_constructs.search.opensearch import SearchDomain
 from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
 from platform_constructs.stacks.common import aws_provider, s3_backend
+from platform_constructs.streaming.kafka import KafkaCluster
 
 
 class PlatformStack(TerraformStack):
@@ -24,6 +35,7 @@ class PlatformStack(TerraformStack):
         self.naming = Naming(env.naming.prefix, env.name)
         s3_backend(self, env.state, env.state.region)
         aws_provider(self, env.aws, env.all_tags)
+        apply_policy(self, env.policy, owner=env.name)
 
         self.logs_key = KmsKey(self, "LogsKey", props=KmsKeyProps(
             alias=self.naming.name("logs"), description=f"CloudWatch log groups of {env.name}",
@@ -33,6 +45,50 @@ class PlatformStack(TerraformStack):
         self.network = Network(self, "Network", props=env.network, region=env.aws.region, naming=self.naming,
                                logs=self.logs)
         self._output("network", self.network.outputs)
+        self.cluster = EksCluster(self, "Eks", props=env.eks, naming=self.naming,
+                                  subnet_ids=self.network.subnet_id_list("private"), logs=self.logs)
+        self._output("eks", self.cluster.outputs)
+        self.database = PostgresDatabase(self, "Postgres", props=env.postgres, naming=self.naming,
+                                         vpc_id=self.network.vpc_id,
+                                         subnet_group_name=self.network.db_subnet_group_name, logs=self.logs)
+        self._output("postgres", self.database.outputs)
+        self.cache = RedisCache(self, "Redis", props=env.redis, naming=self.naming, vpc_id=self.network.vpc_id,
+                                subnet_group_name=self.network.cache_subnet_group_name, logs=self.logs)
+        self._output("redis", self.cache.outputs)
+        self.kafka = KafkaCluster(self, "Kafka", props=env.kafka, vpc_id=self.network.vpc_id,
+                                  subnet_ids=self.network.subnet_id_list("isolated"), naming=self.naming,
+                                  logs=self.logs)
+        self._output("kafka", self.kafka.outputs)
+        self.search = SearchDomain(self, "Search", props=env.search, vpc_id=self.network.vpc_id,
+                                   subnet_ids=self.network.subnet_id_list("isolated"), naming=self.naming,
+                                   logs=self.logs)
+        self._output("search", self.search.outputs)
+        # workloads on the EKS nodes are the database, cache, Kafka and search clients
+        self.database.allow_from(self.cluster)
+        self.cache.allow_from(self.cluster)
+        self.kafka.allow_from(self.cluster)
+        self.search.allow_from(self.cluster)
+        self._monitor(env)
+
+    def _monitor(self, env: EnvironmentConfig) -> None:
+        """The encrypted alarm topic and, when monitoring is enabled, the alarm pack of each data service."""
+        self.alarm_topic = AlarmTopic(self, "AlarmTopic", props=env.monitoring.topic, naming=self.naming)
+        self._output("monitoring", self.alarm_topic.outputs)
+        monitoring, topic_arn = env.monitoring, self.alarm_topic.arn
+        if not monitoring.enabled:
+            return
+        PostgresAlarms(self, "PostgresAlarms", identifier=self.database.identifier,
+                       thresholds=monitoring.postgres, topic_arn=topic_arn)
+        RedisAlarms(self, "RedisAlarms", replication_group_id=self.cache.replication_group_id,
+                    member_cluster_ids=self.cache.member_cluster_ids, thresholds=monitoring.redis, topic_arn=topic_arn)
+        KafkaAlarms(self, "KafkaAlarms", cluster_name=self.kafka.cluster_name, broker_count=self.kafka.broker_count,
+                    thresholds=monitoring.kafka, topic_arn=topic_arn)
+        SearchAlarms(self, "SearchAlarms", domain_name=self.search.domain_name,
+                     volume_size_gib=env.search.volume_size_gib, thresholds=monitoring.search, topic_arn=topic_arn)
+        if not monitoring.topic.subscribers:
+            Annotations.of(self.alarm_topic).add_warning(
+                "monitoring.topic.subscribers is empty: alarms notify a topic nobody subscribes to; add "
+                "subscribers or subscribe through the monitoring_alarm_topic_arn output")
 
     def _output(self, prefix: str, values: dict[str, object]) -> None:
         """One stack output per value, named ``{prefix}_{name}``."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from platform_constructs._internal.aws_context import policy_document
+from platform_constructs._internal.aws_context import account_id, partition, policy_document
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
 from platform_constructs.props import Props, StrictBool, StrictInt, StrictStr
 from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
@@ -30,7 +30,8 @@ class StateBucket(Construct):
     - SSE-KMS with a rotating key, public access blocked, ACLs disabled;
     - a bucket policy that refuses plain HTTP and TLS below 1.2;
     - old versions expire after ``noncurrent_version_days``; incomplete uploads after 7 days;
-    - server access logs to a separate bucket (which cannot use SSE-KMS: log delivery requires SSE-S3);
+    - server access logs to a separate bucket (which cannot use SSE-KMS: log delivery requires SSE-S3),
+      whose policy lets only the S3 logging service, on behalf of the state bucket, write them;
     - ``prevent_destroy`` so a stray destroy cannot take the platform's memory with it.
 
     Locking uses S3 lock files (``use_lockfile``), so no DynamoDB table is created.
@@ -42,11 +43,22 @@ class StateBucket(Construct):
         self.key = KmsKey(self, "Key", props=KmsKeyProps(
             alias=props.kms_alias.removeprefix("alias/"), description=f"Terraform state in s3://{props.bucket}",
         ))
-        self.log_bucket = self._bucket("AccessLogs", f"{props.bucket}-access-logs", lifecycle, kms_key_arn=None)
-        self.bucket = self._bucket("State", props.bucket, lifecycle, kms_key_arn=self.key.arn)
+        log_prefix = f"s3/{props.bucket}/"
+        log_bucket_name = f"{props.bucket}-access-logs"
+        # With ACLs disabled (BucketOwnerEnforced) only the bucket policy can let S3 deliver access logs.
+        log_delivery = {
+            "Sid": "AllowServerAccessLogDelivery", "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+            "Resource": f"arn:{partition(self)}:s3:::{log_bucket_name}/{log_prefix}*",
+            "Condition": {"ArnLike": {"aws:SourceArn": f"arn:{partition(self)}:s3:::{props.bucket}"},
+                          "StringEquals": {"aws:SourceAccount": account_id(self)}},
+        }
+        self.log_bucket, log_bucket_policy = self._bucket("AccessLogs", log_bucket_name, lifecycle, kms_key_arn=None,
+                                                          extra_statements=(log_delivery,))
+        self.bucket, _ = self._bucket("State", props.bucket, lifecycle, kms_key_arn=self.key.arn)
         aws.s3_bucket_logging.S3BucketLoggingA(
             self, "StateAccessLogging", bucket=self.bucket.id, target_bucket=self.log_bucket.id,
-            target_prefix=f"s3/{props.bucket}/",
+            target_prefix=log_prefix, depends_on=[log_bucket_policy],  # delivery is allowed before it starts
         )
         aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfiguration(
             self, "StateLifecycle", bucket=self.bucket.id,
@@ -66,7 +78,8 @@ class StateBucket(Construct):
         self.kms_key_arn: str = self.key.arn
 
     def _bucket(self, construct_id: str, name: str, lifecycle: TerraformResourceLifecycle,
-                kms_key_arn: str | None) -> aws.s3_bucket.S3Bucket:
+                kms_key_arn: str | None, extra_statements: tuple[dict, ...] = (),
+                ) -> tuple[aws.s3_bucket.S3Bucket, aws.s3_bucket_policy.S3BucketPolicy]:
         bucket = aws.s3_bucket.S3Bucket(self, f"{construct_id}Bucket", bucket=name, force_destroy=False,
                                         lifecycle=lifecycle)
         aws.s3_bucket_versioning.S3BucketVersioningA(
@@ -94,7 +107,7 @@ class StateBucket(Construct):
             self, f"{construct_id}Ownership", bucket=bucket.id,
             rule=aws.s3_bucket_ownership_controls.S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
         )
-        aws.s3_bucket_policy.S3BucketPolicy(
+        policy = aws.s3_bucket_policy.S3BucketPolicy(
             self, f"{construct_id}Policy", bucket=bucket.id,
             policy=policy_document(
                 {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
@@ -103,6 +116,7 @@ class StateBucket(Construct):
                 {"Sid": "DenyOutdatedTls", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
                  "Resource": [bucket.arn, f"{bucket.arn}/*"],
                  "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}}},
+                *extra_statements,
             ),
         )
-        return bucket
+        return bucket, policy

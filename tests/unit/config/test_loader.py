@@ -23,7 +23,7 @@ def test_repository_environments_load(platform):
 
 @pytest.mark.parametrize(("env", "nat", "azs", "retention"), [
     ("dev", "single", 2, 14),
-    ("staging", "single", 3, 90),
+    ("staging", "single", 3, 365),
     ("prod", "per_az", 3, 365),
 ])
 def test_tier_preset_supplies_what_the_file_leaves_out(platform, env, nat, azs, retention):
@@ -77,6 +77,53 @@ BAD_INPUTS = [
     ("dev.toml", ("state.kms_key_alias", "alias/other"), "state.kms_key_alias", "differs from"),
     ("staging.toml", ("network.flow_log_traffic", "REJECT"), "network.flow_log_traffic",
      "differs from prod ('ALL'); staging may differ from prod only in sizes and counts"),
+    # kafka (MSK)
+    ("dev.toml", ("kafka.broker_count", 3), "kafka.broker_count",
+     "3 brokers cannot be spread evenly over 2 zones (network.az_count)"),
+    ("prod.toml", ("kafka.broker_count", 4), "kafka.broker_count", "use a multiple of 3, e.g. 3 or 6"),
+    ("dev.toml", ("network.az_count", 1), "network.az_count", "the Kafka cluster needs 2 or 3 zones"),
+    ("dev.toml", ("kafka.replication_factor", 3), "kafka.replication_factor", "broker_count is 2"),
+    ("dev.toml", ("kafka.min_insync_replicas", 2), "kafka.min_insync_replicas", "must be below replication_factor"),
+    ("dev.toml", ("kafka.max_volume_size_gib", 10), "kafka.max_volume_size_gib", "must exceed volume_size_gib"),
+    ("dev.toml", ("kafka.instance_type", "express.m7g.large"), "kafka.instance_type", "standard MSK broker type"),
+    ("prod.toml", ("kafka.replication_factor", 2), "kafka.replication_factor", "at least 3 in tier prod"),
+    ("prod.toml", ("kafka.prometheus_exporters", False), "kafka.prometheus_exporters", "must be True in tier prod"),
+    ("prod.toml", ("kafka.enhanced_monitoring", "DEFAULT"), "kafka.enhanced_monitoring", "one of ['PER_TOPIC_PER_BROKER'"),
+    ("staging.toml", ("kafka.kafka_version", "3.9.x"), "kafka.kafka_version", "differs from prod ('3.8.x')"),
+    # search (OpenSearch)
+    ("dev.toml", ("search.zone_awareness", True), "search.availability_zone_count",
+     "needs 3 zone(s) but 2 are available (network.az_count)"),
+    ("prod.toml", ("search.instance_count", 4), "search.instance_count", "use a multiple of 3"),
+    ("dev.toml", ("search.volume_size_gib", 500), "search.volume_size_gib", "at most 100 GiB"),
+    ("dev.toml", ("search.tls_security_policy", "Policy-Min-TLS-1-0-2019-07"), "search.tls_security_policy",
+     "'Policy-Min-TLS-1-2-PFS-2023-10' or 'Policy-Min-TLS-1-2-2019-07'"),
+    ("dev.toml", ("search.instance_type", "t2.small.search"), "search.instance_type", "current family"),
+    ("prod.toml", ("search.dedicated_master_enabled", False), "search.dedicated_master_enabled",
+     "must be True in tier prod"),
+    ("prod.toml", ("search.audit_logs", False), "search.audit_logs", "must be True in tier prod"),
+    ("staging.toml", ("search.zone_awareness", False), "search.zone_awareness", "differs from prod (True)"),
+    # policy (guardrails)
+    ("prod.toml", ("network.az_count", 1), "network.az_count", "at least 3 in tier prod"),
+    ("dev.toml", ("policy.suppressions", [{"rule": "rds.multi-az", "path": "dev/Postgres"}]),
+     "policy.suppressions.0.reason", "required"),
+    ("dev.toml", ("policy.suppressions", [{"rule": "rds.multi-az", "path": "dev/Postgres", "reason": "cost"}]),
+     "policy.suppressions.0.reason", "a reason of at least 10 characters"),
+    ("dev.toml", ("policy.suppressions", [{"rule": "rds.multiaz", "path": "dev/Postgres", "reason": "single AZ in dev"}]),
+     "policy.suppressions.0.rule", "unknown rule id; known rules: "),
+    ("dev.toml", ("policy.suppressions", [{"rule": "rds.multi-az", "path": "dev Postgres", "reason": "single AZ in dev"}]),
+     "policy.suppressions.0.path", "must be a construct path such as 'prod/Database'"),
+    ("dev.toml", ("policy.suppressions", [{"rule": "rds.multi-az", "path": "dev/Postgres", "reason": "single AZ in dev",
+                                           "expires": "2027-01-01"}]),
+     "policy.suppressions.0.expires", "unknown key"),
+    ("dev.toml", ("policy.enforce", "yes"), "policy.enforce", "valid boolean"),
+    ("dev.toml", ("policy.pack", "strict"), "policy.pack", "'baseline' or 'production'"),
+    ("prod.toml", ("policy.enforce", False), "policy.enforce", "must be True in tier prod"),
+    ("prod.toml", ("policy.pack", "baseline"), "policy.pack", "must be 'production' in tier prod"),
+    ("staging.toml", ("policy.enforce", False), "policy.enforce", "must be True in tier staging"),
+    ("prod.toml", ("policy.limits.backup_retention_days", 7), "policy.limits.backup_retention_days",
+     "at least 14 in tier prod"),
+    ("dev.toml", ("policy.limits.backup_retention_days", 40), "policy.limits.backup_retention_days",
+     "less than or equal to 35"),
 ]
 
 

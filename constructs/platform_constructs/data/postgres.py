@@ -1,0 +1,161 @@
+"""PostgresDatabase: a private, encrypted RDS for PostgreSQL instance whose password nobody types."""
+
+from __future__ import annotations
+
+import re
+
+from platform_constructs._internal.aws_context import account_id, assume_role_policy, partition, region_name
+from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
+from platform_constructs.data.postgres_props import FORCED_PARAMETERS, PostgresProps, major_version
+from platform_constructs.data.private_data_store import PrivateDataStore
+from platform_constructs.errors import ConstructValidationError
+from platform_constructs.naming import Naming
+from platform_constructs.observability.log_group import LogSettings
+from platform_constructs.security.kms_key import KmsKey
+
+_DB_USER = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]{0,62}$")
+
+
+class PostgresDatabase(PrivateDataStore):
+    """RDS for PostgreSQL in the isolated subnets, reachable only from wired security groups.
+
+    - gp3 storage encrypted with a customer-managed rotating key (its own unless ``kms_key`` is
+      given); storage autoscaling up to ``max_allocated_storage``;
+    - the master password is generated, stored and rotated by RDS in Secrets Manager
+      (``manage_master_user_password``), encrypted with the same key: no password exists in code,
+      configuration or synthesized JSON. Workloads sign in with IAM database authentication
+      (:meth:`connect_policy_statement`);
+    - a parameter group named after its family (``<prefix>-<env>-postgres16``) with
+      ``create_before_destroy``: a major upgrade creates the next family's group first, switches the
+      instance over and only then deletes the old one, which is what fails with "parameter group in
+      use" when a single group is edited in place. ``rds.force_ssl = 1`` is always set;
+    - ``postgresql`` / ``upgrade`` logs exported to log groups created beforehand with retention and
+      KMS (RDS would otherwise create them without either); Performance Insights encrypted with the
+      key; enhanced monitoring with its own IAM role;
+    - ``deletion_protection`` drives the AWS flag, Terraform ``prevent_destroy``, the final snapshot
+      (``<prefix>-<env>-postgres-final``) and keeping automated backups after deletion.
+
+    Example::
+
+        database = PostgresDatabase(self, "Postgres", props=PostgresProps(multi_az=True),
+                                    naming=Naming("acme", "prod"), vpc_id=network.vpc_id,
+                                    subnet_group_name=network.db_subnet_group_name, logs=logs)
+        database.allow_from(cluster)  # 5432/tcp from the cluster's security group only
+    """
+
+    protocol_label = "PostgreSQL"
+
+    def __init__(self, scope: Construct, construct_id: str, *, props: PostgresProps, naming: Naming, vpc_id: str,
+                 subnet_group_name: str, logs: LogSettings, kms_key: KmsKey | None = None) -> None:
+        super().__init__(scope, construct_id)
+        # validate + resolve defaults (props were validated when they were built)
+        self.props = props
+        self.identifier: str = naming.name("postgres")
+        protected = props.deletion_protection
+
+        # create resources
+        self._create_key_and_security_group(
+            naming=naming, component="postgres", vpc_id=vpc_id, port=props.port, kms_key=kms_key,
+            key_description=f"RDS PostgreSQL {self.identifier}: storage, master secret, Performance Insights",
+        )
+        self.parameter_group = aws.db_parameter_group.DbParameterGroup(
+            self, "ParameterGroup", name=naming.name(props.parameter_group_family),
+            family=props.parameter_group_family,
+            description=f"PostgreSQL {major_version(props.engine_version)} settings, TLS required",
+            parameter=[
+                # pending-reboot is accepted for static and dynamic parameters alike; a new instance
+                # boots with them, an existing one picks them up at its next reboot.
+                aws.db_parameter_group.DbParameterGroupParameter(name=name, value=value, apply_method="pending-reboot")
+                for name, value in sorted({**props.parameters, **FORCED_PARAMETERS}.items())
+            ],
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+        )
+        # RDS writes to its log groups, and checks the monitoring role's permissions, as soon as it starts
+        prerequisites: list[object] = [
+            logs.log_group(self, f"{log.capitalize()}LogGroup", f"/aws/rds/instance/{self.identifier}/{log}").log_group
+            for log in props.log_exports
+        ]
+        monitoring_role_arn = None
+        if props.monitoring_interval:
+            role, attachment = self._create_monitoring_role(naming)
+            monitoring_role_arn = role.arn
+            prerequisites.append(attachment)
+        insights = props.performance_insights
+        self.instance = aws.db_instance.DbInstance(
+            self, "Instance",
+            identifier=self.identifier, engine="postgres", engine_version=props.engine_version,
+            auto_minor_version_upgrade=props.auto_minor_version_upgrade,
+            allow_major_version_upgrade=props.allow_major_version_upgrade,
+            instance_class=props.instance_class, storage_type="gp3", allocated_storage=props.allocated_storage,
+            max_allocated_storage=props.max_allocated_storage or 0,
+            storage_encrypted=True, kms_key_id=self.kms_key.arn,
+            db_name=props.database_name, username=props.master_username,
+            manage_master_user_password=True, master_user_secret_kms_key_id=self.kms_key.arn,
+            iam_database_authentication_enabled=True,
+            port=props.port, multi_az=props.multi_az, publicly_accessible=False,
+            db_subnet_group_name=subnet_group_name, vpc_security_group_ids=[self.security_group_id],
+            parameter_group_name=self.parameter_group.name,
+            backup_retention_period=props.backup_retention_days, backup_window=props.backup_window,
+            maintenance_window=props.maintenance_window, copy_tags_to_snapshot=True,
+            apply_immediately=props.apply_immediately,
+            deletion_protection=protected, skip_final_snapshot=not protected,
+            final_snapshot_identifier=naming.name("postgres-final") if protected else None,
+            delete_automated_backups=not protected,
+            performance_insights_enabled=insights,
+            performance_insights_kms_key_id=self.kms_key.arn if insights else None,
+            performance_insights_retention_period=props.performance_insights_retention_days if insights else None,
+            monitoring_interval=props.monitoring_interval,
+            monitoring_role_arn=monitoring_role_arn,
+            enabled_cloudwatch_logs_exports=list(props.log_exports),
+            depends_on=prerequisites,
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=protected),
+            tags={"Name": self.identifier},
+        )
+
+        # expose attributes
+        self.arn: str = self.instance.arn
+        self.resource_id: str = self.instance.resource_id
+        self.endpoint: str = self.instance.address
+        self.master_user_secret_arn: str = self.instance.master_user_secret.get(0).secret_arn
+
+    @property
+    def outputs(self) -> dict[str, object]:
+        """Values other stacks and teams need, for ``TerraformOutput`` at stack level."""
+        return {
+            "identifier": self.identifier,
+            "endpoint": self.endpoint,
+            "port": self.port,
+            "security_group_id": self.security_group_id,
+            "master_user_secret_arn": self.master_user_secret_arn,
+        }
+
+    def connect_policy_statement(self, db_user: str) -> dict[str, object]:
+        """IAM policy statement letting a role sign in as ``db_user`` with an IAM auth token.
+
+        The database user must exist and be granted ``rds_iam`` inside PostgreSQL (a migration's job).
+        """
+        if not _DB_USER.match(db_user):
+            raise ConstructValidationError(
+                "postgres.invalid-db-user", "db_user",
+                f"{db_user!r} is not a PostgreSQL user name (letters, digits and _; at most 63)", self.node.path,
+            )
+        return {
+            "Effect": "Allow",
+            "Action": "rds-db:connect",
+            "Resource": f"arn:{partition(self)}:rds-db:{region_name(self)}:{account_id(self)}:dbuser:"
+                        f"{self.resource_id}/{db_user}",
+        }
+
+    def _create_monitoring_role(
+        self, naming: Naming,
+    ) -> tuple[aws.iam_role.IamRole, aws.iam_role_policy_attachment.IamRolePolicyAttachment]:
+        """The enhanced-monitoring role and the attachment that gives it its permissions."""
+        role = aws.iam_role.IamRole(
+            self, "MonitoringRole", name=naming.name("postgres-monitoring"),
+            assume_role_policy=assume_role_policy("monitoring.rds.amazonaws.com"),
+        )
+        attachment = aws.iam_role_policy_attachment.IamRolePolicyAttachment(
+            self, "MonitoringPolicy", role=role.name,
+            policy_arn=f"arn:{partition(self)}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+        )
+        return role, attachment

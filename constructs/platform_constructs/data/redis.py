@@ -1,0 +1,150 @@
+"""RedisCache: an ElastiCache replication group (Valkey by default) with TLS, a CMK and IAM-authenticated users."""
+
+from __future__ import annotations
+
+from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
+from platform_constructs.data.private_data_store import PrivateDataStore
+from platform_constructs.data.redis_props import RedisProps
+from platform_constructs.errors import ConstructValidationError
+from platform_constructs.naming import Naming
+from platform_constructs.observability.log_group import LogSettings
+from platform_constructs.security.kms_key import KmsKey
+
+#: ElastiCache limits replication group ids to 40 characters.
+_REPLICATION_GROUP_ID_LENGTH = 40
+#: Users and the user group are of engine ``redis``: such a group serves Valkey and Redis OSS
+#: alike, and unlike a ``valkey`` group it may hold the password-less (and disabled) default user.
+_RBAC_ENGINE = "redis"
+
+
+class RedisCache(PrivateDataStore):
+    """One shard (cluster mode disabled) of ``node_count`` nodes in the isolated subnets.
+
+    - Valkey by default (cheaper than Redis OSS); the parameter group is named after its family
+      (``<prefix>-<env>-valkey8``) with ``create_before_destroy``, so an engine upgrade never edits a
+      group that is in use;
+    - TLS required (``transit_encryption_mode = required``) and at-rest encryption with a
+      customer-managed rotating key (its own unless ``kms_key`` is given);
+    - authentication through an RBAC user group: the mandatory ``default`` user is switched off and
+      every application user authenticates with IAM (SigV4 token, :meth:`connect_policy_statement`),
+      so no password or AUTH token exists anywhere — and none can be replaced by accident, which
+      is how changing an AUTH token used to destroy replication groups;
+    - Multi-AZ with automatic failover when the props ask for it (they need two nodes or more);
+    - daily snapshots kept ``snapshot_retention_days``; a final snapshot when ``deletion_protection``
+      (which also sets Terraform ``prevent_destroy``: ElastiCache has no protection flag of its own);
+    - slow and engine logs delivered as JSON to log groups with retention and KMS.
+
+    Node ``i`` of the group is the cache cluster ``<replication-group-id>-00i``
+    (:attr:`member_cluster_ids`); ElastiCache names them so, and CloudWatch metrics use these ids.
+    """
+
+    protocol_label = "Valkey/Redis"
+
+    def __init__(self, scope: Construct, construct_id: str, *, props: RedisProps, naming: Naming, vpc_id: str,
+                 subnet_group_name: str, logs: LogSettings, kms_key: KmsKey | None = None) -> None:
+        super().__init__(scope, construct_id)
+        # validate + resolve defaults (props were validated when they were built)
+        self.props = props
+        self.replication_group_id: str = naming.name("redis", max_length=_REPLICATION_GROUP_ID_LENGTH)
+        self.member_cluster_ids: list[str] = [
+            f"{self.replication_group_id}-{number:03d}" for number in range(1, props.node_count + 1)
+        ]
+        protected = props.deletion_protection
+
+        # create resources
+        self._create_key_and_security_group(
+            naming=naming, component="redis", vpc_id=vpc_id, port=props.port, kms_key=kms_key,
+            key_description=f"ElastiCache {self.replication_group_id}: data at rest and snapshots",
+        )
+        family = props.parameter_group_family
+        self.parameter_group = aws.elasticache_parameter_group.ElasticacheParameterGroup(
+            self, "ParameterGroup", name=naming.name(family.replace(".", "-")), family=family,
+            description=f"{family} settings",
+            parameter=[aws.elasticache_parameter_group.ElasticacheParameterGroupParameter(name=name, value=value)
+                       for name, value in sorted(props.parameters.items())] or None,
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+        )
+        self.user_group = self._create_user_group(naming)
+        self.replication_group = aws.elasticache_replication_group.ElasticacheReplicationGroup(
+            self, "ReplicationGroup",
+            replication_group_id=self.replication_group_id,
+            description=f"{props.engine} cache {self.replication_group_id}",
+            engine=props.engine, engine_version=props.engine_version, node_type=props.node_type,
+            num_cache_clusters=props.node_count, port=props.port,
+            automatic_failover_enabled=props.automatic_failover, multi_az_enabled=props.multi_az,
+            parameter_group_name=self.parameter_group.name,
+            subnet_group_name=subnet_group_name, security_group_ids=[self.security_group_id],
+            at_rest_encryption_enabled="true", kms_key_id=self.kms_key.arn,
+            transit_encryption_enabled=True, transit_encryption_mode="required",
+            user_group_ids=[self.user_group.user_group_id],
+            auto_minor_version_upgrade="true", apply_immediately=props.apply_immediately,
+            snapshot_retention_limit=props.snapshot_retention_days, snapshot_window=props.snapshot_window,
+            maintenance_window=props.maintenance_window,
+            final_snapshot_identifier=naming.name("redis-final") if protected else None,
+            log_delivery_configuration=[
+                aws.elasticache_replication_group.ElasticacheReplicationGroupLogDeliveryConfiguration(
+                    destination=logs.log_group(
+                        self, f"{_pascal(log_type)}Group", f"/aws/elasticache/{self.replication_group_id}/{log_type}",
+                    ).name,
+                    destination_type="cloudwatch-logs", log_format="json", log_type=log_type,
+                )
+                for log_type in props.log_types
+            ],
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=protected),
+            tags={"Name": self.replication_group_id},
+        )
+
+        # expose attributes
+        self.arn: str = self.replication_group.arn
+        self.primary_endpoint: str = self.replication_group.primary_endpoint_address
+        self.reader_endpoint: str = self.replication_group.reader_endpoint_address
+        self.user_group_id: str = self.user_group.user_group_id
+
+    @property
+    def outputs(self) -> dict[str, object]:
+        """Values other stacks and teams need, for ``TerraformOutput`` at stack level."""
+        return {
+            "replication_group_id": self.replication_group_id,
+            "member_cluster_ids": self.member_cluster_ids,
+            "primary_endpoint": self.primary_endpoint,
+            "reader_endpoint": self.reader_endpoint,
+            "port": self.port,
+            "security_group_id": self.security_group_id,
+            "user_group_id": self.user_group_id,
+        }
+
+    def connect_policy_statement(self, user: str) -> dict[str, object]:
+        """IAM policy statement letting a role sign in to this cache as the configured user ``user``."""
+        if user not in self._users:
+            raise ConstructValidationError(
+                "redis.unknown-user", "users", f"{user!r} is not a user of this cache; "
+                f"configured users: {', '.join(sorted(self._users)) or 'none'}", self.node.path,
+            )
+        return {"Effect": "Allow", "Action": "elasticache:Connect", "Resource": [self.arn, self._users[user].arn]}
+
+    def _create_user_group(self, naming: Naming) -> aws.elasticache_user_group.ElasticacheUserGroup:
+        """The RBAC user group: the mandatory ``default`` user, switched off, plus one IAM user per props user."""
+        user = aws.elasticache_user
+        default = user.ElasticacheUser(
+            self, "DefaultUser", user_id=naming.name("redis-default"), user_name="default", engine=_RBAC_ENGINE,
+            access_string="off -@all",
+            authentication_mode=user.ElasticacheUserAuthenticationMode(type="no-password-required"),
+        )
+        self._users: dict[str, aws.elasticache_user.ElasticacheUser] = {}
+        for configured in self.props.users:
+            # IAM authentication requires the user name to equal the user id
+            user_id = naming.name(f"redis-{configured.name}")
+            self._users[configured.name] = user.ElasticacheUser(
+                self, f"User{_pascal(configured.name)}", user_id=user_id, user_name=user_id, engine=_RBAC_ENGINE,
+                access_string=configured.access_string,
+                authentication_mode=user.ElasticacheUserAuthenticationMode(type="iam"),
+            )
+        return aws.elasticache_user_group.ElasticacheUserGroup(
+            self, "UserGroup", user_group_id=naming.name("redis"), engine=_RBAC_ENGINE,
+            user_ids=[default.user_id, *(member.user_id for member in self._users.values())],
+        )
+
+
+def _pascal(name: str) -> str:
+    """``slow-log`` → ``SlowLog``: construct ids from dashed names."""
+    return "".join(part.capitalize() for part in name.split("-"))

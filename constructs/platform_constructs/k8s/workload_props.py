@@ -1,0 +1,125 @@
+"""Props of one application workload (``[apps.<name>]`` in an environment file).
+
+A workload states what belongs to the application: where its image comes from, the port it
+serves, its health endpoints, its size and the AWS permissions of its pods. How it rolls out
+(strategy, probe timing, deadlines, security posture) comes from the tier's
+:class:`~platform_constructs.k8s.rollout_props.RolloutProps`, so every team gets the same
+zero-downtime behaviour in prod without repeating it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, model_validator
+
+from platform_constructs.k8s.findings import Finding, raise_findings
+from platform_constructs.k8s.image_policy import REPOSITORY_PATTERN
+from platform_constructs.k8s.probes import ProbeAction
+from platform_constructs.k8s.resources import ComputeResources
+from platform_constructs.props import MAY_DIFFER, Props, StrictInt, StrictStr
+
+#: An application name: a DNS label of at most 32 characters (it names the Deployment, Service and namespace).
+AppName = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$")]
+#: A Kubernetes namespace name.
+NamespaceName = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")]
+#: An IAM managed policy ARN.
+PolicyArn = Annotated[StrictStr, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::(?:aws|\d{12}):policy/[\w+=,.@/-]+$")]
+
+
+class Autoscaling(Props):
+    """A HorizontalPodAutoscaler on CPU; it then owns the replica count."""
+
+    min_replicas: StrictInt = Field(default=2, ge=1, le=500, json_schema_extra=MAY_DIFFER)
+    """Fewest pods. Default: 2."""
+    max_replicas: StrictInt = Field(default=4, ge=1, le=500, json_schema_extra=MAY_DIFFER)
+    """Most pods; at most the tier's ``rollout.max_replicas``. Default: 4."""
+    target_cpu_utilization: StrictInt = Field(default=70, ge=10, le=95)
+    """Average CPU use, in percent of the CPU request, the autoscaler aims for. Default: 70."""
+
+    @model_validator(mode="after")
+    def _bounds_ordered(self) -> Autoscaling:
+        if self.min_replicas > self.max_replicas:
+            raise_findings(type(self).__name__, [("max_replicas", self.max_replicas,
+                                                  f"must be at least min_replicas ({self.min_replicas})")])
+        return self
+
+
+class WorkloadProps(Props):
+    """One application deployed by :class:`~platform_constructs.k8s.rolling_deployment.RollingDeployment`."""
+
+    image_repository: StrictStr = Field(pattern=REPOSITORY_PATTERN)
+    """The only repository the image may come from, e.g. ``444444444444.dkr.ecr.eu-west-1.amazonaws.com/api``. Default: required."""
+    port: StrictInt = Field(default=8080, ge=1024, le=65535)
+    """Container port served (the Service's port 80 forwards to it); 1024 or above, as the container runs without root. Default: 8080."""
+    readiness: ProbeAction
+    """Health check that gates traffic and rollout progress, e.g. ``{ http_get = "/ready" }``. Default: required."""
+    liveness: ProbeAction
+    """Health check whose failure restarts the container, e.g. ``{ http_get = "/healthz" }``. Default: required."""
+    startup: ProbeAction | None = None
+    """Check that must pass once before the other two run. Default: derived – the liveness check."""
+    replicas: StrictInt | None = Field(default=None, ge=1, le=500, json_schema_extra=MAY_DIFFER)
+    """Pods when autoscaling is off; leave unset with ``autoscaling``, which then owns the count. Default: derived – 2 without autoscaling."""
+    autoscaling: Autoscaling | None = None
+    """CPU-based autoscaling; the deployment then ignores changes to its replica count. Default: off."""
+    resources: ComputeResources = ComputeResources()
+    """CPU and memory requests and limits of the container. Default: 100m/128Mi requested, 500m/256Mi limit."""
+    namespace: NamespaceName | None = None
+    """Kubernetes namespace. Default: derived – the application name."""
+    pod_policy_arns: tuple[PolicyArn, ...] = ()
+    """IAM managed policies of the pods' role (EKS Pod Identity). Default: none."""
+
+    @model_validator(mode="after")
+    def _replicas_or_autoscaling(self) -> WorkloadProps:
+        if self.replicas is not None and self.autoscaling is not None:
+            raise_findings(type(self).__name__, [("replicas", self.replicas,
+                                                  "must be unset when autoscaling is on; the autoscaler owns the "
+                                                  "replica count (set autoscaling.min_replicas instead)")])
+        return self
+
+    @property
+    def startup_check(self) -> ProbeAction:
+        """The effective startup check."""
+        return self.startup or self.liveness
+
+    @property
+    def fewest_replicas(self) -> int:
+        """Lowest replica count the workload runs at."""
+        if self.autoscaling is not None:
+            return self.autoscaling.min_replicas
+        return self.replicas or 2
+
+    @property
+    def most_replicas(self) -> int:
+        """Highest replica count the workload runs at."""
+        if self.autoscaling is not None:
+            return self.autoscaling.max_replicas
+        return self.replicas or 2
+
+    def namespace_for(self, app: str) -> str:
+        """The effective namespace of application ``app``."""
+        return self.namespace or app
+
+    def replica_field(self, *, most: bool) -> str:
+        """The field that sets :attr:`most_replicas` (``most``) or :attr:`fewest_replicas`."""
+        if self.autoscaling is not None:
+            return "autoscaling.max_replicas" if most else "autoscaling.min_replicas"
+        return "replicas"
+
+
+def workload_findings(workload: WorkloadProps, *, max_replicas: int, zero_downtime: bool) -> list[Finding]:
+    """Rules between a workload and its tier's rollout preset, as ``(field, value, message)``.
+
+    The preset checks the RTO budget and the fenceposts up to ``max_replicas``; a workload stays
+    inside them by never running more pods. Zero downtime also needs a second pod, or a node drain
+    takes the only one.
+    """
+    findings: list[Finding] = []
+    if workload.most_replicas > max_replicas:
+        findings.append((workload.replica_field(most=True), workload.most_replicas,
+                         f"exceeds rollout.max_replicas ({max_replicas}), the largest count the tier's rollout "
+                         "and RTO budget are checked for"))
+    if zero_downtime and workload.fewest_replicas < 2:
+        findings.append((workload.replica_field(most=False), workload.fewest_replicas,
+                         "must be at least 2 with rollout.zero_downtime, or draining a node takes the only pod"))
+    return findings

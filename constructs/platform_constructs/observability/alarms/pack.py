@@ -1,0 +1,77 @@
+"""AlarmPack: the part every alarm pack shares, creating one CloudWatch metric alarm per spec."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from platform_constructs._internal.tf import Construct, Token, aws
+from platform_constructs.errors import ConstructValidationError
+from platform_constructs.observability.alarms.spec import AlarmSpec
+
+
+class AlarmPack(Construct):
+    """Base of the service alarm packs.
+
+    Every alarm notifies ``topic_arn`` when it enters ALARM and when it returns to OK, so a
+    notification is never left without its all-clear. Entering INSUFFICIENT_DATA notifies
+    nobody: every new alarm passes through it, and each alarm's missing-data rule already
+    decides whether silence is an incident.
+
+    Subclasses validate their inputs with :meth:`_plain`, build their specs with a pure
+    function, and call :meth:`_create_alarms`.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, topic_arn: str) -> None:
+        super().__init__(scope, construct_id)
+        self.topic_arn = topic_arn
+        self.specs: tuple[AlarmSpec, ...] = ()
+        self.alarms: dict[str, aws.cloudwatch_metric_alarm.CloudwatchMetricAlarm] = {}
+
+    @property
+    def alarm_names(self) -> list[str]:
+        """Physical names of the pack's alarms, in creation order."""
+        return [spec.name for spec in self.specs]
+
+    def _plain(self, field: str, value: object) -> str:
+        """``value`` as a non-empty string known at synth; alarm names and construct ids are built from it."""
+        if not isinstance(value, str) or not value:
+            raise ConstructValidationError("monitoring.input-not-a-name", field,
+                                           f"must be a non-empty string, got {value!r}", self.node.path)
+        if Token.is_unresolved(value):
+            raise ConstructValidationError(
+                "monitoring.input-unresolved", field,
+                f"must be known at synth, got the Terraform reference {value!r}; pass the name the "
+                "construct was given, not an attribute of the created resource", self.node.path)
+        return value
+
+    def _whole_number(self, field: str, value: object) -> int:
+        """``value`` as a whole number of 1 or more known at synth (a count, a size)."""
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConstructValidationError("monitoring.input-not-a-count", field,
+                                           f"must be a whole number, 1 or more, known at synth, got {value!r}",
+                                           self.node.path)
+        return value
+
+    def _create_alarms(self, specs: Iterable[AlarmSpec]) -> None:
+        self.specs = tuple(specs)
+        for spec in self.specs:
+            condition = spec.condition
+            source = spec.source.alarm_arguments()
+            if "metric_query" in source:
+                # jsii turns snake_case dicts into structs only at the top level, not inside lists
+                source["metric_query"] = [aws.cloudwatch_metric_alarm.CloudwatchMetricAlarmMetricQuery(**query)
+                                          for query in source["metric_query"]]
+            self.alarms[spec.key] = aws.cloudwatch_metric_alarm.CloudwatchMetricAlarm(
+                self, spec.key,
+                alarm_name=spec.name,
+                alarm_description=spec.description,
+                comparison_operator=condition.comparison.operator,
+                threshold=condition.threshold,
+                evaluation_periods=condition.window.evaluation_periods,
+                datapoints_to_alarm=condition.window.breaching_periods,
+                treat_missing_data=spec.missing_data.treatment,
+                actions_enabled=True,
+                alarm_actions=[self.topic_arn],
+                ok_actions=[self.topic_arn],
+                **source,
+            )

@@ -1,0 +1,202 @@
+"""SearchDomain: an OpenSearch domain inside the VPC with fine-grained access control."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from platform_constructs._internal.aws_context import account_id, partition, policy_document, region_name
+from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
+from platform_constructs.data.private_data_store import PrivateDataStore
+from platform_constructs.naming import Naming
+from platform_constructs.observability.log_group import LogSettings
+from platform_constructs.search.search_props import DOMAIN_COMPONENT, DOMAIN_NAME_MAX_LENGTH, SearchProps
+from platform_constructs.security.kms_key import KmsKey
+
+#: Log types always published (slow logs only carry entries once an index sets its thresholds).
+_ALWAYS_PUBLISHED = {"INDEX_SLOW_LOGS": "index-slow", "SEARCH_SLOW_LOGS": "search-slow",
+                     "ES_APPLICATION_LOGS": "application"}
+_AUDIT = {"AUDIT_LOGS": "audit"}
+
+
+class SearchDomain(PrivateDataStore):
+    """An OpenSearch domain reachable only inside the VPC, over HTTPS, by IAM-signed requests.
+
+    - **Placement**: data nodes in the isolated subnets; with zone awareness spread over
+      ``availability_zone_count`` zones, otherwise in the first zone only. Dedicated masters per props.
+    - **Encryption**: at rest with a customer-managed key (``kms_key``, or a rotating key of its
+      own), node-to-node, and HTTPS enforced with a TLS 1.2+ policy.
+    - **Access**: fine-grained access control with an IAM role as master user, no internal user
+      database and anonymous access off; the access policy lets principals of this account call
+      ``es:ESHttp*`` on this domain only, and fine-grained access control then maps them to
+      OpenSearch roles. The network path is opened per source with :meth:`allow_from` (443/tcp).
+    - **Logs**: index and search slow logs, application logs and (per props) audit logs to encrypted
+      log groups with retention; a CloudWatch Logs resource policy lets the service write only
+      those groups, only for this domain.
+    - **Operations**: gp3 volumes, service software updates in the off-peak window.
+    - **Deletion**: ``deletion_protection`` sets ``lifecycle.prevent_destroy`` on the domain.
+
+    The OpenSearch service-linked role must exist in the account before a VPC domain can be created
+    (the console creates it on first use; ``aws iam create-service-linked-role --aws-service-name
+    opensearchservice.amazonaws.com`` otherwise).
+
+    Example::
+
+        search = SearchDomain(self, "Search", props=env.search, vpc_id=network.vpc_id,
+                              subnet_ids=network.subnet_id_list("isolated"), naming=naming, logs=logs)
+        search.allow_from(cluster)   # EKS nodes may call the HTTPS endpoint
+    """
+
+    #: Port of the HTTPS endpoint.
+    PORT = 443
+    protocol_label = "OpenSearch HTTPS"
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        props: SearchProps,
+        vpc_id: str,
+        subnet_ids: Sequence[str],
+        naming: Naming,
+        logs: LogSettings,
+        kms_key: KmsKey | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        # validate
+        problems = props.problems(len(subnet_ids), zones_field="subnet_ids")
+        if problems:
+            raise problems[0].at(self.node.path)
+
+        # resolve defaults
+        self.props = props
+        self.domain_name: str = naming.name(DOMAIN_COMPONENT, max_length=DOMAIN_NAME_MAX_LENGTH)
+        aws_partition, account = partition(self), account_id(self)
+        domain_arn = f"arn:{aws_partition}:es:{region_name(self)}:{account}:domain/{self.domain_name}"
+        published = {**_ALWAYS_PUBLISHED, **(_AUDIT if props.audit_logs else {})}
+
+        # create resources
+        self._create_key_and_security_group(
+            naming=naming, component=DOMAIN_COMPONENT, vpc_id=vpc_id, port=self.PORT, kms_key=kms_key,
+            key_description=f"Data of the OpenSearch domain {self.domain_name}",
+        )
+        self.master_role_arn: str = props.master_role_arn or self._create_master_role(naming, aws_partition, account)
+        log_groups = {
+            log_type: logs.log_group(self, f"LogGroup{suffix.title().replace('-', '')}",
+                                     f"/aws/opensearch/{self.domain_name}/{suffix}")
+            for log_type, suffix in published.items()
+        }
+        log_policy = aws.cloudwatch_log_resource_policy.CloudwatchLogResourcePolicy(
+            self, "LogResourcePolicy", policy_name=naming.name("search-logs"),
+            policy_document=policy_document({
+                "Effect": "Allow",
+                "Principal": {"Service": "es.amazonaws.com"},
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": [f"{group.arn}:*" for group in log_groups.values()],
+                "Condition": {"StringEquals": {"aws:SourceAccount": account}, "ArnLike": {"aws:SourceArn": domain_arn}},
+            }),
+        )
+        self.domain = aws.opensearch_domain.OpensearchDomain(
+            self, "Domain",
+            domain_name=self.domain_name,
+            engine_version=props.engine_version,
+            cluster_config=_cluster_config(props),
+            ebs_options=aws.opensearch_domain.OpensearchDomainEbsOptions(
+                ebs_enabled=True, volume_type="gp3", volume_size=props.volume_size_gib,
+            ),
+            vpc_options=aws.opensearch_domain.OpensearchDomainVpcOptions(
+                subnet_ids=list(subnet_ids[:props.zones_used]), security_group_ids=[self.security_group.id],
+            ),
+            encrypt_at_rest=aws.opensearch_domain.OpensearchDomainEncryptAtRest(enabled=True, kms_key_id=self.kms_key.arn),
+            node_to_node_encryption=aws.opensearch_domain.OpensearchDomainNodeToNodeEncryption(enabled=True),
+            domain_endpoint_options=aws.opensearch_domain.OpensearchDomainDomainEndpointOptions(
+                enforce_https=True, tls_security_policy=props.tls_security_policy,
+            ),
+            advanced_security_options=aws.opensearch_domain.OpensearchDomainAdvancedSecurityOptions(
+                enabled=True, anonymous_auth_enabled=False, internal_user_database_enabled=False,
+                master_user_options=aws.opensearch_domain.OpensearchDomainAdvancedSecurityOptionsMasterUserOptions(
+                    master_user_arn=self.master_role_arn,
+                ),
+            ),
+            log_publishing_options=[
+                aws.opensearch_domain.OpensearchDomainLogPublishingOptions(
+                    log_type=log_type, cloudwatch_log_group_arn=group.arn, enabled=True,
+                )
+                for log_type, group in log_groups.items()
+            ],
+            off_peak_window_options=_off_peak_window(props.off_peak_window_start),
+            software_update_options=aws.opensearch_domain.OpensearchDomainSoftwareUpdateOptions(
+                auto_software_update_enabled=True,
+            ),
+            tags={"Name": self.domain_name},
+            # the service checks at creation that it may write the log groups
+            depends_on=[log_policy],
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=props.deletion_protection),
+        )
+        aws.opensearch_domain_policy.OpensearchDomainPolicy(
+            self, "AccessPolicy", domain_name=self.domain.domain_name,
+            access_policies=policy_document({
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{aws_partition}:iam::{account}:root"},
+                "Action": "es:ESHttp*",
+                "Resource": f"{self.domain.arn}/*",
+            }),
+        )
+
+        # expose attributes
+        self.arn: str = self.domain.arn
+        self.endpoint: str = self.domain.endpoint
+
+    @property
+    def outputs(self) -> dict[str, object]:
+        """Values other stacks and teams need, for ``TerraformOutput`` at stack level."""
+        return {
+            "domain_name": self.domain_name,
+            "arn": self.arn,
+            "endpoint": self.endpoint,
+            "dashboard_endpoint": self.domain.dashboard_endpoint,
+            "security_group_id": self.security_group_id,
+            "master_role_arn": self.master_role_arn,
+        }
+
+    def _create_master_role(self, naming: Naming, aws_partition: str, account: str) -> str:
+        """The fine-grained access control master role; IAM policies of the account decide who assumes it."""
+        role = aws.iam_role.IamRole(
+            self, "MasterRole", name=naming.name("search-admin"),
+            description=f"Master user of the OpenSearch domain {self.domain_name} (fine-grained access control)",
+            assume_role_policy=policy_document({
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{aws_partition}:iam::{account}:root"},
+                "Action": "sts:AssumeRole",
+            }),
+        )
+        return role.arn
+
+
+def _cluster_config(props: SearchProps) -> aws.opensearch_domain.OpensearchDomainClusterConfig:
+    masters = {}
+    if props.dedicated_master_enabled:
+        masters = {"dedicated_master_type": props.dedicated_master_type,
+                   "dedicated_master_count": props.dedicated_master_count}
+    zones = {}
+    if props.zone_awareness:
+        zones = {"zone_awareness_config": aws.opensearch_domain.OpensearchDomainClusterConfigZoneAwarenessConfig(
+            availability_zone_count=props.availability_zone_count,
+        )}
+    return aws.opensearch_domain.OpensearchDomainClusterConfig(
+        instance_type=props.instance_type, instance_count=props.instance_count,
+        dedicated_master_enabled=props.dedicated_master_enabled, zone_awareness_enabled=props.zone_awareness,
+        **masters, **zones,
+    )
+
+
+def _off_peak_window(start: str) -> aws.opensearch_domain.OpensearchDomainOffPeakWindowOptions:
+    hours, minutes = (int(part) for part in start.split(":"))
+    return aws.opensearch_domain.OpensearchDomainOffPeakWindowOptions(
+        enabled=True,
+        off_peak_window=aws.opensearch_domain.OpensearchDomainOffPeakWindowOptionsOffPeakWindow(
+            window_start_time=aws.opensearch_domain.OpensearchDomainOffPeakWindowOptionsOffPeakWindowWindowStartTime(
+                hours=hours, minutes=minutes,
+            ),
+        ),
+    )

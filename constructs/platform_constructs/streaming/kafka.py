@@ -1,0 +1,175 @@
+"""KafkaCluster: an MSK cluster reachable only over TLS with IAM authentication, from wired sources."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
+from platform_constructs.data.private_data_store import PrivateDataStore
+from platform_constructs.naming import Naming
+from platform_constructs.observability.log_group import LogSettings
+from platform_constructs.security.kms_key import KmsKey
+from platform_constructs.streaming.kafka_props import KafkaProps
+
+#: Path of the broker volume size inside ``aws_msk_cluster``: storage autoscaling owns it after creation.
+_VOLUME_SIZE_PATH = "broker_node_group_info[0].storage_info[0].ebs_storage_info[0].volume_size"
+
+
+class KafkaCluster(PrivateDataStore):
+    """An MSK cluster of standard brokers in the isolated subnets.
+
+    - **Transport**: TLS only, between clients and brokers and between brokers.
+    - **Authentication**: SASL/IAM; unauthenticated access is off. Clients reach the SASL/IAM
+      listener (port 9098) only from security groups wired with :meth:`allow_from`.
+    - **Storage**: EBS encrypted with a customer-managed key (``kms_key``, or a rotating key of its
+      own); an Application Auto Scaling target-tracking policy grows it up to
+      ``max_volume_size_gib`` (MSK never shrinks volumes, so scale-in is disabled).
+    - **Configuration**: ``auto.create.topics.enable=false`` plus the replication settings of the
+      props. Its name carries a hash of its content and Kafka version and it is created before the
+      old one is destroyed, so changing either never fails with "configuration is in use".
+    - **Observability**: broker logs to an encrypted log group with retention; enhanced monitoring
+      per props; JMX and node exporters for Prometheus when ``prometheus_exporters`` is on.
+    - **Deletion**: ``deletion_protection`` sets ``lifecycle.prevent_destroy`` on the cluster.
+
+    Example::
+
+        kafka = KafkaCluster(self, "Kafka", props=env.kafka, vpc_id=network.vpc_id,
+                             subnet_ids=network.subnet_id_list("isolated"), naming=naming, logs=logs)
+        kafka.allow_from(cluster)   # EKS nodes may connect on 9098
+    """
+
+    #: Port of the SASL/IAM listener inside the VPC.
+    PORT = 9098
+    protocol_label = "Kafka SASL/IAM"
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        props: KafkaProps,
+        vpc_id: str,
+        subnet_ids: Sequence[str],
+        naming: Naming,
+        logs: LogSettings,
+        kms_key: KmsKey | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        # validate
+        problems = props.problems(len(subnet_ids), zones_field="subnet_ids")
+        if problems:
+            raise problems[0].at(self.node.path)
+
+        # resolve defaults
+        self.props = props
+        self.cluster_name: str = naming.name("kafka")
+        self.broker_count: int = props.broker_count
+        server_properties = props.server_properties()
+        revision = hashlib.sha256(f"{props.kafka_version}\n{server_properties}".encode()).hexdigest()[:8]
+
+        # create resources
+        self._create_key_and_security_group(
+            naming=naming, component="kafka", vpc_id=vpc_id, port=self.PORT, kms_key=kms_key,
+            key_description=f"Broker storage of the Kafka cluster {self.cluster_name}",
+        )
+        log_group = logs.log_group(self, "BrokerLogGroup", f"/aws/msk/{self.cluster_name}/broker")
+        self.configuration = aws.msk_configuration.MskConfiguration(
+            self, "Configuration", name=naming.name(f"kafka-{revision}"), kafka_versions=[props.kafka_version],
+            server_properties=server_properties, description=f"Brokers of {self.cluster_name}",
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+        )
+        self.cluster = aws.msk_cluster.MskCluster(
+            self, "Cluster",
+            cluster_name=self.cluster_name,
+            kafka_version=props.kafka_version,
+            number_of_broker_nodes=props.broker_count,
+            broker_node_group_info=aws.msk_cluster.MskClusterBrokerNodeGroupInfo(
+                client_subnets=list(subnet_ids),
+                instance_type=props.instance_type,
+                security_groups=[self.security_group.id],
+                storage_info=aws.msk_cluster.MskClusterBrokerNodeGroupInfoStorageInfo(
+                    ebs_storage_info=aws.msk_cluster.MskClusterBrokerNodeGroupInfoStorageInfoEbsStorageInfo(
+                        volume_size=props.volume_size_gib,
+                    ),
+                ),
+            ),
+            client_authentication=aws.msk_cluster.MskClusterClientAuthentication(
+                sasl=aws.msk_cluster.MskClusterClientAuthenticationSasl(iam=True),
+                unauthenticated=False,
+            ),
+            encryption_info=aws.msk_cluster.MskClusterEncryptionInfo(
+                encryption_at_rest_kms_key_arn=self.kms_key.arn,
+                encryption_in_transit=aws.msk_cluster.MskClusterEncryptionInfoEncryptionInTransit(
+                    client_broker="TLS", in_cluster=True,
+                ),
+            ),
+            configuration_info=aws.msk_cluster.MskClusterConfigurationInfo(
+                arn=self.configuration.arn, revision=self.configuration.latest_revision,
+            ),
+            logging_info=aws.msk_cluster.MskClusterLoggingInfo(
+                broker_logs=aws.msk_cluster.MskClusterLoggingInfoBrokerLogs(
+                    cloudwatch_logs=aws.msk_cluster.MskClusterLoggingInfoBrokerLogsCloudwatchLogs(
+                        enabled=True, log_group=log_group.name,
+                    ),
+                ),
+            ),
+            enhanced_monitoring=props.enhanced_monitoring,
+            open_monitoring=_open_monitoring(props.prometheus_exporters),
+            tags={"Name": self.cluster_name},
+            lifecycle=TerraformResourceLifecycle(
+                prevent_destroy=props.deletion_protection, ignore_changes=[_VOLUME_SIZE_PATH],
+            ),
+        )
+        self._create_storage_autoscaling(props)
+
+        # expose attributes
+        self.arn: str = self.cluster.arn
+        self.bootstrap_brokers_sasl_iam: str = self.cluster.bootstrap_brokers_sasl_iam
+
+    @property
+    def outputs(self) -> dict[str, object]:
+        """Values other stacks and teams need, for ``TerraformOutput`` at stack level."""
+        return {
+            "cluster_name": self.cluster_name,
+            "arn": self.arn,
+            "bootstrap_brokers_sasl_iam": self.bootstrap_brokers_sasl_iam,
+            "security_group_id": self.security_group_id,
+            "configuration_arn": self.configuration.arn,
+        }
+
+    def _create_storage_autoscaling(self, props: KafkaProps) -> None:
+        target = aws.appautoscaling_target.AppautoscalingTarget(
+            self, "StorageScalingTarget",
+            service_namespace="kafka", scalable_dimension="kafka:broker-storage:VolumeSize",
+            resource_id=self.cluster.arn,
+            # scale-in is disabled (MSK cannot shrink volumes), so the minimum is never acted on
+            min_capacity=1, max_capacity=props.max_volume_size_gib,
+        )
+        aws.appautoscaling_policy.AppautoscalingPolicy(
+            self, "StorageScalingPolicy",
+            name=f"{self.cluster_name}-broker-storage", policy_type="TargetTrackingScaling",
+            service_namespace=target.service_namespace, scalable_dimension=target.scalable_dimension,
+            resource_id=target.resource_id,
+            target_tracking_scaling_policy_configuration=(
+                aws.appautoscaling_policy.AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration(
+                    target_value=props.storage_target_percent, disable_scale_in=True,
+                    predefined_metric_specification=(
+                        aws.appautoscaling_policy
+                        .AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification(
+                            predefined_metric_type="KafkaBrokerStorageUtilization",
+                        )
+                    ),
+                )
+            ),
+        )
+
+
+def _open_monitoring(enabled: bool) -> aws.msk_cluster.MskClusterOpenMonitoring:
+    """Prometheus JMX and node exporters on every broker, on or off together."""
+    return aws.msk_cluster.MskClusterOpenMonitoring(
+        prometheus=aws.msk_cluster.MskClusterOpenMonitoringPrometheus(
+            jmx_exporter=aws.msk_cluster.MskClusterOpenMonitoringPrometheusJmxExporter(enabled_in_broker=enabled),
+            node_exporter=aws.msk_cluster.MskClusterOpenMonitoringPrometheusNodeExporter(enabled_in_broker=enabled),
+        ),
+    )

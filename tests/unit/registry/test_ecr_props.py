@@ -1,0 +1,93 @@
+"""Registry props: typed lifecycle rules, bad values refused, tier presets and floors of [registry]."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from envfiles import copy_environments, set_value
+from pydantic import ValidationError
+
+from platform_constructs.config import load_platform
+from platform_constructs.errors import ConfigError
+from platform_constructs.registry.ecr_props import LifecyclePolicy, RegistryProps
+
+
+def test_lifecycle_expires_untagged_first_then_keeps_the_last_releases():
+    policy = LifecyclePolicy(keep_last_releases=30, release_tag_pattern="v*", expire_untagged_after_days=3)
+    assert json.loads(policy.to_json()) == {"rules": [
+        {"rulePriority": 1, "description": "Expire untagged images 3 day(s) after push",
+         "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 3},
+         "action": {"type": "expire"}},
+        {"rulePriority": 2, "description": "Keep the last 30 release images",
+         "selection": {"tagStatus": "tagged", "tagPatternList": ["v*"], "countType": "imageCountMoreThan",
+                       "countNumber": 30},
+         "action": {"type": "expire"}},
+    ]}
+
+
+def test_defaults_are_the_secure_shape():
+    props = RegistryProps()
+    assert (props.enhanced_scanning, props.force_delete, props.deletion_protection) == (True, False, True)
+    assert props.lifecycle == LifecyclePolicy(keep_last_releases=100, release_tag_pattern="*",
+                                              expire_untagged_after_days=7)
+
+
+# (model, values, error location, fragment)
+MALFORMED = [
+    (LifecyclePolicy, {"keep_last_releases": 0}, ("keep_last_releases",), "greater than or equal to 1"),
+    (LifecyclePolicy, {"expire_untagged_after_days": 0}, ("expire_untagged_after_days",), "greater than or equal to 1"),
+    (LifecyclePolicy, {"expire_untagged_after_days": "7"}, ("expire_untagged_after_days",), "valid integer"),
+    (LifecyclePolicy, {"release_tag_pattern": "*a*b*c*d*"}, ("release_tag_pattern",), "ECR allows at most 4"),
+    (LifecyclePolicy, {"release_tag_pattern": "v 1"}, ("release_tag_pattern",), "should match pattern"),
+    (LifecyclePolicy, {"rules": "[]"}, ("rules",), "Extra inputs are not permitted"),
+    (RegistryProps, {"repositories": ("api", "API")}, ("repositories", 1), "should match pattern"),
+    (RegistryProps, {"repositories": ("api", "worker", "api")}, ("repositories",), "lists api more than once"),
+    (RegistryProps, {"force_delete": 1}, ("force_delete",), "valid boolean"),
+    (RegistryProps, {"image_tag_mutability": "MUTABLE"}, ("image_tag_mutability",), "Extra inputs are not permitted"),
+]
+
+
+@pytest.mark.parametrize(("model", "values", "location", "fragment"), MALFORMED,
+                         ids=[".".join(map(str, case[2])) for case in MALFORMED])
+def test_malformed_values_are_refused_at_their_field(model, values, location, fragment):
+    with pytest.raises(ValidationError) as raised:
+        model(**values)
+    [error] = raised.value.errors()
+    assert error["loc"] == location
+    assert fragment in str(raised.value)
+
+
+def test_shared_config_names_the_repositories_and_gets_prod_defaults(platform):
+    registry = platform.shared.registry
+    assert registry.repositories == ("api", "worker")
+    assert (registry.force_delete, registry.deletion_protection, registry.enhanced_scanning) == (False, True, True)
+    assert registry.lifecycle.expire_untagged_after_days == 7
+
+
+def test_a_dev_tier_registry_may_force_delete(tmp_path):
+    directory = copy_environments(tmp_path)
+    set_value(directory, "shared.toml", "tier", "dev")
+    registry = load_platform(directory).shared.registry
+    assert (registry.force_delete, registry.deletion_protection, registry.lifecycle.keep_last_releases) == (True, False, 10)
+
+
+@pytest.mark.parametrize(("tier", "edit", "field", "fragment"), [
+    ("prod", ("registry.force_delete", True), "registry.force_delete", "must be False in tier prod"),
+    ("staging", ("registry.force_delete", True), "registry.force_delete", "must be False in tier staging"),
+    ("prod", ("registry.deletion_protection", False), "registry.deletion_protection", "must be True in tier prod"),
+    ("prod", ("registry.enhanced_scanning", False), "registry.enhanced_scanning", "must be True in tier prod"),
+    ("prod", ("registry.lifecycle.keep_last_releases", -1), "registry.lifecycle.keep_last_releases",
+     "greater than or equal to 1"),
+    ("prod", ("registry.repositories", ["api", "api"]), "registry.repositories", "lists api more than once"),
+    ("prod", ("registry.tag_mutability", "MUTABLE"), "registry.tag_mutability", "unknown key; allowed keys here"),
+])
+def test_bad_registry_config_is_refused_naming_the_field(tmp_path, tier, edit, field, fragment):
+    directory = copy_environments(tmp_path)
+    set_value(directory, "shared.toml", "tier", tier)
+    set_value(directory, "shared.toml", *edit)
+    with pytest.raises(ConfigError) as raised:
+        load_platform(directory)
+    matching = [problem for problem in raised.value.problems if problem.field == field]
+    assert matching and all(problem.file.endswith("shared.toml") for problem in matching), str(raised.value)
+    assert any(fragment in problem.message for problem in matching), str(raised.value)
