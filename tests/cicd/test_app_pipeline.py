@@ -259,8 +259,11 @@ def test_the_push_is_the_trigger_and_the_first_stage_checks_out_the_pushed_ref()
 def test_top_level_agent_none_and_pipeline_options():
     app = _pipeline(SOURCE)
     assert [t.value for t in app.statement("agent")] == ["none"]
+    options = app.child("options")
     for required in ("buildDiscarder", "logRotator", "timeout", "disableConcurrentBuilds"):
-        assert app.child("options").calls(required), f"pipeline options lack {required}"
+        assert options.calls(required), f"pipeline options lack {required}"
+    # a newer push must never abort a build in the middle of an apply (its rollback would not run)
+    assert "abortPrevious" not in {t.value for t in options.tokens}
 
 
 def test_every_working_stage_runs_in_a_kubernetes_pod_from_cicd_pods():

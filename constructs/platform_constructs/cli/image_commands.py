@@ -13,8 +13,9 @@ from platform_constructs.tooling.process import CommandRunner
 from platform_constructs.tooling.registry_login import ecr_region, write_docker_config
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Add the image subcommands to the ``platformctl`` parser."""
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+             dry_run: argparse.ArgumentParser) -> None:
+    """Add the image subcommands (they change nothing a dry run could skip: ``dry_run`` is unused)."""
     for name, summary, description, handler in (
         ("image-repository", "print the repository an application's images are pushed to",
          "Print [apps.<app>].image_repository of the environment: the only repository its Terraform variable "

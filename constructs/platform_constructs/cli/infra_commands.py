@@ -19,11 +19,9 @@ from platform_constructs.tooling.process import CommandRunner
 from platform_constructs.tooling.state_history import StateHistory, StateRestoreRefused
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Add the infrastructure subcommands to the ``platformctl`` parser."""
-    dry_run = argparse.ArgumentParser(add_help=False)
-    dry_run.add_argument("--dry-run", action="store_true",
-                         help="print the terraform/kubectl commands instead of running them; AWS is only read")
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+             dry_run: argparse.ArgumentParser) -> None:
+    """Add the infrastructure subcommands; ``common`` and ``dry_run`` are shared option groups."""
 
     synth = commands.add_parser("synth", parents=[common], help="validate environments/ and synthesize every stack",
                                 description="Validate every environment file, then synthesize all stacks into the "

@@ -24,16 +24,13 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from platform_constructs.cli import image_commands, infra_commands, release_commands
 from platform_constructs.cli.exit_codes import CliError, ExitCode
 from platform_constructs.cli.project import Project
 from platform_constructs.tooling.process import CommandFailed, CommandRunner
-
-Handler = Callable[[argparse.Namespace, Project, CommandRunner], int]
-
 
 class _Parser(argparse.ArgumentParser):
     """argparse with the project's usage exit code and a pointer to ``--help``."""
@@ -53,10 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="repository root holding environments/ (default: the current directory)")
     common.add_argument("--outdir", type=Path, default=None,
                         help="synthesized output (default: $CDKTF_OUTDIR or <root>/cdktf.out)")
+    dry_run = argparse.ArgumentParser(add_help=False)
+    dry_run.add_argument("--dry-run", action="store_true",
+                         help="print the terraform/kubectl commands and record writes instead of doing them; "
+                              "AWS is only read")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
-    infra_commands.register(commands, common)
-    release_commands.register(commands, common)
-    image_commands.register(commands, common)
+    for module in (infra_commands, release_commands, image_commands):
+        module.register(commands, common, dry_run)
     for subcommand in commands.choices.values():
         subcommand.formatter_class = argparse.RawDescriptionHelpFormatter  # keeps the exit-code table intact
         subcommand.description = textwrap.fill(subcommand.description or "", 100)
@@ -65,10 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _aws_errors() -> tuple[type[BaseException], ...]:
-    """AWS failures: botocore's errors, and a caller in the wrong account (``PermissionError``)."""
+    """AWS failures: botocore's errors, and a caller in the wrong account."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    return BotoCoreError, ClientError, PermissionError
+    from platform_constructs.tooling.aws_session import WrongAccount
+
+    return BotoCoreError, ClientError, WrongAccount
 
 
 def main(argv: Sequence[str] | None = None) -> int:

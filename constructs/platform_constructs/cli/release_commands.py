@@ -38,17 +38,15 @@ from platform_constructs.tooling.release_records import RecordKind, ReleaseRecor
 LAST_GOOD = "last-good"
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Add the release subcommands to the ``platformctl`` parser."""
-    dry_run = argparse.ArgumentParser(add_help=False)
-    dry_run.add_argument("--dry-run", action="store_true",
-                         help="print the terraform/kubectl commands and record writes instead of doing them; "
-                              "AWS is only read")
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+             dry_run: argparse.ArgumentParser) -> None:
+    """Add the release subcommands; ``common`` and ``dry_run`` are shared option groups."""
 
     promote = commands.add_parser(
         "promote", parents=[common, dry_run], help="deploy the image verified in one environment to the next",
         description="Deploy to --to exactly the image (by digest) that --from runs and last verified. Refused "
-                    "(exit 3) when the source runs an unverified image, or not --expect-image.")
+                    "(exit 3) when --to does not take promotions from --from ([release].promote_from), when the "
+                    "source runs an unverified image, or not --expect-image.")
     promote.add_argument("--from", dest="source", required=True, help="source environment, e.g. dev")
     promote.add_argument("--to", dest="target", required=True, help="target environment, e.g. staging")
     promote.add_argument("--app", required=True, help="application")
@@ -152,6 +150,10 @@ def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) 
     target = project.environment(args.target, "--to")
     if source.name == target.name:
         raise CliError(ExitCode.USAGE, f"--from and --to are both {source.name!r}; promotion moves between environments")
+    if source.name not in target.release.promote_from:
+        allowed = ", ".join(target.release.promote_from) or "no environment (it is deployed directly)"
+        raise CliError(ExitCode.REFUSED, f"--from {source.name}: {target.name} takes promotions from {allowed} "
+                                         "only ([release].promote_from)")
     checked_app(target, checked_app(source, args.app))
     expected = pinned_image(args.expect_image, "--expect-image") if args.expect_image else None
     overrides = guard_overrides(args)

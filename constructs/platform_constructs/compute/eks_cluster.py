@@ -16,7 +16,7 @@ from platform_constructs.compute.eks_props import (
     node_role_name,
 )
 from platform_constructs.compute.node_group import NAME_PREFIX_MAX_LENGTH, ManagedNodeGroup
-from platform_constructs.compute.pod_identity import attach_managed_policies, pod_identity_role
+from platform_constructs.compute.pod_identity import ServiceAccountRef, attach_managed_policies, pod_identity_role
 from platform_constructs.errors import ConstructValidationError
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import LogSettings
@@ -34,10 +34,13 @@ CONTAINER_INSIGHTS_ADDON = "amazon-cloudwatch-observability"
 #: dataplane or host logs by default; those two groups stay empty until that is configured.
 CONTAINER_INSIGHTS_LOG_KINDS = ("application", "dataplane", "host", "performance")
 
-#: Service accounts (fixed by each add-on) and the AWS-managed policies their Pod Identity role gets.
+#: Namespace and service account (fixed by each add-on), role name component and the AWS-managed
+#: policies of the add-on's Pod Identity role.
 _ADDON_IDENTITIES = {
-    "aws-ebs-csi-driver": ("ebs-csi-controller-sa", "ebs-csi", ("service-role/AmazonEBSCSIDriverPolicy",)),
-    CONTAINER_INSIGHTS_ADDON: ("cloudwatch-agent", "cloudwatch-agent", ("CloudWatchAgentServerPolicy",)),
+    "aws-ebs-csi-driver": ("kube-system", "ebs-csi-controller-sa", "ebs-csi",
+                           ("service-role/AmazonEBSCSIDriverPolicy",)),
+    CONTAINER_INSIGHTS_ADDON: ("amazon-cloudwatch", "cloudwatch-agent", "cloudwatch-agent",
+                               ("CloudWatchAgentServerPolicy",)),
 }
 _CLUSTER_POLICIES = ("AmazonEKSClusterPolicy",)
 # The CNI policy stays on the node role: aws-node must assign pod IPs before any Pod Identity agent runs.
@@ -237,9 +240,10 @@ class EksCluster(Construct):
         identity = None
         depends = list(depends_on)
         if name in _ADDON_IDENTITIES:
-            service_account, component, policies = _ADDON_IDENTITIES[name]
+            namespace, service_account, component, policies = _ADDON_IDENTITIES[name]
+            subject = ServiceAccountRef(account_id(self), self.cluster_name, namespace, service_account)
             role = pod_identity_role(self, f"{pascal_id(component)}Role", name=self._naming.name(f"eks-{component}"),
-                                     managed_policies=policies)
+                                     subject=subject, managed_policies=policies)
             identity = [aws.eks_addon.EksAddonPodIdentityAssociation(service_account=service_account,
                                                                      role_arn=role.arn)]
             depends.append(self.addons[POD_IDENTITY_AGENT_ADDON])

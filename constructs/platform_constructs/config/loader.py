@@ -6,6 +6,7 @@ before anything is synthesized.
 
 from __future__ import annotations
 
+import collections.abc
 import tomllib
 import types
 import typing
@@ -121,33 +122,44 @@ def _problems_from(path: Path, model: type[BaseModel], error: ValidationError) -
 
 
 def _allowed_keys(model: type[BaseModel], location: tuple[Any, ...]) -> list[str]:
-    """Keys accepted by the model found at ``location`` under ``model``."""
-    current: Any = model
+    """Keys accepted by the model found at ``location`` under ``model``.
+
+    The walk steps through nested models (by field name or alias), through mapping values
+    (``apps.<name>``) and through list items (``policy.suppressions.0``).
+    """
+    annotation: Any = model
     for part in location:
-        fields = _fields_by_key(current)
-        if part not in fields:
+        annotation = _step(annotation, part)
+        if annotation is None:
             return []
-        current = _model_in(current.model_fields[fields[part]].annotation)
-        if current is None:
-            return []
-    return sorted({field.alias or name for name, field in current.model_fields.items()})
+    target = next((candidate for candidate in _candidates(annotation) if _is_model(candidate)), None)
+    return sorted({field.alias or name for name, field in target.model_fields.items()}) if target else []
 
 
-def _fields_by_key(model: type[BaseModel]) -> dict[str, str]:
-    """Every key (field name or alias) a model accepts → field name."""
-    keys = {name: name for name in model.model_fields}
-    keys.update({field.alias: name for name, field in model.model_fields.items() if field.alias})
-    return keys
-
-
-def _model_in(annotation: Any) -> Any:
-    if _is_model(annotation):
-        return annotation
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        for arg in typing.get_args(annotation):
-            if _is_model(arg):
-                return arg
+def _step(annotation: Any, part: Any) -> Any:
+    """The annotation one level below ``annotation`` at key or index ``part``."""
+    for candidate in _candidates(annotation):
+        origin = typing.get_origin(candidate)
+        if _is_model(candidate):
+            keys = {name: name for name in candidate.model_fields}
+            keys.update({field.alias: name for name, field in candidate.model_fields.items() if field.alias})
+            if part in keys:
+                return candidate.model_fields[keys[part]].annotation
+        elif origin in (dict, collections.abc.Mapping):
+            return typing.get_args(candidate)[1]
+        elif origin in (list, tuple, collections.abc.Sequence) and isinstance(part, int):
+            return typing.get_args(candidate)[0]
     return None
+
+
+def _candidates(annotation: Any) -> list[Any]:
+    """``annotation`` with unions and ``Annotated`` unwrapped into the concrete alternatives."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _candidates(typing.get_args(annotation)[0])
+    if isinstance(annotation, types.UnionType) or origin is typing.Union:
+        return [found for arg in typing.get_args(annotation) for found in _candidates(arg)]
+    return [annotation]
 
 
 def _is_model(candidate: Any) -> bool:

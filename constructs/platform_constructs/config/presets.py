@@ -34,15 +34,20 @@ class Floor:
         if self.operator == "max":
             return value > self.limit
         if self.operator == "equals":
-            return value != self.limit
+            return value != _frozen(self.limit)
         if self.operator == "includes":
             return not set(self.limit) <= set(value)
-        return value not in self.limit
+        return value not in [_frozen(item) for item in self.limit]
 
     def describe(self) -> str:
         """The limit in words, e.g. ``must be at least 3 in tier prod``."""
         words = {"min": "at least ", "max": "at most ", "equals": "", "one_of": "one of ", "includes": "a list including "}
         return f"must be {words[self.operator]}{self.limit!r} in tier {self.tier}"
+
+
+def _frozen(limit: Any) -> Any:
+    """TOML arrays as tuples, the shape list fields have in the frozen models."""
+    return tuple(_frozen(item) for item in limit) if isinstance(limit, list) else limit
 
 
 @functools.cache

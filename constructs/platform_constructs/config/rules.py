@@ -77,6 +77,14 @@ def _workloads_fit_rollout(env: EnvironmentConfig) -> Iterable[Finding]:
             yield f"apps.{app}.{field}", value, message
 
 
+def _deploy_role_administers_the_cluster(env: EnvironmentConfig) -> Iterable[Finding]:
+    """The deploy role applies the ``<env>-apps`` stack, which creates namespaces (cluster-scoped)."""
+    role = env.aws.deploy_role_name
+    if env.apps and role is not None and role not in env.eks.admin_roles:
+        yield ("eks.admin_roles", list(env.eks.admin_roles),
+               f"must include the deploy role {role!r}: it applies the apps stack, whose namespaces are cluster-scoped")
+
+
 #: Rules over one environment file (after its fields validated).
 ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _subnet_plan_fits,
@@ -85,6 +93,7 @@ ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _data_stores_fit_network,
     _eks_is_consistent,
     _workloads_fit_rollout,
+    _deploy_role_administers_the_cluster,
 ]
 
 
@@ -124,6 +133,22 @@ def _state_in_bootstrap_region(platform: Platform) -> Iterable[tuple[str, Findin
         if config.state.region != platform.shared.aws.region:
             yield name, ("state.region", config.state.region,
                          f"must be the shared (bootstrap) region {platform.shared.aws.region}")
+
+
+def _apps_pull_from_the_shared_registry(platform: Platform) -> Iterable[tuple[str, Finding]]:
+    """Every workload's image repository is one the shared stack creates (and lets the nodes pull)."""
+    from platform_constructs.naming import Naming
+    from platform_constructs.registry.ecr_props import repository_uri
+
+    shared = platform.shared
+    naming = Naming(shared.naming.prefix, shared.name)
+    known = {repository_uri(shared.aws.account_id, shared.aws.region, naming, repo)
+             for repo in shared.registry.repositories}
+    for env in platform.environments.values():
+        for app, workload in sorted(env.apps.items()):
+            if workload.image_repository not in known:
+                yield env.name, (f"apps.{app}.image_repository", workload.image_repository,
+                                 f"is not a repository of the shared registry; one of: {', '.join(sorted(known))}")
 
 
 #: Sections that identify an environment rather than shape it; staging parity ignores them.
@@ -169,6 +194,7 @@ PLATFORM_RULES: list[Callable[[Platform], Iterable[tuple[str, Finding]]]] = [
     _state_buckets_agree,
     _state_in_bootstrap_region,
     _staging_matches_prod,
+    _apps_pull_from_the_shared_registry,
 ]
 
 

@@ -25,6 +25,7 @@ from platform_constructs.registry.ecr_props import RegistryProps
 from platform_constructs.search.search_props import SearchProps
 from platform_constructs.streaming.kafka_props import KafkaProps
 from platform_constructs.tooling.plan_guard_props import PlanGuardProps
+from platform_constructs.tooling.release_props import ReleaseProps
 
 Tier = Literal["dev", "staging", "prod"]
 TIERS: tuple[Tier, ...] = ("dev", "staging", "prod")
@@ -112,11 +113,13 @@ class LogsConfig(Props):
     """Retention of every log group the environment creates. Default: tier preset."""
 
 
-class EnvironmentConfig(Props):
-    """One environment (``dev``, ``staging``, ``prod``): the input of its stacks."""
+class DeploymentTarget(Props):
+    """What every configuration file describes: where its stacks deploy and how they are named,
+    tagged, stored, logged and guarded. :class:`EnvironmentConfig` and :class:`SharedConfig` add
+    their own sections."""
 
-    name: StrictStr = Field(pattern=r"^[a-z][a-z0-9]{1,11}$")
-    """Environment name; also the platform stack's name. Default: required."""
+    name: StrictStr
+    """Name of the configuration; also a stack name. Default: required."""
     tier: Tier
     """Preset that supplies every value the file leaves out. Default: required."""
     aws: AwsTarget
@@ -129,6 +132,22 @@ class EnvironmentConfig(Props):
     """Terraform state location. Default: required."""
     logs: LogsConfig
     """Log retention. Default: tier preset."""
+    policy: PolicyProps = Field(default_factory=PolicyProps)
+    """Guardrail rule pack and suppressions. Default: tier preset."""
+    plan_guard: PlanGuardProps = Field(default_factory=PlanGuardProps)
+    """Whether plans may delete or replace stateful resources. Default: tier preset."""
+
+    @property
+    def all_tags(self) -> dict[str, str]:
+        """Mandatory tags with ``Environment`` set."""
+        return self.tags.as_dict(self.name)
+
+
+class EnvironmentConfig(DeploymentTarget):
+    """One environment (``dev``, ``staging``, ``prod``): the input of its stacks."""
+
+    name: StrictStr = Field(pattern=r"^[a-z][a-z0-9]{1,11}$")
+    """Environment name; also the platform stack's name. Default: required."""
     network: NetworkProps
     """The VPC. Default: tier preset."""
     eks: EksProps = Field(default_factory=EksProps)
@@ -147,43 +166,17 @@ class EnvironmentConfig(Props):
     """Rolling-update preset of the environment's workloads. Default: tier preset."""
     apps: dict[AppName, WorkloadProps] = Field(default_factory=dict)
     """Applications deployed by the ``<env>-apps`` stack, keyed by name (``[apps.<name>]``); each rolls out with ``rollout``. Default: none."""
-    policy: PolicyProps = Field(default_factory=PolicyProps)
-    """Guardrail rule pack and suppressions. Default: tier preset."""
-    plan_guard: PlanGuardProps = Field(default_factory=PlanGuardProps)
-    """Whether plans may delete or replace stateful resources. Default: tier preset."""
-
-    @property
-    def all_tags(self) -> dict[str, str]:
-        """Mandatory tags with ``Environment`` set."""
-        return self.tags.as_dict(self.name)
+    release: ReleaseProps = Field(default_factory=ReleaseProps)
+    """Environments whose verified images may be promoted here. Default: tier preset."""
 
 
-class SharedConfig(Props):
-    """What environments share (the ``shared`` stack) and where state is bootstrapped."""
+class SharedConfig(DeploymentTarget):
+    """What environments share (the ``shared`` stack) and where state is bootstrapped.
 
-    tier: Tier
-    """Preset for the shared resources; images promoted to prod live here. Default: required."""
-    aws: AwsTarget
-    """The tooling account that also owns the state buckets. Default: required."""
-    naming: NamingConfig
-    """Resource naming. Default: required."""
-    tags: MandatoryTags
-    """Mandatory tags. Default: required."""
-    state: StateLocation
-    """State location of the ``shared`` stack. Default: required."""
-    logs: LogsConfig
-    """Log retention. Default: tier preset."""
-    registry: RegistryProps = Field(default_factory=RegistryProps)
-    """Container registries. Default: tier preset."""
-    policy: PolicyProps = Field(default_factory=PolicyProps)
-    """Guardrail rule pack and suppressions. Default: tier preset."""
-    plan_guard: PlanGuardProps = Field(default_factory=PlanGuardProps)
-    """Whether plans may delete or replace stateful resources. Default: tier preset."""
+    Its ``aws`` is the tooling account, which also owns the state buckets.
+    """
 
     name: Literal["shared"] = "shared"
     """Always ``shared``. Default: ``shared``."""
-
-    @property
-    def all_tags(self) -> dict[str, str]:
-        """Mandatory tags with ``Environment`` set."""
-        return self.tags.as_dict(self.name)
+    registry: RegistryProps = Field(default_factory=RegistryProps)
+    """Container registries. Default: tier preset."""

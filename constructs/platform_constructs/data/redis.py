@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
-from platform_constructs.data.private_data_store import PrivateDataStore
+from platform_constructs.security.private_data_store import PrivateDataStore
 from platform_constructs.data.redis_props import RedisProps
 from platform_constructs.errors import ConstructValidationError
 from platform_constructs.naming import Naming

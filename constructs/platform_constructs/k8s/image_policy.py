@@ -49,7 +49,7 @@ class ImagePolicy:
 
     Attributes:
         pinning: ``digest`` or ``tag``.
-        repository: the only repository accepted, e.g. ``444444444444.dkr.ecr.eu-west-1.amazonaws.com/api``.
+        repository: the only repository accepted, e.g. ``444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api``.
     """
 
     pinning: ImagePinning

@@ -49,7 +49,7 @@ class WorkloadProps(Props):
     """One application deployed by :class:`~platform_constructs.k8s.rolling_deployment.RollingDeployment`."""
 
     image_repository: StrictStr = Field(pattern=REPOSITORY_PATTERN)
-    """The only repository the image may come from, e.g. ``444444444444.dkr.ecr.eu-west-1.amazonaws.com/api``. Default: required."""
+    """The only repository the image may come from, e.g. ``444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api``. Default: required."""
     port: StrictInt = Field(default=8080, ge=1024, le=65535)
     """Container port served (the Service's port 80 forwards to it); 1024 or above, as the container runs without root. Default: 8080."""
     readiness: ProbeAction

@@ -10,14 +10,12 @@ from platform_constructs._internal.ids import pascal_id
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
 from platform_constructs.errors import ConstructValidationError
 from platform_constructs.naming import Naming
-from platform_constructs.registry.ecr_props import RegistryProps
+from platform_constructs.registry.ecr_props import RegistryProps, repository_name
 from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
 
 #: What pulling an image needs on the repository side; ``ecr:GetAuthorizationToken`` is granted
 #: in the puller's own account (the node role's ``AmazonEC2ContainerRegistryReadOnly``).
 PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
-#: ECR repository names may be up to 256 characters.
-REPOSITORY_NAME_MAX_LENGTH = 256
 _ROLE_ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):iam::(?P<account>\d{12}):role/[\w+=,.@/-]{1,512}$")
 
 
@@ -57,7 +55,7 @@ class ContainerRegistry(Construct):
         # validate
         pullers = [self._parse_role_arn(index, arn) for index, arn in enumerate(pull_role_arns)]
         # resolve defaults
-        names = {repo: naming.name(repo, max_length=REPOSITORY_NAME_MAX_LENGTH) for repo in props.repositories}
+        names = {repo: repository_name(naming, repo) for repo in props.repositories}
         self.kms_key = kms_key or KmsKey(self, "Key", props=KmsKeyProps(
             alias=naming.name("ecr"), description="Container images in ECR"))
         pull_policy = _pull_policy(pullers) if pullers else None

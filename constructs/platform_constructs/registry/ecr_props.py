@@ -11,8 +11,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from platform_constructs.naming import Naming
 from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictInt, StrictStr
 
+#: ECR repository names may be up to 256 characters.
+REPOSITORY_NAME_MAX_LENGTH = 256
 #: ECR accepts at most this many wildcards in one tag pattern.
 MAX_TAG_PATTERN_WILDCARDS = 4
 
@@ -99,3 +102,13 @@ class RegistryProps(Props):
     """Let Terraform delete a repository that still holds images. Default: ``False``."""
     deletion_protection: StrictBool = True
     """Refuse to destroy a repository (Terraform ``prevent_destroy``). Default: ``True``."""
+
+
+def repository_name(naming: Naming, repository: str) -> str:
+    """Physical ECR name of the short ``repository`` name, e.g. ``acme-shared-api``."""
+    return naming.name(repository, max_length=REPOSITORY_NAME_MAX_LENGTH)
+
+
+def repository_uri(account_id: str, region: str, naming: Naming, repository: str) -> str:
+    """Image repository URI that pushes and pulls use, e.g. ``4444….dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api``."""
+    return f"{account_id}.dkr.ecr.{region}.amazonaws.com/{repository_name(naming, repository)}"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from platform_constructs._internal.aws_context import account_id, partition, policy_document, region_name
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
-from platform_constructs.data.private_data_store import PrivateDataStore
+from platform_constructs.security.private_data_store import PrivateDataStore
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import LogSettings
 from platform_constructs.search.search_props import DOMAIN_COMPONENT, DOMAIN_NAME_MAX_LENGTH, SearchProps

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from platform_constructs._internal.aws_context import policy_document
+from platform_constructs._internal.ids import pascal_id
 from platform_constructs._internal.tf import Construct, TerraformOutput, TerraformStack, aws, k8s
 from platform_constructs.compute.eks_props import CLUSTER_COMPONENT
+from platform_constructs.compute.pod_identity import ServiceAccountRef, pod_identity_trust_policy
 from platform_constructs.config.schema import EnvironmentConfig
 from platform_constructs.k8s.cluster_access import EksClusterAccess
 from platform_constructs.k8s.image_policy import ImagePolicy
@@ -61,12 +62,12 @@ class AppsStack(TerraformStack):
 
     def _namespace(self, name: str) -> k8s.namespace_v1.NamespaceV1:
         labels = {f"pod-security.kubernetes.io/{mode}": POD_SECURITY_LEVEL for mode in ("enforce", "audit", "warn")}
-        return k8s.namespace_v1.NamespaceV1(self, f"Namespace{_pascal(name)}", metadata={"name": name, "labels": labels})
+        return k8s.namespace_v1.NamespaceV1(self, f"Namespace{pascal_id(name)}", metadata={"name": name, "labels": labels})
 
     def _deploy(self, app: str, workload: WorkloadProps) -> RollingDeployment:
         release = release_inputs(self, app, ImagePolicy(self.env.rollout.image_pinning, workload.image_repository))
         return RollingDeployment(
-            self, f"App{_pascal(app)}", name=app, props=workload, rollout=self.env.rollout, release=release,
+            self, f"App{pascal_id(app)}", name=app, props=workload, rollout=self.env.rollout, release=release,
             namespace=self.namespaces[workload.namespace_for(app)].metadata.name,
             cluster_name=self.cluster.cluster_name, pod_role_arn=self._pod_role(app, workload).arn,
         )
@@ -74,28 +75,15 @@ class AppsStack(TerraformStack):
     def _pod_role(self, app: str, workload: WorkloadProps) -> aws.iam_role.IamRole:
         """The IAM role of ``app``'s pods: only EKS Pod Identity may assume it, and only for ``app``'s
         service account in its namespace on this cluster (the session tags Pod Identity sets)."""
+        subject = ServiceAccountRef(self.env.aws.account_id, self.cluster.cluster_name,
+                                    workload.namespace_for(app), app)
         role = aws.iam_role.IamRole(
-            self, f"{_pascal(app)}PodRole", name=self.naming.name(f"{app}-pod"),
+            self, f"{pascal_id(app)}PodRole", name=self.naming.name(f"{app}-pod"),
             description=f"Pods of {app} on {self.cluster.cluster_name} (EKS Pod Identity)",
-            assume_role_policy=policy_document({
-                "Effect": "Allow",
-                "Principal": {"Service": "pods.eks.amazonaws.com"},
-                "Action": ["sts:AssumeRole", "sts:TagSession"],
-                "Condition": {"StringEquals": {
-                    "aws:SourceAccount": self.env.aws.account_id,
-                    "aws:RequestTag/eks-cluster-name": self.cluster.cluster_name,
-                    "aws:RequestTag/kubernetes-namespace": workload.namespace_for(app),
-                    "aws:RequestTag/kubernetes-service-account": app,
-                }},
-            }),
+            assume_role_policy=pod_identity_trust_policy(subject),
         )
         # exclusive: a policy attached by hand outside Terraform is detached again on the next apply
         aws.iam_role_policy_attachments_exclusive.IamRolePolicyAttachmentsExclusive(
-            self, f"{_pascal(app)}PodPolicies", role_name=role.name, policy_arns=list(workload.pod_policy_arns),
+            self, f"{pascal_id(app)}PodPolicies", role_name=role.name, policy_arns=list(workload.pod_policy_arns),
         )
         return role
-
-
-def _pascal(name: str) -> str:
-    """``billing-api`` → ``BillingApi``, for construct ids."""
-    return "".join(part.capitalize() for part in name.split("-"))

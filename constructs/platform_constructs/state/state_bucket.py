@@ -19,6 +19,8 @@ class StateBucketProps(Props):
     """Alias of the key that encrypts state objects; the S3 backend names it in ``kms_key_id``. Default: required."""
     noncurrent_version_days: StrictInt = Field(default=365, ge=30)
     """Days a replaced state version is kept for rollback before it expires. Default: 365."""
+    access_log_retention_days: StrictInt = Field(default=365, ge=90)
+    """Days server access logs of the state bucket are kept. Default: 365."""
     prevent_destroy: StrictBool = True
     """Refuse ``terraform destroy`` of the bucket (lifecycle ``prevent_destroy``). Default: ``True``."""
 
@@ -60,22 +62,31 @@ class StateBucket(Construct):
             self, "StateAccessLogging", bucket=self.bucket.id, target_bucket=self.log_bucket.id,
             target_prefix=log_prefix, depends_on=[log_bucket_policy],  # delivery is allowed before it starts
         )
-        aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfiguration(
-            self, "StateLifecycle", bucket=self.bucket.id,
-            rule=[aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfigurationRule(
-                id="expire-old-state-versions", status="Enabled",
-                filter=[aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                noncurrent_version_expiration=[
-                    aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
-                        noncurrent_days=props.noncurrent_version_days)],
-                abort_incomplete_multipart_upload=[
-                    aws.s3_bucket_lifecycle_configuration.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
-                        days_after_initiation=7)],
-            )],
-        )
+        self._lifecycle("StateLifecycle", self.bucket, "expire-old-state-versions",
+                        noncurrent_days=props.noncurrent_version_days)
+        self._lifecycle("AccessLogsLifecycle", self.log_bucket, "expire-access-logs",
+                        noncurrent_days=30, current_days=props.access_log_retention_days)
         self.bucket_name: str = self.bucket.bucket
         self.bucket_arn: str = self.bucket.arn
         self.kms_key_arn: str = self.key.arn
+
+    def _lifecycle(self, construct_id: str, bucket: aws.s3_bucket.S3Bucket, rule_id: str, *,
+                   noncurrent_days: int, current_days: int | None = None) -> None:
+        """Expire replaced versions (and, when given, current objects); abort stale multipart uploads."""
+        lifecycle = aws.s3_bucket_lifecycle_configuration
+        expiration = [lifecycle.S3BucketLifecycleConfigurationRuleExpiration(days=current_days)] if current_days else None
+        lifecycle.S3BucketLifecycleConfiguration(
+            self, construct_id, bucket=bucket.id,
+            rule=[lifecycle.S3BucketLifecycleConfigurationRule(
+                id=rule_id, status="Enabled",
+                filter=[lifecycle.S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                expiration=expiration,
+                noncurrent_version_expiration=[
+                    lifecycle.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=noncurrent_days)],
+                abort_incomplete_multipart_upload=[
+                    lifecycle.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)],
+            )],
+        )
 
     def _bucket(self, construct_id: str, name: str, lifecycle: TerraformResourceLifecycle,
                 kms_key_arn: str | None, extra_statements: tuple[dict, ...] = (),

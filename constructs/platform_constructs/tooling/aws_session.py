@@ -13,6 +13,10 @@ from typing import Any
 from platform_constructs.config.schema import AwsTarget
 
 
+class WrongAccount(RuntimeError):
+    """The caller's credentials belong to another account than the configuration names."""
+
+
 def caller_session(region: str) -> Any:
     """A session with the caller's credentials."""
     import boto3  # imported here: ``platformctl --help`` stays fast
@@ -28,7 +32,7 @@ def account_session(target: AwsTarget, session_name: str) -> Any:
     if target.deploy_role_name is None:
         account = session.client("sts").get_caller_identity()["Account"]
         if account != target.account_id:
-            raise PermissionError(f"the caller's credentials are for account {account}, not {target.account_id}")
+            raise WrongAccount(f"the caller's credentials are for account {account}, not {target.account_id}")
         return session
     credentials = session.client("sts").assume_role(
         RoleArn=f"arn:aws:iam::{target.account_id}:role/{target.deploy_role_name}",

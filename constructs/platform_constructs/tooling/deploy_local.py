@@ -19,6 +19,7 @@ configuration or arguments.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -40,6 +41,8 @@ DEFAULT_RUN_DIR = ROOT / ".local-aws"
 #: Environment variable choosing the environment ``make deploy-local`` deploys.
 ENVIRONMENT_VARIABLE = "PLATFORM_ENV"
 BOOTSTRAP, SHARED = "bootstrap", "shared"
+#: Written by ``up`` into the run directory: each account's inventory before and after the deploy.
+INVENTORY_FILE = "inventory.json"
 #: ``terraform plan -detailed-exitcode``: 0 no changes, 2 changes present.
 PLAN_EMPTY, PLAN_CHANGES = 0, 2
 
@@ -51,8 +54,10 @@ class TerraformFailed(RuntimeError):
 
     def __init__(self, stack: str, argv: list[str], returncode: int, output: str) -> None:
         self.stack, self.argv, self.returncode, self.output = stack, argv, returncode, output
-        errors = [line for line in output.splitlines() if "Error" in line][:10]
-        detail = "\n".join(errors) or "\n".join(output.strip().splitlines()[-15:])
+        lines = output.splitlines()
+        # each "Error:" diagnostic with the lines that explain it
+        errors = ["\n".join(lines[i:i + 6]) for i, line in enumerate(lines) if line.startswith("Error:")][:5]
+        detail = "\n".join(errors) or "\n".join(lines[-15:])
         super().__init__(f"{stack}: `terraform {' '.join(argv[2:])}` exited {returncode}:\n{detail}")
 
 
@@ -191,16 +196,15 @@ class LocalDeployment:
 
 # --- command line ---------------------------------------------------------------------------
 
-def _aws_config(platform: Platform, emulator: LocalAws) -> str:
+def aws_cli_config(platform: Platform, *, endpoint: str, ca_bundle: Path, region: str) -> str:
     """An AWS CLI/boto3 config file with one profile per account, each assuming its deployer role."""
-    lines = ["[profile local-aws]", f"region = {emulator.region}", f"endpoint_url = {emulator.endpoint}",
-             f"ca_bundle = {emulator.ca_bundle}", "aws_access_key_id = test", "aws_secret_access_key = test", ""]
+    lines = ["[profile local-aws]", f"region = {region}", f"endpoint_url = {endpoint}", f"ca_bundle = {ca_bundle}",
+             "aws_access_key_id = test", "aws_secret_access_key = test", ""]
     for name, config in platform.configs():
         if config.aws.deploy_role_arn is None:
             continue
         lines += [f"[profile {name}]", f"role_arn = {config.aws.deploy_role_arn}", "source_profile = local-aws",
-                  f"region = {config.aws.region}", f"endpoint_url = {emulator.endpoint}",
-                  f"ca_bundle = {emulator.ca_bundle}", ""]
+                  f"region = {config.aws.region}", f"endpoint_url = {endpoint}", f"ca_bundle = {ca_bundle}", ""]
     return "\n".join(lines)
 
 
@@ -210,7 +214,8 @@ def _how_to_inspect(run_dir: Path, environment: str) -> str:
         f"  export AWS_CONFIG_FILE={run_dir / 'aws-config'}\n"
         f"  aws --profile {environment} ec2 describe-vpcs\n"
         f"  aws --profile {SHARED} s3 ls\n"
-        f"  python -c \"import boto3; print(boto3.Session(profile_name='{environment}').client('eks').list_clusters())\"\n"
+        f"  python -c \"import boto3; session = boto3.Session(profile_name='{environment}'); "
+        "print(session.client('eks').list_clusters())\"\n"
     )
 
 
@@ -253,12 +258,15 @@ def up(environment: str, run_dir: Path, synth_dir: Path | None, out: TextIO = sy
     except TerraformFailed as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
-    (run_dir / "aws-config").write_text(_aws_config(platform, emulator))
+    (run_dir / "aws-config").write_text(aws_cli_config(platform, endpoint=emulator.endpoint,
+                                                      ca_bundle=emulator.ca_bundle, region=emulator.region))
+    after = {name: deployment.inventory(name) for name in accounts}
+    (run_dir / INVENTORY_FILE).write_text(json.dumps({"before": before, "after": after}, indent=2) + "\n")
     print("\n== created in the emulator", file=out)
     for name in accounts:
         target = platform.shared.aws if name == SHARED else platform.environments[name].aws
         added = {kind: change["added"] for kind, change in
-                 emulator_inventory.difference(before[name], deployment.inventory(name)).items() if change["added"]}
+                 emulator_inventory.difference(before[name], after[name]).items() if change["added"]}
         print(f"account {target.account_id} ({name}, {target.region}):", file=out)
         print(emulator_inventory.render(added), file=out)
     print("\n== timings", file=out)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -123,8 +124,6 @@ class LocalAws:
         self.pid = self.port = self._process = None
         (self.run_dir / STATE_FILE).unlink(missing_ok=True)
         if self._owns_run_dir:
-            import shutil
-
             shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def __enter__(self) -> LocalAws:
@@ -141,7 +140,7 @@ class LocalAws:
         if not state_file.is_file():
             return None
         state = json.loads(state_file.read_text())
-        if not _alive(state["pid"]) or not _answers(state["port"]):
+        if not _is_emulator(state["pid"]) or not _answers(state["port"]):
             state_file.unlink()
             return None
         emulator = cls(account_id=state["account_id"], region=state["region"], run_dir=Path(run_dir), detach=True)
@@ -248,12 +247,25 @@ class LocalAws:
 
 def _alive(pid: int) -> bool:
     try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:  # our own child that has exited: reaped now
+            return False
+    except ChildProcessError:
+        pass  # not our child: the kill(0) probe below decides
+    try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
     return True
+
+
+def _is_emulator(pid: int) -> bool:
+    """Whether ``pid`` runs the emulator server (so a recycled pid is never signalled)."""
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if not cmdline.exists():
+        return _alive(pid)  # no /proc here: the port check in attach() has to do
+    return b"platform_constructs.tooling.emulator_server" in cmdline.read_bytes()
 
 
 def _answers(port: int) -> bool:

@@ -1,10 +1,12 @@
 """Adjustments to the emulator's (moto's) models where it departs from AWS.
 
 The stacks are never weakened to suit the emulator: where moto behaves unlike AWS in a way
-the real Terraform AWS provider trips over, the model is changed here, in the emulator
-process only, to do what AWS does. Each adjustment names the AWS behaviour it restores.
+the real Terraform AWS provider trips over, the model is changed, in the emulator process
+only, to do what AWS does. Each adjustment names the AWS behaviour it restores.
 
-They are applied by :mod:`.emulator_server` before it serves its first request.
+This module holds the registry, the adjustments that concern every service, S3 and STS; the
+``emulator_<service>.py`` modules hold one service's each. :mod:`.emulator_server` applies
+them all before it serves its first request.
 """
 
 from __future__ import annotations
@@ -219,7 +221,6 @@ def _s3_bucket_policy_conditions() -> None:
     FakeBucket.get_permission = get_permission
 
 
-
 LOG_DELIVERY_PRINCIPAL = "logging.s3.amazonaws.com"
 
 
@@ -279,13 +280,10 @@ def _trusts_account(trust_policy: str, account_id: str) -> bool:
     "for any ARN, which would hide a wrong account id or role name in a provider's assume_role).",
 )
 def _sts_assume_existing_role() -> None:
-    from moto.core.exceptions import ServiceException
     from moto.iam.models import iam_backends
     from moto.sts.models import STSBackend
 
-    class AccessDenied(ServiceException):
-        code = "AccessDenied"
-
+    access_denied = error_class("AccessDenied")
     original = STSBackend.assume_role
 
     def assume_role(self: STSBackend, region_name: str, role_session_name: str, role_arn: str,
@@ -295,7 +293,7 @@ def _sts_assume_existing_role() -> None:
         roles = {role.name: role for role in iam_backends[target_account][self.partition].get_roles()}
         role = roles.get(role_name)
         if role is None or not _trusts_account(role.assume_role_policy_document, self.account_id):
-            raise AccessDenied(f"User: arn:aws:sts::{self.account_id}:caller is not authorized to perform: "
+            raise access_denied(f"User: arn:aws:sts::{self.account_id}:caller is not authorized to perform: "
                                f"sts:AssumeRole on resource: {role_arn}")
         return original(self, region_name, role_session_name, role_arn, *args, **kwargs)
 
@@ -311,12 +309,9 @@ def _sts_assume_existing_role() -> None:
     "Terraform reports anything.",
 )
 def _unknown_action_is_a_client_error() -> None:
-    from moto.core.exceptions import ServiceException
     from moto.core.responses import ActionResult, BaseResponse
 
-    class InvalidAction(ServiceException):
-        code = "InvalidAction"
-
+    invalid_action = error_class("InvalidAction")
     original = BaseResponse.call_action
 
     def call_action(self: BaseResponse) -> Any:
@@ -324,7 +319,7 @@ def _unknown_action_is_a_client_error() -> None:
             return original(self)
         except NotImplementedError:
             action = self._get_action()
-            status, headers, body = self.serialized(ActionResult(InvalidAction(
+            status, headers, body = self.serialized(ActionResult(invalid_action(
                 f"{self.service_name}:{action} is not implemented by the local AWS emulator")))
             headers["status"] = status
             return status, headers, body

@@ -97,7 +97,8 @@ def _cluster_description() -> None:
             name=f"eks-cluster-sg-{cluster.name}-{uuid.uuid4().hex[:10]}",
             description="EKS created security group applied to ENI that is attached to EKS Control Plane master "
                         "nodes, as well as any managed workloads.",
-            vpc_id=vpc_id, tags={f"kubernetes.io/cluster/{cluster.name}": "owned", "aws:eks:cluster-name": cluster.name})
+            vpc_id=vpc_id,
+            tags={f"kubernetes.io/cluster/{cluster.name}": "owned", "aws:eks:cluster-name": cluster.name})
         _store(self.eks_backend)["cluster_security_groups"][cluster.name] = group.id
         public = vpc_config.get("endpointPublicAccess", True)
         vpc_config.update({
@@ -298,10 +299,10 @@ def _addons() -> None:
 
     def describe_addon_versions(self: EKSResponse) -> ActionResult:
         wanted = self._get_param("addonName")
+        cluster_version = self._get_param("kubernetesVersion") or "1.33"
         found = [{"addonName": name, "type": "networking", "owner": "aws", "publisher": "eks",
                   "addonVersions": [{"addonVersion": version, "architecture": ["amd64", "arm64"],
-                                     "compatibilities": [{"clusterVersion": self._get_param("kubernetesVersion") or "1.33",
-                                                          "defaultVersion": True}]}]}
+                                     "compatibilities": [{"clusterVersion": cluster_version, "defaultVersion": True}]}]}
                  for name, version in DEFAULT_ADDON_VERSIONS.items() if wanted in (None, name)]
         return ActionResult({"addons": found})
 
@@ -414,7 +415,8 @@ def _access_entries() -> None:
     def find(self: EKSResponse) -> dict[str, Any]:
         entry = entries(self).get(principal(self))
         if entry is None:
-            raise ResourceNotFoundException(f"The specified access entry resource {principal(self)} could not be found.")
+            raise ResourceNotFoundException(
+                f"The specified access entry resource {principal(self)} could not be found.")
         return entry
 
     def create_access_entry(self: EKSResponse) -> ActionResult:

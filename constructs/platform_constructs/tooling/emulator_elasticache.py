@@ -16,7 +16,8 @@ UserGroupNotFound = error_class("UserGroupNotFound")
 UserGroupAlreadyExists = error_class("UserGroupAlreadyExists")
 UserNotFound = error_class("UserNotFound")
 DefaultUserRequired = error_class("DefaultUserRequired")
-ReplicationGroupNotFound = error_class("ReplicationGroupNotFoundFault")
+CacheSubnetGroupNotFound = error_class("CacheSubnetGroupNotFoundFault")
+CacheSubnetGroupInUse = error_class("CacheSubnetGroupInUse")
 
 
 def _state(backend: Any) -> dict[str, dict[str, Any]]:
@@ -189,6 +190,29 @@ def _user_groups() -> None:
 
 
 @adjustment(
+    "elasticache-delete-subnet-group",
+    "DeleteCacheSubnetGroup deletes an unused subnet group and refuses one a cache cluster still "
+    "uses (moto cannot delete subnet groups).",
+)
+def _delete_subnet_group() -> None:
+    from moto.core.responses import EmptyResult
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    def delete_cache_subnet_group(self: ElastiCacheResponse) -> EmptyResult:
+        backend = self.elasticache_backend
+        name = self._get_params()["CacheSubnetGroupName"]
+        if name not in backend.cache_subnet_groups:
+            raise CacheSubnetGroupNotFound(f"CacheSubnetGroup {name} not found.")
+        users = [c.cache_cluster_id for c in backend.cache_clusters.values() if c.cache_subnet_group_name == name]
+        if users:
+            raise CacheSubnetGroupInUse(f"Cache subnet group {name} is currently in use by {', '.join(users)}.")
+        del backend.cache_subnet_groups[name]
+        return EmptyResult()
+
+    ElastiCacheResponse.delete_cache_subnet_group = delete_cache_subnet_group
+
+
+@adjustment(
     "elasticache-replication-group-members",
     "A replication group (cluster mode disabled) has one member per requested cache cluster, "
     "spread over its subnet group's zones, and they are real cache clusters that "
@@ -230,8 +254,8 @@ def _replication_group_members() -> None:
             )
             member.replication_group_id = group.replication_group_id
             member.num_cache_nodes = 1
-            member.cache_parameter_group = {"CacheParameterGroupName": parameter_group, "ParameterApplyStatus": "in-sync",
-                                            "CacheNodeIdsToReboot": []}
+            member.cache_parameter_group = {"CacheParameterGroupName": parameter_group,
+                                            "ParameterApplyStatus": "in-sync", "CacheNodeIdsToReboot": []}
             member.security_groups = [{"SecurityGroupId": sg, "Status": "active"}
                                       for sg in kwargs.get("security_group_ids") or []]
             member.at_rest_encryption_enabled = group.at_rest_encryption_enabled

@@ -12,6 +12,8 @@ endpoints and clusters in a ``deleting``/``deleted`` state.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -118,7 +120,8 @@ def _eks(clients: ClientFactory) -> Inventory:
             continue
         clusters.append(f"{name} k8s={cluster.get('version')}")
         for group in _paged(eks, "list_nodegroups", "nodegroups", clusterName=name):
-            scaling = eks.describe_nodegroup(clusterName=name, nodegroupName=group)["nodegroup"].get("scalingConfig", {})
+            nodegroup = eks.describe_nodegroup(clusterName=name, nodegroupName=group)["nodegroup"]
+            scaling = nodegroup.get("scalingConfig", {})
             nodegroups.append(f"{name}/{group} min={scaling.get('minSize')} max={scaling.get('maxSize')}")
         addons += [f"{name}/{addon}" for addon in _paged(eks, "list_addons", "addons", clusterName=name)]
     return {"eks:cluster": tuple(clusters), "eks:nodegroup": tuple(nodegroups), "eks:addon": tuple(addons)}
@@ -133,7 +136,8 @@ def _rds(clients: ClientFactory) -> Inventory:
             for d in _paged(rds, "describe_db_instances", "DBInstances") if _alive(d.get("DBInstanceStatus"))),
         "rds:db-cluster": tuple(c["DBClusterIdentifier"] for c in _paged(rds, "describe_db_clusters", "DBClusters")
                                 if _alive(c.get("Status"))),
-        "rds:subnet-group": tuple(g["DBSubnetGroupName"] for g in _paged(rds, "describe_db_subnet_groups", "DBSubnetGroups")),
+        "rds:subnet-group": tuple(g["DBSubnetGroupName"]
+                                  for g in _paged(rds, "describe_db_subnet_groups", "DBSubnetGroups")),
         "rds:parameter-group": tuple(
             g["DBParameterGroupName"] for g in _paged(rds, "describe_db_parameter_groups", "DBParameterGroups")
             if not g["DBParameterGroupName"].startswith("default.")),
@@ -145,7 +149,8 @@ def _elasticache(clients: ClientFactory) -> Inventory:
     return {
         "elasticache:replication-group": tuple(
             f"{g['ReplicationGroupId']} {g.get('CacheNodeType')} members={len(g.get('MemberClusters', []))}"
-            for g in _paged(elasticache, "describe_replication_groups", "ReplicationGroups") if _alive(g.get("Status"))),
+            for g in _paged(elasticache, "describe_replication_groups", "ReplicationGroups")
+            if _alive(g.get("Status"))),
         "elasticache:subnet-group": tuple(
             g["CacheSubnetGroupName"] for g in _paged(elasticache, "describe_cache_subnet_groups", "CacheSubnetGroups")
             if g["CacheSubnetGroupName"] != "default"),
@@ -169,9 +174,18 @@ def _opensearch(clients: ClientFactory) -> Inventory:
 
 
 def _ecr(clients: ClientFactory) -> Inventory:
+    ecr = clients("ecr")
+
+    def lifecycle(name: str) -> str:
+        try:
+            text = ecr.get_lifecycle_policy(repositoryName=name)["lifecyclePolicyText"]
+        except ecr.exceptions.LifecyclePolicyNotFoundException:
+            return "none"
+        return hashlib.sha256(json.dumps(json.loads(text), sort_keys=True).encode()).hexdigest()[:12]
+
     return {"ecr:repository": tuple(
-        f"{r['repositoryName']} tags={r.get('imageTagMutability')}"
-        for r in _paged(clients("ecr"), "describe_repositories", "repositories"))}
+        f"{r['repositoryName']} tags={r.get('imageTagMutability')} lifecycle={lifecycle(r['repositoryName'])}"
+        for r in _paged(ecr, "describe_repositories", "repositories"))}
 
 
 def _monitoring(clients: ClientFactory) -> Inventory:
@@ -182,8 +196,13 @@ def _monitoring(clients: ClientFactory) -> Inventory:
     }
 
 
+def _secrets(clients: ClientFactory) -> Inventory:
+    return {"secretsmanager:secret": tuple(
+        s["Name"] for s in _paged(clients("secretsmanager"), "list_secrets", "SecretList") if not s.get("DeletedDate"))}
+
+
 _READERS: tuple[Callable[[ClientFactory], Inventory], ...] = (
-    _ec2, _kms, _logs, _iam, _s3, _eks, _rds, _elasticache, _kafka, _opensearch, _ecr, _monitoring,
+    _ec2, _kms, _logs, _iam, _s3, _eks, _rds, _elasticache, _kafka, _opensearch, _ecr, _monitoring, _secrets,
 )
 
 

@@ -15,6 +15,7 @@ from platform_constructs.tooling.emulator_adjustments import adjustment, error_c
 
 NotFoundException = error_class("NotFoundException")
 ConflictException = error_class("ConflictException")
+BadRequestException = error_class("BadRequestException")
 
 #: Broker ports per client authentication, as MSK documents them.
 _BROKER_PORTS = {"BootstrapBrokerStringTls": 9094, "BootstrapBrokerStringSaslScram": 9096,
@@ -40,23 +41,39 @@ def _path_arn(response: Any, marker: str) -> str:
 
 
 @adjustment(
-    "kafka-clusters-become-active",
-    "A new MSK cluster reports CREATING in the create response and ACTIVE once described "
-    "(moto leaves it CREATING forever, so the provider's create waiter never returns).",
+    "kafka-cluster-lifecycle",
+    "A new MSK cluster reports CREATING in the create response and ACTIVE once described; a "
+    "cluster that does not exist (or no longer does) answers NotFoundException (moto leaves "
+    "clusters CREATING forever and fails with HTTP 500 on unknown ARNs, so the provider's create "
+    "and delete waiters never return).",
 )
-def _clusters_become_active() -> None:
+def _cluster_lifecycle() -> None:
     from moto.kafka.models import KafkaBackend
 
-    for name in ("describe_cluster", "describe_cluster_v2", "list_clusters", "list_clusters_v2"):
+    def activate(self: KafkaBackend) -> None:
+        for cluster in self.clusters.values():
+            if cluster.state == "CREATING":
+                cluster.state = "ACTIVE"
+
+    for name in ("list_clusters", "list_clusters_v2"):
         original = getattr(KafkaBackend, name)
 
-        def activated(self: KafkaBackend, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
-            for cluster in self.clusters.values():
-                if cluster.state == "CREATING":
-                    cluster.state = "ACTIVE"
+        def listed(self: KafkaBackend, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
+            activate(self)
             return __original(self, *args, **kwargs)
 
-        setattr(KafkaBackend, name, activated)
+        setattr(KafkaBackend, name, listed)
+
+    for name in ("describe_cluster", "describe_cluster_v2", "delete_cluster"):
+        original = getattr(KafkaBackend, name)
+
+        def by_arn(self: KafkaBackend, cluster_arn: str, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
+            if cluster_arn not in self.clusters:
+                raise NotFoundException(f"Cluster {cluster_arn} not found.")
+            activate(self)
+            return __original(self, cluster_arn, *args, **kwargs)
+
+        setattr(KafkaBackend, name, by_arn)
 
 
 @adjustment(
@@ -85,7 +102,8 @@ def _bootstrap_brokers() -> None:
         }
         brokers = int(cluster.number_of_broker_nodes or 1)
         host = f"{cluster.cluster_name}.{cluster.cluster_id[:6]}.c2.kafka.{cluster.region_name}.amazonaws.com"
-        result = {key[0].lower() + key[1:]: ",".join(f"b-{n}.{host}:{_BROKER_PORTS[key]}" for n in range(1, brokers + 1))
+        result = {key[0].lower() + key[1:]: ",".join(f"b-{n}.{host}:{_BROKER_PORTS[key]}"
+                                                     for n in range(1, brokers + 1))
                   for key, on in enabled.items() if on}
         return json.dumps(result)
 
@@ -97,7 +115,8 @@ def _bootstrap_brokers() -> None:
     "kafka-configurations",
     "MSK configurations exist: Create/Describe/Update/DeleteConfiguration, "
     "DescribeConfigurationRevision, ListConfigurations and ListConfigurationRevisions, with a "
-    "new revision per update (moto has no configurations).",
+    "new revision per update; an unknown ARN is a BadRequestException saying the configuration "
+    "ARN does not exist, as MSK answers (moto has no configurations).",
 )
 def _configurations_api() -> None:
     import moto.kafka.urls
@@ -105,8 +124,8 @@ def _configurations_api() -> None:
 
     def find(self: KafkaResponse, arn: str) -> dict[str, Any]:
         found = _configurations(self.kafka_backend).get(arn)
-        if found is None:
-            raise NotFoundException(f"Configuration {arn} not found.")
+        if found is None:  # MSK's answer for configurations, unlike clusters
+            raise BadRequestException(f"Configuration ARN does not exist: {arn}")
         return found
 
     def summary(configuration: dict[str, Any]) -> dict[str, Any]:
@@ -157,8 +176,8 @@ def _configurations_api() -> None:
                     "serverProperties": self._get_param("serverProperties")}
         configuration["revisions"].append(revision)
         configuration["description"] = revision["description"]
-        return json.dumps({"arn": configuration["arn"],
-                           "latestRevision": {key: revision[key] for key in ("creationTime", "description", "revision")}})
+        latest = {key: revision[key] for key in ("creationTime", "description", "revision")}
+        return json.dumps({"arn": configuration["arn"], "latestRevision": latest})
 
     def delete_configuration(self: KafkaResponse) -> str:
         configuration = find(self, _path_arn(self, "/configurations/"))

@@ -29,7 +29,7 @@ class ImageRef:
     """A parsed image reference.
 
     Attributes:
-        repository: registry host and path, e.g. ``4444.dkr.ecr.eu-west-1.amazonaws.com/api``.
+        repository: registry host and path, e.g. ``4444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api``.
         tag: the tag, if one was written (informational once a digest is present).
         digest: ``sha256:<hex>``, if pinned.
     """

@@ -13,7 +13,8 @@ not help when a refactoring removes the resource from the configuration (its
 
 Python API (stable; ``platformctl plan/deploy/rollback-infra`` use it)::
 
-    result = evaluate(plan_json, protected=True, overrides=[Override("aws_db_instance.main", "restored from snapshot X")])
+    result = evaluate(plan_json, protected=True,
+                      overrides=[Override("aws_db_instance.main", "restored from snapshot X")])
     if not result.allowed:
         print(result.report())
 
@@ -89,7 +90,7 @@ class Finding:
     resource_type: str
     action: Action
     reason: str | None = None
-    """Terraform's ``action_reason``, e.g. ``replace_because_cannot_update`` or ``delete_because_no_resource_config``."""
+    """Terraform's ``action_reason``: ``replace_because_cannot_update``, ``delete_because_no_resource_config``..."""
     deposed: str | None = None
     """Key of a deposed object (left over from a failed create-before-destroy), if that is what goes."""
 
@@ -196,7 +197,8 @@ def _load(plan_json: Mapping[str, Any] | str | bytes) -> Mapping[str, Any]:
         try:
             plan_json = json.loads(plan_json)
         except json.JSONDecodeError as error:
-            raise PlanGuardError(f"plan is not JSON ({error}); pass the output of `terraform show -json PLANFILE`") from None
+            raise PlanGuardError(
+                f"plan is not JSON ({error}); pass the output of `terraform show -json PLANFILE`") from None
     if not isinstance(plan_json, Mapping) or "format_version" not in plan_json:
         raise PlanGuardError("input is not Terraform JSON output (no format_version); "
                              "pass the output of `terraform show -json PLANFILE`")

@@ -83,7 +83,9 @@ def test_promote_deploys_exactly_the_verified_source_digest(platformctl, records
     ("unverified", [], "but its last verified image is"),
     ("verified", ["--expect-image", "SELF+1"], "not --expect-image"),
     ("verified", ["--to", "dev"], None),
-], ids=["nothing-deployed", "source-runs-unverified-image", "another-build-reached-source", "same-environment"])
+    ("verified", ["--to", "prod"], "prod takes promotions from staging only ([release].promote_from)"),
+], ids=["nothing-deployed", "source-runs-unverified-image", "another-build-reached-source", "same-environment",
+        "skipping-staging"])
 def test_promote_refuses_unless_the_source_runs_its_verified_image(platformctl, records, setup, args, message, image):
     verified, newer = image("dev", 5), image("dev", 6)
     if setup != "nothing":
@@ -161,13 +163,13 @@ def test_deploy_of_an_apps_stack_sets_every_application_variable(platformctl, im
 
 
 @pytest.mark.parametrize("args,code,message", [
-    (["--stack", "dev-apps", "--image", "api=444444444444.dkr.ecr.eu-west-1.amazonaws.com/api:3f2c1e0"], ExitCode.USAGE,
+    (["--stack", "dev-apps", "--image", "api=444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api:3f2c1e0"], ExitCode.USAGE,
      "is not pinned by digest"),
     (["--stack", "dev-apps", "--image", "SELF"], ExitCode.USAGE, "say which application it is for"),
     (["--stack", "dev-apps", "--app", "api"], ExitCode.USAGE, "--app api: needs --image REF"),
     (["--stack", "dev-apps", "--image", "billing=SELF"], ExitCode.USAGE, "not an application of dev"),
     (["--stack", "dev-apps", "--image", "api=registry.example.com/api@sha256:" + "b" * 64], ExitCode.USAGE,
-     "takes images from 444444444444.dkr.ecr.eu-west-1.amazonaws.com/api only"),
+     "takes images from 444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api only"),
     (["--stack", "dev", "--image", "api=SELF"], ExitCode.USAGE, "deploys no application"),
     (["--stack", "prod-apps"], ExitCode.USAGE, "is not a stack of environment 'dev'"),
     (["--stack", "bootstrap"], ExitCode.USAGE, "keeps its state outside S3"),

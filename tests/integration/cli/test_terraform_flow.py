@@ -8,7 +8,6 @@ stacks, with resources the tests can change at will.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from small_stacks import SmallStacks, create_state_bucket

@@ -98,11 +98,15 @@ def test_detached_emulator_is_found_again_and_stopped(tmp_path):
 
 def _alive(pid: int) -> bool:
     try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    # a zombie still answers kill(0); it has exited all the same
-    return "zombie" not in open(f"/proc/{pid}/status").read()
+    return True
 
 
 def test_detach_needs_a_run_directory():
@@ -181,8 +185,10 @@ def test_msk_configurations_clusters_and_brokers(local_aws):
         kafka.delete_configuration(Arn=arn)
     kafka.delete_cluster(ClusterArn=cluster["ClusterArn"])
     kafka.delete_configuration(Arn=arn)
-    with pytest.raises(ClientError, match="NotFoundException"):
+    with pytest.raises(ClientError, match="BadRequestException.*Configuration ARN does not exist"):
         kafka.describe_configuration(Arn=arn)
+    with pytest.raises(ClientError, match="NotFoundException"):
+        kafka.describe_cluster(ClusterArn=cluster["ClusterArn"])
 
 
 def test_elasticache_parameter_groups_user_groups_and_members(local_aws):
@@ -240,7 +246,8 @@ def test_eks_cluster_nodegroup_addons_access_and_pod_identity(local_aws):
 
     template = ec2.create_launch_template(LaunchTemplateName="nodes", LaunchTemplateData={"ImageId": "ami-1"})
     nodegroup = eks.create_nodegroup(
-        clusterName="platform", nodegroupName="system", subnets=[subnet], nodeRole="arn:aws:iam::111111111111:role/node",
+        clusterName="platform", nodegroupName="system", subnets=[subnet],
+        nodeRole="arn:aws:iam::111111111111:role/node",
         launchTemplate={"id": template["LaunchTemplate"]["LaunchTemplateId"], "version": "1"},
         instanceTypes=["t3.large"], scalingConfig={"minSize": 1, "maxSize": 3, "desiredSize": 1},
         updateConfig={"maxUnavailablePercentage": 33}, nodeRepairConfig={"enabled": True})["nodegroup"]
@@ -277,7 +284,8 @@ def test_eks_access_entries_need_the_api_authentication_mode(local_aws):
     ec2, eks = local_aws.client("ec2"), local_aws.client("eks")
     vpc = ec2.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.2.1.0/24")["Subnet"]["SubnetId"]
-    eks.create_cluster(name="legacy", roleArn="arn:aws:iam::111111111111:role/cluster", resourcesVpcConfig={"subnetIds": [subnet]})
+    eks.create_cluster(name="legacy", roleArn="arn:aws:iam::111111111111:role/cluster",
+                       resourcesVpcConfig={"subnetIds": [subnet]})
     with pytest.raises(ClientError, match="InvalidRequestException.*authentication mode"):
         eks.create_access_entry(clusterName="legacy", principalArn="arn:aws:iam::111111111111:role/admin")
 

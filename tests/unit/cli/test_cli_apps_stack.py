@@ -9,7 +9,7 @@ from platform_constructs.cli.exit_codes import CliError, ExitCode
 from platform_constructs.cli.project import Stack
 from platform_constructs.tooling.image_ref import ImageRef
 
-REPO = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/api"
+REPO = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api"
 REF = f"{REPO}@sha256:" + "c" * 64
 
 

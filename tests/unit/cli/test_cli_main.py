@@ -73,7 +73,7 @@ def test_exit_codes_are_documented_identically_in_the_module_and_the_readme():
     (["record-good", "--env", "dev", "--app", "api", "--image", "api:3f2c1e0"], "'api:3f2c1e0' is not pinned by digest"),
     (["rollback", "--env", "prod", "--app", "api", "--to", "api:latest"], "--to 'api:latest' is not pinned by digest"),
     (["rollback", "--env", "prod", "--app", "api", "--to", f"elsewhere.io/api@{DIGEST}"],
-     "takes images from 444444444444.dkr.ecr.eu-west-1.amazonaws.com/api only"),
+     "takes images from 444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api only"),
     (["promote", "--from", "dev", "--to", "staging", "--app", "api", "--expect-image", "api"],
      "--expect-image 'api' is not pinned by digest"),
     (["promote", "--from", "dev", "--to", "dev", "--app", "api"], "--from and --to are both 'dev'"),

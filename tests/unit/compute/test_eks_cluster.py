@@ -152,6 +152,10 @@ def test_ebs_csi_driver_gets_its_permissions_through_pod_identity(synth_stack):
     trust = json.loads(resources_of(config, "aws_iam_role")[role.split(".")[1]]["assume_role_policy"])["Statement"][0]
     assert trust["Principal"] == {"Service": "pods.eks.amazonaws.com"}
     assert trust["Action"] == ["sts:AssumeRole", "sts:TagSession"]
+    scope = trust["Condition"]["StringEquals"]
+    assert (scope["aws:RequestTag/kubernetes-namespace"], scope["aws:RequestTag/kubernetes-service-account"]) == (
+        "kube-system", "ebs-csi-controller-sa")
+    assert scope["aws:RequestTag/eks-cluster-name"] == "acme-test-eks"
     attached = {a["policy_arn"] for a in resources_of(config, "aws_iam_role_policy_attachment").values()
                 if a["role"] == f"${{{role}.name}}"}
     assert attached == {"arn:${data.aws_partition.Partition.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"}

@@ -37,8 +37,8 @@ def test_staging_and_prod_run_the_same_kubernetes_version(platform):
 
 def test_access_roles_come_from_the_environment_files(platform):
     for env in platform.environments.values():
-        assert env.eks.admin_roles == ("platform-admin",)
-        assert env.eks.deployer_roles == {"platform-deployer": ("api",)}
+        assert env.eks.admin_roles == ("platform-admin", "platform-deployer")
+        assert env.eks.deployer_roles == {"api-team": ("api",)}
 
 
 def test_dev_may_open_a_cidr_restricted_public_endpoint(tmp_path):
@@ -84,8 +84,9 @@ BAD_EKS_CONFIG = [
     ("dev.toml", ("eks.endpoint_public_access", True), "eks.public_access_cidrs", "at least one source range"),
     ("dev.toml", ("eks.public_access_cidrs", ["203.0.113.0/24"]), "eks.public_access_cidrs",
      "endpoint_public_access is false"),
-    ("dev.toml", ("eks.deployer_roles.platform-deployer", []), "eks.deployer_roles.platform-deployer",
-     "lists no namespace"),
+    ("dev.toml", ("eks.deployer_roles.api-team", []), "eks.deployer_roles.api-team", "lists no namespace"),
+    ("dev.toml", ("eks.admin_roles", ["platform-admin"]), "eks.admin_roles",
+     "must include the deploy role 'platform-deployer'"),
     ("dev.toml", ("eks.node_groups.system", {"min_size": 1}), "eks.node_groups.system", "reserved"),
     ("dev.toml", ("eks.control_plane_log_types", ["audit", "kubelet"]), "eks.control_plane_log_types.1",
      "'controllerManager'"),

@@ -6,7 +6,7 @@ import pytest
 from envfiles import copy_environments, delete_value, set_value
 
 from platform_constructs.config import load_platform
-from platform_constructs.config.presets import preset
+from platform_constructs.config.presets import Floor, preset
 from platform_constructs.errors import ConfigError
 
 EXPLICIT_OVERLAPPING_SUBNETS = {
@@ -46,6 +46,13 @@ def test_override_merges_inside_a_section(tmp_path):
 
 # (file, edit, expected field, expected fragment of the message)
 BAD_INPUTS = [
+    ("dev.toml", ("apps.api.image_repository", "444444444444.dkr.ecr.eu-west-1.amazonaws.com/api"),
+     "apps.api.image_repository", "is not a repository of the shared registry; one of: "
+     "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api"),
+    ("dev.toml", ("apps.api.bogus", 1), "apps.api.bogus", "unknown key; allowed keys here: autoscaling"),
+    ("dev.toml", ("policy.suppressions", [{"rule": "rds.multi-az", "path": "dev/Postgres", "reason": "single AZ in dev",
+                                           "expires": "2027-01-01"}]),
+     "policy.suppressions.0.expires", "unknown key; allowed keys here: path, reason, rule"),
     ("dev.toml", ("network.bogus", 1), "network.bogus", "unknown key; allowed keys here: availability_zones"),
     ("dev.toml", ("surprise", True), "surprise", "unknown key"),
     ("dev.toml", ("network.az_count", "3"), "network.az_count", "valid integer"),
@@ -184,3 +191,16 @@ def test_staging_may_differ_from_prod_in_sizes_and_counts(tmp_path):
 def test_configuration_is_immutable(platform):
     with pytest.raises(Exception, match="frozen"):
         platform.environments["dev"].network.az_count = 9  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("operator", "limit", "value", "violated"), [
+    ("equals", ["staging"], ("staging",), False),
+    ("equals", ["staging"], ("dev", "staging"), True),
+    ("one_of", [["a"], ["a", "b"]], ("a", "b"), False),
+    ("includes", ["audit"], ("api", "audit"), False),
+    ("includes", ["audit", "api"], ("audit",), True),
+    ("min", 3, 2, True),
+    ("max", 35, 35, False),
+])
+def test_floor_compares_toml_arrays_with_tuple_fields(operator, limit, value, violated):
+    assert Floor("prod", "section.field", operator, limit).violated_by(value) is violated

@@ -18,7 +18,7 @@ from platform_constructs.tooling.terraform import terraform_env, write_cli_confi
 
 pytestmark = [pytest.mark.terraform]
 
-REPOSITORY = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/api"
+REPOSITORY = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api"
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 
 
@@ -84,7 +84,7 @@ def test_digest_environments_deploy_the_digest(digest_stack, image, deployed):
     f"{REPOSITORY}@sha256:abc",                                # truncated digest
     f"{REPOSITORY}@{DIGEST.upper().replace('SHA256', 'sha256')}",
     f"444444444444.dkr.ecr.eu-west-1.amazonaws.com/other@{DIGEST}",  # another repository
-    f"444444444444xdkrxecr.eu-west-1.amazonaws.com/api@{DIGEST}",    # dots are literal
+    f"444444444444xdkrxecr.eu-west-1.amazonaws.com/acme-shared-api@{DIGEST}",    # dots are literal
     f"evil.example.com/{REPOSITORY}@{DIGEST}",
     "",
 ])

@@ -11,7 +11,7 @@ from platform_constructs.k8s.probes import ProbeAction
 from platform_constructs.k8s.rollout_props import RolloutProps
 from platform_constructs.k8s.workload_props import WorkloadProps
 
-REPOSITORY = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/api"
+REPOSITORY = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api"
 ROLE = "arn:aws:iam::333333333333:role/acme-prod-api-pod"
 
 

@@ -11,7 +11,7 @@ from platform_constructs.errors import ConfigError
 from platform_constructs.k8s.probes import ProbeAction
 from platform_constructs.k8s.workload_props import WorkloadProps, workload_findings
 
-REPOSITORY = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/api"
+REPOSITORY = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api"
 BASE = {"image_repository": REPOSITORY, "readiness": {"http_get": "/ready"}, "liveness": {"http_get": "/healthz"}}
 
 

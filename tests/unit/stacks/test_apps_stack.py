@@ -239,7 +239,7 @@ def test_aws_part_applies_to_the_emulator_against_the_cluster_found_by_name(plat
             name="acme-dev-eks", roleArn=f"arn:aws:iam::{env.aws.account_id}:role/acme-dev-eks",
             resourcesVpcConfig={"subnetIds": subnets})["cluster"]
         process_env = emulator.process_env(dict(os.environ, TF_CLI_CONFIG_FILE=str(cli_config), TF_INPUT="0"))
-        release = ["-var", f"image_api=444444444444.dkr.ecr.eu-west-1.amazonaws.com/api@sha256:{'ab' * 32}",
+        release = ["-var", f"image_api=444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api@sha256:{'ab' * 32}",
                    "-var", "change_cause_api=3f2c1e0"]
         for step in (["init"], ["apply", "-auto-approve", *release], ["plan", "-detailed-exitcode", *release]):
             result = subprocess.run(["terraform", f"-chdir={stack_dir}", *step, "-input=false", "-no-color"],

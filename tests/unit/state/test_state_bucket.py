@@ -64,6 +64,34 @@ def test_old_state_versions_are_kept_a_year_and_access_is_logged(stack_json):
     assert logging["target_bucket"].startswith("${aws_s3_bucket.")
 
 
+def test_access_logs_expire_after_a_year(stack_json):
+    config = stack_json("bootstrap")
+    log_bucket = next(name for name, body in resources_of(config, "aws_s3_bucket").items()
+                      if body["bucket"] == f"{STATE_BUCKET}-access-logs")
+    [lifecycle] = _by_bucket(config, "aws_s3_bucket_lifecycle_configuration", log_bucket)
+    rule = lifecycle["rule"][0]
+    assert rule["expiration"][0]["days"] == 365
+    assert rule["noncurrent_version_expiration"][0]["noncurrent_days"] == 30
+    assert rule["abort_incomplete_multipart_upload"][0]["days_after_initiation"] == 7
+
+
 def test_bootstrap_keeps_its_own_state_outside_cdktf_out(stack_json):
     backend = stack_json("bootstrap")["terraform"]["backend"]
     assert backend == {"local": {"path": "../../../.state/bootstrap.tfstate"}}
+
+
+def test_only_s3_log_delivery_for_the_state_bucket_may_write_access_logs(stack_json):
+    config = stack_json("bootstrap")
+    name, _ = _state_bucket(config)
+    log_name = next(n for n, b in resources_of(config, "aws_s3_bucket").items() if b["bucket"].endswith("-access-logs"))
+    [policy] = _by_bucket(config, "aws_s3_bucket_policy", log_name)
+    statements = {s["Sid"]: s for s in json.loads(policy["policy"])["Statement"]}
+    grant = statements["AllowServerAccessLogDelivery"]
+    assert (grant["Effect"], grant["Principal"], grant["Action"]) == (
+        "Allow", {"Service": "logging.s3.amazonaws.com"}, "s3:PutObject")
+    assert grant["Resource"].endswith(f"{STATE_BUCKET}-access-logs/s3/{STATE_BUCKET}/*")
+    assert grant["Condition"]["ArnLike"]["aws:SourceArn"].endswith(f":s3:::{STATE_BUCKET}")
+    assert [s["Effect"] for sid, s in statements.items() if sid != "AllowServerAccessLogDelivery"] == ["Deny", "Deny"]
+    [logging] = _by_bucket(config, "aws_s3_bucket_logging", name)
+    policy_name = next(n for n, p in resources_of(config, "aws_s3_bucket_policy").items() if p is policy)
+    assert logging["depends_on"] == [f"aws_s3_bucket_policy.{policy_name}"], "delivery is allowed before logging starts"

@@ -42,8 +42,8 @@ def test_tls_only_bucket_policy(case, context, verdict):
 
 
 def test_a_deny_outside_its_resources_does_not_apply():
-    assert evaluate_bucket_policy(TLS_ONLY, "s3:GetObject", "arn:aws:s3:::other/key", {"aws:SecureTransport": "false"}) \
-        == "neutral"
+    outside = evaluate_bucket_policy(TLS_ONLY, "s3:GetObject", "arn:aws:s3:::other/key", {"aws:SecureTransport": "false"})
+    assert outside == "neutral"
 
 
 def test_an_applicable_allow_permits_and_deny_wins():
@@ -132,6 +132,6 @@ def test_role_trust(case, principal, caller, expected):
 def test_every_adjustment_names_the_aws_behaviour_it_restores():
     adjustments = registered()
     assert len({a.name for a in adjustments}) == len(adjustments) == len(ADJUSTMENTS)
-    assert {"kafka-clusters-become-active", "elasticache-replication-group-members",
+    assert {"kafka-cluster-lifecycle", "elasticache-replication-group-members",
             "eks-nodegroup-as-requested"} <= {a.name for a in adjustments}
     assert all(len(a.restores) > 60 for a in adjustments)

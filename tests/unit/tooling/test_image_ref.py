@@ -6,7 +6,7 @@ import pytest
 
 from platform_constructs.tooling.image_ref import ImageRef, InvalidImageRef
 
-REPO = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/api"
+REPO = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api"
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 
 

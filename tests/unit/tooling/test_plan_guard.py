@@ -105,7 +105,8 @@ def test_an_override_allows_exactly_its_address():
 
 
 def test_overrides_for_every_finding_allow_the_plan_and_are_reported():
-    result = evaluate(plan(change(DB, "delete")), protected=True, overrides=[Override(DB, "decommissioned per CHG-1234")])
+    result = evaluate(plan(change(DB, "delete")), protected=True,
+                      overrides=[Override(DB, "decommissioned per CHG-1234")])
     assert result.allowed
     assert "overridden: aws_db_instance.main: delete: decommissioned per CHG-1234" in result.report()
 

@@ -1,1 +1,0 @@
-"""Tests of the search domain (OpenSearch); a package so its module names cannot collide with tests/unit/policy."""
