@@ -66,8 +66,8 @@ drill: install  ## time the steps of an application and an infrastructure rollba
 lint-jenkins: node_modules/.installed  ## npm-groovy-lint (Node 22, Java 17) over cicd/Jenkinsfile-*: no error, no warning
 	cd cicd && npm-groovy-lint --noserver --config $(CURDIR)/cicd/.groovylintrc.js --failon warning Jenkinsfile-*
 
-test: install  ## run the whole test suite
-	$(BIN)/python -m pytest
+test: install  ## run the whole test suite on two workers (the longest emulator drill starts first)
+	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 report: $(BIN)/.installed  ## print the effective settings of every environment side by side
 	$(BIN)/python -m platform_constructs.report environments

@@ -21,6 +21,12 @@ ENVIRONMENTS = ROOT / "environments"
 prefer_project_node(ROOT)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the ``longest`` tests first: under ``-n 2 --dist worksteal`` one worker starts them at
+    once and the other takes every remaining test, so the run lasts about as long as they do."""
+    items.sort(key=lambda item: item.get_closest_marker("longest") is None)
+
+
 @pytest.fixture(scope="session")
 def platform():
     """The repository's validated environment configuration."""

@@ -17,6 +17,17 @@ def only(config: dict[str, Any], resource_type: str) -> dict[str, Any]:
     return next(iter(found.values()))
 
 
+def address(config: dict[str, Any], resource_type: str, contains: str = "") -> str:
+    """Terraform address of the one resource of a type whose logical name contains ``contains``."""
+    [name] = [name for name in resources_of(config, resource_type) if contains in name]
+    return f"{resource_type}.{name}"
+
+
+def reference(config: dict[str, Any], resource_type: str, attribute: str, contains: str = "") -> str:
+    """``${type.name.attribute}``: how another resource refers to an attribute of that resource."""
+    return f"${{{address(config, resource_type, contains)}.{attribute}}}"
+
+
 def strip_metadata(config: Any) -> Any:
     """``config`` without cdktf's ``//`` metadata keys (construct paths, versions)."""
     if isinstance(config, dict):

@@ -3,8 +3,8 @@ re-plans empty, stays up for inspection, and a destroy of dev leaves its account
 
 The real Terraform CLI and AWS provider, the synthesized JSON unchanged. What is expected comes
 from the configuration (names, CIDR, zones, retention), not from constants. Applying dev takes
-about 12 minutes: the provider waits 10 minutes before it first checks a new OpenSearch domain,
-against AWS and the emulator alike.
+about 12 minutes and destroying it about 11: the provider waits 10 minutes before it first checks
+a new or deleted OpenSearch domain, against AWS and the emulator alike.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from platform_constructs.tooling import deploy_local
 from platform_constructs.tooling.deploy_local import BOOTSTRAP, INVENTORY_FILE, SHARED, LocalDeployment
 from platform_constructs.tooling.emulator import LocalAws
 
-pytestmark = [pytest.mark.emulator, pytest.mark.terraform, pytest.mark.slow]
+pytestmark = [pytest.mark.emulator, pytest.mark.terraform, pytest.mark.slow, pytest.mark.longest]
 
 DEV = "dev"
 

@@ -39,6 +39,13 @@ class _Output:
             assert time.monotonic() < deadline, f"{needle!r} did not appear; output so far:\n{self.text[-3000:]}"
             time.sleep(0.2)
 
+    def answer(self, process: subprocess.Popen[str], reply: str, timeout: float) -> None:
+        """Send ``reply`` to the prompt, then wait until the process has exited and all its output is read."""
+        process.stdin.write(reply)
+        process.stdin.close()
+        process.wait(timeout=timeout)
+        self._thread.join(timeout=timeout)
+
 
 def test_a_concurrent_apply_is_refused_while_the_first_holds_the_lock(deployment, platform):
     deployment.apply(["bootstrap"])
@@ -59,7 +66,7 @@ def test_a_concurrent_apply_is_refused_while_the_first_holds_the_lock(deployment
         assert "Error acquiring the state lock" in second.stdout
         assert holder["ID"] in second.stdout, "the refusal names the lock the first apply holds"
     finally:
-        first.communicate("no\n", timeout=120)
+        output.answer(first, "no\n", timeout=120)
     assert "Apply cancelled" in output.text
     with pytest.raises(s3.exceptions.NoSuchKey):
         s3.get_object(Bucket=state.bucket, Key=lock_key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from tfjson import only, resources_of
+from tfjson import address, only, reference, resources_of
 
 from platform_constructs.data.postgres_props import PostgresProps
 from platform_constructs.errors import ConstructValidationError
@@ -29,16 +29,6 @@ def build_database(props: PostgresProps, *, shared_key: bool = False, keep: dict
     return build
 
 
-def _address(config, resource_type, fragment):
-    """Terraform address of the one resource of a type whose logical name contains ``fragment``."""
-    [name] = [name for name in resources_of(config, resource_type) if fragment in name]
-    return f"{resource_type}.{name}"
-
-
-def _ref(config, resource_type, attribute, fragment):
-    return f"${{{_address(config, resource_type, fragment)}.{attribute}}}"
-
-
 # -- the same in every tier -------------------------------------------------------------------------------
 
 
@@ -49,14 +39,14 @@ def test_every_tier_is_private_encrypted_and_password_free(stack_json, env):
     assert instance["engine"] == "postgres"
     assert instance["storage_type"] == "gp3"
     assert instance["storage_encrypted"] is True
-    key = _ref(config, "aws_kms_key", "arn", "Postgres_Key")
+    key = reference(config, "aws_kms_key", "arn", "Postgres_Key")
     assert instance["kms_key_id"] == instance["master_user_secret_kms_key_id"] == key
     assert instance["manage_master_user_password"] is True
     assert not {"password", "password_wo"} & set(instance)
     assert instance["iam_database_authentication_enabled"] is True
     assert instance["publicly_accessible"] is False
-    assert instance["vpc_security_group_ids"] == [_ref(config, "aws_security_group", "id", "Postgres_SecurityGroup")]
-    assert instance["db_subnet_group_name"] == _ref(config, "aws_db_subnet_group", "name", "Network_DbSubnetGroup")
+    assert instance["vpc_security_group_ids"] == [reference(config, "aws_security_group", "id", "Postgres_SecurityGroup")]
+    assert instance["db_subnet_group_name"] == reference(config, "aws_db_subnet_group", "name", "Network_DbSubnetGroup")
     assert instance["enabled_cloudwatch_logs_exports"] == ["postgresql", "upgrade"]
     [postgres_key] = [k for name, k in resources_of(config, "aws_kms_key").items() if "Postgres_Key" in name]
     assert postgres_key["enable_key_rotation"] is True
@@ -110,7 +100,7 @@ def test_parameter_group_is_named_by_family_replaced_before_destroy_and_forces_t
     assert group["lifecycle"] == {"create_before_destroy": True}
     assert {p["name"]: p["value"] for p in group["parameter"]} == {"rds.force_ssl": "1", "work_mem": "65536"}
     assert {p["apply_method"] for p in group["parameter"]} == {"pending-reboot"}
-    assert only(config, "aws_db_instance")["parameter_group_name"] == _ref(config, "aws_db_parameter_group", "name", "")
+    assert only(config, "aws_db_instance")["parameter_group_name"] == reference(config, "aws_db_parameter_group", "name", "")
 
 
 def test_a_major_upgrade_replaces_the_parameter_group_under_the_same_logical_id(synth_stack):
@@ -149,8 +139,8 @@ def test_enhanced_monitoring_role_is_trusted_by_rds_and_attached_before_the_inst
     assert attachment["policy_arn"].endswith(":iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole")
     instance = only(config, "aws_db_instance")
     assert instance["monitoring_interval"] == 15
-    assert instance["monitoring_role_arn"] == _ref(config, "aws_iam_role", "arn", "MonitoringRole")
-    assert _address(config, "aws_iam_role_policy_attachment", "MonitoringPolicy") in instance["depends_on"]
+    assert instance["monitoring_role_arn"] == reference(config, "aws_iam_role", "arn", "MonitoringRole")
+    assert address(config, "aws_iam_role_policy_attachment", "MonitoringPolicy") in instance["depends_on"]
 
 
 @pytest.mark.parametrize(("insights", "retention"), [(True, 31), (False, 7)])
@@ -160,7 +150,7 @@ def test_performance_insights_use_the_database_key_only_when_on(synth_stack, ins
     instance = only(config, "aws_db_instance")
     assert instance["performance_insights_enabled"] is insights
     if insights:
-        assert instance["performance_insights_kms_key_id"] == _ref(config, "aws_kms_key", "arn", "Postgres_Key")
+        assert instance["performance_insights_kms_key_id"] == reference(config, "aws_kms_key", "arn", "Postgres_Key")
         assert instance["performance_insights_retention_period"] == retention
     else:
         assert not {"performance_insights_kms_key_id", "performance_insights_retention_period"} & set(instance)
@@ -177,7 +167,7 @@ def test_storage_autoscaling_ceiling_or_zero(synth_stack):
 def test_a_given_key_is_used_instead_of_creating_one(synth_stack):
     config = synth_stack(build_database(PostgresProps(), shared_key=True))
     assert [name for name in resources_of(config, "aws_kms_key") if "Postgres" in name] == []
-    assert only(config, "aws_db_instance")["kms_key_id"] == _ref(config, "aws_kms_key", "arn", "SharedKey")
+    assert only(config, "aws_db_instance")["kms_key_id"] == reference(config, "aws_kms_key", "arn", "SharedKey")
 
 
 def test_security_group_has_no_rule_until_wired(synth_stack):
@@ -199,12 +189,12 @@ def test_outputs_name_the_instance_and_its_managed_secret(synth_stack):
             TerraformOutput(stack, name, value=value)
 
     config = synth_stack(build)
-    instance = _address(config, "aws_db_instance", "Postgres_Instance")
+    instance = address(config, "aws_db_instance", "Postgres_Instance")
     assert {name: output["value"] for name, output in config["output"].items()} == {
         "identifier": "acme-test-postgres",
         "endpoint": f"${{{instance}.address}}",
         "port": 6432,
-        "security_group_id": _ref(config, "aws_security_group", "id", "Postgres_SecurityGroup"),
+        "security_group_id": reference(config, "aws_security_group", "id", "Postgres_SecurityGroup"),
         "master_user_secret_arn": f"${{{instance}.master_user_secret[0].secret_arn}}",
     }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tfjson import only, resources_of
+from tfjson import only, reference, resources_of
 
 from platform_constructs.data.redis_props import CacheUser, RedisProps
 from platform_constructs.errors import ConstructValidationError
@@ -25,16 +25,6 @@ def build_cache(props: RedisProps, *, keep: dict | None = None):
     return build
 
 
-def _address(config, resource_type, fragment):
-    """Terraform address of the one resource of a type whose logical name contains ``fragment``."""
-    [name] = [name for name in resources_of(config, resource_type) if fragment in name]
-    return f"{resource_type}.{name}"
-
-
-def _ref(config, resource_type, attribute, fragment):
-    return f"${{{_address(config, resource_type, fragment)}.{attribute}}}"
-
-
 # -- the same in every tier -------------------------------------------------------------------------------
 
 
@@ -46,11 +36,11 @@ def test_every_tier_requires_tls_encrypts_with_its_key_and_has_no_token(stack_js
     assert group["transit_encryption_enabled"] is True
     assert group["transit_encryption_mode"] == "required"
     assert group["at_rest_encryption_enabled"] == "true"
-    assert group["kms_key_id"] == _ref(config, "aws_kms_key", "arn", "Redis_Key")
+    assert group["kms_key_id"] == reference(config, "aws_kms_key", "arn", "Redis_Key")
     assert "auth_token" not in group
-    assert group["user_group_ids"] == [_ref(config, "aws_elasticache_user_group", "user_group_id", "Redis")]
-    assert group["subnet_group_name"] == _ref(config, "aws_elasticache_subnet_group", "name", "Network_CacheSubnetGroup")
-    assert group["security_group_ids"] == [_ref(config, "aws_security_group", "id", "Redis_SecurityGroup")]
+    assert group["user_group_ids"] == [reference(config, "aws_elasticache_user_group", "user_group_id", "Redis")]
+    assert group["subnet_group_name"] == reference(config, "aws_elasticache_subnet_group", "name", "Network_CacheSubnetGroup")
+    assert group["security_group_ids"] == [reference(config, "aws_security_group", "id", "Redis_SecurityGroup")]
     assert all("passwords" not in user for user in resources_of(config, "aws_elasticache_user").values())
 
 
@@ -99,7 +89,7 @@ def test_parameter_group_is_named_by_family_and_replaced_before_destroy(synth_st
     assert group["lifecycle"] == {"create_before_destroy": True}
     assert group["parameter"] == [{"name": "maxmemory-policy", "value": "allkeys-lru"}]
     assert only(config, "aws_elasticache_replication_group")["parameter_group_name"] == \
-        _ref(config, "aws_elasticache_parameter_group", "name", "")
+        reference(config, "aws_elasticache_parameter_group", "name", "")
 
 
 def test_switching_to_redis_oss_changes_family_under_the_same_logical_id(synth_stack):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from tfjson import only, resources_of
+from tfjson import only, reference, resources_of
 
 from platform_constructs.errors import ConstructValidationError
 from platform_constructs.naming import Naming
@@ -33,11 +33,6 @@ def build_search(props: SearchProps | None = None, *, subnets=SUBNETS, own_key=F
     return build
 
 
-def _ref(config, resource_type, attribute, contains=""):
-    [name] = [name for name in resources_of(config, resource_type) if contains in name]
-    return f"${{{resource_type}.{name}.{attribute}}}"
-
-
 def _account_root():
     return "arn:${data.aws_partition.Partition.partition}:iam::${data.aws_caller_identity.CallerIdentity.account_id}:root"
 
@@ -46,12 +41,12 @@ def test_domain_is_encrypted_https_only_and_vpc_only(synth_stack):
     config = synth_stack(build_search())
     domain = only(config, "aws_opensearch_domain")
     assert domain["domain_name"] == "acme-test-search"
-    assert domain["encrypt_at_rest"] == {"enabled": True, "kms_key_id": _ref(config, "aws_kms_key", "arn")}
+    assert domain["encrypt_at_rest"] == {"enabled": True, "kms_key_id": reference(config, "aws_kms_key", "arn")}
     assert domain["node_to_node_encryption"] == {"enabled": True}
     assert domain["domain_endpoint_options"] == {"enforce_https": True,
                                                  "tls_security_policy": "Policy-Min-TLS-1-2-PFS-2023-10"}
     assert domain["vpc_options"] == {"subnet_ids": SUBNETS,
-                                     "security_group_ids": [_ref(config, "aws_security_group", "id")]}
+                                     "security_group_ids": [reference(config, "aws_security_group", "id")]}
     assert domain["ebs_options"] == {"ebs_enabled": True, "volume_type": "gp3", "volume_size": 100}
     assert only(config, "aws_kms_key")["enable_key_rotation"] is True
     assert only(config, "aws_kms_alias")["name"] == "alias/acme-test-search"
@@ -68,7 +63,7 @@ def test_fine_grained_access_control_has_an_iam_master_role_and_no_anonymous_acc
     config = synth_stack(build_search())
     security = only(config, "aws_opensearch_domain")["advanced_security_options"]
     assert security == {"enabled": True, "anonymous_auth_enabled": False, "internal_user_database_enabled": False,
-                        "master_user_options": {"master_user_arn": _ref(config, "aws_iam_role", "arn")}}
+                        "master_user_options": {"master_user_arn": reference(config, "aws_iam_role", "arn")}}
     role = only(config, "aws_iam_role")
     assert role["name"] == "acme-test-search-admin"
     assert json.loads(role["assume_role_policy"])["Statement"] == [
@@ -85,10 +80,10 @@ def test_a_given_master_role_is_used_and_none_is_created(synth_stack):
 def test_access_policy_is_scoped_to_the_domain_and_the_account(synth_stack):
     config = synth_stack(build_search())
     policy = only(config, "aws_opensearch_domain_policy")
-    assert policy["domain_name"] == _ref(config, "aws_opensearch_domain", "domain_name")
+    assert policy["domain_name"] == reference(config, "aws_opensearch_domain", "domain_name")
     assert json.loads(policy["access_policies"])["Statement"] == [{
         "Effect": "Allow", "Principal": {"AWS": _account_root()}, "Action": "es:ESHttp*",
-        "Resource": _ref(config, "aws_opensearch_domain", "arn").replace("}", "}/*", 1),
+        "Resource": reference(config, "aws_opensearch_domain", "arn").replace("}", "}/*", 1),
     }]
     assert "access_policies" not in only(config, "aws_opensearch_domain")
 
@@ -171,8 +166,8 @@ def test_allow_from_opens_https_to_exactly_one_security_group(synth_stack):
     config = synth_stack(build_search(wire_from=[workers]))
     rule = only(config, "aws_vpc_security_group_ingress_rule")
     assert (rule["ip_protocol"], rule["from_port"], rule["to_port"]) == ("tcp", 443, 443)
-    assert rule["security_group_id"] == _ref(config, "aws_security_group", "id", contains="Search")
-    assert rule["referenced_security_group_id"] == _ref(config, "aws_security_group", "id", contains="Workers")
+    assert rule["security_group_id"] == reference(config, "aws_security_group", "id", contains="Search")
+    assert rule["referenced_security_group_id"] == reference(config, "aws_security_group", "id", contains="Workers")
 
 
 def test_invalid_props_fail_before_any_resource_naming_the_construct(synth_stack):

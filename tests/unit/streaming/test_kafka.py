@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tfjson import only, resources_of
+from tfjson import only, reference, resources_of
 
 from platform_constructs.errors import ConstructValidationError
 from platform_constructs.naming import Naming
@@ -28,16 +28,11 @@ def build_kafka(props: KafkaProps | None = None, *, subnets=SUBNETS, own_key=Fal
     return build
 
 
-def _ref(config, resource_type, attribute):
-    [name] = resources_of(config, resource_type)
-    return f"${{{resource_type}.{name}.{attribute}}}"
-
-
 def test_cluster_is_tls_only_iam_authenticated_and_encrypted_with_its_own_rotating_key(synth_stack):
     config = synth_stack(build_kafka())
     cluster = only(config, "aws_msk_cluster")
     assert cluster["encryption_info"] == {
-        "encryption_at_rest_kms_key_arn": _ref(config, "aws_kms_key", "arn"),
+        "encryption_at_rest_kms_key_arn": reference(config, "aws_kms_key", "arn"),
         "encryption_in_transit": {"client_broker": "TLS", "in_cluster": True},
     }
     assert cluster["client_authentication"] == {"sasl": {"iam": True}, "unauthenticated": False}
@@ -71,8 +66,8 @@ def test_configuration_holds_the_durability_settings_and_is_replaced_before_it_i
     assert configuration["kafka_versions"] == ["3.9.x"]
     assert configuration["lifecycle"] == {"create_before_destroy": True}
     assert only(config, "aws_msk_cluster")["configuration_info"] == {
-        "arn": _ref(config, "aws_msk_configuration", "arn"),
-        "revision": _ref(config, "aws_msk_configuration", "latest_revision"),
+        "arn": reference(config, "aws_msk_configuration", "arn"),
+        "revision": reference(config, "aws_msk_configuration", "latest_revision"),
     }
 
 
@@ -97,7 +92,7 @@ def test_storage_autoscaling_tracks_utilisation_never_scales_in_and_owns_the_vol
     target = only(config, "aws_appautoscaling_target")
     assert (target["service_namespace"], target["scalable_dimension"], target["max_capacity"]) == (
         "kafka", "kafka:broker-storage:VolumeSize", 800)
-    assert target["resource_id"] == _ref(config, "aws_msk_cluster", "arn")
+    assert target["resource_id"] == reference(config, "aws_msk_cluster", "arn")
     policy = only(config, "aws_appautoscaling_policy")
     assert policy["policy_type"] == "TargetTrackingScaling"
     assert policy["target_tracking_scaling_policy_configuration"] == {
@@ -116,7 +111,7 @@ def test_broker_logs_go_to_an_encrypted_log_group_with_retention(synth_stack):
     assert (log_group["name"], log_group["retention_in_days"], log_group["kms_key_id"]) == (
         "/aws/msk/acme-test-kafka/broker", 30, LOG_KEY)
     assert only(config, "aws_msk_cluster")["logging_info"] == {"broker_logs": {"cloudwatch_logs": {
-        "enabled": True, "log_group": _ref(config, "aws_cloudwatch_log_group", "name")}}}
+        "enabled": True, "log_group": reference(config, "aws_cloudwatch_log_group", "name")}}}
 
 
 @pytest.mark.parametrize(("exporters", "monitoring"), [(True, "PER_TOPIC_PER_BROKER"), (False, "DEFAULT")])
@@ -140,7 +135,7 @@ def test_security_group_is_closed_until_a_source_is_wired(synth_stack):
     assert "ingress" not in group and "egress" not in group
     assert not resources_of(config, "aws_vpc_security_group_ingress_rule")
     assert only(config, "aws_msk_cluster")["broker_node_group_info"]["security_groups"] == [
-        _ref(config, "aws_security_group", "id")]
+        reference(config, "aws_security_group", "id")]
 
 
 def test_allow_from_opens_the_sasl_iam_port_to_exactly_one_security_group(synth_stack):
