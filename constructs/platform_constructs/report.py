@@ -9,6 +9,7 @@ such as an RTO estimate) appear like any other setting.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -92,10 +93,15 @@ def render(platform: Platform) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Print the report; exit 2 (with every problem listed) when the configuration is invalid."""
-    args = sys.argv[1:] if argv is None else argv
-    directory = Path(args[0]) if args else Path("environments")
+    parser = argparse.ArgumentParser(
+        prog="python -m platform_constructs.report",
+        description="Print the effective settings of every environment side by side (Markdown). "
+                    "Exit 0 printed, 2 invalid configuration (every problem listed).")
+    parser.add_argument("environments", nargs="?", type=Path, default=Path("environments"),
+                        help="directory holding shared.toml and one <env>.toml per environment (default: environments)")
+    args = parser.parse_args(argv)
     try:
-        platform = load_platform(directory)
+        platform = load_platform(args.environments)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from platform_constructs.report import environment_table, flatten, main
 
 
@@ -34,3 +36,10 @@ def test_policy_pack_and_suppressions_appear_in_the_report(tmp_path, capsys):
     assert "| `policy.enforce` | false | true | true | ◆ |" in report
     assert "| dev | baseline | rds.multi-az | `dev/Postgres` | dev \\| single zone to save cost |" in report
     assert "| shared | production | s3.kms-encryption | `bootstrap/StateBucket-" in report
+
+
+def test_help_describes_the_command_instead_of_reading_it_as_a_directory(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    assert "effective settings of every environment" in capsys.readouterr().out
