@@ -208,10 +208,15 @@ def aws_cli_config(platform: Platform, *, endpoint: str, ca_bundle: Path, region
     return "\n".join(lines)
 
 
-def _how_to_inspect(run_dir: Path, environment: str) -> str:
+def how_to_inspect(run_dir: Path, environment: str, ca_bundle: Path) -> str:
+    """The commands that point the AWS CLI and boto3 at the running emulator.
+
+    ``AWS_CA_BUNDLE`` is exported as well: when a shell already sets it (many images do), it wins
+    over the profiles' ``ca_bundle`` and the emulator's certificate would not be trusted.
+    """
     return (
         "Inspect it (the emulator keeps running until `make deploy-local-down`):\n"
-        f"  export AWS_CONFIG_FILE={run_dir / 'aws-config'}\n"
+        f"  export AWS_CONFIG_FILE={run_dir / 'aws-config'} AWS_CA_BUNDLE={ca_bundle}\n"
         f"  aws --profile {environment} ec2 describe-vpcs\n"
         f"  aws --profile {SHARED} s3 ls\n"
         f"  python -c \"import boto3; session = boto3.Session(profile_name='{environment}'); "
@@ -274,7 +279,7 @@ def up(environment: str, run_dir: Path, synth_dir: Path | None, out: TextIO = sy
         print(f"  apply {name}: {seconds:.0f} s; re-plan: {'no changes' if replans[name] == PLAN_EMPTY else 'CHANGES'}",
               file=out)
     print(f"  total: {time.monotonic() - started:.0f} s\n", file=out)
-    print(_how_to_inspect(run_dir, environment), file=out)
+    print(how_to_inspect(run_dir, environment, emulator.ca_bundle), file=out)
     dirty = [name for name, code in replans.items() if code != PLAN_EMPTY]
     if dirty:
         print(f"error: the re-plan of {', '.join(dirty)} is not empty: the emulator differs from the configuration",

@@ -159,9 +159,10 @@ def _elasticache(clients: ClientFactory) -> Inventory:
 
 def _kafka(clients: ClientFactory) -> Inventory:
     kafka = clients("kafka")
-    return {"kafka:cluster": tuple(
-        f"{c['ClusterName']} brokers={c.get('NumberOfBrokerNodes')}"
-        for c in _paged(kafka, "list_clusters", "ClusterInfoList") if _alive(c.get("State")))}
+    # DescribeCluster, not ListClusters: the emulator lists clusters without their broker count
+    clusters = [kafka.describe_cluster(ClusterArn=c["ClusterArn"])["ClusterInfo"]
+                for c in _paged(kafka, "list_clusters", "ClusterInfoList") if _alive(c.get("State"))]
+    return {"kafka:cluster": tuple(f"{c['ClusterName']} brokers={c['NumberOfBrokerNodes']}" for c in clusters)}
 
 
 def _opensearch(clients: ClientFactory) -> Inventory:

@@ -14,6 +14,7 @@ import json
 
 import pytest
 
+from platform_constructs.policy.secrets import secret_literals
 from platform_constructs.tooling import deploy_local
 from platform_constructs.tooling.deploy_local import BOOTSTRAP, INVENTORY_FILE, SHARED, LocalDeployment
 from platform_constructs.tooling.emulator import LocalAws
@@ -66,6 +67,14 @@ def test_deploy_local_brings_up_dev_replans_empty_and_destroy_cleans_up(platform
         shared = local.inventory(SHARED)
         assert not shared["ec2:vpc"] and not shared["eks:cluster"], "dev's resources belong to dev's account"
         assert len(shared["ecr:repository"]) == len(platform.shared.registry.repositories)
+
+        state = json.loads(local.account_clients(SHARED)("s3").get_object(
+            Bucket=env.state.bucket, Key=env.state.key(DEV))["Body"].read())
+        deployed = {f"{resource['type']}.{resource['name']}": instance["attributes"]
+                    for resource in state["resources"] if resource["mode"] == "managed"
+                    for instance in resource["instances"]}
+        assert any(address.startswith("aws_db_instance.") for address in deployed)
+        assert list(secret_literals(deployed)) == [], "no secret literal in the deployed state either"
 
         local.stack(DEV).destroy()
         assert {kind: list(items) for kind, items in local.inventory(DEV).items()} == inventories["before"][DEV]

@@ -298,3 +298,25 @@ def test_scalable_targets_carry_tags(local_aws):
         Tags={"Environment": "dev"})["ScalableTargetARN"]
     autoscaling.tag_resource(ResourceARN=arn, Tags={"Owner": "platform"})
     assert autoscaling.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"Environment": "dev", "Owner": "platform"}
+
+
+def test_the_printed_inspection_commands_reach_every_account(deployment, local_aws, platform, tmp_path, monkeypatch):
+    """What ``make deploy-local`` tells the user to run works, even in a shell that sets its own CA bundle."""
+    import boto3
+    import certifi
+
+    from platform_constructs.tooling.deploy_local import aws_cli_config, how_to_inspect
+
+    (tmp_path / "aws-config").write_text(aws_cli_config(platform, endpoint=local_aws.endpoint,
+                                                        ca_bundle=local_aws.ca_bundle, region=local_aws.region))
+    monkeypatch.setenv("AWS_CA_BUNDLE", certifi.where())  # a shell's own bundle wins over a profile's ca_bundle
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    [export] = [line.split(maxsplit=1)[1] for line in how_to_inspect(tmp_path, "dev", local_aws.ca_bundle).splitlines()
+                if line.strip().startswith("export ")]
+    for assignment in export.split():
+        monkeypatch.setenv(*assignment.split("=", 1))
+    accounts = {name: boto3.Session(profile_name=name).client("sts").get_caller_identity()["Account"]
+                for name, config in platform.configs() if config.aws.deploy_role_name is not None}
+    assert accounts == {name: config.aws.account_id for name, config in platform.configs()
+                        if config.aws.deploy_role_name is not None}
+    assert set(accounts) >= {"shared", "dev", "staging", "prod"}
