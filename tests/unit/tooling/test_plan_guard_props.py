@@ -20,38 +20,28 @@ def test_the_model_default_is_protected():
     assert PlanGuardProps().protected is True
 
 
-@pytest.mark.parametrize(("file", "tier"), [
-    ("prod.toml", "prod"), ("staging.toml", "staging"), ("shared.toml", "prod"),
-])
-def test_protected_tiers_cannot_turn_the_guard_off(tmp_path, file, tier):
+BAD_SETTINGS = [
+    ("prod.toml", "plan_guard.protected", False, "plan_guard.protected = False: must be True in tier prod"),
+    ("staging.toml", "plan_guard.protected", False, "plan_guard.protected = False: must be True in tier staging"),
+    ("shared.toml", "plan_guard.protected", False, "plan_guard.protected = False: must be True in tier prod"),
+    ("dev.toml", "plan_guard.protected", "yes", "plan_guard.protected = 'yes': Input should be a valid boolean"),
+    ("dev.toml", "plan_guard.protected", 1, "plan_guard.protected = 1: Input should be a valid boolean"),
+    ("prod.toml", "plan_guard.protect", True,
+     "plan_guard.protect = True: unknown key; allowed keys here: protected"),
+]
+
+
+@pytest.mark.parametrize(("file", "dotted", "value", "message"), BAD_SETTINGS,
+                         ids=[f"{case[0]}-{case[1]}={case[2]!r}" for case in BAD_SETTINGS])
+def test_bad_settings_are_refused_naming_file_field_and_value(tmp_path, file, dotted, value, message):
     environments = copy_environments(tmp_path / "environments")
-    set_value(environments, file, "plan_guard.protected", False)
+    set_value(environments, file, dotted, value)
     with pytest.raises(ConfigError) as error:
         load_platform(environments)
-    assert f"{file}: plan_guard.protected = False: must be True in tier {tier}" in str(error.value)
+    assert f"{file}: {message}" in str(error.value)
 
 
 def test_dev_may_opt_in(tmp_path):
     environments = copy_environments(tmp_path / "environments")
     set_value(environments, "dev.toml", "plan_guard.protected", True)
     assert load_platform(environments).environments["dev"].plan_guard.protected is True
-
-
-@pytest.mark.parametrize(("value", "message"), [
-    ("yes", "Input should be a valid boolean"),
-    (1, "Input should be a valid boolean"),
-])
-def test_protected_must_be_a_boolean(tmp_path, value, message):
-    environments = copy_environments(tmp_path / "environments")
-    set_value(environments, "dev.toml", "plan_guard.protected", value)
-    with pytest.raises(ConfigError) as error:
-        load_platform(environments)
-    assert f"dev.toml: plan_guard.protected = {value!r}: {message}" in str(error.value)
-
-
-def test_unknown_keys_are_refused(tmp_path):
-    environments = copy_environments(tmp_path / "environments")
-    set_value(environments, "prod.toml", "plan_guard.protect", True)
-    with pytest.raises(ConfigError) as error:
-        load_platform(environments)
-    assert "prod.toml: plan_guard.protect = True: unknown key; allowed keys here: protected" in str(error.value)
