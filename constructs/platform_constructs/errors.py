@@ -6,6 +6,7 @@ so a reader can fix the input without reading the code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -29,6 +30,12 @@ class ConstructValidationError(ValueError):
     def at(self, path: str) -> ConstructValidationError:
         """The same error, located at construct ``path``."""
         return ConstructValidationError(self.code, self.field, self.message, path)
+
+
+def refuse_first(problems: Sequence[ConstructValidationError], path: str) -> None:
+    """Raise the first of ``problems`` located at construct ``path``; return when there are none."""
+    if problems:
+        raise problems[0].at(path)
 
 
 @dataclass(frozen=True)

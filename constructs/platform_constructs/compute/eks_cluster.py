@@ -17,7 +17,7 @@ from platform_constructs.compute.eks_props import (
 )
 from platform_constructs.compute.node_group import NAME_PREFIX_MAX_LENGTH, ManagedNodeGroup
 from platform_constructs.compute.pod_identity import ServiceAccountRef, attach_managed_policies, pod_identity_role
-from platform_constructs.errors import ConstructValidationError
+from platform_constructs.errors import ConstructValidationError, refuse_first
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import LogSettings
 from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
@@ -93,9 +93,7 @@ class EksCluster(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         # validate
-        problems = props.problems()
-        if problems:
-            raise problems[0].at(self.node.path)
+        refuse_first(props.problems(), self.node.path)
         if not subnet_ids:
             raise ConstructValidationError("eks.subnets", "subnet_ids", "is empty; give the private subnets",
                                            self.node.path)

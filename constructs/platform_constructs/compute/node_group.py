@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from platform_constructs._internal.tf import Construct, TerraformResource, TerraformResourceLifecycle, Token, aws
 from platform_constructs.compute.eks_props import NodeGroupProps
-from platform_constructs.errors import ConstructValidationError
+from platform_constructs.errors import ConstructValidationError, refuse_first
 
 #: Root device of the Amazon Linux 2023 EKS images.
 ROOT_DEVICE = "/dev/xvda"
@@ -51,9 +51,7 @@ class ManagedNodeGroup(Construct):
         depends_on: Sequence[TerraformResource] = (),
     ) -> None:
         super().__init__(scope, construct_id)
-        problems = props.problems()
-        if problems:
-            raise problems[0].at(self.node.path)
+        refuse_first(props.problems(), self.node.path)
         if len(name) + 1 > NAME_PREFIX_MAX_LENGTH:
             raise ConstructValidationError(
                 "eks.node-group-name", "name",

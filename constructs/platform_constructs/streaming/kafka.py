@@ -6,10 +6,11 @@ import hashlib
 from collections.abc import Sequence
 
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
-from platform_constructs.security.private_data_store import PrivateDataStore
+from platform_constructs.errors import refuse_first
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import LogSettings
 from platform_constructs.security.kms_key import KmsKey
+from platform_constructs.security.private_data_store import PrivateDataStore
 from platform_constructs.streaming.kafka_props import KafkaProps
 
 #: Path of the broker volume size inside ``aws_msk_cluster``: storage autoscaling owns it after creation.
@@ -57,9 +58,7 @@ class KafkaCluster(PrivateDataStore):
     ) -> None:
         super().__init__(scope, construct_id)
         # validate
-        problems = props.problems(len(subnet_ids), zones_field="subnet_ids")
-        if problems:
-            raise problems[0].at(self.node.path)
+        refuse_first(props.problems(len(subnet_ids), zones_field="subnet_ids"), self.node.path)
 
         # resolve defaults
         self.props = props

@@ -72,6 +72,11 @@ def error_class(code: str) -> type[Exception]:
     return type(code, (ServiceException,), {"code": code})
 
 
+def public_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """A stored emulator record without its private (``_``-prefixed) bookkeeping keys, as the API returns it."""
+    return {key: value for key, value in item.items() if not key.startswith("_")}
+
+
 # --- helpers ------------------------------------------------------------------------------
 
 def _as_list(value: object) -> list:

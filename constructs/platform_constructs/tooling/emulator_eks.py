@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 from urllib.parse import unquote
 
-from platform_constructs.tooling.emulator_adjustments import adjustment, error_class
+from platform_constructs.tooling.emulator_adjustments import adjustment, error_class, public_fields
 
 ResourceNotFoundException = error_class("ResourceNotFoundException")
 ResourceInUseException = error_class("ResourceInUseException")
@@ -441,10 +441,10 @@ def _access_entries() -> None:
             "type": self._get_param("type") or "STANDARD", "_policies": {},
         }
         entries(self)[principal_arn] = entry
-        return ActionResult({"accessEntry": _public(entry)})
+        return ActionResult({"accessEntry": public_fields(entry)})
 
     def describe_access_entry(self: EKSResponse) -> ActionResult:
-        return ActionResult({"accessEntry": _public(find(self))})
+        return ActionResult({"accessEntry": public_fields(find(self))})
 
     def update_access_entry(self: EKSResponse) -> ActionResult:
         entry = find(self)
@@ -452,7 +452,7 @@ def _access_entries() -> None:
             if self._get_param(key) is not None:
                 entry[key] = self._get_param(key)
         entry["modifiedAt"] = _now()
-        return ActionResult({"accessEntry": _public(entry)})
+        return ActionResult({"accessEntry": public_fields(entry)})
 
     def delete_access_entry(self: EKSResponse) -> ActionResult:
         del entries(self)[find(self)["principalArn"]]
@@ -539,7 +539,3 @@ def _tags_on_every_resource() -> None:
     EKSBackend.tag_resource = tag_resource
     EKSBackend.untag_resource = untag_resource
     EKSBackend.list_tags_for_resource = list_tags_for_resource
-
-
-def _public(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in item.items() if not key.startswith("_")}

@@ -6,9 +6,10 @@ Registered with :func:`.emulator_adjustments.adjustment`; applied in the emulato
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
-from platform_constructs.tooling.emulator_adjustments import adjustment, error_class
+from platform_constructs.tooling.emulator_adjustments import adjustment, error_class, public_fields
 
 CacheParameterGroupNotFound = error_class("CacheParameterGroupNotFound")
 CacheParameterGroupAlreadyExists = error_class("CacheParameterGroupAlreadyExists")
@@ -38,8 +39,6 @@ def _arn(backend: Any, kind: str, name: str) -> str:
 )
 def _tags_on_every_resource() -> None:
     from moto.elasticache.models import ElastiCacheBackend
-    import re
-
 
     original = ElastiCacheBackend.__init__
 
@@ -80,12 +79,12 @@ def _parameter_groups() -> None:
         groups(self)[name] = group
         if params.get("Tags"):
             backend.tagging_service.tag_resource(group["ARN"], params["Tags"])
-        return ActionResult({"CacheParameterGroup": _public(group)})
+        return ActionResult({"CacheParameterGroup": public_fields(group)})
 
     def describe_cache_parameter_groups(self: ElastiCacheResponse) -> ActionResult:
         name = self._get_params().get("CacheParameterGroupName")
         found = [find(self, name)] if name else list(groups(self).values())
-        return ActionResult({"CacheParameterGroups": [_public(group) for group in found]})
+        return ActionResult({"CacheParameterGroups": [public_fields(group) for group in found]})
 
     def modify_cache_parameter_group(self: ElastiCacheResponse) -> ActionResult:
         params = self._get_params()
@@ -308,7 +307,3 @@ def _add_replicas(group: Any, kwargs: dict[str, Any], zones: list[str]) -> None:
                                   primary["cache_cluster_id"], member_id, 1)},
         })
         group.member_clusters.append(member_id)
-
-
-def _public(group: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in group.items() if not key.startswith("_")}
