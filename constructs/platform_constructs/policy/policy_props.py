@@ -18,6 +18,7 @@ PackName = Literal["baseline", "production"]
 _ADDRESS = re.compile(r"^[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+$")
 #: A construct path: ``<stack>`` or ``<stack>/<id>/<id>...``.
 _CONSTRUCT_PATH = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
+#: A guardrail suppression or a plan-guard override must say why, in at least this many characters.
 MIN_REASON_LENGTH = 10
 
 

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from platform_constructs.errors import ConfigError
+from platform_constructs.policy.policy_props import MIN_REASON_LENGTH
 
 #: Resource types whose deletion loses data. The guard's scope; pass ``stateful_types`` to widen it.
 STATEFUL_TYPES: frozenset[str] = frozenset({
@@ -51,8 +52,6 @@ STATEFUL_TYPES: frozenset[str] = frozenset({
     "aws_kms_key", "aws_kms_replica_key",
     "aws_ecr_repository",
 })
-#: An override must say why losing the data is acceptable, in at least this many characters.
-MIN_REASON_LENGTH = 10
 
 EXIT_ALLOWED = 0
 EXIT_REFUSED = 1
