@@ -41,7 +41,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 install: $(BIN)/.installed node_modules/.installed $(TOOLS_VENV)/.installed  ## create .venv, .venv-tools and node_modules (only when missing or stale)
-	@$(BIN)/python -m platform_constructs.tooling.terraform $(TF_CLI_CONFIG) >/dev/null
+	@$(BIN)/python -m platformctl.terraform.cli $(TF_CLI_CONFIG) >/dev/null
 
 synth: install  ## synthesize every stack into cdktf.out/ (cdktf synth)
 	cdktf synth
@@ -49,16 +49,16 @@ synth: install  ## synthesize every stack into cdktf.out/ (cdktf synth)
 tools: $(TOOLS_VENV)/.installed  ## install the scanners (checkov 3.3.30) into .venv-tools
 
 scan: synth  ## checkov gate over every synthesized stack (skips: checkov-skips.toml)
-	$(BIN)/python -m platform_constructs.tooling.checkov --stacks cdktf.out/stacks
+	$(BIN)/python -m platformctl.gates.checkov --stacks cdktf.out/stacks
 
 # Environment `make deploy-local` deploys (with bootstrap and shared) into the local AWS emulator.
 PLATFORM_ENV ?= dev
 
 deploy-local: install  ## deploy bootstrap, shared and $PLATFORM_ENV (default dev) into a local AWS emulator; stays up
-	$(BIN)/python -m platform_constructs.tooling.deploy_local up --env $(PLATFORM_ENV)
+	$(BIN)/python -m local_aws.deploy up --env $(PLATFORM_ENV)
 
 deploy-local-down:  ## stop the local AWS emulator and delete its state (.local-aws/)
-	$(BIN)/python -m platform_constructs.tooling.deploy_local down
+	$(BIN)/python -m local_aws.deploy down
 
 drill: install  ## time the steps of an application and an infrastructure rollback against the local emulator
 	$(BIN)/python bench/rollback_drill.py
@@ -70,7 +70,7 @@ test: install  ## run the whole test suite on two workers (the longest emulator 
 	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 report: $(BIN)/.installed  ## print the effective settings of every environment side by side
-	$(BIN)/python -m platform_constructs.report environments
+	$(BIN)/python -m platformctl.report environments
 
 bench: install  ## measure full synth against the import floor
 	$(BIN)/python bench/synth.py

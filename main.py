@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from platform_constructs.cli.synth import run_synth
+from platformctl.synth import run_synth
 
 ROOT = Path(__file__).resolve().parent
 

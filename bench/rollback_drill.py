@@ -31,16 +31,16 @@ sys.path.insert(0, str(ROOT / "tests"))
 from small_stacks import SmallStacks, create_state_bucket  # noqa: E402
 
 from platform_constructs.config.loader import load_platform  # noqa: E402
-from platform_constructs.tooling.emulator import LocalAws  # noqa: E402
-from platform_constructs.tooling.image_ref import ImageRef  # noqa: E402
-from platform_constructs.tooling.release_records import ReleaseRecords  # noqa: E402
+from local_aws.emulator import LocalAws  # noqa: E402
+from platformctl.release.image_ref import ImageRef  # noqa: E402
+from platformctl.release.records import ReleaseRecords  # noqa: E402
 
 RUNS = 3
 
 
 def _platformctl(env: dict[str, str], *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "platform_constructs.cli.main", *args], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, "-m", "platformctl.main", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from groovy_blocks import parse, platformctl_calls
 
-from platform_constructs.cli.main import build_parser, main
+from platformctl.main import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLS = [(path.name, call) for path in sorted((ROOT / "cicd").glob("Jenkinsfile-*"))

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from envfiles import copy_environments, set_value
-from unit.config.test_loader import BAD_INPUTS
+from unit.platform_constructs.config.test_loader import BAD_INPUTS
 
-from platform_constructs.cli.synth import EXIT_INVALID_CONFIG, run_synth
+from platformctl.synth import EXIT_INVALID_CONFIG, run_synth
 
 ROOT = Path(__file__).resolve().parents[2]
 

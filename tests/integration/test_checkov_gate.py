@@ -15,8 +15,8 @@ import pytest
 from envfiles import copy_environments
 
 from platform_constructs.config import load_platform
-from platform_constructs.tooling import checkov
-from platform_constructs.tooling.checkov import Failure, GateError, Skip, load_skips, scan
+from platformctl.gates import checkov
+from platformctl.gates.checkov import Failure, GateError, Skip, load_skips, scan
 
 pytestmark = [pytest.mark.slow]
 
@@ -152,5 +152,5 @@ def test_stack_tiers_cover_every_stack_of_the_platform(platform, synth_dir):
 
 
 def test_the_gate_never_imports_cdktf():
-    code = "import sys, platform_constructs.tooling.checkov; sys.exit('cdktf' in sys.modules)"
+    code = "import sys, platformctl.gates.checkov; sys.exit('cdktf' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -17,8 +17,8 @@ import subprocess
 import pytest
 
 from platform_constructs.policy.secrets import secret_literals
-from platform_constructs.tooling.emulator import LocalAws
-from platform_constructs.tooling.terraform import terraform_env, write_cli_config
+from local_aws.emulator import LocalAws
+from platformctl.terraform.cli import terraform_env, write_cli_config
 
 
 def stack_documents(synth_dir):

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from platform_constructs.tooling.terraform import stack_providers, validate_stack, write_cli_config
+from platformctl.terraform.cli import stack_providers, validate_stack, write_cli_config
 
 pytestmark = [pytest.mark.terraform, pytest.mark.slow]
 

@@ -24,8 +24,8 @@ from platform_constructs.props import MAY_DIFFER, LogRetentionDays, Props, Stric
 from platform_constructs.registry.ecr_props import RegistryProps
 from platform_constructs.search.search_props import SearchProps
 from platform_constructs.streaming.kafka_props import KafkaProps
-from platform_constructs.tooling.plan_guard_props import PlanGuardProps
-from platform_constructs.tooling.release_props import ReleaseProps
+from platform_constructs.config.plan_guard_props import PlanGuardProps
+from platform_constructs.config.release_props import ReleaseProps
 
 Tier = Literal["dev", "staging", "prod"]
 TIERS: tuple[Tier, ...] = ("dev", "staging", "prod")

@@ -1,0 +1,66 @@
+"""Process entry point of the local AWS emulator (moto), started by :class:`~.emulator.LocalAws`.
+
+``python -m local_aws.server --account ID --ready-file PATH --cert C --key K``
+applies the model adjustments of :mod:`.emulator_adjustments`, binds a free port on 127.0.0.1
+(the kernel picks it, so two emulators never race for one port), serves HTTPS with the given
+certificate, writes the port to ``PATH`` and serves until SIGTERM or SIGINT.
+
+Accounts work as in AWS: a request acts in the account its access key belongs to. Keys moto
+does not know (the launcher's test credentials) belong to ``--account``; keys from
+``sts:AssumeRole`` belong to the role's account. ``MOTO_ACCOUNT_ID`` is not used: moto lets it
+override every key, assumed roles included, which would put every stack in one account.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from pathlib import Path
+
+LOOPBACK = "127.0.0.1"
+
+
+def serve(account_id: str, ready_file: Path, certificate: Path, private_key: Path) -> None:
+    """Apply the adjustments, bind 127.0.0.1:<free port>, publish the port, serve forever."""
+    from werkzeug.serving import make_server
+
+    import moto.iam.models
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from local_aws.adjustments import apply_all, with_request_context
+
+    os.environ.pop("MOTO_ACCOUNT_ID", None)
+    # AWS-managed policies (AmazonEKSClusterPolicy, ...) exist in every account, as in AWS
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+    # the account of access keys moto did not issue (moto reads this global on every request)
+    moto.iam.models.DEFAULT_ACCOUNT_ID = account_id
+    apply_all()
+    app = with_request_context(DomainDispatcherApplication(create_backend_app))
+    server = make_server(LOOPBACK, 0, app, threaded=True, request_handler=MotoRequestHandler,
+                         ssl_context=(str(certificate), str(private_key)))
+    # moto builds some URLs (queue URLs, pre-signed links) from MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(server.server_port)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    partial = ready_file.with_suffix(".partial")
+    partial.write_text(str(server.server_port))
+    partial.replace(ready_file)  # the launcher sees the whole port number or nothing
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the arguments and serve."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--account", required=True, help="account of credentials moto did not issue")
+    parser.add_argument("--ready-file", type=Path, required=True, help="where to write the bound port")
+    parser.add_argument("--cert", type=Path, required=True, help="server certificate (PEM)")
+    parser.add_argument("--key", type=Path, required=True, help="server private key (PEM)")
+    args = parser.parse_args(argv)
+    serve(args.account, args.ready_file, args.cert, args.key)
+
+
+if __name__ == "__main__":
+    main()

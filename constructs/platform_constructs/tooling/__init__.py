@@ -1,1 +1,0 @@
-"""Operational tooling around the synthesized stacks (Terraform runs, checks); never imports cdktf."""

@@ -1,0 +1,1 @@
+"""Command groups of ``platformctl``: each module registers its subcommands and their handlers."""

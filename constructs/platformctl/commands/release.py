@@ -1,0 +1,302 @@
+"""Release subcommands: promote, rollback, verify, record-good, releases.
+
+Applications move between environments only as digest references, and only from a state the
+records vouch for: promotion takes the image the source environment runs *and* last verified;
+rollback re-applies the last verified image through Terraform, so the state stays truthful.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from platformctl.release.inputs import (
+    Release,
+    apps_stack_of,
+    build_note,
+    checked_app,
+    checked_repository,
+    pinned_image,
+    release_records,
+    stack_variables,
+    workload_of,
+)
+from platformctl.exit_codes import CliError, ExitCode
+from platformctl.progress import Progress
+from platformctl.project import Project
+from platformctl.terraform.flow import GuardOverrides, StackChange, add_guard_arguments, guard_overrides
+from platform_constructs.config.schema import EnvironmentConfig
+from platformctl.aws_session import account_session
+from platformctl.release.health import CheckResult, alarms_in_alarm, smoke
+from platformctl.release.image_ref import ImageRef
+from platformctl.release.kubectl import Workload
+from platformctl.process import CommandFailed, CommandRunner
+from platformctl.release.records import RecordKind, ReleaseRecords
+
+
+#: ``rollback --to`` keyword for the last verified image.
+LAST_GOOD = "last-good"
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+             dry_run: argparse.ArgumentParser) -> None:
+    """Add the release subcommands; ``common`` and ``dry_run`` are shared option groups."""
+
+    promote = commands.add_parser(
+        "promote", parents=[common, dry_run], help="deploy the image verified in one environment to the next",
+        description="Deploy to --to exactly the image (by digest) that --from runs and last verified. Refused "
+                    "(exit 3) when --to does not take promotions from --from ([release].promote_from), when the "
+                    "source runs an unverified image, or not --expect-image.")
+    promote.add_argument("--from", dest="source", required=True, help="source environment, e.g. dev")
+    promote.add_argument("--to", dest="target", required=True, help="target environment, e.g. staging")
+    promote.add_argument("--app", required=True, help="application")
+    promote.add_argument("--expect-image", help="refuse unless the source runs this image (the build's own digest)")
+    promote.add_argument("--change-cause", help="kubernetes.io/change-cause of the rollout (default: the image)")
+    add_guard_arguments(promote)
+    promote.set_defaults(handler=_promote)
+
+    rollback = commands.add_parser(
+        "rollback", parents=[common, dry_run], help="re-apply the last good image through Terraform",
+        description="Re-apply the application's last good image (or --to REF) through Terraform, which keeps the "
+                    "state truthful. --break-glass first runs kubectl rollout undo (fastest, but the IaC re-apply "
+                    "must follow; exit 5 when it did not complete).")
+    rollback.add_argument("--env", required=True, help="environment")
+    rollback.add_argument("--app", required=True, help="application")
+    rollback.add_argument("--to", dest="to_image", default=LAST_GOOD, metavar="REF|last-good",
+                          help="image by digest to return to, or last-good (default: last-good, the last verified image)")
+    rollback.add_argument("--break-glass", action="store_true", help="kubectl rollout undo first, then the Terraform re-apply")
+    rollback.add_argument("--change-cause", help="kubernetes.io/change-cause of the rollout (default: rollback to <image>)")
+    add_guard_arguments(rollback)
+    rollback.set_defaults(handler=_rollback)
+
+    verify = commands.add_parser(
+        "verify", parents=[common, dry_run], help="post-deployment validation of one application",
+        description="Rollout complete, the Deployment runs the recorded image, the smoke URL answers 2xx and no "
+                    "alarm of the environment is in ALARM; with --observe, the last two keep being checked for that "
+                    "long. Exit 4 when a check fails.")
+    verify.add_argument("--env", required=True, help="environment")
+    verify.add_argument("--app", required=True, help="application")
+    verify.add_argument("--smoke-url", help="URL that must answer 2xx (e.g. the application's health endpoint)")
+    verify.add_argument("--rollout-timeout", type=_positive_int, default=300, metavar="SECONDS",
+                        help="kubectl rollout status timeout (default: 300)")
+    verify.add_argument("--observe", type=_non_negative_float, default=0.0, metavar="SECONDS",
+                        help="keep checking alarms and the smoke URL for this long (default: 0, once)")
+    verify.add_argument("--interval", type=_positive_float, default=30.0, metavar="SECONDS",
+                        help="pause between observations and smoke attempts (default: 30)")
+    verify.add_argument("--smoke-attempts", type=_positive_int, default=5, metavar="N",
+                        help="smoke requests before the check fails (default: 5)")
+    verify.add_argument("--record-good", action="store_true",
+                        help="when every check passes, record the verified image as the last good one")
+    verify.set_defaults(handler=_verify)
+
+    record = commands.add_parser(
+        "record-good", parents=[common], help="record the image that passed verification as the last good one",
+        description="Write /{prefix}/{env}/apps/{app}/last-good-image. Refused (exit 3) unless the image is the one "
+                    "the environment currently runs.")
+    record.add_argument("--env", required=True, help="environment")
+    record.add_argument("--app", required=True, help="application")
+    record.add_argument("--image", required=True, help="image by digest, repository@sha256:<64 hex>")
+    record.set_defaults(handler=_record_good)
+
+    releases = commands.add_parser("releases", parents=[common], help="show an application's release records",
+                                   description="Current image, last good image and the history of good images.")
+    releases.add_argument("--env", required=True, help="environment")
+    releases.add_argument("--app", required=True, help="application")
+    releases.set_defaults(handler=_releases)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a positive whole number")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = _non_negative_float(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be greater than 0")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a number of seconds") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must not be negative")
+    return value
+
+
+def _deploy_release(project: Project, env: EnvironmentConfig, app: str, release: Release,
+                    overrides: GuardOverrides, runner: CommandRunner, progress: Progress) -> None:
+    """Plan (guarded) and apply ``release`` of ``app`` in ``env``'s apps stack."""
+    stack = apps_stack_of(project, env, app)
+    variables = stack_variables(stack, {app: release})
+    change = StackChange(stack, runner, progress)
+    change.init()
+    if change.plan(variables.values, stack.workdir.default_plan, overrides):
+        variables.record_current(runner, progress)
+        change.apply(stack.workdir.default_plan)
+
+
+def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    progress = Progress()
+    source = project.environment(args.source, "--from")
+    target = project.environment(args.target, "--to")
+    if source.name == target.name:
+        raise CliError(ExitCode.USAGE, f"--from and --to are both {source.name!r}; promotion moves between environments")
+    if source.name not in target.release.promote_from:
+        allowed = ", ".join(target.release.promote_from) or "no environment (it is deployed directly)"
+        raise CliError(ExitCode.REFUSED, f"--from {source.name}: {target.name} takes promotions from {allowed} "
+                                         "only ([release].promote_from)")
+    checked_app(target, checked_app(source, args.app))
+    expected = pinned_image(args.expect_image, "--expect-image") if args.expect_image else None
+    overrides = guard_overrides(args)
+    records = release_records(source)
+    current = records.image(args.app, RecordKind.CURRENT)
+    good = records.image(args.app, RecordKind.LAST_GOOD)
+    where = f"{source.name}/{args.app}"
+    if current is None or good is None:
+        missing = records.parameter_name(args.app, RecordKind.CURRENT if current is None else RecordKind.LAST_GOOD)
+        raise CliError(ExitCode.REFUSED, f"{where}: nothing recorded at {missing}; deploy and verify it in {source.name} first")
+    if current != good:
+        raise CliError(ExitCode.REFUSED, f"{where} runs {current}, but its last verified image is {good}: "
+                                         f"verify {source.name} and record-good before promoting")
+    if expected is not None and expected != current:
+        raise CliError(ExitCode.REFUSED, f"{where} runs {current}, not --expect-image {args.expect_image}: "
+                                         "another release reached it; this build's image is no longer the one to promote")
+    progress.say(f"promoting {args.app} {current} from {source.name} (current and last good) to {target.name}")
+    checked_repository(target, args.app, current, f"{source.name}'s image")
+    release = Release(current, args.change_cause or f"promote {current} from {source.name}")
+    _deploy_release(project, target, args.app, release, overrides, runner, progress)
+    progress.say(f"{target.name}/{args.app} now runs {current}")
+    return ExitCode.OK
+
+
+def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    progress = Progress()
+    env = project.environment(args.env)
+    checked_app(env, args.app)
+    explicit = None if args.to_image == LAST_GOOD else checked_repository(
+        env, args.app, pinned_image(args.to_image, "--to"), "--to")
+    overrides = guard_overrides(args)
+    records = release_records(env)
+    if explicit is not None:
+        image = explicit
+    else:
+        image = records.image(args.app, RecordKind.LAST_GOOD)
+        if image is None:
+            raise CliError(ExitCode.REFUSED, f"{env.name}/{args.app}: no last good image recorded at "
+                                             f"{records.parameter_name(args.app, RecordKind.LAST_GOOD)}; pass --to REF")
+    progress.say(f"rolling {env.name}/{args.app} back to {image}")
+    release = Release(image, args.change_cause or f"rollback to {image}")
+    if not args.break_glass:
+        _deploy_release(project, env, args.app, release, overrides, runner, progress)
+        progress.say(f"{env.name}/{args.app} rolled back to {image}")
+        return ExitCode.OK
+    workload = workload_of(env, args.app)
+    runner.run(workload.update_kubeconfig())
+    runner.run(workload.rollout_undo())
+    runner.run(workload.rollout_status(timeout_seconds=300))
+    progress.say(f"break-glass: kubectl rollout undo of {env.name}/{args.app} complete; the Terraform re-apply follows")
+    try:
+        _deploy_release(project, env, args.app, release, overrides, runner, progress)
+    except (CliError, CommandFailed) as error:
+        detail = error.message if isinstance(error, CliError) else str(error)
+        raise CliError(ExitCode.REAPPLY_PENDING,
+                       f"{detail}\nthe cluster runs the undone revision but Terraform still holds the previous image: "
+                       f"re-run `platformctl rollback --env {env.name} --app {args.app} --to {image}` until it succeeds") from None
+    progress.say(f"{env.name}/{args.app} rolled back to {image}; cluster and Terraform state agree")
+    return ExitCode.OK
+
+
+def _verify(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    progress = Progress()
+    env = project.environment(args.env)
+    checked_app(env, args.app)
+    records = release_records(env)
+    expected = records.image(args.app, RecordKind.CURRENT)
+    if expected is None:
+        raise CliError(ExitCode.REFUSED, f"{env.name}/{args.app}: nothing deployed according to "
+                                         f"{records.parameter_name(args.app, RecordKind.CURRENT)}")
+    workload = workload_of(env, args.app)
+    results = [*_cluster_checks(workload, expected, args.rollout_timeout, runner)]
+    cloudwatch = account_session(env.aws, f"platformctl-{env.name}").client("cloudwatch")
+    # every alarm of the environment is named after a resource, so it starts with Naming's "{prefix}-{env}-"
+    alarm_prefix = f"{env.naming.prefix}-{env.name}-"
+    deadline = time.monotonic() + args.observe
+    while True:
+        round_results = [alarms_in_alarm(cloudwatch, alarm_prefix)]
+        if args.smoke_url:
+            round_results.append(smoke(args.smoke_url, attempts=args.smoke_attempts,
+                                       interval_seconds=args.interval, timeout_seconds=10))
+        for result in round_results:
+            progress.say(str(result))
+        results += round_results
+        if not all(r.ok for r in round_results) or time.monotonic() + args.interval > deadline:
+            break
+        time.sleep(args.interval)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise CliError(ExitCode.CHECK_FAILED, f"{env.name}/{args.app} failed verification: " +
+                       "; ".join(f"{r.name}: {r.detail}" for r in failed))
+    progress.say(f"{env.name}/{args.app} verified ({expected})")
+    if args.record_good:
+        _write_good(records, args.app, expected, runner)
+    return ExitCode.OK
+
+
+def _cluster_checks(workload: Workload, expected: ImageRef, timeout: int, runner: CommandRunner) -> list[CheckResult]:
+    """Rollout status and the running image; in dry-run only the commands are shown."""
+    runner.run(workload.update_kubeconfig())
+    try:
+        runner.run(workload.rollout_status(timeout))
+    except CommandFailed as error:
+        return [CheckResult("rollout", False, str(error))]
+    shown = runner.run(workload.running_image(), capture=True)
+    if shown is None:
+        return []
+    running = shown.stdout.strip()
+    ok = running == str(expected) or ImageRef.parse(running) == expected
+    return [CheckResult("rollout", True, "complete"),
+            CheckResult("image", ok, f"Deployment runs {running}" + ("" if ok else f", records say {expected}"))]
+
+
+def _record_good(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    env = project.environment(args.env)
+    image = pinned_image(args.image)
+    checked_app(env, args.app)
+    records = release_records(env)
+    current = records.image(args.app, RecordKind.CURRENT)
+    if current != image:
+        raise CliError(ExitCode.REFUSED, f"{env.name}/{args.app} runs {current or 'nothing recorded'}, not {image}: "
+                                         "only the deployed image can be recorded as good")
+    _write_good(records, args.app, image, runner)
+    return ExitCode.OK
+
+
+def _write_good(records: ReleaseRecords, app: str, image: ImageRef, runner: CommandRunner) -> None:
+    name = records.parameter_name(app, RecordKind.LAST_GOOD)
+    if runner.dry_run:
+        print(f"would record {name} = {image}")
+        return
+    version = records.record_good(app, image, note=build_note())
+    print(f"{name} = {image} (version {version})")
+
+
+def _releases(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    env = project.environment(args.env)
+    checked_app(env, args.app)
+    records = release_records(env)
+    print(f"{RecordKind.CURRENT.value}: {records.image(args.app, RecordKind.CURRENT) or '(none)'}")
+    print(f"{RecordKind.CHANGE_CAUSE.value}: {records.change_cause(args.app) or '(none)'}")
+    print(f"{RecordKind.LAST_GOOD.value}: {records.image(args.app, RecordKind.LAST_GOOD) or '(none)'}")
+    print("good images, oldest first:")
+    for version, image, note in records.history(args.app, RecordKind.LAST_GOOD):
+        print(f"  v{version}  {image}  {note}")
+    return ExitCode.OK

@@ -1,0 +1,293 @@
+"""The checkov gate: ``checkov --framework terraform_json --skip-download`` over every synthesized stack.
+
+checkov ignores skip comments inside ``cdk.tf.json`` (its ``terraform_json`` runner passes no
+skip list), so every accepted finding lives in one reviewed file at the repository root,
+``checkov-skips.toml``. A skip names the check, where it applies (construct-path globs and/or
+tiers) and why. A failed check passes the gate only when a skip covers it; a skip that covers
+nothing fails the gate (it is stale). A skip scoped by tier alone may name only ``dev``: dev may
+trade a check for cost, staging and prod exceptions must name the resources they excuse.
+
+checkov runs from its own virtual environment (``.venv-tools``, ``make tools``) because it pins
+boto3/packaging versions that conflict with the library's. This module never imports cdktf.
+
+``python -m platformctl.gates.checkov [--stacks DIR] [--environments DIR] [--skips FILE]``
+
+Exit codes: 0 the gate passed; 1 failed checks without a skip, or stale skips; 2 invalid skips
+file or environment configuration; 3 checkov missing or unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from platform_constructs.config.loader import Platform, load_platform
+from platform_constructs.config.schema import TIERS
+from platform_constructs.errors import ConfigError
+
+#: The reviewed skips file, at the repository root.
+SKIPS_FILE = "checkov-skips.toml"
+#: Overrides the checkov executable (default: ``.venv-tools/bin/checkov``, else ``checkov`` on PATH).
+CHECKOV_ENV = "PLATFORM_CHECKOV"
+TOOLS_VENV = ".venv-tools"
+MIN_REASON_LENGTH = 20
+
+EXIT_PASSED, EXIT_FAILED, EXIT_INVALID_INPUT, EXIT_NO_CHECKOV = 0, 1, 2, 3
+
+
+class GateError(Exception):
+    """The gate could not run: bad skips file, or checkov missing or crashing."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class Skip:
+    """One reviewed exception: ``check`` is accepted where ``paths`` and ``tiers`` both match."""
+
+    index: int
+    check: str
+    reason: str
+    paths: tuple[str, ...] = ()
+    """Construct-path globs (``bootstrap/StateBucket-*/AccessLogsBucket``); empty = any resource."""
+    tiers: tuple[str, ...] = ()
+    """Tiers of the stacks it applies to; empty = any tier."""
+
+    def covers(self, failure: Failure) -> bool:
+        """Whether this skip accepts ``failure``."""
+        return (failure.check == self.check
+                and (not self.tiers or failure.tier in self.tiers)
+                and (not self.paths or any(fnmatch.fnmatchcase(failure.path, glob) for glob in self.paths)))
+
+    def describe(self) -> str:
+        """``skip.N (CHECK at paths / tiers)`` for messages."""
+        scope = ", ".join([*self.paths, *(f"tier {tier}" for tier in self.tiers)])
+        return f"skip.{self.index} ({self.check} at {scope})"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed checkov check on one resource of one stack."""
+
+    check: str
+    name: str
+    stack: str
+    tier: str
+    address: str
+    path: str
+    skip: Skip | None = None
+
+    def describe(self) -> str:
+        """``CHECK stack path (address): name``."""
+        return f"{self.check} {self.stack} {self.path} ({self.address}): {self.name}"
+
+
+@dataclass
+class GateResult:
+    """Outcome of the gate over a set of stacks."""
+
+    passed: int
+    failures: list[Failure]
+    stacks: set[str]
+    """Stacks checkov reported on (passed or failed checks)."""
+    stale_skips: list[Skip] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Failure]:
+        """Failures no skip accepts."""
+        return [failure for failure in self.failures if failure.skip is None]
+
+    @property
+    def skipped(self) -> list[Failure]:
+        """Failures accepted by a reviewed skip."""
+        return [failure for failure in self.failures if failure.skip is not None]
+
+    @property
+    def ok(self) -> bool:
+        """No unaccepted failure and no stale skip."""
+        return not self.failed and not self.stale_skips
+
+    def summary(self) -> str:
+        """Human-readable report: counts, then each failure, skip and stale skip."""
+        lines = [f"checkov gate over {len(self.stacks)} stacks: {self.passed} passed, {len(self.failed)} failed, "
+                 f"{len(self.skipped)} skipped"
+                 f"{f', {len(self.stale_skips)} stale skip(s)' if self.stale_skips else ''}"]
+        lines += [f"  FAILED  {failure.describe()}" for failure in self.failed]
+        lines += [f"  skipped {failure.describe()} – {failure.skip.describe()}: {failure.skip.reason}"
+                  for failure in self.skipped if failure.skip is not None]
+        lines += [f"  STALE   {skip.describe()} accepts no failed check; remove it from {SKIPS_FILE}"
+                  for skip in self.stale_skips]
+        return "\n".join(lines)
+
+
+def load_skips(path: Path) -> list[Skip]:
+    """Parse and validate the skips file; every problem is reported at once."""
+    try:
+        data = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise GateError(f"{path}: cannot read the skips file ({error})", EXIT_INVALID_INPUT) from None
+    unknown = sorted(set(data) - {"skip"})
+    problems = [f"{path}: {key}: unknown key; allowed: skip" for key in unknown]
+    skips = []
+    for index, entry in enumerate(data.get("skip", [])):
+        found, skip = _skip_from(index, entry)
+        problems += [f"{path}: skip.{index}.{problem}" for problem in found]
+        if skip is not None:
+            skips.append(skip)
+    if problems:
+        raise GateError("invalid checkov skips:\n" + "\n".join(f"  - {p}" for p in problems), EXIT_INVALID_INPUT)
+    return skips
+
+
+def _skip_from(index: int, entry: Mapping[str, Any]) -> tuple[list[str], Skip | None]:
+    problems = [f"{key}: unknown key; allowed: check, paths, reason, tiers"
+                for key in sorted(set(entry) - {"check", "paths", "reason", "tiers"})]
+    check, reason = entry.get("check"), entry.get("reason")
+    paths, tiers = entry.get("paths", []), entry.get("tiers", [])
+    if not (isinstance(check, str) and check.startswith(("CKV_", "CKV2_"))):
+        problems.append(f"check = {check!r}: must be a checkov check id such as CKV_AWS_144")
+    if not (isinstance(reason, str) and len(reason.strip()) >= MIN_REASON_LENGTH):
+        problems.append(f"reason = {reason!r}: must say why the check does not apply "
+                        f"(at least {MIN_REASON_LENGTH} characters)")
+    if not (isinstance(paths, list) and all(isinstance(glob, str) and glob for glob in paths)):
+        problems.append(f"paths = {paths!r}: must be a list of construct-path globs")
+    if not (isinstance(tiers, list) and set(tiers) <= set(TIERS)):
+        problems.append(f"tiers = {tiers!r}: must be a list of {', '.join(TIERS)}")
+    elif not paths and (not tiers or set(tiers) - {"dev"}):
+        problems.append(f"tiers = {tiers!r}: a skip without paths may only name tier dev; "
+                        "staging and prod exceptions must list the resources they excuse")
+    if problems:
+        return problems, None
+    return [], Skip(index, check, reason.strip(), tuple(paths), tuple(tiers))
+
+
+def checkov_executable(root: Path) -> str:
+    """The checkov to run: ``$PLATFORM_CHECKOV``, the tools venv's, or the one on PATH."""
+    configured = os.environ.get(CHECKOV_ENV)
+    candidates = [configured] if configured else [str(root / TOOLS_VENV / "bin" / "checkov"), "checkov"]
+    for candidate in candidates:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    raise GateError(f"checkov not found (looked for {', '.join(candidates)}); run `make tools` "
+                    f"or set {CHECKOV_ENV}", EXIT_NO_CHECKOV)
+
+
+def run_checkov(executable: str, stacks_dir: Path) -> list[dict[str, Any]]:
+    """checkov's JSON reports (one per framework) over ``stacks_dir``."""
+    argv = [executable, "--directory", str(stacks_dir), "--framework", "terraform_json", "--skip-download",
+            "--output", "json"]
+    # An empty working directory: checkov would otherwise pick up a .checkov.yaml found there.
+    process = subprocess.run(argv, capture_output=True, text=True, check=False, cwd=stacks_dir)
+    try:
+        reports = json.loads(process.stdout)
+    except json.JSONDecodeError:
+        raise GateError(f"checkov exited {process.returncode} without a JSON report:\n{process.stderr[-2000:]}",
+                        EXIT_NO_CHECKOV) from None
+    return reports if isinstance(reports, list) else [reports]
+
+
+def resource_index(stack_json: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """Logical name → (resource type, construct path) of every resource in a ``cdk.tf.json``."""
+    index = {}
+    for resource_type, resources in stack_json.get("resource", {}).items():
+        for name, body in resources.items():
+            index[name] = (resource_type, body.get("//", {}).get("metadata", {}).get("path", name))
+    return index
+
+
+def failures_of(reports: Iterable[Mapping[str, Any]], stacks_dir: Path,
+                tiers: Mapping[str, str]) -> tuple[int, list[Failure], set[str]]:
+    """Passed count, failed checks (located by stack and construct path) and stacks reported on.
+
+    checkov names resources ``resource.<name>`` (single-resource checks) or ``<type>.<name>``
+    (graph checks); both are looked up in the stack's JSON to find the construct path.
+    """
+    passed, failures, indexes, stacks = 0, [], {}, set()
+    for report in reports:
+        passed += int(report.get("summary", {}).get("passed", 0))
+        results = report.get("results", {})
+        stacks |= {Path(result["file_path"]).parent.name for result in results.get("passed_checks", [])}
+        for result in results.get("failed_checks", []):
+            stack = Path(result["file_path"]).parent.name
+            if stack not in tiers:
+                raise GateError(f"stack {stack} belongs to no configuration file", EXIT_INVALID_INPUT)
+            if stack not in indexes:
+                indexes[stack] = resource_index(json.loads((stacks_dir / stack / "cdk.tf.json").read_text()))
+            name = result["resource"].split(".", 1)[1]
+            resource_type, path = indexes[stack].get(name, (result["resource"].split(".", 1)[0], name))
+            failures.append(Failure(check=result["check_id"], name=result["check_name"], stack=stack,
+                                    tier=tiers[stack], address=f"{resource_type}.{name}", path=path))
+            stacks.add(stack)
+    return passed, failures, stacks
+
+
+def apply_skips(passed: int, failures: list[Failure], stacks: set[str], skips: list[Skip]) -> GateResult:
+    """Pair each failure with the first skip that covers it; skips that cover nothing are stale."""
+    located = [
+        Failure(**{**failure.__dict__, "skip": next((skip for skip in skips if skip.covers(failure)), None)})
+        for failure in failures
+    ]
+    used = {failure.skip.index for failure in located if failure.skip is not None}
+    return GateResult(passed, located, stacks, [skip for skip in skips if skip.index not in used])
+
+
+def stack_tiers(platform: Platform) -> dict[str, str]:
+    """Stack name → tier of the configuration that owns it.
+
+    Mirrors the stack names of ``platform_constructs.stacks`` (importing them would import cdktf):
+    ``bootstrap`` and ``shared`` belong to shared.toml, ``<env>`` and ``<env>-apps`` to their environment.
+    """
+    tiers = {"bootstrap": platform.shared.tier, "shared": platform.shared.tier}
+    for name, env in platform.environments.items():
+        tiers[name] = tiers[f"{name}-apps"] = env.tier
+    return tiers
+
+
+def scan(stacks_dir: Path, platform: Platform, skips_file: Path, root: Path) -> GateResult:
+    """Run the whole gate: checkov over ``stacks_dir``, then the reviewed skips."""
+    skips = load_skips(skips_file)
+    reports = run_checkov(checkov_executable(root), stacks_dir)
+    passed, failures, stacks = failures_of(reports, stacks_dir, stack_tiers(platform))
+    return apply_skips(passed, failures, stacks, skips)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: run the gate and print its summary; see the module docstring for exit codes."""
+    root = Path.cwd()
+    parser = argparse.ArgumentParser(prog="python -m platformctl.gates.checkov",
+                                     description="checkov gate over the synthesized stacks")
+    parser.add_argument("--stacks", type=Path, default=root / "cdktf.out" / "stacks",
+                        help="directory holding <stack>/cdk.tf.json (default: cdktf.out/stacks)")
+    parser.add_argument("--environments", type=Path, default=root / "environments",
+                        help="environment files, to know each stack's tier (default: environments)")
+    parser.add_argument("--skips", type=Path, default=root / SKIPS_FILE, help=f"skips file (default: {SKIPS_FILE})")
+    args = parser.parse_args(argv)
+    try:
+        if not args.stacks.is_dir():
+            raise GateError(f"{args.stacks}: no synthesized stacks; run `make synth` first", EXIT_INVALID_INPUT)
+        result = scan(args.stacks.resolve(), load_platform(args.environments), args.skips, root)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    except GateError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    print(result.summary())
+    return EXIT_PASSED if result.ok else EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Container images: registry login for image builds."""

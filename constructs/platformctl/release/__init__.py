@@ -1,0 +1,1 @@
+"""Releases of applications: apps-stack inputs, release records, image references, kubectl, health checks."""

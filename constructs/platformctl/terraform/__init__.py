@@ -1,0 +1,1 @@
+"""Terraform: CLI configuration and provider mirror, stack working directories, plan → guard → apply, state history."""

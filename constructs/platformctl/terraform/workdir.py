@@ -1,0 +1,62 @@
+"""Terraform commands for one synthesized stack directory, with its real backend.
+
+The pipelines follow the documented cdktf pattern: synthesize once, then run Terraform in
+``cdktf.out/stacks/<stack>``: ``init``, ``plan -out`` (kept, shown as JSON for the plan guard),
+``apply <plan>`` — what is applied is exactly what was reviewed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformctl.process import Command
+from platformctl.terraform.cli import terraform_env
+
+#: ``terraform plan -detailed-exitcode``: 0 = no changes, 2 = changes (1 = error).
+PLAN_NO_CHANGES = 0
+PLAN_HAS_CHANGES = 2
+
+
+@dataclass(frozen=True)
+class StackWorkdir:
+    """A stack's working directory (``<outdir>/stacks/<stack>``) and the Terraform CLI config to use."""
+
+    directory: Path
+    cli_config: Path
+
+    @property
+    def name(self) -> str:
+        """The stack name."""
+        return self.directory.name
+
+    @property
+    def default_plan(self) -> Path:
+        """Where ``platformctl plan`` writes the plan unless told otherwise."""
+        return self.directory / "tfplan"
+
+    def init(self) -> Command:
+        """``terraform init`` with the configured backend (state in S3, S3 lock file)."""
+        return self._terraform("init", "-input=false", "-no-color")
+
+    def plan(self, plan_file: Path, variables: Mapping[str, str]) -> Command:
+        """``terraform plan -out`` with ``-detailed-exitcode``; variables in sorted order."""
+        var_args = [f"-var={name}={value}" for name, value in sorted(variables.items())]
+        return self._terraform("plan", "-input=false", "-no-color", "-detailed-exitcode",
+                               f"-out={plan_file.resolve()}", *var_args)
+
+    def show_json(self, plan_file: Path) -> Command:
+        """``terraform show -json`` of a saved plan (the plan guard's input)."""
+        return self._terraform("show", "-json", "-no-color", str(plan_file.resolve()))
+
+    def apply(self, plan_file: Path) -> Command:
+        """``terraform apply`` of a saved plan: no prompt, nothing beyond what the plan holds."""
+        return self._terraform("apply", "-input=false", "-no-color", str(plan_file.resolve()))
+
+    def state_push(self, state_file: Path) -> Command:
+        """``terraform state push``: replace the stack's state under Terraform's lock (same lineage, newer serial)."""
+        return self._terraform("state", "push", str(state_file.resolve()))
+
+    def _terraform(self, *args: str) -> Command:
+        return Command(("terraform", f"-chdir={self.directory}", *args), env=terraform_env(self.cli_config))

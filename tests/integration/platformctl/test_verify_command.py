@@ -1,0 +1,140 @@
+"""verify (post-deployment validation) and registry-login against the emulator and a local HTTP server.
+
+Alarms are real CloudWatch alarms in the environment's emulated account; the smoke URL is a real
+HTTP server on 127.0.0.1. ``kubectl rollout status`` and the running-image check need a cluster,
+so they run with ``--dry-run`` and are checked as command lines.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import json
+import shlex
+import stat
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from platformctl.exit_codes import ExitCode
+from platformctl.release.image_ref import ImageRef
+
+pytestmark = [pytest.mark.emulator, pytest.mark.slow]
+
+
+class _Health(http.server.BaseHTTPRequestHandler):
+    status = 200
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        self.send_response(type(self).status)
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture()
+def health() -> Iterator[type[_Health]]:
+    """A health endpoint on 127.0.0.1; set ``health.status`` to change its answer."""
+    handler = type("Health", (_Health,), {"status": 200})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    handler.url = f"http://127.0.0.1:{server.server_address[1]}/healthz"
+    yield handler
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture()
+def deployed(records, image, platform) -> str:
+    """prod runs (and records) an image of ``api``."""
+    ref = image("prod", 1)
+    records("prod").record_release("api", ImageRef.pinned(ref), "abc123", note="test deploy")
+    return ref
+
+
+def _alarm(aws, platform, name: str, state: str) -> None:
+    cloudwatch = aws.client("cloudwatch", role_arn=platform.environments["prod"].aws.deploy_role_arn)
+    cloudwatch.put_metric_alarm(AlarmName=name, Namespace="AWS/RDS", MetricName="CPUUtilization", Statistic="Average",
+                                Period=60, EvaluationPeriods=1, Threshold=80, ComparisonOperator="GreaterThanThreshold")
+    cloudwatch.set_alarm_state(AlarmName=name, StateValue=state, StateReason=f"test sets {state}")
+
+
+def test_verify_passes_with_alarms_ok_and_a_healthy_service(platformctl, aws, platform, deployed, health):
+    _alarm(aws, platform, "acme-prod-db-cpu-high", "OK")
+    _alarm(aws, platform, "acme-staging-db-cpu-high", "ALARM")  # another environment's alarm is not prod's concern
+    done = platformctl("verify", "--env", "prod", "--app", "api", "--smoke-url", health.url, "--dry-run")
+    assert done.code == ExitCode.OK, done.output
+    assert "PASS alarms: no alarm named acme-prod-* is in ALARM" in done.out
+    assert f"PASS smoke: GET {health.url} -> 200" in done.out
+    kubectl = [shlex.split(line.removeprefix("would run: ")) for line in done.out.splitlines()
+               if line.startswith("would run: kubectl")]
+    assert kubectl == [["kubectl", "--context", "acme-prod-eks", "--namespace", "api", "rollout", "status",
+                        "deployment/api", "--timeout=300s"],
+                       ["kubectl", "--context", "acme-prod-eks", "--namespace", "api", "get", "deployment/api",
+                        "--output", 'jsonpath={.spec.template.spec.containers[?(@.name=="api")].image}']]
+
+
+def test_verify_fails_naming_the_alarm_in_alarm(platformctl, aws, platform, deployed):
+    _alarm(aws, platform, "acme-prod-db-cpu-high", "ALARM")
+    done = platformctl("verify", "--env", "prod", "--app", "api", "--dry-run")
+    assert done.code == ExitCode.CHECK_FAILED
+    assert "acme-prod-db-cpu-high (test sets ALARM)" in done.err
+
+
+def test_verify_fails_when_the_smoke_url_keeps_failing(platformctl, deployed, health):
+    health.status = 503
+    done = platformctl("verify", "--env", "prod", "--app", "api", "--smoke-url", health.url,
+                       "--smoke-attempts", "3", "--interval", "0.2", "--dry-run")
+    assert done.code == ExitCode.CHECK_FAILED
+    assert f"smoke: GET {health.url} -> 503 after 3 attempt(s)" in done.err
+
+
+def test_observation_stops_at_the_first_alarm(platformctl, aws, platform, deployed, health):
+    _alarm(aws, platform, "acme-prod-api-5xx", "OK")
+    timer = threading.Timer(2.0, _alarm, (aws, platform, "acme-prod-api-5xx", "ALARM"))
+    timer.start()
+    started = time.monotonic()
+    try:
+        done = platformctl("verify", "--env", "prod", "--app", "api", "--smoke-url", health.url,
+                           "--observe", "60", "--interval", "0.5", "--dry-run")
+    finally:
+        timer.cancel()
+    elapsed = time.monotonic() - started
+    assert done.code == ExitCode.CHECK_FAILED and "acme-prod-api-5xx" in done.err
+    assert done.out.count("PASS alarms") >= 2  # observed more than once before the alarm fired
+    assert elapsed < 30, f"observation should stop at the alarm, took {elapsed:.1f} s"
+
+
+def test_verify_record_good_records_only_after_every_check_passed(platformctl, aws, platform, deployed, health):
+    _alarm(aws, platform, "acme-prod-db-cpu-high", "ALARM")
+    failed = platformctl("verify", "--env", "prod", "--app", "api", "--smoke-url", health.url, "--record-good",
+                         "--dry-run")
+    assert failed.code == ExitCode.CHECK_FAILED and "would record" not in failed.out
+    _alarm(aws, platform, "acme-prod-db-cpu-high", "OK")
+    passed = platformctl("verify", "--env", "prod", "--app", "api", "--smoke-url", health.url, "--record-good",
+                         "--dry-run")
+    assert passed.code == ExitCode.OK, passed.output
+    assert f"would record /acme/prod/apps/api/last-good-image = {deployed}" in passed.out
+
+
+def test_verify_refuses_an_environment_without_a_deployed_image(platformctl):
+    done = platformctl("verify", "--env", "staging", "--app", "api", "--dry-run")
+    assert done.code == ExitCode.REFUSED and "/acme/staging/apps/api/current-image" in done.err
+
+
+def test_registry_login_writes_a_private_docker_config_for_the_apps_registry(platformctl, tmp_path):
+    config_dir = tmp_path / ".docker"
+    done = platformctl("registry-login", "--app", "api", "--docker-config", str(config_dir))
+    assert done.code == ExitCode.OK, done.output
+    config = config_dir / "config.json"
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600 and stat.S_IMODE(config_dir.stat().st_mode) == 0o700
+    auths = json.loads(config.read_text())["auths"]
+    assert list(auths) == ["444444444444.dkr.ecr.eu-west-1.amazonaws.com"]
+    user, _, password = base64.b64decode(auths["444444444444.dkr.ecr.eu-west-1.amazonaws.com"]["auth"]).decode().partition(":")
+    assert user == "AWS" and password
+    assert password not in done.output  # the token is never printed

@@ -1,0 +1,257 @@
+"""The <env>-apps stacks: one rolling deployment per configured app with its tier's preset, the cluster
+found by name, release variables, and the verification gates that can run here.
+
+No Kubernetes API server and no kubernetes provider binary exist on this machine. The Kubernetes
+objects are therefore rendered to manifests and validated against the upstream OpenAPI schema of
+the cluster's Kubernetes version (kubernetes-validate, strict), and the AWS part of each stack
+(pod roles, Pod Identity associations, the cluster lookup, variables) goes through the real
+``terraform validate`` with the kubernetes resources stripped.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+from k8smanifest import render, render_stack, validate
+from kubernetes_validate import ValidationError as SchemaError
+from tfjson import only, resources_of, strip_metadata
+
+from platformctl.terraform.cli import validate_stack, write_cli_config
+
+ENVIRONMENTS = ["dev", "staging", "prod"]
+
+
+def apps(stack_json, env):
+    return strip_metadata(stack_json(f"{env}-apps"))
+
+
+def deployment_named(config, name):
+    [found] = [d for d in resources_of(config, "kubernetes_deployment_v1").values() if d["metadata"]["name"] == name]
+    return found
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_configured_app_rolls_out_with_its_tier_preset(platform, stack_json, env):
+    config, settings = apps(stack_json, env), platform.environments[env]
+    rollout = settings.rollout
+    assert {d["metadata"]["name"] for d in resources_of(config, "kubernetes_deployment_v1").values()} == set(settings.apps)
+    for name in settings.apps:
+        spec = deployment_named(config, name)["spec"]
+        assert spec["strategy"] == rollout.deployment_strategy.terraform()
+        assert spec["min_ready_seconds"] == rollout.min_ready.to_seconds()
+        assert spec["progress_deadline_seconds"] == rollout.progress_deadline.to_seconds()
+        assert spec["revision_history_limit"] == rollout.revision_history_limit
+
+
+def test_prod_api_is_zero_downtime(stack_json):
+    config = apps(stack_json, "prod")
+    deployment = deployment_named(config, "api")
+    spec = deployment["spec"]
+    assert spec["strategy"]["rolling_update"] == {"max_surge": "25%", "max_unavailable": "0"}
+    assert spec["min_ready_seconds"] == 10
+    assert spec["progress_deadline_seconds"] == 180 < 600  # below timeouts.update: a stuck rollout fails the apply
+    assert deployment["timeouts"]["update"] == "10m" and deployment["wait_for_rollout"] is True
+    assert deployment["lifecycle"] == {"ignore_changes": ["spec[0].replicas"]}
+    pod = spec["template"]["spec"]
+    [container] = pod["container"]
+    assert {"startup_probe", "readiness_probe", "liveness_probe"} <= set(container)
+    assert container["lifecycle"]["pre_stop"][0]["exec"]["command"] == ["sleep", "10"]
+    assert pod["termination_grace_period_seconds"] == 45
+    assert pod["topology_spread_constraint"][0]["topology_key"] == "topology.kubernetes.io/zone"
+    assert pod["topology_spread_constraint"][0]["match_label_keys"] == ["pod-template-hash"]
+    assert container["security_context"]["read_only_root_filesystem"] is True
+    assert container["security_context"]["capabilities"] == {"drop": ["ALL"]}
+    assert container["resources"]["limits"] == {"cpu": "1", "memory": "512Mi"}
+    assert only(config, "kubernetes_pod_disruption_budget_v1")["spec"]["max_unavailable"] == "1"
+    hpa = only(config, "kubernetes_horizontal_pod_autoscaler_v2")["spec"]
+    assert (hpa["min_replicas"], hpa["max_replicas"]) == (3, 12)
+
+
+def test_dev_api_is_fast(stack_json):
+    config = apps(stack_json, "dev")
+    spec = deployment_named(config, "api")["spec"]
+    assert spec["strategy"]["rolling_update"] == {"max_surge": "50%", "max_unavailable": "50%"}
+    assert (spec["min_ready_seconds"], spec["replicas"]) == (0, "1")
+    assert not resources_of(config, "kubernetes_horizontal_pod_autoscaler_v2")
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_kubernetes_provider_uses_the_cluster_looked_up_by_name(platform, stack_json, env):
+    config, settings = apps(stack_json, env), platform.environments[env]
+    [(lookup_id, lookup)] = config["data"]["aws_eks_cluster"].items()
+    assert lookup == {"name": f"acme-{env}-eks"}
+    [provider] = config["provider"]["kubernetes"]
+    assert provider["host"] == f"${{data.aws_eks_cluster.{lookup_id}.endpoint}}"
+    assert provider["cluster_ca_certificate"] == (
+        f"${{base64decode(data.aws_eks_cluster.{lookup_id}.certificate_authority[0].data)}}")
+    [plugin] = provider["exec"]
+    assert plugin["command"] == "aws"
+    assert plugin["args"] == ["eks", "get-token", "--cluster-name", f"acme-{env}-eks", "--region", "eu-west-1",
+                              "--output", "json", "--role-arn", settings.aws.deploy_role_arn]
+    assert "aws_eks_cluster" not in config["resource"] and "aws_eks_cluster_auth" not in config.get("data", {})
+    assert "token" not in provider
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_release_inputs_are_variables_and_the_applied_image_is_an_output(stack_json, env):
+    config = apps(stack_json, env)
+    assert set(config["variable"]) == {"image_api", "change_cause_api"}
+    assert all("default" not in variable for variable in config["variable"].values())
+    assert "Mutable tags are refused" in config["variable"]["image_api"]["validation"][0]["error_message"]
+    [deployment_id] = resources_of(config, "kubernetes_deployment_v1")
+    assert config["output"]["api_image"]["value"] == (
+        f"${{kubernetes_deployment_v1.{deployment_id}.spec[0].template[0].spec[0].container[0].image}}")
+    assert config["output"]["api_deployment"]["value"] == "api"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_pods_assume_their_role_only_through_pod_identity_of_this_cluster(platform, stack_json, env):
+    config = apps(stack_json, env)
+    role = only(config, "aws_iam_role")
+    assert role["name"] == f"acme-{env}-api-pod"
+    [statement] = json.loads(role["assume_role_policy"])["Statement"]
+    assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}
+    assert statement["Action"] == ["sts:AssumeRole", "sts:TagSession"]
+    assert statement["Condition"] == {"StringEquals": {
+        "aws:SourceAccount": platform.environments[env].aws.account_id,
+        "aws:RequestTag/eks-cluster-name": f"acme-{env}-eks",
+        "aws:RequestTag/kubernetes-namespace": "api",
+        "aws:RequestTag/kubernetes-service-account": "api"}}
+    assert only(config, "aws_iam_role_policy_attachments_exclusive")["policy_arns"] == []
+    namespace = only(config, "kubernetes_namespace_v1")["metadata"]
+    assert namespace["name"] == "api"
+    assert namespace["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_manifests_validate_against_the_clusters_kubernetes_schema(platform, stack_json, env):
+    version = platform.environments[env].eks.kubernetes_version
+    manifests = render_stack(apps(stack_json, env), version)
+    expected = {"Namespace", "ServiceAccount", "Service", "Deployment", "PodDisruptionBudget"}
+    if platform.environments[env].apps["api"].autoscaling is not None:
+        expected.add("HorizontalPodAutoscaler")
+    assert {manifest["kind"] for manifest in manifests.values()} == expected
+    for manifest in manifests.values():
+        validate(manifest, version)
+
+
+def test_rendering_follows_the_providers_conversions(platform, stack_json):
+    version = platform.environments["prod"].eks.kubernetes_version
+    [body] = resources_of(apps(stack_json, "prod"), "kubernetes_deployment_v1").values()
+    manifest = render("kubernetes_deployment_v1", body, version)
+    spec = manifest["spec"]
+    assert spec["replicas"] == 3                                        # string in Terraform, integer in the API
+    assert spec["strategy"]["rollingUpdate"] == {"maxSurge": "25%", "maxUnavailable": 0}
+    [container] = spec["template"]["spec"]["containers"]                # container → containers
+    assert container["lifecycle"]["preStop"]["exec"]["command"] == ["sleep", "10"]  # one-block list → object
+    assert container["ports"] == [{"name": "http", "containerPort": 8080, "protocol": "TCP"}]
+    zone = spec["template"]["spec"]["topologySpreadConstraints"][0]
+    assert zone["labelSelector"] == {"matchLabels": {"app.kubernetes.io/name": "api"}}
+    assert "wait_for_rollout" not in manifest and "timeouts" not in manifest
+
+
+@pytest.mark.parametrize(("mutate", "complaint"), [
+    (lambda spec: spec["template"]["spec"]["container"][0].update(readiness_probe_x={}), "readinessProbeX"),
+    (lambda spec: spec.update(min_ready_seconds="ten"), "'ten' is not of type"),
+    (lambda spec: spec["template"]["spec"]["container"][0].pop("name"), "'name' is a required property"),
+    (lambda spec: spec["template"]["spec"]["topology_spread_constraint"][0].pop("topology_key"), "'topologyKey' is a required"),
+])
+def test_the_schema_gate_fails_on_a_broken_deployment(platform, stack_json, mutate, complaint):
+    version = platform.environments["prod"].eks.kubernetes_version
+    [body] = resources_of(apps(stack_json, "prod"), "kubernetes_deployment_v1").values()
+    broken = copy.deepcopy(body)
+    mutate(broken["spec"])
+    with pytest.raises(SchemaError) as caught:
+        validate(render("kubernetes_deployment_v1", broken, version), version)
+    assert complaint in str(caught.value)
+
+
+@pytest.fixture(scope="module")
+def cli_config(tmp_path_factory):
+    if shutil.which("terraform") is None:
+        pytest.fail("terraform is not on PATH; the validate gate cannot run")
+    return write_cli_config(tmp_path_factory.mktemp("tf") / "platform.tfrc")
+
+
+def aws_part(config):
+    """The stack without anything of the kubernetes provider (whose binary this machine lacks).
+
+    A reference to a removed object's name becomes that name (known at synth); any other reference
+    to a removed resource (the deployment's image) becomes a placeholder string. Terraform still
+    checks every argument, type and remaining reference of the AWS part.
+    """
+    stripped = copy.deepcopy(config)
+    stripped["resource"] = {kind: items for kind, items in config["resource"].items() if not kind.startswith("kubernetes_")}
+    stripped["provider"].pop("kubernetes")
+    stripped["terraform"]["required_providers"].pop("kubernetes")
+    stripped["terraform"].pop("backend")
+    names = {f"${{{kind}.{name}.metadata[0].name}}": body["metadata"]["name"]
+             for kind, items in config["resource"].items() if kind.startswith("kubernetes_")
+             for name, body in items.items()}
+    text = json.dumps(stripped)
+    for reference, name in names.items():
+        text = text.replace(reference, name)
+    return json.loads(re.sub(r"\$\{kubernetes_[a-z0-9_]+\.[^}]*\}", "removed-kubernetes-reference", text))
+
+
+@pytest.mark.terraform
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_aws_part_is_valid_terraform(stack_json, cli_config, tmp_path, env):
+    stack_dir = tmp_path / f"{env}-apps"
+    stack_dir.mkdir()
+    stripped = aws_part(apps(stack_json, env))
+    assert {"aws_iam_role", "aws_eks_pod_identity_association"} <= set(stripped["resource"])
+    (stack_dir / "cdk.tf.json").write_text(json.dumps(stripped))
+    result = validate_stack(stack_dir, cli_config)
+    assert result.valid, result.summary()
+
+
+@pytest.mark.emulator
+@pytest.mark.terraform
+@pytest.mark.slow
+def test_aws_part_applies_to_the_emulator_against_the_cluster_found_by_name(platform, stack_json, cli_config, tmp_path):
+    """dev-apps' AWS resources, applied by the real provider to the local emulator (moto).
+
+    The cluster is created beforehand, as the platform stack would; the apply must find it by name
+    and associate the pod role with the app's service account on it.
+    """
+    from local_aws.emulator import LocalAws
+
+    env, shared = platform.environments["dev"], platform.shared
+    stripped = aws_part(apps(stack_json, "dev"))
+    stack_dir = tmp_path / "dev-apps"
+    stack_dir.mkdir()
+    (stack_dir / "cdk.tf.json").write_text(json.dumps(stripped))
+    with LocalAws(account_id=shared.aws.account_id, region=env.aws.region) as emulator:
+        deployer = emulator.create_role(env.aws.account_id, env.aws.deploy_role_name)
+        ec2 = emulator.client("ec2", role_arn=deployer)
+        vpc = ec2.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"]
+        subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.10.{index}.0/24",
+                                     AvailabilityZone=f"{env.aws.region}{zone}")["Subnet"]["SubnetId"]
+                   for index, zone in enumerate("ab")]
+        cluster = emulator.client("eks", role_arn=deployer).create_cluster(
+            name="acme-dev-eks", roleArn=f"arn:aws:iam::{env.aws.account_id}:role/acme-dev-eks",
+            resourcesVpcConfig={"subnetIds": subnets})["cluster"]
+        process_env = emulator.process_env(dict(os.environ, TF_CLI_CONFIG_FILE=str(cli_config), TF_INPUT="0"))
+        release = ["-var", f"image_api=444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api@sha256:{'ab' * 32}",
+                   "-var", "change_cause_api=3f2c1e0"]
+        for step in (["init"], ["apply", "-auto-approve", *release], ["plan", "-detailed-exitcode", *release]):
+            result = subprocess.run(["terraform", f"-chdir={stack_dir}", *step, "-input=false", "-no-color"],
+                                    env=process_env, capture_output=True, text=True, check=False)
+            assert result.returncode == 0, f"terraform {step[0]}:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+        iam, eks = emulator.client("iam", role_arn=deployer), emulator.client("eks", role_arn=deployer)
+        role = iam.get_role(RoleName="acme-dev-api-pod")["Role"]
+        [statement] = role["AssumeRolePolicyDocument"]["Statement"]
+        assert statement["Condition"]["StringEquals"]["aws:RequestTag/eks-cluster-name"] == cluster["name"]
+        assert iam.list_attached_role_policies(RoleName="acme-dev-api-pod")["AttachedPolicies"] == []
+        [association] = eks.list_pod_identity_associations(clusterName="acme-dev-eks")["associations"]
+        assert (association["namespace"], association["serviceAccount"]) == ("api", "api")
+        described = eks.describe_pod_identity_association(
+            clusterName="acme-dev-eks", associationId=association["associationId"])["association"]
+        assert described["roleArn"] == role["Arn"]

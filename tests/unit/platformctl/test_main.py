@@ -1,0 +1,117 @@
+"""platformctl's command line: --help everywhere, the exit-code table, and clear refusals of bad input.
+
+Bad input is refused before anything touches AWS or Terraform: the AWS endpoint points at a
+closed local port, so a command that reached AWS would fail with exit 1 instead of 2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from envfiles import copy_environments, set_value
+
+from platformctl import main as cli_main
+from platformctl.exit_codes import ExitCode
+from platformctl.main import build_parser, main
+
+ROOT = Path(__file__).resolve().parents[3]
+SUBCOMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # noqa: SLF001 - the parser's own table
+DIGEST = "sha256:" + "a" * 64
+
+
+@pytest.fixture(autouse=True)
+def no_aws(monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # discard port: nothing answers
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "unused")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "unused")
+    monkeypatch.chdir(ROOT)
+
+
+def _table(text: str) -> dict[int, str]:
+    return {int(code): name for code, name in re.findall(r"^\|?\s*`?(\d)`?\s+\|?\s*`?([A-Z_]+)`?", text, re.MULTILINE)}
+
+
+def test_every_issue_command_exists():
+    assert set(SUBCOMMANDS) >= {"synth", "validate", "scan", "plan", "deploy", "promote", "rollback", "rollback-infra",
+                                "verify", "record-good"}
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_subcommand_has_help_with_the_exit_codes(command, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    assert stopped.value.code == 0
+    assert out.startswith(f"usage: platformctl {command}") and _table(out) == {c.value: c.name for c in ExitCode}
+
+
+def test_exit_codes_are_documented_identically_in_the_module_and_the_readme():
+    expected = {code.value: code.name for code in ExitCode}
+    assert _table(cli_main.__doc__) == expected
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Pipelines and platformctl"):]
+    assert _table(section) == expected
+
+
+@pytest.mark.parametrize("argv,message", [
+    ([], "the following arguments are required: COMMAND"),
+    (["deploy", "--env", "dev"], "the following arguments are required: --stack"),
+    (["depoly"], "invalid choice: 'depoly'"),
+    (["verify", "--env", "dev", "--app", "api", "--observe", "-1"], "'-1': must not be negative"),
+    (["verify", "--env", "dev", "--app", "api", "--rollout-timeout", "soon"], "'soon': must be a whole number"),
+    (["verify", "--env", "dev", "--app", "api", "--interval", "0"], "'0': must be greater than 0"),
+    (["verify", "--env", "dev", "--app", "api", "--smoke-attempts", "0"], "'0': must be a positive whole number"),
+    (["deploy", "--env", "qa", "--stack", "qa"], "--env 'qa': no such environment; known: shared, dev, prod, staging"),
+    (["promote", "--from", "dev", "--to", "qa", "--app", "api"], "--to 'qa': no such application environment"),
+    (["verify", "--env", "dev", "--app", "billing"], "--app 'billing': not an application of dev; configured: api"),
+    (["record-good", "--env", "dev", "--app", "api", "--image", "api:3f2c1e0"], "'api:3f2c1e0' is not pinned by digest"),
+    (["rollback", "--env", "prod", "--app", "api", "--to", "api:latest"], "--to 'api:latest' is not pinned by digest"),
+    (["rollback", "--env", "prod", "--app", "api", "--to", f"elsewhere.io/api@{DIGEST}"],
+     "takes images from 444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api only"),
+    (["promote", "--from", "dev", "--to", "staging", "--app", "api", "--expect-image", "api"],
+     "--expect-image 'api' is not pinned by digest"),
+    (["promote", "--from", "dev", "--to", "dev", "--app", "api"], "--from and --to are both 'dev'"),
+    (["plan", "--env", "prod", "--stack", "prod", "--allow", "aws_db_instance.main"],
+     "--allow aws_db_instance.main needs --reason TEXT"),
+    (["deploy", "--env", "dev", "--stack", "dev-apps", "--plan", "tfplan", "--app", "api"],
+     "--plan applies a saved plan as it is"),
+    (["plan", "--env", "dev", "--stack", "dev", "--outdir", "/nonexistent/cdktf.out"],
+     "manifest.json not found: run `platformctl synth` first"),
+], ids=lambda value: " ".join(value) if isinstance(value, list) else None)
+def test_bad_input_exits_2_naming_the_option_and_value(argv, message, capsys):
+    try:
+        code = main(argv)
+    except SystemExit as stopped:
+        code = stopped.code
+    err = capsys.readouterr().err
+    assert code == ExitCode.USAGE, err
+    assert message in err and "Traceback" not in err
+
+
+def test_invalid_environment_files_exit_2_listing_each_problem(tmp_path, monkeypatch, capsys):
+    environments = copy_environments(tmp_path / "environments")
+    set_value(environments, "prod.toml", "network.az_count", 1)
+    monkeypatch.setenv("PLATFORM_ENVIRONMENTS_DIR", str(environments))
+    assert main(["record-good", "--env", "prod", "--app", "api", "--image", f"api@{DIGEST}"]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "prod.toml: network.az_count = 1: must be at least 3 in tier prod" in err and "Traceback" not in err
+
+
+def test_commands_that_do_not_synthesize_never_import_cdktf_and_start_fast():
+    probe = ("import sys, time; start = time.monotonic(); from platformctl.main import main; "
+             "code = main(['image-repository', '--app', 'api']); "
+             "assert code == 0, code; heavy = sorted(m for m in ('cdktf', 'jsii', 'constructs', 'boto3') if m in sys.modules); "
+             "print('HEAVY', heavy, round(time.monotonic() - start, 2))")
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    wall = time.monotonic() - started
+    heavy = done.stdout.splitlines()[-1]
+    assert heavy.startswith("HEAVY []"), heavy
+    assert wall < 5, f"platformctl image-repository took {wall:.1f} s"
