@@ -6,7 +6,7 @@ from types import ModuleType
 from typing import Any
 
 from platform_constructs.policy.engine import ANY_TYPE, Compliance, Resource, Rule
-from platform_constructs.policy.policy_props import PolicyLimits
+from platform_constructs.policy.limits import PolicyLimits
 
 OK = Compliance.COMPLIANT
 BAD = Compliance.NON_COMPLIANT

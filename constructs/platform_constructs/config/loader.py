@@ -10,34 +10,19 @@ import collections.abc
 import tomllib
 import types
 import typing
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from platform_constructs.config import presets, rules
+from platform_constructs.config.platform import Platform
 from platform_constructs.config.schema import TIERS, EnvironmentConfig, SharedConfig
 from platform_constructs.errors import ConfigError, Problem
 
+__all__ = ["SHARED_FILE", "Platform", "load_platform"]
+
 SHARED_FILE = "shared.toml"
-
-
-@dataclass(frozen=True)
-class Platform:
-    """The shared configuration plus every environment, keyed by name."""
-
-    shared: SharedConfig
-    environments: dict[str, EnvironmentConfig]
-    files: dict[str, str]
-    """Configuration name → file it came from."""
-
-    def configs(self) -> Iterator[tuple[str, EnvironmentConfig | SharedConfig]]:
-        """``shared`` then the environments, in name order."""
-        yield "shared", self.shared
-        for name in sorted(self.environments):
-            yield name, self.environments[name]
 
 
 def load_platform(directory: Path | str = "environments") -> Platform:

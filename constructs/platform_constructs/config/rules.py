@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from platform_constructs.config.loader import Platform
+    from platform_constructs.config.platform import Platform
     from platform_constructs.config.schema import EnvironmentConfig
 
 Finding = tuple[str, object, str]

@@ -17,13 +17,35 @@ differently per count, so the largest count is not always the slowest).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from platform_constructs.k8s.duration import Duration
-from platform_constructs.k8s.strategy import Recreate
+from platform_constructs.k8s.probes import ProbeTiming
+from platform_constructs.k8s.strategy import DeploymentStrategy, Recreate
 
-if TYPE_CHECKING:
-    from platform_constructs.k8s.rollout_props import RolloutProps
+
+class RolloutTiming(Protocol):
+    """What the estimate reads of a rollout preset (:class:`~platform_constructs.k8s.rollout_props.RolloutProps`,
+    which builds on this module and checks its budget with it)."""
+
+    @property
+    def deployment_strategy(self) -> DeploymentStrategy: ...
+    @property
+    def startup_probe(self) -> ProbeTiming: ...
+    @property
+    def readiness_probe(self) -> ProbeTiming: ...
+    @property
+    def min_ready(self) -> Duration: ...
+    @property
+    def termination_grace_period(self) -> Duration: ...
+    @property
+    def progress_deadline(self) -> Duration: ...
+    @property
+    def rollback_overhead(self) -> Duration: ...
+    @property
+    def rto(self) -> Duration: ...
+    @property
+    def max_replicas(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -53,7 +75,7 @@ class RtoEstimate:
         return self.total_seconds <= self.budget_seconds
 
 
-def wave_time(rollout: RolloutProps) -> Duration:
+def wave_time(rollout: RolloutTiming) -> Duration:
     """Time one wave of new pods needs to count as available."""
     time = rollout.startup_probe.worst_case + rollout.readiness_probe.time_to_healthy + rollout.min_ready
     if isinstance(rollout.deployment_strategy, Recreate):
@@ -61,7 +83,7 @@ def wave_time(rollout: RolloutProps) -> Duration:
     return time
 
 
-def estimate_at(rollout: RolloutProps, replicas: int) -> RtoEstimate:
+def estimate_at(rollout: RolloutTiming, replicas: int) -> RtoEstimate:
     """The recovery time at one replica count."""
     waves = rollout.deployment_strategy.preview(replicas).waves
     wave = wave_time(rollout).to_seconds()
@@ -72,7 +94,7 @@ def estimate_at(rollout: RolloutProps, replicas: int) -> RtoEstimate:
                        budget_seconds=rollout.rto.to_seconds())
 
 
-def estimate(rollout: RolloutProps) -> RtoEstimate:
+def estimate(rollout: RolloutTiming) -> RtoEstimate:
     """The worst recovery time over every replica count from 1 to ``rollout.max_replicas``."""
     return max((estimate_at(rollout, replicas) for replicas in range(1, rollout.max_replicas + 1)),
                key=lambda found: (found.total_seconds, found.replicas))

@@ -12,10 +12,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from platform_constructs.policy.policy_props import PolicyLimits, Suppression
+from platform_constructs.policy.limits import PolicyLimits
 
 
 class Severity(enum.Enum):
@@ -103,7 +102,19 @@ def _single(value: Any) -> Any:
     return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
-Check = Callable[[Resource, "PolicyLimits"], Verdict]
+class Acceptance(Protocol):
+    """An accepted violation (:class:`~platform_constructs.policy.policy_props.Suppression`, which builds on this
+    module): which rule on which resources, and why."""
+
+    @property
+    def reason(self) -> str: ...
+
+    def accepts(self, rule_id: str, resource: Resource) -> bool:
+        """Whether the violation of ``rule_id`` by ``resource`` is accepted."""
+        ...
+
+
+Check = Callable[[Resource, PolicyLimits], Verdict]
 
 #: ``resource_types`` of a rule that concerns every resource.
 ANY_TYPE = ("*",)
@@ -138,7 +149,7 @@ class Finding:
     rule: Rule
     resource: Resource
     reason: str
-    suppression: Suppression | None = None
+    suppression: Acceptance | None = None
 
     @property
     def suppressed(self) -> bool:
@@ -151,7 +162,7 @@ class Finding:
 
 
 def evaluate(resource: Resource, rules: Iterable[Rule], limits: PolicyLimits,
-             suppressions: Iterable[Suppression] = ()) -> list[Finding]:
+             suppressions: Iterable[Acceptance] = ()) -> list[Finding]:
     """Findings of ``rules`` on ``resource``, each paired with the first suppression that accepts it.
 
     A rule that raises becomes a finding ("could not be evaluated") instead of aborting synthesis,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator
 
-from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictInt, StrictStr
-
-if TYPE_CHECKING:
-    from platform_constructs.policy.engine import Resource
+from platform_constructs.policy.engine import Resource
+from platform_constructs.policy.limits import PolicyLimits
+from platform_constructs.props import Props, StrictBool, StrictStr
 
 PackName = Literal["baseline", "production"]
 
@@ -74,21 +73,6 @@ class Suppression(Props):
         if self.is_address:
             return resource.address == self.path
         return resource.path == self.path or resource.path.startswith(f"{self.path}/")
-
-
-class PolicyLimits(Props):
-    """Numeric limits used by the rules that compare a size, a count or a duration."""
-
-    log_retention_days: StrictInt = Field(default=365, ge=1, json_schema_extra=MAY_DIFFER)
-    """Minimum CloudWatch log retention (``logs.retention-minimum``). Default: 365."""
-    backup_retention_days: StrictInt = Field(default=14, ge=1, le=35, json_schema_extra=MAY_DIFFER)
-    """Minimum RDS automated-backup retention (``rds.backup-retention``). Default: 14."""
-    cache_snapshot_retention_days: StrictInt = Field(default=15, ge=1, json_schema_extra=MAY_DIFFER)
-    """Minimum ElastiCache snapshot retention (``elasticache.snapshot-retention``). Default: 15."""
-    node_group_min_size: StrictInt = Field(default=3, ge=1, json_schema_extra=MAY_DIFFER)
-    """Minimum size of an EKS managed node group (``eks.node-group-min-size``). Default: 3."""
-    node_group_max_unavailable_percentage: StrictInt = Field(default=33, ge=1, le=100, json_schema_extra=MAY_DIFFER)
-    """Largest share of nodes an update may take down at once (``eks.node-group-update``). Default: 33."""
 
 
 class PolicyProps(Props):

@@ -4,7 +4,8 @@ import pytest
 from policy_cases import resource
 
 from platform_constructs.policy.engine import ANY_TYPE, Compliance, Rule, Severity, Verdict, evaluate, is_reference
-from platform_constructs.policy.policy_props import PolicyLimits, Suppression
+from platform_constructs.policy.limits import PolicyLimits
+from platform_constructs.policy.policy_props import Suppression
 
 
 def rule(check, resource_types=("aws_db_instance",), rule_id="rds.multi-az"):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from platform_constructs.policy.engine import Resource, Rule, Severity, Verdict, is_reference
 
 if TYPE_CHECKING:
-    from platform_constructs.policy.policy_props import PolicyLimits
+    from platform_constructs.policy.limits import PolicyLimits
 
 
 def _check(resource: Resource, limits: PolicyLimits) -> Verdict:

@@ -8,7 +8,7 @@ from platform_constructs.policy.engine import Resource, Rule, Severity, Verdict
 from platform_constructs.policy.rules._predicates import at_least
 
 if TYPE_CHECKING:
-    from platform_constructs.policy.policy_props import PolicyLimits
+    from platform_constructs.policy.limits import PolicyLimits
 
 
 def _check(resource: Resource, limits: PolicyLimits) -> Verdict:

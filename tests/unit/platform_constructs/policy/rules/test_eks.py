@@ -3,7 +3,7 @@
 import pytest
 from policy_cases import BAD, NA, OK, assert_case, assert_covers, case_ids
 
-from platform_constructs.policy.policy_props import PolicyLimits
+from platform_constructs.policy.limits import PolicyLimits
 from platform_constructs.policy.rules import eks
 from platform_constructs.policy.rules.eks import (
     api_authentication,

@@ -3,7 +3,7 @@
 import pytest
 from policy_cases import BAD, NA, OK, assert_case, assert_covers, case_ids
 
-from platform_constructs.policy.policy_props import PolicyLimits
+from platform_constructs.policy.limits import PolicyLimits
 from platform_constructs.policy.rules import kms, logs, secretsmanager, sns
 from platform_constructs.policy.rules.kms import key_rotation
 from platform_constructs.policy.rules.logs import kms_encryption, retention_minimum, retention_set
