@@ -7,9 +7,13 @@ stay lax so that TOML arrays (lists) become the tuples that keep props immutable
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Strict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Strict, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from platform_constructs.errors import Problem
 
 StrictInt = Annotated[int, Strict()]
 StrictBool = Annotated[bool, Strict()]
@@ -57,3 +61,18 @@ def may_differ(field_info: object) -> bool:
     """Whether a pydantic ``FieldInfo`` is exempt from staging parity."""
     extra = getattr(field_info, "json_schema_extra", None)
     return isinstance(extra, dict) and bool(extra.get("parity_exempt"))
+
+
+def refuse_in_validator(model: str, problems: Sequence[Problem]) -> None:
+    """Inside a model validator: raise one pydantic ``ValidationError`` holding every problem at its own field.
+
+    A model validator normally reports at the model's location; entries located at the fields make the
+    configuration loader name the exact field (``rollout.progress_deadline``) with its value, and carry the
+    rule id as the error type. Returns when there are no problems.
+    """
+    if problems:
+        raise ValidationError.from_exception_data(model, [
+            InitErrorDetails(type=PydanticCustomError(problem.code, "{message}", {"message": problem.message}),
+                             loc=tuple(problem.field.split(".")), input=problem.value)
+            for problem in problems
+        ])

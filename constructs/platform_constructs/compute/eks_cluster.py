@@ -17,7 +17,7 @@ from platform_constructs.compute.eks_props import (
 )
 from platform_constructs.compute.node_group import NAME_PREFIX_MAX_LENGTH, ManagedNodeGroup
 from platform_constructs.compute.pod_identity import ServiceAccountRef, attach_managed_policies, pod_identity_role
-from platform_constructs.errors import ConstructValidationError, refuse_first
+from platform_constructs.errors import Problem, refuse
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import LogSettings
 from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
@@ -93,10 +93,10 @@ class EksCluster(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         # validate
-        refuse_first(props.problems(), self.node.path)
+        problems = props.problems()
         if not subnet_ids:
-            raise ConstructValidationError("eks.subnets", "subnet_ids", "is empty; give the private subnets",
-                                           self.node.path)
+            problems.append(Problem("eks.subnets", "subnet_ids", list(subnet_ids), "is empty; give the private subnets"))
+        refuse(problems, self.node.path)
         # resolve defaults
         self.props = props
         self._naming = naming
@@ -148,18 +148,17 @@ class EksCluster(Construct):
         The role must trust ``pods.eks.amazonaws.com`` (see ``compute.pod_identity``). One
         association per service account: a second one for the same account is refused.
         """
+        problems = []
         if not _NAMESPACE.match(namespace):
-            raise ConstructValidationError("eks.pod-identity", "namespace",
-                                           f"{namespace!r} is not a Kubernetes namespace name (DNS-1123 label)",
-                                           self.node.path)
+            problems.append(Problem("eks.pod-identity", "namespace", namespace,
+                                    f"{namespace!r} is not a Kubernetes namespace name (DNS-1123 label)"))
         if not _SERVICE_ACCOUNT.match(service_account):
-            raise ConstructValidationError("eks.pod-identity", "service_account",
-                                           f"{service_account!r} is not a Kubernetes service account name "
-                                           "(DNS-1123 subdomain)", self.node.path)
+            problems.append(Problem("eks.pod-identity", "service_account", service_account,
+                                    f"{service_account!r} is not a Kubernetes service account name (DNS-1123 subdomain)"))
         if (namespace, service_account) in self._associations:
-            raise ConstructValidationError("eks.pod-identity", "service_account",
-                                           f"{namespace}/{service_account} already has a Pod Identity association",
-                                           self.node.path)
+            problems.append(Problem("eks.pod-identity", "service_account", service_account,
+                                    f"{namespace}/{service_account} already has a Pod Identity association"))
+        refuse(problems, self.node.path)
         self._associations.add((namespace, service_account))
         return aws.eks_pod_identity_association.EksPodIdentityAssociation(
             self, construct_id, cluster_name=self.cluster.name, namespace=namespace,

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from platform_constructs.errors import ConstructValidationError
+from platform_constructs.errors import Problem
 from platform_constructs.naming import Naming
 from platform_constructs.props import MAY_DIFFER, Cidr, Props, StrictBool, StrictInt, StrictStr
 
@@ -118,29 +118,29 @@ class NodeGroupProps(Props):
         """``desired_size``, or ``min_size`` when it is not set."""
         return self.min_size if self.desired_size is None else self.desired_size
 
-    def problems(self, prefix: str = "") -> list[ConstructValidationError]:
-        """Cross-field problems; each names its field as ``{prefix}{field}``."""
+    def problems(self, prefix: str = "") -> list[Problem]:
+        """Cross-field problems, every one at once (``[]`` when valid); each names its field as ``{prefix}{field}``."""
         found = []
 
-        def problem(code: str, field: str, message: str) -> None:
-            found.append(ConstructValidationError(f"eks.{code}", f"{prefix}{field}", message))
+        def problem(code: str, field: str, value: object, message: str) -> None:
+            found.append(Problem(f"eks.{code}", f"{prefix}{field}", value, message))
 
         if self.min_size > self.max_size:
-            problem("node-sizes", "min_size", f"{self.min_size} is greater than max_size ({self.max_size})")
+            problem("node-sizes", "min_size", self.min_size, f"{self.min_size} is greater than max_size ({self.max_size})")
         if self.desired_size is not None and not self.min_size <= self.desired_size <= self.max_size:
-            problem("node-sizes", "desired_size",
+            problem("node-sizes", "desired_size", self.desired_size,
                     f"{self.desired_size} must lie between min_size ({self.min_size}) and max_size ({self.max_size})")
         if self.capacity_type == "SPOT" and len(self.instance_types) < MIN_SPOT_INSTANCE_TYPES:
-            problem("spot-diversity", "instance_types",
+            problem("spot-diversity", "instance_types", self.instance_types,
                     f"{list(self.instance_types)} lists {len(self.instance_types)} type(s); SPOT needs at least "
                     f"{MIN_SPOT_INSTANCE_TYPES} so an exhausted Spot pool does not stop the group")
         if len(set(self.instance_types)) != len(self.instance_types):
-            problem("duplicate", "instance_types", f"{list(self.instance_types)} lists a type twice")
+            problem("duplicate", "instance_types", self.instance_types, f"{list(self.instance_types)} lists a type twice")
         wants_arm = self.ami_type == "AL2023_ARM_64_STANDARD"
         for index, instance_type in enumerate(self.instance_types):
             if is_graviton(instance_type) != wants_arm:
                 architecture = "arm64 (Graviton)" if is_graviton(instance_type) else "x86_64"
-                problem("architecture", f"instance_types[{index}]",
+                problem("architecture", f"instance_types[{index}]", instance_type,
                         f"{instance_type} is an {architecture} type but ami_type is {self.ami_type}")
         return found
 
@@ -184,41 +184,43 @@ class EksProps(Props):
     """Refuse to destroy the cluster: Terraform ``prevent_destroy`` (the AWS provider 5.x has no
     EKS deletion-protection argument). Default: ``True``."""
 
-    def problems(self, prefix: str = "") -> list[ConstructValidationError]:
-        """Cross-field problems; each names its field as ``{prefix}{field}``."""
+    def problems(self, prefix: str = "") -> list[Problem]:
+        """Cross-field problems, every one at once (``[]`` when valid); each names its field as ``{prefix}{field}``."""
         found = []
 
-        def problem(code: str, field: str, message: str) -> None:
-            found.append(ConstructValidationError(f"eks.{code}", f"{prefix}{field}", message))
+        def problem(code: str, field: str, value: object, message: str) -> None:
+            found.append(Problem(f"eks.{code}", f"{prefix}{field}", value, message))
 
         if self.endpoint_public_access and not self.public_access_cidrs:
-            problem("public-endpoint", "public_access_cidrs",
+            problem("public-endpoint", "public_access_cidrs", self.public_access_cidrs,
                     "must list at least one source range when endpoint_public_access is true")
         if self.public_access_cidrs and not self.endpoint_public_access:
-            problem("public-endpoint", "public_access_cidrs",
+            problem("public-endpoint", "public_access_cidrs", self.public_access_cidrs,
                     f"{list(self.public_access_cidrs)} has no effect: endpoint_public_access is false "
                     "(private endpoint only); remove the ranges or turn public access on")
         for index, cidr in enumerate(self.public_access_cidrs):
             prefix_length = ipaddress.IPv4Network(cidr).prefixlen
             if prefix_length < BROADEST_PUBLIC_PREFIX:
-                problem("public-endpoint", f"public_access_cidrs[{index}]",
+                problem("public-endpoint", f"public_access_cidrs[{index}]", cidr,
                         f"{cidr} opens the API endpoint to {2 ** (32 - prefix_length):,} addresses; "
                         f"at most a /{BROADEST_PUBLIC_PREFIX} is allowed")
         if len(set(self.control_plane_log_types)) != len(self.control_plane_log_types):
-            problem("duplicate", "control_plane_log_types", f"{list(self.control_plane_log_types)} lists a type twice")
+            problem("duplicate", "control_plane_log_types", self.control_plane_log_types,
+                    f"{list(self.control_plane_log_types)} lists a type twice")
         if len(set(self.admin_roles)) != len(self.admin_roles):
-            problem("duplicate", "admin_roles", f"{list(self.admin_roles)} lists a role twice")
+            problem("duplicate", "admin_roles", self.admin_roles, f"{list(self.admin_roles)} lists a role twice")
         for role, namespaces in self.deployer_roles.items():
             if role in self.admin_roles:
-                problem("access", f"deployer_roles.{role}",
+                problem("access", f"deployer_roles.{role}", namespaces,
                         "is also in admin_roles; a role gets either cluster-admin or namespace edit")
             if not namespaces:
-                problem("access", f"deployer_roles.{role}", "lists no namespace; name the namespaces it deploys to")
+                problem("access", f"deployer_roles.{role}", namespaces,
+                        "lists no namespace; name the namespaces it deploys to")
         if SYSTEM_NODE_GROUP in self.node_groups:
-            problem("node-group-name", f"node_groups.{SYSTEM_NODE_GROUP}",
+            problem("node-group-name", f"node_groups.{SYSTEM_NODE_GROUP}", self.node_groups[SYSTEM_NODE_GROUP],
                     f"the name {SYSTEM_NODE_GROUP!r} is reserved for system_node_group")
         if self.system_node_group.min_size < 1:
-            problem("node-sizes", "system_node_group.min_size",
+            problem("node-sizes", "system_node_group.min_size", self.system_node_group.min_size,
                     f"{self.system_node_group.min_size}: must be at least 1, or CoreDNS has nowhere to run")
         found.extend(self.system_node_group.problems(f"{prefix}system_node_group."))
         for name, group in self.node_groups.items():

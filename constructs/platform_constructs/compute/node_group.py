@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from platform_constructs._internal.tf import Construct, TerraformResource, TerraformResourceLifecycle, Token, aws
 from platform_constructs.compute.eks_props import NodeGroupProps
-from platform_constructs.errors import ConstructValidationError, refuse_first
+from platform_constructs.errors import Problem, refuse
 
 #: Root device of the Amazon Linux 2023 EKS images.
 ROOT_DEVICE = "/dev/xvda"
@@ -51,12 +51,13 @@ class ManagedNodeGroup(Construct):
         depends_on: Sequence[TerraformResource] = (),
     ) -> None:
         super().__init__(scope, construct_id)
-        refuse_first(props.problems(), self.node.path)
+        problems = props.problems()
         if len(name) + 1 > NAME_PREFIX_MAX_LENGTH:
-            raise ConstructValidationError(
-                "eks.node-group-name", "name",
+            problems.append(Problem(
+                "eks.node-group-name", "name", name,
                 f"{name!r} has {len(name)} characters; at most {NAME_PREFIX_MAX_LENGTH - 1} leave room for "
-                "the unique suffix EKS appends", self.node.path)
+                "the unique suffix EKS appends"))
+        refuse(problems, self.node.path)
 
         self.launch_template = aws.launch_template.LaunchTemplate(
             self, "LaunchTemplate", name=name, description=f"Nodes of EKS node group {name}",

@@ -34,7 +34,7 @@ def load_platform(directory: Path | str = "environments") -> Platform:
     directory = Path(directory)
     problems: list[Problem] = []
     if not (directory / SHARED_FILE).is_file():
-        raise ConfigError([Problem(str(directory / SHARED_FILE), "<file>", None, "file is missing")])
+        raise ConfigError([Problem("config.file-missing", "<file>", None, "file is missing", str(directory / SHARED_FILE))])
     shared = _load_file(directory / SHARED_FILE, SharedConfig, problems)
     environments: dict[str, EnvironmentConfig] = {}
     files = {"shared": str(directory / SHARED_FILE)}
@@ -45,18 +45,19 @@ def load_platform(directory: Path | str = "environments") -> Platform:
         if env is None:
             continue
         if env.name != path.stem:
-            problems.append(Problem(str(path), "name", env.name, f"must match the file name ({path.stem!r})"))
+            problems.append(Problem("config.name-mismatch", "name", env.name, f"must match the file name ({path.stem!r})",
+                                    str(path)))
             continue
         environments[env.name] = env
         files[env.name] = str(path)
     if not environments and not problems:
-        problems.append(Problem(str(directory), "<file>", None, "no environment files (*.toml besides shared.toml)"))
+        problems.append(Problem("config.no-environments", "<file>", None,
+                                "no environment files (*.toml besides shared.toml)", str(directory)))
     if problems or shared is None:
         raise ConfigError(problems)
     platform = Platform(shared, environments, files)
     for rule in rules.PLATFORM_RULES:
-        for name, (field, value, message) in rule(platform):
-            problems.append(Problem(files[name], field, value, message))
+        problems.extend(rule(platform))
     if problems:
         raise ConfigError(problems)
     return platform
@@ -66,7 +67,7 @@ def _load_file(path: Path, model: type[BaseModel], problems: list[Problem]) -> A
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
-        problems.append(Problem(str(path), "<syntax>", None, f"not valid TOML: {error}"))
+        problems.append(Problem("config.toml-syntax", "<syntax>", None, f"not valid TOML: {error}", str(path)))
         return None
     tier = data.get("tier")
     sections = set(model.model_fields)
@@ -77,20 +78,22 @@ def _load_file(path: Path, model: type[BaseModel], problems: list[Problem]) -> A
         problems.extend(_problems_from(path, model, error))
         return None
     found = [
-        (floor.field, value, floor.describe())
+        Problem(f"floor.{floor.operator}", floor.field, value, floor.describe())
         for floor in presets.floors(config.tier, sections)
         if floor.violated_by(value := _lookup(config, floor.field))
     ]
     if isinstance(config, EnvironmentConfig):
         for rule in rules.ENVIRONMENT_RULES:
             found.extend(rule(config))
-    problems.extend(Problem(str(path), field, value, message) for field, value, message in found)
+    problems.extend(problem.in_file(str(path)) for problem in found)
     return None if found else config
 
 
 def _problems_from(path: Path, model: type[BaseModel], error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
+        # rules raised in model validators (props.refuse_in_validator) carry their own code as the type
+        code = item["type"] if "." in item["type"] else f"schema.{item['type']}"
         location = tuple(item["loc"])
         field = ".".join(str(part) for part in location) or "<root>"
         message = item["msg"]
@@ -102,7 +105,7 @@ def _problems_from(path: Path, model: type[BaseModel], error: ValidationError) -
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
         value = None if item["type"] == "missing" else item.get("input")
-        problems.append(Problem(str(path), field, value, message))
+        problems.append(Problem(code, field, value, message, str(path)))
     return problems
 
 

@@ -1,7 +1,9 @@
 """Cross-field and cross-file rules that a single field's type cannot express.
 
-Each rule is a small function returning ``(field, value, message)`` findings; the loader
-runs all of them and reports every finding, never only the first.
+Each rule is a small function returning :class:`~platform_constructs.errors.Problem` s, each with a
+stable code; the loader runs all of them and reports every problem, never only the first. Rules over
+one environment return problems of that file (the loader locates them); rules across files locate
+each problem in its file themselves.
 """
 
 from __future__ import annotations
@@ -10,83 +12,76 @@ import ipaddress
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from platform_constructs.errors import Problem
+
 if TYPE_CHECKING:
     from platform_constructs.config.platform import Platform
     from platform_constructs.config.schema import EnvironmentConfig
 
-Finding = tuple[str, object, str]
 
-
-def _subnet_plan_fits(env: EnvironmentConfig) -> Iterable[Finding]:
+def _subnet_plan_fits(env: EnvironmentConfig) -> Iterable[Problem]:
     """The subnet plan must fit the VPC and the zones must fit the slots."""
-    from platform_constructs.errors import ConstructValidationError
-    from platform_constructs.network.subnet_plan import plan_subnets
+    from platform_constructs.network.subnet_plan import subnet_problems
 
-    try:
-        plan_subnets(env.network, env.aws.region)
-    except ConstructValidationError as error:
-        field = f"network.{error.field}"
-        yield field, _value_at(env, field), error.message
+    return [problem.under("network.") for problem in subnet_problems(env.network, env.aws.region)]
 
 
-def _kafka_fits_network(env: EnvironmentConfig) -> Iterable[Finding]:
+def _kafka_fits_network(env: EnvironmentConfig) -> Iterable[Problem]:
     """Kafka broker count must be a multiple of network.az_count (MSK puts as many brokers in every
     zone), and the replication settings must fit the brokers."""
-    for error in env.kafka.problems(env.network.az_count, zones_field="network.az_count", prefix="kafka."):
-        yield error.field, _value_at(env, error.field), error.message
+    return env.kafka.problems(env.network.az_count, zones_field="network.az_count", prefix="kafka.")
 
 
-def _search_fits_network(env: EnvironmentConfig) -> Iterable[Finding]:
+def _search_fits_network(env: EnvironmentConfig) -> Iterable[Problem]:
     """The search domain's zones must exist in the network, and its name must fit OpenSearch's limit."""
     from platform_constructs.naming import Naming
     from platform_constructs.search.search_props import DOMAIN_COMPONENT, DOMAIN_NAME_MAX_LENGTH
 
-    for error in env.search.problems(env.network.az_count, zones_field="network.az_count", prefix="search."):
-        yield error.field, _value_at(env, error.field), error.message
+    yield from env.search.problems(env.network.az_count, zones_field="network.az_count", prefix="search.")
     try:
         Naming(env.naming.prefix, env.name).name(DOMAIN_COMPONENT, max_length=DOMAIN_NAME_MAX_LENGTH)
     except ValueError as error:
-        yield "name", env.name, f"the OpenSearch domain name is too long ({error}); shorten name or naming.prefix"
+        yield Problem("search.domain-name-length", "name", env.name,
+                      f"the OpenSearch domain name is too long ({error}); shorten name or naming.prefix")
 
 
-def _data_stores_fit_network(env: EnvironmentConfig) -> Iterable[Finding]:
+def _data_stores_fit_network(env: EnvironmentConfig) -> Iterable[Problem]:
     """RDS subnet groups must span two zones; a Multi-AZ cache needs a second zone to fail over to."""
     if env.network.az_count < 2:
-        yield ("network.az_count", env.network.az_count,
-               "must be at least 2: the RDS subnet group of postgres spans two zones")
+        yield Problem("postgres.subnet-group-zones", "network.az_count", env.network.az_count,
+                      "must be at least 2: the RDS subnet group of postgres spans two zones")
         if env.redis.multi_az:
-            yield "redis.multi_az", True, f"needs network.az_count >= 2; network.az_count is {env.network.az_count}"
+            yield Problem("redis.multi-az-zones", "redis.multi_az", True,
+                          f"needs network.az_count >= 2; network.az_count is {env.network.az_count}")
 
 
-def _eks_is_consistent(env: EnvironmentConfig) -> Iterable[Finding]:
+def _eks_is_consistent(env: EnvironmentConfig) -> Iterable[Problem]:
     """Cross-field rules of the EKS cluster and its node groups (sizes, Spot, endpoint, access roles)."""
-    for error in env.eks.problems(prefix="eks."):
-        path, _, index = error.field.partition("[")
-        value = _value_at(env, path)
-        yield error.field, value[int(index.rstrip("]"))] if index else value, error.message
+    return env.eks.problems(prefix="eks.")
 
 
-def _workloads_fit_rollout(env: EnvironmentConfig) -> Iterable[Finding]:
+def _workloads_fit_rollout(env: EnvironmentConfig) -> Iterable[Problem]:
     """Each application stays inside its tier's rollout preset: the replica cap the RTO budget is
     checked for, and two pods at least when the tier requires zero downtime."""
-    from platform_constructs.k8s.workload_props import workload_findings
+    from platform_constructs.k8s.workload_props import workload_problems
 
     for app, workload in sorted(env.apps.items()):
-        for field, value, message in workload_findings(workload, max_replicas=env.rollout.max_replicas,
-                                                       zero_downtime=env.rollout.zero_downtime):
-            yield f"apps.{app}.{field}", value, message
+        for problem in workload_problems(workload, max_replicas=env.rollout.max_replicas,
+                                         zero_downtime=env.rollout.zero_downtime):
+            yield problem.under(f"apps.{app}.")
 
 
-def _deploy_role_administers_the_cluster(env: EnvironmentConfig) -> Iterable[Finding]:
+def _deploy_role_administers_the_cluster(env: EnvironmentConfig) -> Iterable[Problem]:
     """The deploy role applies the ``<env>-apps`` stack, which creates namespaces (cluster-scoped)."""
     role = env.aws.deploy_role_name
     if env.apps and role is not None and role not in env.eks.admin_roles:
-        yield ("eks.admin_roles", list(env.eks.admin_roles),
-               f"must include the deploy role {role!r}: it applies the apps stack, whose namespaces are cluster-scoped")
+        yield Problem("eks.deploy-role-admin", "eks.admin_roles", list(env.eks.admin_roles),
+                      f"must include the deploy role {role!r}: it applies the apps stack, whose namespaces are "
+                      "cluster-scoped")
 
 
 #: Rules over one environment file (after its fields validated).
-ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
+ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Problem]]] = [
     _subnet_plan_fits,
     _kafka_fits_network,
     _search_fits_network,
@@ -97,45 +92,47 @@ ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
 ]
 
 
-def _vpcs_do_not_overlap(platform: Platform) -> Iterable[tuple[str, Finding]]:
+def _vpcs_do_not_overlap(platform: Platform) -> Iterable[Problem]:
     """VPCs of different environments are routed together later (TGW, VPN): keep them disjoint."""
     envs = sorted(platform.environments.values(), key=lambda env: env.name)
     for index, env in enumerate(envs):
         for other in envs[index + 1:]:
             if ipaddress.IPv4Network(env.network.cidr).overlaps(ipaddress.IPv4Network(other.network.cidr)):
-                yield env.name, ("network.cidr", env.network.cidr, f"overlaps the VPC of {other.name} ({other.network.cidr})")
+                yield Problem("network.vpc-overlap", "network.cidr", env.network.cidr,
+                              f"overlaps the VPC of {other.name} ({other.network.cidr})", platform.files[env.name])
 
 
-def _state_keys_are_unique(platform: Platform) -> Iterable[tuple[str, Finding]]:
+def _state_keys_are_unique(platform: Platform) -> Iterable[Problem]:
     """Two environments writing the same state objects would overwrite each other."""
     owners: dict[tuple[str, str], str] = {}
     for name, config in platform.configs():
         location = (config.state.bucket, config.state.key_prefix)
         if location in owners:
-            yield name, ("state.key_prefix", config.state.key_prefix,
-                         f"is already used by {owners[location]} in bucket {config.state.bucket}")
+            yield Problem("state.key-prefix-taken", "state.key_prefix", config.state.key_prefix,
+                          f"is already used by {owners[location]} in bucket {config.state.bucket}", platform.files[name])
         owners.setdefault(location, name)
 
 
-def _state_buckets_agree(platform: Platform) -> Iterable[tuple[str, Finding]]:
+def _state_buckets_agree(platform: Platform) -> Iterable[Problem]:
     """Files sharing a bucket must agree on its KMS alias; the bootstrap stack creates each bucket once."""
     aliases: dict[str, tuple[str, str]] = {}
     for name, config in platform.configs():
         first = aliases.setdefault(config.state.bucket, (name, config.state.kms_alias))
         if first[1] != config.state.kms_alias:
-            yield name, ("state.kms_key_alias", config.state.kms_alias,
-                         f"differs from {first[1]!r} used by {first[0]} for bucket {config.state.bucket}")
+            yield Problem("state.kms-alias-differs", "state.kms_key_alias", config.state.kms_alias,
+                          f"differs from {first[1]!r} used by {first[0]} for bucket {config.state.bucket}",
+                          platform.files[name])
 
 
-def _state_in_bootstrap_region(platform: Platform) -> Iterable[tuple[str, Finding]]:
+def _state_in_bootstrap_region(platform: Platform) -> Iterable[Problem]:
     """The bootstrap stack creates every state bucket with the shared account's provider."""
     for name, config in platform.configs():
         if config.state.region != platform.shared.aws.region:
-            yield name, ("state.region", config.state.region,
-                         f"must be the shared (bootstrap) region {platform.shared.aws.region}")
+            yield Problem("state.region", "state.region", config.state.region,
+                          f"must be the shared (bootstrap) region {platform.shared.aws.region}", platform.files[name])
 
 
-def _apps_pull_from_the_shared_registry(platform: Platform) -> Iterable[tuple[str, Finding]]:
+def _apps_pull_from_the_shared_registry(platform: Platform) -> Iterable[Problem]:
     """Every workload's image repository is one the shared stack creates (and lets the nodes pull)."""
     from platform_constructs.naming import Naming
     from platform_constructs.registry.ecr_props import repository_uri
@@ -147,15 +144,16 @@ def _apps_pull_from_the_shared_registry(platform: Platform) -> Iterable[tuple[st
     for env in platform.environments.values():
         for app, workload in sorted(env.apps.items()):
             if workload.image_repository not in known:
-                yield env.name, (f"apps.{app}.image_repository", workload.image_repository,
-                                 f"is not a repository of the shared registry; one of: {', '.join(sorted(known))}")
+                yield Problem("registry.unknown-repository", f"apps.{app}.image_repository", workload.image_repository,
+                              f"is not a repository of the shared registry; one of: {', '.join(sorted(known))}",
+                              platform.files[env.name])
 
 
 #: Sections that identify an environment rather than shape it; staging parity ignores them.
 PARITY_IGNORED_SECTIONS = frozenset({"name", "tier", "aws", "naming", "tags", "state", "policy"})
 
 
-def _staging_matches_prod(platform: Platform) -> Iterable[tuple[str, Finding]]:
+def _staging_matches_prod(platform: Platform) -> Iterable[Problem]:
     """Staging runs what prod runs: same versions, engines and topology features.
 
     Only fields marked ``MAY_DIFFER`` (sizes, counts, durations, addresses) may differ.
@@ -164,7 +162,7 @@ def _staging_matches_prod(platform: Platform) -> Iterable[tuple[str, Finding]]:
 
     from platform_constructs.props import may_differ
 
-    def differences(staging: BaseModel, prod: BaseModel, prefix: str) -> Iterable[Finding]:
+    def differences(staging: BaseModel, prod: BaseModel, prefix: str) -> Iterable[Problem]:
         for name, info in type(staging).model_fields.items():
             if may_differ(info) or (not prefix and name in PARITY_IGNORED_SECTIONS):
                 continue
@@ -177,18 +175,18 @@ def _staging_matches_prod(platform: Platform) -> Iterable[tuple[str, Finding]]:
                 for key in sorted(ours):
                     yield from differences(ours[key], theirs[key], f"{prefix}{name}.{key}.")
             elif ours != theirs:
-                yield f"{prefix}{name}", ours, (
-                    f"differs from prod ({theirs!r}); staging may differ from prod only in sizes and counts")
+                yield Problem("config.staging-parity", f"{prefix}{name}", ours,
+                              f"differs from prod ({theirs!r}); staging may differ from prod only in sizes and counts")
 
     prods = [env for env in platform.environments.values() if env.tier == "prod"]
     for staging in (env for env in platform.environments.values() if env.tier == "staging"):
         for prod in prods:
-            for finding in differences(staging, prod, ""):
-                yield staging.name, finding
+            for problem in differences(staging, prod, ""):
+                yield problem.in_file(platform.files[staging.name])
 
 
 #: Rules across all files.
-PLATFORM_RULES: list[Callable[[Platform], Iterable[tuple[str, Finding]]]] = [
+PLATFORM_RULES: list[Callable[[Platform], Iterable[Problem]]] = [
     _vpcs_do_not_overlap,
     _state_keys_are_unique,
     _state_buckets_agree,
@@ -197,9 +195,3 @@ PLATFORM_RULES: list[Callable[[Platform], Iterable[tuple[str, Finding]]]] = [
     _apps_pull_from_the_shared_registry,
 ]
 
-
-def _value_at(model: object, dotted: str) -> object:
-    value = model
-    for part in dotted.split("."):
-        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
-    return value

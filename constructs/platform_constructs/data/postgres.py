@@ -7,7 +7,7 @@ import re
 from platform_constructs._internal.aws_context import account_id, assume_role_policy, partition, region_name
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
 from platform_constructs.data.postgres_props import FORCED_PARAMETERS, PostgresProps, major_version
-from platform_constructs.errors import ConstructValidationError
+from platform_constructs.errors import Problem, refuse
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import LogSettings
 from platform_constructs.security.kms_key import KmsKey
@@ -135,10 +135,9 @@ class PostgresDatabase(PrivateDataStore):
         The database user must exist and be granted ``rds_iam`` inside PostgreSQL (a migration's job).
         """
         if not _DB_USER.match(db_user):
-            raise ConstructValidationError(
-                "postgres.invalid-db-user", "db_user",
-                f"{db_user!r} is not a PostgreSQL user name (letters, digits and _; at most 63)", self.node.path,
-            )
+            refuse([Problem("postgres.invalid-db-user", "db_user", db_user,
+                            f"{db_user!r} is not a PostgreSQL user name (letters, digits and _; at most 63)")],
+                   self.node.path)
         return {
             "Effect": "Allow",
             "Action": "rds-db:connect",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
 from platform_constructs.data.redis_props import RedisProps
-from platform_constructs.errors import ConstructValidationError
+from platform_constructs.errors import Problem, refuse
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import LogSettings
 from platform_constructs.security.kms_key import KmsKey
@@ -116,10 +116,8 @@ class RedisCache(PrivateDataStore):
     def connect_policy_statement(self, user: str) -> dict[str, object]:
         """IAM policy statement letting a role sign in to this cache as the configured user ``user``."""
         if user not in self._users:
-            raise ConstructValidationError(
-                "redis.unknown-user", "users", f"{user!r} is not a user of this cache; "
-                f"configured users: {', '.join(sorted(self._users)) or 'none'}", self.node.path,
-            )
+            refuse([Problem("redis.unknown-user", "users", user, f"{user!r} is not a user of this cache; "
+                            f"configured users: {', '.join(sorted(self._users)) or 'none'}")], self.node.path)
         return {"Effect": "Allow", "Action": "elasticache:Connect", "Resource": [self.arn, self._users[user].arn]}
 
     def _create_user_group(self, naming: Naming) -> aws.elasticache_user_group.ElasticacheUserGroup:

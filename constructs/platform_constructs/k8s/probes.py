@@ -16,8 +16,8 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from platform_constructs.k8s.duration import Duration, DurationField
-from platform_constructs.k8s.findings import Finding, raise_findings
-from platform_constructs.props import Props, StrictInt, StrictStr
+from platform_constructs.errors import Problem
+from platform_constructs.props import Props, StrictInt, StrictStr, refuse_in_validator
 
 ProbeKind = Literal["startup", "readiness", "liveness"]
 
@@ -44,12 +44,13 @@ class ProbeAction(Props):
         chosen = [name for name in ("http_get", "tcp_socket", "command") if getattr(self, name) is not None]
         if len(chosen) != 1:
             raise ValueError(f"set exactly one of http_get, tcp_socket or command; got {', '.join(chosen) or 'none'}")
-        findings: list[Finding] = []
+        problems = []
         if self.port is not None and self.http_get is None:
-            findings.append(("port", self.port, "applies only to http_get; tcp_socket names its own port"))
+            problems.append(Problem("k8s.probe-port", "port", self.port,
+                                    "applies only to http_get; tcp_socket names its own port"))
         if self.command is not None and not all(part.strip() for part in self.command):
-            findings.append(("command", list(self.command), "may not contain empty arguments"))
-        raise_findings(type(self).__name__, findings)
+            problems.append(Problem("k8s.probe-command", "command", list(self.command), "may not contain empty arguments"))
+        refuse_in_validator(type(self).__name__, problems)
         return self
 
     @classmethod
@@ -92,12 +93,13 @@ class ProbeTiming(Props):
 
     @model_validator(mode="after")
     def _timeout_fits_period(self) -> ProbeTiming:
-        findings: list[Finding] = []
+        problems = []
         if self.period < Duration.seconds(1):
-            findings.append(("period", str(self.period), "must be at least 1s"))
+            problems.append(Problem("k8s.probe-period", "period", str(self.period), "must be at least 1s"))
         if not Duration.seconds(1) <= self.timeout <= self.period:
-            findings.append(("timeout", str(self.timeout), f"must be from 1s up to period ({self.period})"))
-        raise_findings(type(self).__name__, findings)
+            problems.append(Problem("k8s.probe-timeout", "timeout", str(self.timeout),
+                                    f"must be from 1s up to period ({self.period})"))
+        refuse_in_validator(type(self).__name__, problems)
         return self
 
     @property

@@ -12,8 +12,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
-from platform_constructs.k8s.findings import raise_findings
-from platform_constructs.props import MAY_DIFFER, Props, StrictStr
+from platform_constructs.errors import Problem
+from platform_constructs.props import MAY_DIFFER, Props, StrictStr, refuse_in_validator
 
 _QUANTITY = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<suffix>m|k|M|G|T|Ki|Mi|Gi|Ti)?$")
 _FACTORS = {
@@ -63,8 +63,9 @@ class ComputeResources(Props):
 
     @model_validator(mode="after")
     def _limits_cover_requests(self) -> ComputeResources:
-        raise_findings(type(self).__name__, [
-            (f"limits.{resource}", limit, f"is below requests.{resource} ({request}); a limit must be at least its request")
+        refuse_in_validator(type(self).__name__, [
+            Problem("k8s.limit-below-request", f"limits.{resource}", limit,
+                    f"is below requests.{resource} ({request}); a limit must be at least its request")
             for resource in ("cpu", "memory")
             if quantity_value(limit := getattr(self.limits, resource)) < quantity_value(request := getattr(self.requests, resource))
         ])

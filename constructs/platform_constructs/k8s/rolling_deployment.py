@@ -7,10 +7,10 @@ from typing import Any
 
 from platform_constructs._internal.structs import struct
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws, k8s
-from platform_constructs.errors import ConstructValidationError
+from platform_constructs.errors import Problem, refuse
 from platform_constructs.k8s.release_inputs import ReleaseInputs
 from platform_constructs.k8s.rollout_props import RolloutProps
-from platform_constructs.k8s.workload_props import WorkloadProps, workload_findings
+from platform_constructs.k8s.workload_props import WorkloadProps, workload_problems
 
 _APP_NAME = re.compile(r"^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$")
 #: Unprivileged user and group the containers run as (no image may rely on root).
@@ -115,13 +115,11 @@ class RollingDeployment(Construct):
         return {"image": self.image, "deployment": self.name, "namespace": self.namespace}
 
     def _validate(self, name: str, props: WorkloadProps, rollout: RolloutProps) -> None:
+        problems = workload_problems(props, max_replicas=rollout.max_replicas, zero_downtime=rollout.zero_downtime)
         if not _APP_NAME.match(name):
-            raise ConstructValidationError("k8s.app-name", "name", f"{name!r} must be a DNS label of at most 32 "
-                                           "lower-case letters, digits and dashes, starting with a letter",
-                                           self.node.path)
-        for field, value, message in workload_findings(props, max_replicas=rollout.max_replicas,
-                                                       zero_downtime=rollout.zero_downtime):
-            raise ConstructValidationError("k8s.workload-outside-preset", field, f"{value!r} {message}", self.node.path)
+            problems.insert(0, Problem("k8s.app-name", "name", name, f"{name!r} must be a DNS label of at most 32 "
+                                       "lower-case letters, digits and dashes, starting with a letter"))
+        refuse(problems, self.node.path)
 
     def _metadata(self, annotations: dict[str, str] | None = None) -> dict[str, Any]:
         metadata: dict[str, Any] = {"name": self.name, "namespace": self.namespace, "labels": self._labels}

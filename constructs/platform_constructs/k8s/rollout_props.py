@@ -17,15 +17,14 @@ from typing import Literal
 
 from pydantic import Field, computed_field, model_validator
 
-from platform_constructs.errors import ConstructValidationError
+from platform_constructs.errors import Problem
 from platform_constructs.k8s import rto
 from platform_constructs.k8s.duration import Duration, DurationField
-from platform_constructs.k8s.findings import Finding, raise_findings
 from platform_constructs.k8s.image_policy import ImagePinning
 from platform_constructs.k8s.probes import ProbeTiming
 from platform_constructs.k8s.scale import Count, CountOrPercentField, Percent
-from platform_constructs.k8s.strategy import DeploymentStrategy, Recreate, RollingUpdate
-from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictInt
+from platform_constructs.k8s.strategy import DeploymentStrategy, Recreate, RollingUpdate, rolling_update_problems
+from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictInt, refuse_in_validator
 
 ZoneSpread = Literal["DoNotSchedule", "ScheduleAnyway"]
 
@@ -87,86 +86,97 @@ class RolloutProps(Props):
 
     @model_validator(mode="after")
     def _rules(self) -> RolloutProps:
-        findings = self._strategy_findings()
-        findings += self._timing_findings(strategy_valid=not findings)
+        problems = self._strategy_problems()
+        problems += self._timing_problems(strategy_valid=not problems)
         if self.zero_downtime:
-            findings += self._zero_downtime_findings()
-        raise_findings(type(self).__name__, findings)
+            problems += self._zero_downtime_problems()
+        refuse_in_validator(type(self).__name__, problems)
         return self
 
-    def _strategy_findings(self) -> list[Finding]:
+    def _strategy_problems(self) -> list[Problem]:
         if self.strategy == "Recreate":
             return []
-        try:
-            strategy = self.deployment_strategy
-        except ConstructValidationError as error:
-            return [(error.field, str(self.max_unavailable), error.message)]
+        invalid = rolling_update_problems(self.max_surge, self.max_unavailable)
+        if invalid:
+            return invalid
+        strategy = self.deployment_strategy
         for replicas in range(1, self.max_replicas + 1):
-            posts = strategy.preview(replicas)
-            if posts.coerced:
-                return [("max_unavailable", str(self.max_unavailable),
-                         f"at {replicas} replica(s) max_surge {self.max_surge} resolves to 0 (rounded up) and "
-                         f"max_unavailable {self.max_unavailable} to 0 (rounded down); Kubernetes would silently use "
-                         "max_unavailable = 1. Use counts instead of percentages, e.g. max_surge = 1")]
+            if strategy.preview(replicas).coerced:
+                return [Problem(
+                    "rollout.fencepost-coercion", "max_unavailable", str(self.max_unavailable),
+                    f"at {replicas} replica(s) max_surge {self.max_surge} resolves to 0 (rounded up) and "
+                    f"max_unavailable {self.max_unavailable} to 0 (rounded down); Kubernetes would silently use "
+                    "max_unavailable = 1. Use counts instead of percentages, e.g. max_surge = 1")]
         return []
 
-    def _timing_findings(self, *, strategy_valid: bool) -> list[Finding]:
-        findings: list[Finding] = []
+    def _timing_problems(self, *, strategy_valid: bool) -> list[Problem]:
+        problems = []
+        deadline = str(self.progress_deadline)
         if self.progress_deadline <= self.min_ready:
-            findings.append(("progress_deadline", str(self.progress_deadline),
-                             f"must be greater than min_ready ({self.min_ready}); Kubernetes refuses the deployment otherwise"))
+            problems.append(Problem(
+                "rollout.progress-deadline-min-ready", "progress_deadline", deadline,
+                f"must be greater than min_ready ({self.min_ready}); Kubernetes refuses the deployment otherwise"))
         if self.progress_deadline >= self.update_timeout:
-            findings.append(("progress_deadline", str(self.progress_deadline),
-                             f"must be shorter than update_timeout ({self.update_timeout}), so a stuck rollout fails the "
-                             "apply with 'exceeded its progress deadline' instead of a timeout"))
+            problems.append(Problem(
+                "rollout.progress-deadline-timeout", "progress_deadline", deadline,
+                f"must be shorter than update_timeout ({self.update_timeout}), so a stuck rollout fails the "
+                "apply with 'exceeded its progress deadline' instead of a timeout"))
         if self.termination_grace_period <= self.pre_stop_sleep:
-            findings.append(("termination_grace_period", str(self.termination_grace_period),
-                             f"must exceed pre_stop_sleep ({self.pre_stop_sleep}), or pods are killed before they drain"))
+            problems.append(Problem(
+                "rollout.grace-period", "termination_grace_period", str(self.termination_grace_period),
+                f"must exceed pre_stop_sleep ({self.pre_stop_sleep}), or pods are killed before they drain"))
         for kind in ("startup_probe", "liveness_probe"):
             timing: ProbeTiming = getattr(self, kind)
             if timing.success_threshold != 1:
-                findings.append((f"{kind}.success_threshold", timing.success_threshold,
-                                 "must be 1 for startup and liveness probes (Kubernetes refuses any other value)"))
+                problems.append(Problem(
+                    "rollout.success-threshold", f"{kind}.success_threshold", timing.success_threshold,
+                    "must be 1 for startup and liveness probes (Kubernetes refuses any other value)"))
         if self.disruption_budget is not None and self.disruption_budget.is_zero:
-            findings.append(("disruption_budget", str(self.disruption_budget),
-                             "0 would block every node drain and upgrade; allow at least 1 pod or set no budget"))
+            problems.append(Problem(
+                "rollout.disruption-budget-zero", "disruption_budget", str(self.disruption_budget),
+                "0 would block every node drain and upgrade; allow at least 1 pod or set no budget"))
         if strategy_valid:
-            findings += self._budget_findings()
-        return findings
+            problems += self._budget_problems()
+        return problems
 
-    def _budget_findings(self) -> list[Finding]:
-        findings: list[Finding] = []
+    def _budget_problems(self) -> list[Problem]:
+        problems = []
         wave = rto.wave_time(self)
         if self.progress_deadline <= wave:
-            findings.append(("progress_deadline", str(self.progress_deadline),
-                             f"must exceed the time one wave of new pods needs ({wave}: startup probe "
-                             f"{self.startup_probe.worst_case} + readiness {self.readiness_probe.time_to_healthy} + "
-                             f"min_ready {self.min_ready}), or a healthy but slow rollout is reported as failed"))
+            problems.append(Problem(
+                "rollout.progress-deadline-wave", "progress_deadline", str(self.progress_deadline),
+                f"must exceed the time one wave of new pods needs ({wave}: startup probe "
+                f"{self.startup_probe.worst_case} + readiness {self.readiness_probe.time_to_healthy} + "
+                f"min_ready {self.min_ready}), or a healthy but slow rollout is reported as failed"))
         worst = self.rto_estimate
         if worst.rollout_seconds >= self.update_timeout.to_seconds():
-            findings.append(("update_timeout", str(self.update_timeout),
-                             f"a rollout of {worst.replicas} replica(s) takes up to {Duration(worst.rollout_seconds)} "
-                             f"({worst.waves} wave(s) of {Duration(worst.wave_seconds)}); the apply would time out first"))
+            problems.append(Problem(
+                "rollout.update-timeout", "update_timeout", str(self.update_timeout),
+                f"a rollout of {worst.replicas} replica(s) takes up to {Duration(worst.rollout_seconds)} "
+                f"({worst.waves} wave(s) of {Duration(worst.wave_seconds)}); the apply would time out first"))
         if not worst.within_budget:
-            findings.append(("rto", str(self.rto),
-                             f"the worst-case recovery takes {Duration(worst.total_seconds)} at {worst.replicas} replica(s): "
-                             f"detect {Duration(worst.detect_seconds)} (progress_deadline) + roll back "
-                             f"{Duration(worst.rollback_seconds)} (rollback_overhead {self.rollback_overhead} + "
-                             f"{worst.waves} wave(s) of {Duration(worst.wave_seconds)}); shorten the deadline, probes or "
-                             "min_ready, raise max_surge or lower max_replicas"))
-        return findings
+            problems.append(Problem(
+                "rollout.rto-budget", "rto", str(self.rto),
+                f"the worst-case recovery takes {Duration(worst.total_seconds)} at {worst.replicas} replica(s): "
+                f"detect {Duration(worst.detect_seconds)} (progress_deadline) + roll back "
+                f"{Duration(worst.rollback_seconds)} (rollback_overhead {self.rollback_overhead} + "
+                f"{worst.waves} wave(s) of {Duration(worst.wave_seconds)}); shorten the deadline, probes or "
+                "min_ready, raise max_surge or lower max_replicas"))
+        return problems
 
-    def _zero_downtime_findings(self) -> list[Finding]:
-        findings: list[Finding] = []
+    def _zero_downtime_problems(self) -> list[Problem]:
+        problems = []
         if self.strategy != "RollingUpdate":
-            findings.append(("strategy", self.strategy, "zero_downtime needs RollingUpdate; Recreate stops every pod first"))
+            problems.append(Problem("rollout.zero-downtime-strategy", "strategy", self.strategy,
+                                    "zero_downtime needs RollingUpdate; Recreate stops every pod first"))
         else:
             for replicas in range(1, self.max_replicas + 1):
                 unavailable = self.max_unavailable.resolve(replicas, round_up=False)
                 if unavailable:
-                    findings.append(("max_unavailable", str(self.max_unavailable),
-                                     f"zero_downtime needs 0 unavailable pods, but at {replicas} replica(s) this allows "
-                                     f"{unavailable}; use 0 and a max_surge of at least 1"))
+                    problems.append(Problem(
+                        "rollout.zero-downtime-unavailable", "max_unavailable", str(self.max_unavailable),
+                        f"zero_downtime needs 0 unavailable pods, but at {replicas} replica(s) this allows "
+                        f"{unavailable}; use 0 and a max_surge of at least 1"))
                     break
         required = [("min_ready", self.min_ready == Duration.seconds(0), "must be above 0s with zero_downtime, "
                      "so a pod that crashes right after becoming ready stops the rollout"),
@@ -179,5 +189,6 @@ class RolloutProps(Props):
         for field, broken, message in required:
             if broken:
                 value = getattr(self, field)
-                findings.append((field, None if value is None else str(value), message))
-        return findings
+                problems.append(Problem(f"rollout.zero-downtime-{field.replace('_', '-')}", field,
+                                        None if value is None else str(value), message))
+        return problems

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from platform_constructs.errors import ConstructValidationError
+from platform_constructs.errors import Problem, refuse
 from platform_constructs.k8s.scale import Count, CountOrPercent, Percent
 
 
@@ -53,6 +53,17 @@ class Fenceposts:
         return -(-self.replicas // self.pods_per_wave) if self.replicas else 0
 
 
+def rolling_update_problems(max_surge: CountOrPercent, max_unavailable: CountOrPercent) -> list[Problem]:
+    """Why ``RollingUpdate.of(max_surge=..., max_unavailable=...)`` would be refused; ``[]`` when it is valid."""
+    if max_surge.is_zero and max_unavailable.is_zero:
+        return [Problem(
+            "rollout.surge-and-unavailable-zero", "max_unavailable", str(max_unavailable),
+            f"may not be {max_unavailable} when max_surge is {max_surge}: the rollout could never start a new "
+            "pod nor stop an old one; allow at least one surge pod (e.g. max_surge = 1) or one unavailable pod",
+        )]
+    return []
+
+
 @dataclass(frozen=True)
 class RollingUpdate:
     """Replace pods gradually; build with :meth:`of`.
@@ -73,12 +84,7 @@ class RollingUpdate:
         Raises:
             ConstructValidationError: ``rollout.surge-and-unavailable-zero`` on field ``max_unavailable``.
         """
-        if max_surge.is_zero and max_unavailable.is_zero:
-            raise ConstructValidationError(
-                "rollout.surge-and-unavailable-zero", "max_unavailable",
-                f"may not be {max_unavailable} when max_surge is {max_surge}: the rollout could never start a new "
-                "pod nor stop an old one; allow at least one surge pod (e.g. max_surge = 1) or one unavailable pod",
-            )
+        refuse(rolling_update_problems(max_surge, max_unavailable))
         return cls(max_surge, max_unavailable)
 
     @property

@@ -13,11 +13,11 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
-from platform_constructs.k8s.findings import Finding, raise_findings
 from platform_constructs.k8s.image_policy import REPOSITORY_PATTERN
 from platform_constructs.k8s.probes import ProbeAction
 from platform_constructs.k8s.resources import ComputeResources
-from platform_constructs.props import MAY_DIFFER, Props, StrictInt, StrictStr
+from platform_constructs.errors import Problem
+from platform_constructs.props import MAY_DIFFER, Props, StrictInt, StrictStr, refuse_in_validator
 
 #: An application name: a DNS label of at most 32 characters (it names the Deployment, Service and namespace).
 AppName = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$")]
@@ -40,8 +40,8 @@ class Autoscaling(Props):
     @model_validator(mode="after")
     def _bounds_ordered(self) -> Autoscaling:
         if self.min_replicas > self.max_replicas:
-            raise_findings(type(self).__name__, [("max_replicas", self.max_replicas,
-                                                  f"must be at least min_replicas ({self.min_replicas})")])
+            refuse_in_validator(type(self).__name__, [Problem("k8s.autoscaling-bounds", "max_replicas", self.max_replicas,
+                                                              f"must be at least min_replicas ({self.min_replicas})")])
         return self
 
 
@@ -72,9 +72,10 @@ class WorkloadProps(Props):
     @model_validator(mode="after")
     def _replicas_or_autoscaling(self) -> WorkloadProps:
         if self.replicas is not None and self.autoscaling is not None:
-            raise_findings(type(self).__name__, [("replicas", self.replicas,
-                                                  "must be unset when autoscaling is on; the autoscaler owns the "
-                                                  "replica count (set autoscaling.min_replicas instead)")])
+            refuse_in_validator(type(self).__name__, [Problem(
+                "k8s.replicas-with-autoscaling", "replicas", self.replicas,
+                "must be unset when autoscaling is on; the autoscaler owns the replica count "
+                "(set autoscaling.min_replicas instead)")])
         return self
 
     @property
@@ -107,19 +108,19 @@ class WorkloadProps(Props):
         return "replicas"
 
 
-def workload_findings(workload: WorkloadProps, *, max_replicas: int, zero_downtime: bool) -> list[Finding]:
-    """Rules between a workload and its tier's rollout preset, as ``(field, value, message)``.
+def workload_problems(workload: WorkloadProps, *, max_replicas: int, zero_downtime: bool) -> list[Problem]:
+    """Rules between a workload and its tier's rollout preset, every problem at once; ``[]`` when it fits.
 
     The preset checks the RTO budget and the fenceposts up to ``max_replicas``; a workload stays
     inside them by never running more pods. Zero downtime also needs a second pod, or a node drain
     takes the only one.
     """
-    findings: list[Finding] = []
+    problems = []
     if workload.most_replicas > max_replicas:
-        findings.append((workload.replica_field(most=True), workload.most_replicas,
-                         f"exceeds rollout.max_replicas ({max_replicas}), the largest count the tier's rollout "
-                         "and RTO budget are checked for"))
+        problems.append(Problem("k8s.replicas-above-preset", workload.replica_field(most=True), workload.most_replicas,
+                                f"exceeds rollout.max_replicas ({max_replicas}), the largest count the tier's rollout "
+                                "and RTO budget are checked for"))
     if zero_downtime and workload.fewest_replicas < 2:
-        findings.append((workload.replica_field(most=False), workload.fewest_replicas,
-                         "must be at least 2 with rollout.zero_downtime, or draining a node takes the only pod"))
-    return findings
+        problems.append(Problem("k8s.single-replica", workload.replica_field(most=False), workload.fewest_replicas,
+                                "must be at least 2 with rollout.zero_downtime, or draining a node takes the only pod"))
+    return problems

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from platform_constructs._internal.aws_context import assume_role_policy, policy_document
 from platform_constructs._internal.tf import Construct, aws
-from platform_constructs.errors import ConstructValidationError
+from platform_constructs.errors import refuse
 from platform_constructs.naming import Naming
 from platform_constructs.network.props import NetworkProps, SubnetTier
-from platform_constructs.network.subnet_plan import SubnetPlan, plan_subnets
+from platform_constructs.network.subnet_plan import SubnetPlan, plan_subnets, subnet_problems
 from platform_constructs.observability.log_group import LogSettings
 
 #: Subnet tags the AWS Load Balancer Controller uses to discover subnets.
@@ -49,11 +49,9 @@ class Network(Construct):
         logs: LogSettings,
     ) -> None:
         super().__init__(scope, construct_id)
-        # validate + resolve defaults: the plan is pure and raises before any resource exists
-        try:
-            self.plan: SubnetPlan = plan_subnets(props, region)
-        except ConstructValidationError as error:
-            raise error.at(self.node.path) from None
+        # validate + resolve defaults: the plan is pure and refuses every problem before any resource exists
+        refuse(subnet_problems(props, region), self.node.path)
+        self.plan: SubnetPlan = plan_subnets(props, region)
         self.props = props
         self.region = region
         self.zones: tuple[str, ...] = self.plan.zones

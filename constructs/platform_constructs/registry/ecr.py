@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from platform_constructs._internal.aws_context import policy_document
 from platform_constructs._internal.ids import pascal_id
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
-from platform_constructs.errors import ConstructValidationError
+from platform_constructs.errors import Problem, refuse
 from platform_constructs.naming import Naming
 from platform_constructs.registry.ecr_props import RegistryProps, repository_name
 from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
@@ -53,8 +53,13 @@ class ContainerRegistry(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         # validate
-        pullers = [self._parse_role_arn(index, arn) for index, arn in enumerate(pull_role_arns)]
+        matches = [_ROLE_ARN.match(arn) for arn in pull_role_arns]
+        refuse([Problem("ecr.pull-role", f"pull_role_arns[{index}]", arn,
+                        f"{arn!r} is not an IAM role ARN such as arn:aws:iam::111111111111:role/acme-dev-eks-node")
+                for index, (arn, match) in enumerate(zip(pull_role_arns, matches, strict=True)) if match is None],
+               self.node.path)
         # resolve defaults
+        pullers = [(match["partition"], match["account"], match[0]) for match in matches if match is not None]
         names = {repo: repository_name(naming, repo) for repo in props.repositories}
         self.kms_key = kms_key or KmsKey(self, "Key", props=KmsKeyProps(
             alias=naming.name("ecr"), description="Container images in ECR"))
@@ -78,16 +83,6 @@ class ContainerRegistry(Construct):
             "repository_arns": self.repository_arns,
             "kms_key_arn": self.kms_key.arn,
         }
-
-    def _parse_role_arn(self, index: int, arn: str) -> tuple[str, str, str]:
-        """``(partition, account, arn)`` of one pull role; refuses anything but a plain role ARN."""
-        match = _ROLE_ARN.match(arn)
-        if match is None:
-            raise ConstructValidationError(
-                "ecr.pull-role", f"pull_role_arns[{index}]",
-                f"{arn!r} is not an IAM role ARN such as arn:aws:iam::111111111111:role/acme-dev-eks-node",
-                self.node.path)
-        return match["partition"], match["account"], arn
 
     def _create_scanning_configuration(self, enhanced: bool) -> None:
         scanning = aws.ecr_registry_scanning_configuration

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from platform_constructs._internal.aws_context import account_id, partition, policy_document, region_name
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
-from platform_constructs.errors import refuse_first
+from platform_constructs.errors import refuse
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import LogSettings
 from platform_constructs.search.search_props import DOMAIN_COMPONENT, DOMAIN_NAME_MAX_LENGTH, SearchProps
@@ -65,7 +65,7 @@ class SearchDomain(PrivateDataStore):
     ) -> None:
         super().__init__(scope, construct_id)
         # validate
-        refuse_first(props.problems(len(subnet_ids), zones_field="subnet_ids"), self.node.path)
+        refuse(props.problems(len(subnet_ids), zones_field="subnet_ids"), self.node.path)
 
         # resolve defaults
         self.props = props

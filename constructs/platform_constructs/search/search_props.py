@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from platform_constructs.errors import ConstructValidationError
+from platform_constructs.errors import Problem
 from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictInt, StrictStr
 
 #: TLS policies of the HTTPS endpoint that refuse TLS 1.0 and 1.1.
@@ -97,8 +97,8 @@ class SearchProps(Props):
         """Zones the data nodes live in: ``availability_zone_count`` with zone awareness, else one."""
         return self.availability_zone_count if self.zone_awareness else 1
 
-    def problems(self, zone_count: int, *, zones_field: str, prefix: str = "") -> list[ConstructValidationError]:
-        """Rules across fields and against the zones available; empty when valid.
+    def problems(self, zone_count: int, *, zones_field: str, prefix: str = "") -> list[Problem]:
+        """Rules across fields and against the zones available, every one at once; ``[]`` when valid.
 
         Args:
             zone_count: zones (one isolated subnet each) the domain may use.
@@ -108,19 +108,22 @@ class SearchProps(Props):
         """
         found = []
 
-        def problem(code: str, field: str, message: str) -> None:
-            found.append(ConstructValidationError(f"search.{code}", field, message))
+        def problem(code: str, field: str, value: object, message: str) -> None:
+            found.append(Problem(f"search.{code}", field, value, message))
 
         if self.zones_used > zone_count:
-            field = f"{prefix}availability_zone_count" if self.zone_awareness else zones_field
-            problem("zone-count", field,
+            if self.zone_awareness:
+                field, value = f"{prefix}availability_zone_count", self.availability_zone_count
+            else:
+                field, value = zones_field, zone_count
+            problem("zone-count", field, value,
                     f"the domain needs {self.zones_used} zone(s) but {zone_count} are available ({zones_field})")
         if self.zone_awareness and self.instance_count % self.availability_zone_count:
-            problem("instance-count", f"{prefix}instance_count",
+            problem("instance-count", f"{prefix}instance_count", self.instance_count,
                     f"{self.instance_count} data nodes cannot be spread evenly over {self.availability_zone_count} "
                     f"zones; use a multiple of {self.availability_zone_count}")
         limit = _VOLUME_LIMITS_GIB.get(self.instance_type)
         if limit is not None and self.volume_size_gib > limit:
-            problem("volume-size", f"{prefix}volume_size_gib",
+            problem("volume-size", f"{prefix}volume_size_gib", self.volume_size_gib,
                     f"{self.volume_size_gib} GiB is more than {self.instance_type} holds (at most {limit} GiB)")
         return found

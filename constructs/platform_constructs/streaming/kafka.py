@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
-from platform_constructs.errors import refuse_first
+from platform_constructs.errors import refuse
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import LogSettings
 from platform_constructs.security.kms_key import KmsKey
@@ -58,7 +58,7 @@ class KafkaCluster(PrivateDataStore):
     ) -> None:
         super().__init__(scope, construct_id)
         # validate
-        refuse_first(props.problems(len(subnet_ids), zones_field="subnet_ids"), self.node.path)
+        refuse(props.problems(len(subnet_ids), zones_field="subnet_ids"), self.node.path)
 
         # resolve defaults
         self.props = props

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from platform_constructs.errors import ConstructValidationError
+from platform_constructs.errors import Problem
 from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictInt, StrictStr
 
 EnhancedMonitoring = Literal["DEFAULT", "PER_BROKER", "PER_TOPIC_PER_BROKER", "PER_TOPIC_PER_PARTITION"]
@@ -78,8 +78,8 @@ class KafkaProps(Props):
         }
         return "".join(f"{key}={value}\n" for key, value in sorted(settings.items()))
 
-    def problems(self, zone_count: int, *, zones_field: str, prefix: str = "") -> list[ConstructValidationError]:
-        """Rules across fields and against the zones the brokers are spread over; empty when valid.
+    def problems(self, zone_count: int, *, zones_field: str, prefix: str = "") -> list[Problem]:
+        """Rules across fields and against the zones the brokers are spread over, every one at once; ``[]`` when valid.
 
         Args:
             zone_count: number of zones (one client subnet each) the brokers are spread over.
@@ -89,26 +89,26 @@ class KafkaProps(Props):
         """
         found = []
 
-        def problem(code: str, field: str, message: str) -> None:
-            found.append(ConstructValidationError(f"kafka.{code}", field, message))
+        def problem(code: str, field: str, value: object, message: str) -> None:
+            found.append(Problem(f"kafka.{code}", field, value, message))
 
         if zone_count not in MSK_ZONE_COUNTS:
-            problem("zone-count", zones_field,
+            problem("zone-count", zones_field, zone_count,
                     f"the Kafka cluster needs 2 or 3 zones (MSK spreads brokers over 2 or 3); got {zone_count}")
         elif self.broker_count % zone_count:
             lower = max(zone_count, self.broker_count - self.broker_count % zone_count)
-            problem("broker-count", f"{prefix}broker_count",
+            problem("broker-count", f"{prefix}broker_count", self.broker_count,
                     f"{self.broker_count} brokers cannot be spread evenly over {zone_count} zones ({zones_field}); "
                     f"use a multiple of {zone_count}, e.g. {lower} or {lower + zone_count}")
         if self.replication_factor > self.broker_count:
-            problem("replication-factor", f"{prefix}replication_factor",
+            problem("replication-factor", f"{prefix}replication_factor", self.replication_factor,
                     f"{self.replication_factor} replicas need as many brokers; broker_count is {self.broker_count}")
         if self.min_insync_replicas >= self.replication_factor:
-            problem("min-insync-replicas", f"{prefix}min_insync_replicas",
+            problem("min-insync-replicas", f"{prefix}min_insync_replicas", self.min_insync_replicas,
                     f"{self.min_insync_replicas} must be below replication_factor ({self.replication_factor}), "
                     "or a single broker outage stops every acks=all producer")
         if self.max_volume_size_gib <= self.volume_size_gib:
-            problem("max-volume-size", f"{prefix}max_volume_size_gib",
+            problem("max-volume-size", f"{prefix}max_volume_size_gib", self.max_volume_size_gib,
                     f"{self.max_volume_size_gib} GiB must exceed volume_size_gib ({self.volume_size_gib} GiB), "
                     "or storage autoscaling can never grow the volumes")
         return found

@@ -22,7 +22,8 @@ Per cluster (dimension ``Cluster Name``):
 from __future__ import annotations
 
 from platform_constructs._internal.tf import Construct
-from platform_constructs.observability.alarms.pack import AlarmPack
+from platform_constructs.errors import refuse
+from platform_constructs.observability.alarms.pack import AlarmPack, count_problems, name_problems
 from platform_constructs.observability.alarms.spec import (
     AlarmSpec,
     AlarmSubject,
@@ -81,6 +82,6 @@ class KafkaAlarms(AlarmPack):
     def __init__(self, scope: Construct, construct_id: str, *, cluster_name: str, broker_count: int,
                  thresholds: KafkaAlarmThresholds, topic_arn: str) -> None:
         super().__init__(scope, construct_id, topic_arn=topic_arn)
-        cluster_name = self._plain("cluster_name", cluster_name)
-        broker_count = self._whole_number("broker_count", broker_count)
+        refuse([*name_problems("cluster_name", cluster_name), *count_problems("broker_count", broker_count)],
+               self.node.path)
         self._create_alarms(kafka_alarm_specs(cluster_name, broker_count, thresholds))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from platform_constructs._internal.tf import Construct, Token, aws
-from platform_constructs.errors import ConstructValidationError
+from platform_constructs.errors import Problem
 from platform_constructs.observability.alarms.spec import AlarmSpec
 
 
@@ -17,8 +17,8 @@ class AlarmPack(Construct):
     nobody: every new alarm passes through it, and each alarm's missing-data rule already
     decides whether silence is an incident.
 
-    Subclasses validate their inputs with :meth:`_plain`, build their specs with a pure
-    function, and call :meth:`_create_alarms`.
+    Subclasses refuse every bad input at once (:func:`name_problems`, :func:`count_problems`),
+    build their specs with a pure function, and call :meth:`_create_alarms`.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, topic_arn: str) -> None:
@@ -31,26 +31,6 @@ class AlarmPack(Construct):
     def alarm_names(self) -> list[str]:
         """Physical names of the pack's alarms, in creation order."""
         return [spec.name for spec in self.specs]
-
-    def _plain(self, field: str, value: object) -> str:
-        """``value`` as a non-empty string known at synth; alarm names and construct ids are built from it."""
-        if not isinstance(value, str) or not value:
-            raise ConstructValidationError("monitoring.input-not-a-name", field,
-                                           f"must be a non-empty string, got {value!r}", self.node.path)
-        if Token.is_unresolved(value):
-            raise ConstructValidationError(
-                "monitoring.input-unresolved", field,
-                f"must be known at synth, got the Terraform reference {value!r}; pass the name the "
-                "construct was given, not an attribute of the created resource", self.node.path)
-        return value
-
-    def _whole_number(self, field: str, value: object) -> int:
-        """``value`` as a whole number of 1 or more known at synth (a count, a size)."""
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConstructValidationError("monitoring.input-not-a-count", field,
-                                           f"must be a whole number, 1 or more, known at synth, got {value!r}",
-                                           self.node.path)
-        return value
 
     def _create_alarms(self, specs: Iterable[AlarmSpec]) -> None:
         self.specs = tuple(specs)
@@ -75,3 +55,22 @@ class AlarmPack(Construct):
                 ok_actions=[self.topic_arn],
                 **source,
             )
+
+
+def name_problems(field: str, value: object) -> list[Problem]:
+    """Why ``value`` cannot name alarms: alarm names and construct ids need a non-empty string known at synth."""
+    if not isinstance(value, str) or not value:
+        return [Problem("monitoring.input-not-a-name", field, value, f"must be a non-empty string, got {value!r}")]
+    if Token.is_unresolved(value):
+        return [Problem("monitoring.input-unresolved", field, value,
+                        f"must be known at synth, got the Terraform reference {value!r}; pass the name the "
+                        "construct was given, not an attribute of the created resource")]
+    return []
+
+
+def count_problems(field: str, value: object) -> list[Problem]:
+    """Why ``value`` is not a whole number of 1 or more known at synth (a count, a size)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return [Problem("monitoring.input-not-a-count", field, value,
+                        f"must be a whole number, 1 or more, known at synth, got {value!r}")]
+    return []

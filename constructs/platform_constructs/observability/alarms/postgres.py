@@ -15,7 +15,8 @@ reboot or a stop, which RDS events report, so gaps never count as breaching here
 from __future__ import annotations
 
 from platform_constructs._internal.tf import Construct
-from platform_constructs.observability.alarms.pack import AlarmPack
+from platform_constructs.errors import refuse
+from platform_constructs.observability.alarms.pack import AlarmPack, name_problems
 from platform_constructs.observability.alarms.spec import AlarmSpec, AlarmSubject, Comparison, Condition, MissingData
 from platform_constructs.observability.monitoring_props import PostgresAlarmThresholds
 
@@ -49,5 +50,5 @@ class PostgresAlarms(AlarmPack):
     def __init__(self, scope: Construct, construct_id: str, *, identifier: str,
                  thresholds: PostgresAlarmThresholds, topic_arn: str) -> None:
         super().__init__(scope, construct_id, topic_arn=topic_arn)
-        identifier = self._plain("identifier", identifier)
+        refuse(name_problems("identifier", identifier), self.node.path)
         self._create_alarms(postgres_alarm_specs(identifier, thresholds))

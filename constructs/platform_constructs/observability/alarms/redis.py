@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from platform_constructs._internal.tf import Construct
-from platform_constructs.errors import ConstructValidationError
-from platform_constructs.observability.alarms.pack import AlarmPack
+from platform_constructs.errors import Problem, refuse
+from platform_constructs.observability.alarms.pack import AlarmPack, name_problems
 from platform_constructs.observability.alarms.spec import AlarmSpec, AlarmSubject, Comparison, Condition, MissingData
 from platform_constructs.observability.monitoring_props import RedisAlarmThresholds
 
@@ -73,13 +73,15 @@ class RedisAlarms(AlarmPack):
     def __init__(self, scope: Construct, construct_id: str, *, replication_group_id: str,
                  member_cluster_ids: Sequence[str], thresholds: RedisAlarmThresholds, topic_arn: str) -> None:
         super().__init__(scope, construct_id, topic_arn=topic_arn)
-        replication_group_id = self._plain("replication_group_id", replication_group_id)
-        members = [self._plain(f"member_cluster_ids[{index}]", member)
-                   for index, member in enumerate(member_cluster_ids)]
+        members = list(member_cluster_ids)
+        problems = name_problems("replication_group_id", replication_group_id)
+        for index, member in enumerate(members):
+            problems += name_problems(f"member_cluster_ids[{index}]", member)
         if not members:
-            raise ConstructValidationError("monitoring.no-cache-members", "member_cluster_ids",
-                                           "must name at least one member cluster, got none", self.node.path)
+            problems.append(Problem("monitoring.no-cache-members", "member_cluster_ids", members,
+                                    "must name at least one member cluster, got none"))
         if len(set(members)) != len(members):
-            raise ConstructValidationError("monitoring.duplicate-cache-members", "member_cluster_ids",
-                                           f"must not repeat a member, got {members}", self.node.path)
+            problems.append(Problem("monitoring.duplicate-cache-members", "member_cluster_ids", members,
+                                    f"must not repeat a member, got {members}"))
+        refuse(problems, self.node.path)
         self._create_alarms(redis_alarm_specs(replication_group_id, members, thresholds))

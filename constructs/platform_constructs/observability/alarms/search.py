@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from platform_constructs._internal.aws_context import account_id
 from platform_constructs._internal.tf import Construct
-from platform_constructs.observability.alarms.pack import AlarmPack
+from platform_constructs.errors import refuse
+from platform_constructs.observability.alarms.pack import AlarmPack, count_problems, name_problems
 from platform_constructs.observability.alarms.spec import AlarmSpec, AlarmSubject, Comparison, Condition, MissingData
 from platform_constructs.observability.monitoring_props import SearchAlarmThresholds
 
@@ -67,6 +68,6 @@ class SearchAlarms(AlarmPack):
     def __init__(self, scope: Construct, construct_id: str, *, domain_name: str, volume_size_gib: int,
                  thresholds: SearchAlarmThresholds, topic_arn: str) -> None:
         super().__init__(scope, construct_id, topic_arn=topic_arn)
-        domain_name = self._plain("domain_name", domain_name)
-        volume_size_gib = self._whole_number("volume_size_gib", volume_size_gib)
+        refuse([*name_problems("domain_name", domain_name), *count_problems("volume_size_gib", volume_size_gib)],
+               self.node.path)
         self._create_alarms(search_alarm_specs(domain_name, account_id(self), volume_size_gib, thresholds))

@@ -276,8 +276,34 @@ def test_subnets_are_required(synth_stack):
         EksCluster(stack, "Eks", props=EksProps(), naming=Naming("acme", "test"), subnet_ids=[],
                    logs=LogSettings(retention_days=90, kms_key_arn=LOG_KEY))
 
-    with pytest.raises(ConstructValidationError, match=r"\[test/Eks\] subnet_ids: is empty"):
+    with pytest.raises(ConstructValidationError,
+                       match=r"\[test/Eks\] subnet_ids = \[\]: is empty; give the private subnets \(eks.subnets\)"):
         synth_stack(build)
+
+
+def test_props_problems_and_missing_subnets_are_reported_together(synth_stack):
+    def build(stack):
+        from platform_constructs.compute.eks_cluster import EksCluster
+
+        EksCluster(stack, "Eks", props=EksProps(endpoint_public_access=True, admin_roles=("ops", "ops")),
+                   naming=Naming("acme", "test"), subnet_ids=[],
+                   logs=LogSettings(retention_days=90, kms_key_arn=LOG_KEY))
+
+    with pytest.raises(ConstructValidationError) as raised:
+        synth_stack(build)
+    assert [(problem.code, problem.field) for problem in raised.value.problems] == [
+        ("eks.public-endpoint", "public_access_cidrs"), ("eks.duplicate", "admin_roles"), ("eks.subnets", "subnet_ids")]
+    assert raised.value.path == "test/Eks"
+
+
+def test_every_bad_pod_identity_argument_is_reported(synth_stack):
+    def associate(stack, cluster):
+        cluster.add_pod_identity_association("Only", namespace="Api", service_account="api_sa", role_arn="arn:r")
+
+    with pytest.raises(ConstructValidationError) as raised:
+        synth_stack(build_cluster(then=associate))
+    assert [(problem.field, problem.value) for problem in raised.value.problems] == [
+        ("namespace", "Api"), ("service_account", "api_sa")]
 
 
 @pytest.mark.parametrize("env", ["dev", "prod"])

@@ -166,6 +166,29 @@ def test_every_problem_of_every_file_is_reported_at_once(tmp_path):
     }
 
 
+
+def test_every_problem_carries_the_stable_id_of_its_rule(tmp_path):
+    directory = copy_environments(tmp_path)
+    set_value(directory, "dev.toml", "network.bogus", 1)              # schema
+    set_value(directory, "prod.toml", "logs.retention_days", 90)      # tier floor
+    set_value(directory, "prod.toml", "kafka.broker_count", 4)        # rule over one file
+    set_value(directory, "staging.toml", "rollout.rto", "5m")         # rule inside a props model
+    with pytest.raises(ConfigError) as raised:
+        load_platform(directory)
+    assert {(p.file.rsplit("/", 1)[1], p.field, p.code) for p in raised.value.problems} == {
+        ("dev.toml", "network.bogus", "schema.extra_forbidden"),
+        ("prod.toml", "logs.retention_days", "floor.min"),
+        ("prod.toml", "kafka.broker_count", "kafka.broker-count"),
+        ("staging.toml", "rollout.rto", "rollout.rto-budget"),
+    }, str(raised.value)
+    # rules across files run once every file is valid on its own
+    directory = copy_environments(tmp_path / "across")
+    set_value(directory, "staging.toml", "network.cidr", "10.10.0.0/16")
+    with pytest.raises(ConfigError) as raised:
+        load_platform(directory)
+    assert [(p.file.rsplit("/", 1)[1], p.field, p.code) for p in raised.value.problems] == [
+        ("dev.toml", "network.cidr", "network.vpc-overlap")], str(raised.value)
+
 def test_toml_syntax_error_names_the_file(tmp_path):
     directory = copy_environments(tmp_path)
     (directory / "dev.toml").write_text("name = \n")

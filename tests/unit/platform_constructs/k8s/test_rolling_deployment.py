@@ -158,3 +158,10 @@ def test_bad_inputs_are_refused_naming_the_field(synth_stack, name, workload, ro
     assert caught.value.field == field
     assert message in caught.value.message
     assert caught.value.path == "test/App"
+
+
+def test_a_bad_name_and_a_workload_outside_the_preset_are_reported_together(synth_stack):
+    with pytest.raises(ConstructValidationError) as caught:
+        synth_stack(build(props(replicas=1), RolloutProps(), "API"))
+    assert [(problem.code, problem.field, problem.value) for problem in caught.value.problems] == [
+        ("k8s.app-name", "name", "API"), ("k8s.single-replica", "replicas", 1)]

@@ -33,9 +33,9 @@ def test_factory_refuses_exactly_the_literal_double_zero(surge, unavailable):
 
 
 @pytest.mark.parametrize(("surge", "unavailable", "message"), [
-    (Count(0), Count(0), "max_unavailable: may not be 0 when max_surge is 0"),
-    (Percent(0), Count(0), "max_unavailable: may not be 0 when max_surge is 0%"),
-    (Count(0), Percent(0), "max_unavailable: may not be 0% when max_surge is 0"),
+    (Count(0), Count(0), "max_unavailable = '0': may not be 0 when max_surge is 0:"),
+    (Percent(0), Count(0), "max_unavailable = '0': may not be 0 when max_surge is 0%:"),
+    (Count(0), Percent(0), "max_unavailable = '0%': may not be 0% when max_surge is 0:"),
 ])
 def test_double_zero_message_names_both_fields(surge, unavailable, message):
     with pytest.raises(ConstructValidationError, match=message):

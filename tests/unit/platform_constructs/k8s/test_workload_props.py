@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from platform_constructs.config import load_platform
 from platform_constructs.errors import ConfigError
 from platform_constructs.k8s.probes import ProbeAction
-from platform_constructs.k8s.workload_props import WorkloadProps, workload_findings
+from platform_constructs.k8s.workload_props import WorkloadProps, workload_problems
 
 REPOSITORY = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api"
 BASE = {"image_repository": REPOSITORY, "readiness": {"http_get": "/ready"}, "liveness": {"http_get": "/healthz"}}
@@ -67,9 +67,9 @@ def test_bad_workloads_are_refused_naming_the_field(overrides, field, message):
     ({"replicas": 13}, 12, False, [("replicas", 13, "exceeds rollout.max_replicas (12)")]),
 ])
 def test_workload_rules_against_the_preset(overrides, max_replicas, zero_downtime, expected):
-    findings = workload_findings(workload(**overrides), max_replicas=max_replicas, zero_downtime=zero_downtime)
-    assert [(field, value) for field, value, _ in findings] == [(field, value) for field, value, _ in expected]
-    assert all(part in message for (_, _, message), (_, _, part) in zip(findings, expected, strict=True))
+    problems = workload_problems(workload(**overrides), max_replicas=max_replicas, zero_downtime=zero_downtime)
+    assert [(problem.field, problem.value) for problem in problems] == [(field, value) for field, value, _ in expected]
+    assert all(part in problem.message for problem, (_, _, part) in zip(problems, expected, strict=True))
 
 
 @pytest.mark.parametrize(("edit", "expected"), [

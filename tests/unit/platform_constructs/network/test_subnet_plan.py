@@ -84,7 +84,8 @@ def test_explicit_subnets_must_stay_inside_the_vpc():
         "subnets": {"public": {"eu-west-1a": "10.1.0.0/24"}, "private": {"eu-west-1a": "10.0.32.0/19"},
                     "isolated": {"eu-west-1a": "10.0.2.0/24"}},
     })
-    with pytest.raises(ConstructValidationError, match=r"subnets.public.eu-west-1a: 10.1.0.0/24 is outside the VPC"):
+    with pytest.raises(ConstructValidationError,
+                       match=r"subnets.public.eu-west-1a = '10.1.0.0/24': 10.1.0.0/24 is outside the VPC 10.0.0.0/16"):
         plan_subnets(props, REGION)
 
 
@@ -94,5 +95,9 @@ def test_explicit_subnets_must_cover_exactly_the_zones():
         "subnets": {"public": {"eu-west-1a": "10.0.0.0/24"}, "private": {"eu-west-1a": "10.0.32.0/19"},
                     "isolated": {"eu-west-1a": "10.0.2.0/24"}},
     })
-    with pytest.raises(ConstructValidationError, match=r"subnets.public: names zones"):
+    with pytest.raises(ConstructValidationError) as raised:
         plan_subnets(props, REGION)
+    # every tier is reported at once, not only the first
+    assert [(problem.code, problem.field) for problem in raised.value.problems] == [
+        ("network.subnet-zones", f"subnets.{tier}") for tier in ("public", "private", "isolated")]
+    assert "names zones ['eu-west-1a'] but the VPC uses ['eu-west-1a', 'eu-west-1b']" in raised.value.message

@@ -92,6 +92,14 @@ def test_pull_roles_must_be_role_arns(synth_stack, arns, field):
     assert "is not an IAM role ARN" in str(raised.value)
 
 
+def test_every_bad_pull_role_is_reported(synth_stack):
+    arns = ["*", DEV_NODES, "arn:aws:iam::111111111111:user/alice"]
+    with pytest.raises(ConstructValidationError) as raised:
+        synth_stack(build_registry(RegistryProps(repositories=("api",)), pull_role_arns=arns))
+    assert [(problem.field, problem.value) for problem in raised.value.problems] == [
+        ("pull_role_arns[0]", "*"), ("pull_role_arns[2]", "arn:aws:iam::111111111111:user/alice")]
+
+
 def test_shared_stack_lets_every_environment_node_role_pull(stack_json, platform):
     shared = stack_json("shared")
     repositories = by_name(shared, "aws_ecr_repository", "name")

@@ -163,6 +163,19 @@ def test_invalid_props_fail_before_any_resource_naming_the_construct(synth_stack
     assert "3 brokers cannot be spread evenly over 2 zones (subnet_ids)" in str(raised.value)
 
 
+
+def test_every_problem_is_reported_at_once(synth_stack):
+    props = KafkaProps(broker_count=3, replication_factor=3, min_insync_replicas=3, volume_size_gib=100,
+                       max_volume_size_gib=100)
+    with pytest.raises(ConstructValidationError) as raised:
+        synth_stack(build_kafka(props, subnets=SUBNETS[:2]))
+    assert [(problem.code, problem.field, problem.value) for problem in raised.value.problems] == [
+        ("kafka.broker-count", "broker_count", 3),
+        ("kafka.min-insync-replicas", "min_insync_replicas", 3),
+        ("kafka.max-volume-size", "max_volume_size_gib", 100),
+    ]
+    assert str(raised.value).startswith("[test/Kafka] 3 problems:\n  - broker_count = 3: 3 brokers cannot be spread")
+
 # tier defaults, read from the repository's full synth
 @pytest.mark.parametrize(("stack", "brokers", "instance_type", "monitoring", "exporters", "protected", "replication"), [
     ("dev", 2, "kafka.t3.small", "DEFAULT", False, False, ("2", "1")),
