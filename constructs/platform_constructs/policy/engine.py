@@ -1,4 +1,4 @@
-"""The policy engine: rules over one synthesized resource, findings, suppressions.
+"""The policy engine: rules over one synthesized resource, violations, suppressions.
 
 A rule is a pure function of one resource as it appears in ``cdk.tf.json`` (its Terraform type
 and its properties, references already rendered as ``${...}``) that returns a :class:`Verdict`:
@@ -143,8 +143,12 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class Finding:
-    """A rule a resource breaks (or could not be checked against), and any suppression of it."""
+class Violation:
+    """A rule a resource breaks (or could not be checked against), and any suppression of it.
+
+    Not a :class:`~platform_constructs.errors.Problem`: it concerns a synthesized resource rather than an
+    input field, has a severity, and may be accepted by a reasoned suppression.
+    """
 
     rule: Rule
     resource: Resource
@@ -153,7 +157,7 @@ class Finding:
 
     @property
     def suppressed(self) -> bool:
-        """Whether a reasoned suppression accepts this finding."""
+        """Whether a reasoned suppression accepts this violation."""
         return self.suppression is not None
 
     def message(self) -> str:
@@ -162,14 +166,14 @@ class Finding:
 
 
 def evaluate(resource: Resource, rules: Iterable[Rule], limits: PolicyLimits,
-             suppressions: Iterable[Acceptance] = ()) -> list[Finding]:
-    """Findings of ``rules`` on ``resource``, each paired with the first suppression that accepts it.
+             suppressions: Iterable[Acceptance] = ()) -> list[Violation]:
+    """Violations of ``rules`` by ``resource``, each paired with the first suppression that accepts it.
 
-    A rule that raises becomes a finding ("could not be evaluated") instead of aborting synthesis,
+    A rule that raises becomes a violation ("could not be evaluated") instead of aborting synthesis,
     so one broken rule never hides the others.
     """
     suppressions = tuple(suppressions)
-    findings = []
+    violations = []
     for rule in rules:
         try:
             verdict = rule.evaluate(resource, limits)
@@ -177,5 +181,5 @@ def evaluate(resource: Resource, rules: Iterable[Rule], limits: PolicyLimits,
             verdict = Verdict.non_compliant(f"rule could not be evaluated ({type(error).__name__}: {error})")
         if verdict.compliance is Compliance.NON_COMPLIANT:
             accepted = next((s for s in suppressions if s.accepts(rule.id, resource)), None)
-            findings.append(Finding(rule, resource, verdict.reason, accepted))
-    return findings
+            violations.append(Violation(rule, resource, verdict.reason, accepted))
+    return violations

@@ -33,7 +33,7 @@ from platform_constructs._internal.tf import (
     Tokenization,
     jsii,
 )
-from platform_constructs.policy.engine import Finding, Resource, evaluate
+from platform_constructs.policy.engine import Resource, Violation, evaluate
 from platform_constructs.policy.packs import PACKS
 from platform_constructs.policy.policy_props import PolicyProps
 
@@ -70,37 +70,37 @@ def resource_of(node: TerraformResource, resolver: DefaultTokenResolver) -> Reso
 
 @jsii.implements(IValidation)
 class PolicyGuard:
-    """One owner's policy: reports findings and keeps track of which suppressions were used."""
+    """One owner's policy: reports violations and keeps track of which suppressions were used."""
 
     def __init__(self, props: PolicyProps, owner: str) -> None:
         self.props = props
         self.owner = owner
         self.rules = PACKS[props.pack]
-        self.findings: list[Finding] = []
+        self.violations: list[Violation] = []
         self._used: set[int] = set()
         self._resolver = DefaultTokenResolver(StringConcat())  # one for all resources: each is a jsii object
 
-    def check(self, node: TerraformResource) -> list[Finding]:
+    def check(self, node: TerraformResource) -> list[Violation]:
         """Evaluate the pack on one resource node and annotate it."""
         resource = resource_of(node, self._resolver)
-        findings = evaluate(resource, self.rules, self.props.limits, self.props.suppressions)
+        violations = evaluate(resource, self.rules, self.props.limits, self.props.suppressions)
         suppressed = []
-        for finding in findings:
-            if finding.suppression is not None:
-                self._used.add(self.props.suppressions.index(finding.suppression))
-                suppressed.append({"rule": finding.rule.id, "reason": finding.suppression.reason})
-                Annotations.of(node).add_info(f"[{finding.rule.id}] suppressed: {finding.suppression.reason}")
+        for violation in violations:
+            if violation.suppression is not None:
+                self._used.add(self.props.suppressions.index(violation.suppression))
+                suppressed.append({"rule": violation.rule.id, "reason": violation.suppression.reason})
+                Annotations.of(node).add_info(f"[{violation.rule.id}] suppressed: {violation.suppression.reason}")
             elif self.props.enforce:
-                Annotations.of(node).add_error(finding.message())
+                Annotations.of(node).add_error(violation.message())
             else:
-                Annotations.of(node).add_warning(finding.message())
+                Annotations.of(node).add_warning(violation.message())
         if suppressed:
             node.add_override("//.policy", {"suppressed": suppressed})
-        self.findings.extend(findings)
-        return findings
+        self.violations.extend(violations)
+        return violations
 
     def validate(self) -> list[str]:
-        """Every suppression that accepted no finding, as an error naming its index, rule and path."""
+        """Every suppression that accepted no violation, as an error naming its index, rule and path."""
         pack_rules = {rule.id for rule in self.rules}
         stale = []
         for index, suppression in enumerate(self.props.suppressions):

@@ -82,7 +82,7 @@ class Override:
 
 
 @dataclass(frozen=True)
-class Finding:
+class DestructiveChange:
     """One planned deletion or replacement of a stateful resource."""
 
     address: str
@@ -105,15 +105,15 @@ class GuardResult:
     """Outcome of :func:`evaluate`."""
 
     protected: bool
-    findings: tuple[Finding, ...]
+    findings: tuple[DestructiveChange, ...]
     """Every deletion or replacement of a stateful resource in the plan, protected or not."""
-    overridden: tuple[tuple[Finding, Override], ...] = ()
+    overridden: tuple[tuple[DestructiveChange, Override], ...] = ()
     """Findings allowed by an override."""
     unused_overrides: tuple[Override, ...] = field(default=())
     """Overrides that matched no finding (stale, or a typo in the address)."""
 
     @property
-    def blocked(self) -> tuple[Finding, ...]:
+    def blocked(self) -> tuple[DestructiveChange, ...]:
         """Findings that refuse the plan: none unless protected."""
         if not self.protected:
             return ()
@@ -152,7 +152,7 @@ class GuardResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (``--json``)."""
-        def finding(item: Finding) -> dict[str, Any]:
+        def finding(item: DestructiveChange) -> dict[str, Any]:
             return {"address": item.address, "type": item.resource_type, "action": item.action,
                     "reason": item.reason, "deposed": item.deposed}
         return {
@@ -182,7 +182,7 @@ def evaluate(plan_json: Mapping[str, Any] | str | bytes, *, protected: bool,
     plan = _load(plan_json)
     findings = tuple(
         finding for change in plan.get("resource_changes", [])
-        if (finding := _finding(change, stateful_types)) is not None
+        if (finding := _destructive_change(change, stateful_types)) is not None
     )
     by_address = {override.address: override for override in overrides}
     overridden = tuple((finding, by_address[finding.address]) for finding in findings if finding.address in by_address)
@@ -209,13 +209,13 @@ def _load(plan_json: Mapping[str, Any] | str | bytes) -> Mapping[str, Any]:
     return plan_json
 
 
-def _finding(change: Mapping[str, Any], stateful_types: frozenset[str]) -> Finding | None:
+def _destructive_change(change: Mapping[str, Any], stateful_types: frozenset[str]) -> DestructiveChange | None:
     if change.get("mode", "managed") != "managed" or change.get("type") not in stateful_types:
         return None
     actions = change.get("change", {}).get("actions", [])
     if "delete" not in actions:
         return None
-    return Finding(address=change["address"], resource_type=change["type"],
+    return DestructiveChange(address=change["address"], resource_type=change["type"],
                    action="replace" if "create" in actions else "delete",
                    reason=change.get("action_reason"), deposed=change.get("deposed"))
 

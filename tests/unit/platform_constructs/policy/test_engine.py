@@ -1,4 +1,4 @@
-"""The engine: resource views, verdicts, findings, suppressions, and rules that fail."""
+"""The engine: resource views, verdicts, violations, suppressions, and rules that fail."""
 
 import pytest
 from policy_cases import resource
@@ -50,12 +50,12 @@ def test_rule_skips_other_types_and_any_type_rules_see_everything():
     assert rule(always_bad, ANY_TYPE).evaluate(resource("aws_s3_bucket", {}), limits).compliance is Compliance.NON_COMPLIANT
 
 
-def test_findings_carry_rule_resource_reason_and_fix():
-    findings = evaluate(resource("aws_db_instance", {}), [rule(lambda _r, _l: Verdict.non_compliant("multi_az is off"))],
+def test_violations_carry_rule_resource_reason_and_fix():
+    violations = evaluate(resource("aws_db_instance", {}), [rule(lambda _r, _l: Verdict.non_compliant("multi_az is off"))],
                         PolicyLimits())
-    assert [f.message() for f in findings] == [
+    assert [f.message() for f in violations] == [
         "[rds.multi-az] (high) aws_db_instance.Thing_Resource_0A1B2C3D: multi_az is off. Fix: do the thing"]
-    assert not findings[0].suppressed
+    assert not violations[0].suppressed
 
 
 def test_compliant_and_not_applicable_verdicts_produce_no_finding():
@@ -67,12 +67,12 @@ def test_a_rule_that_raises_becomes_a_finding_instead_of_aborting():
     def broken(view, _limits):
         return view.props["missing"]
 
-    findings = evaluate(resource("aws_db_instance", {}), [broken_rule := rule(broken),
+    violations = evaluate(resource("aws_db_instance", {}), [broken_rule := rule(broken),
                                                           rule(lambda _r, _l: Verdict.non_compliant("second"))],
                         PolicyLimits())
-    assert findings[0].rule is broken_rule
-    assert "rule could not be evaluated (KeyError: 'missing')" in findings[0].reason
-    assert findings[1].reason == "second"
+    assert violations[0].rule is broken_rule
+    assert "rule could not be evaluated (KeyError: 'missing')" in violations[0].reason
+    assert violations[1].reason == "second"
 
 
 @pytest.mark.parametrize(("path", "resource_path", "accepted"), [
@@ -87,13 +87,13 @@ def test_a_rule_that_raises_becomes_a_finding_instead_of_aborting():
 def test_suppression_matches_construct_subtree_or_resource_address(path, resource_path, accepted):
     suppression = Suppression(rule="rds.multi-az", path=path, reason="single-AZ is accepted here")
     view = resource("aws_db_instance", {}, path=resource_path)
-    findings = evaluate(view, [rule(lambda _r, _l: Verdict.non_compliant("off"))], PolicyLimits(), [suppression])
-    assert findings[0].suppressed is accepted
-    assert (findings[0].suppression is suppression) is accepted
+    violations = evaluate(view, [rule(lambda _r, _l: Verdict.non_compliant("off"))], PolicyLimits(), [suppression])
+    assert violations[0].suppressed is accepted
+    assert (violations[0].suppression is suppression) is accepted
 
 
 def test_suppression_of_another_rule_does_not_apply():
     suppression = Suppression(rule="rds.deletion-protection", path="test", reason="another rule entirely")
-    findings = evaluate(resource("aws_db_instance", {}), [rule(lambda _r, _l: Verdict.non_compliant("off"))],
+    violations = evaluate(resource("aws_db_instance", {}), [rule(lambda _r, _l: Verdict.non_compliant("off"))],
                         PolicyLimits(), [suppression])
-    assert not findings[0].suppressed
+    assert not violations[0].suppressed

@@ -102,7 +102,7 @@ def test_stacks_of_one_owner_share_the_suppression_audit(app):
     _, second = stack_with_key(app, "second", rotation=False, policy=policy)
     assert first is second
     app.synth()  # used in "second" only, so not stale
-    assert [(f.resource.path, f.suppressed) for f in first.findings] == [("second/Key", True)]
+    assert [(f.resource.path, f.suppressed) for f in first.violations] == [("second/Key", True)]
 
 
 def test_one_owner_cannot_have_two_policies(app):
