@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from platform_constructs._internal.annotations import warn
 from platform_constructs._internal.aws_context import account_id, assume_role_policy, partition, policy_document
 from platform_constructs._internal.ids import pascal_id
 from platform_constructs._internal.tf import Construct, TerraformResource, TerraformResourceLifecycle, aws
@@ -97,6 +98,10 @@ class EksCluster(Construct):
         if not subnet_ids:
             problems.append(Problem("eks.subnets", "subnet_ids", list(subnet_ids), "is empty; give the private subnets"))
         refuse(problems, self.node.path)
+        if props.endpoint_public_access:
+            warn(self, "platform:eks:publicEndpoint",
+                 f"the Kubernetes API endpoint is reachable from the internet for {list(props.public_access_cidrs)}; "
+                 "staging and prod refuse it, prefer the private endpoint through a VPN or bastion")
         # resolve defaults
         self.props = props
         self._naming = naming

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from platform_constructs._internal.tf import Annotations, Construct, TerraformOutput, TerraformStack
+from platform_constructs._internal.annotations import warn
+from platform_constructs._internal.tf import Construct, TerraformOutput, TerraformStack
 from platform_constructs.compute.eks_cluster import EksCluster
 from platform_constructs.config.schema import EnvironmentConfig
 from platform_constructs.data.postgres import PostgresDatabase
@@ -86,9 +87,9 @@ class PlatformStack(TerraformStack):
         SearchAlarms(self, "SearchAlarms", domain_name=self.search.domain_name,
                      volume_size_gib=env.search.volume_size_gib, thresholds=monitoring.search, topic_arn=topic_arn)
         if not monitoring.topic.subscribers:
-            Annotations.of(self.alarm_topic).add_warning(
-                "monitoring.topic.subscribers is empty: alarms notify a topic nobody subscribes to; add "
-                "subscribers or subscribe through the monitoring_alarm_topic_arn output")
+            warn(self.alarm_topic, "platform:monitoring:noSubscribers",
+                 "monitoring.topic.subscribers is empty: alarms notify a topic nobody subscribes to; add "
+                 "subscribers or subscribe through the monitoring_alarm_topic_arn output")
 
     def _output(self, prefix: str, values: dict[str, object]) -> None:
         """One stack output per value, named ``{prefix}_{name}``."""
