@@ -33,13 +33,15 @@ LIBRARY_LAYERS: tuple[tuple[str, ...], ...] = (
     ("props", "naming"),
     ("security",),
     ("observability",),
-    ("network", "compute", "data", "k8s", "registry", "search", "state", "streaming", "policy"),
+    ("network", "compute", "data", "k8s", "registry", "state", "policy"),
+    # data stores built on data.private_data_store, the preamble every store shares
+    ("search", "streaming"),
     ("config",),
     ("stacks",),
     ("app",),
 )
 #: Parts whose construct modules ``config`` may not import: it reads their props and pure rules only.
-DOMAIN_PARTS = frozenset(part for layer in LIBRARY_LAYERS[3:6] for part in layer)
+DOMAIN_PARTS = frozenset(part for layer in LIBRARY_LAYERS[3:7] for part in layer)
 
 #: What a package may never import (its own modules' top-level names, or outside distributions).
 FORBIDDEN: dict[str, tuple[str, ...]] = {

@@ -9,9 +9,9 @@ from platform_constructs._internal.tf import Construct, TerraformResourceLifecyc
 from platform_constructs.data.postgres_props import FORCED_PARAMETERS, PostgresProps, major_version
 from platform_constructs.errors import Problem, refuse
 from platform_constructs.naming import Naming
-from platform_constructs.observability.log_group import LogSettings
+from platform_constructs.observability.log_group import EncryptedLogGroup, LogSettings
 from platform_constructs.security.kms_key import KmsKey
-from platform_constructs.security.private_data_store import PrivateDataStore
+from platform_constructs.data.private_data_store import PrivateDataStore
 
 _DB_USER = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]{0,62}$")
 
@@ -51,66 +51,18 @@ class PostgresDatabase(PrivateDataStore):
         # validate + resolve defaults (props were validated when they were built)
         self.props = props
         self.identifier: str = naming.name("postgres")
-        protected = props.deletion_protection
 
         # create resources
         self._create_key_and_security_group(
             naming=naming, component="postgres", vpc_id=vpc_id, port=props.port, kms_key=kms_key,
             key_description=f"RDS PostgreSQL {self.identifier}: storage, master secret, Performance Insights",
         )
-        self.parameter_group = aws.db_parameter_group.DbParameterGroup(
-            self, "ParameterGroup", name=naming.name(props.parameter_group_family),
-            family=props.parameter_group_family,
-            description=f"PostgreSQL {major_version(props.engine_version)} settings, TLS required",
-            parameter=[
-                # pending-reboot is accepted for static and dynamic parameters alike; a new instance
-                # boots with them, an existing one picks them up at its next reboot.
-                aws.db_parameter_group.DbParameterGroupParameter(name=name, value=value, apply_method="pending-reboot")
-                for name, value in sorted({**props.parameters, **FORCED_PARAMETERS}.items())
-            ],
-            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
-        )
-        # RDS writes to its log groups, and checks the monitoring role's permissions, as soon as it starts
-        prerequisites: list[object] = [
-            logs.log_group(self, f"{log.capitalize()}LogGroup", f"/aws/rds/instance/{self.identifier}/{log}").log_group
-            for log in props.log_exports
-        ]
-        monitoring_role_arn = None
-        if props.monitoring_interval:
-            role, attachment = self._create_monitoring_role(naming)
-            monitoring_role_arn = role.arn
-            prerequisites.append(attachment)
-        insights = props.performance_insights
-        self.instance = aws.db_instance.DbInstance(
-            self, "Instance",
-            identifier=self.identifier, engine="postgres", engine_version=props.engine_version,
-            auto_minor_version_upgrade=props.auto_minor_version_upgrade,
-            allow_major_version_upgrade=props.allow_major_version_upgrade,
-            instance_class=props.instance_class, storage_type="gp3", allocated_storage=props.allocated_storage,
-            max_allocated_storage=props.max_allocated_storage or 0,
-            storage_encrypted=True, kms_key_id=self.kms_key.arn,
-            db_name=props.database_name, username=props.master_username,
-            manage_master_user_password=True, master_user_secret_kms_key_id=self.kms_key.arn,
-            iam_database_authentication_enabled=True,
-            port=props.port, multi_az=props.multi_az, publicly_accessible=False,
-            db_subnet_group_name=subnet_group_name, vpc_security_group_ids=[self.security_group_id],
-            parameter_group_name=self.parameter_group.name,
-            backup_retention_period=props.backup_retention_days, backup_window=props.backup_window,
-            maintenance_window=props.maintenance_window, copy_tags_to_snapshot=True,
-            apply_immediately=props.apply_immediately,
-            deletion_protection=protected, skip_final_snapshot=not protected,
-            final_snapshot_identifier=naming.name("postgres-final") if protected else None,
-            delete_automated_backups=not protected,
-            performance_insights_enabled=insights,
-            performance_insights_kms_key_id=self.kms_key.arn if insights else None,
-            performance_insights_retention_period=props.performance_insights_retention_days if insights else None,
-            monitoring_interval=props.monitoring_interval,
-            monitoring_role_arn=monitoring_role_arn,
-            enabled_cloudwatch_logs_exports=list(props.log_exports),
-            depends_on=prerequisites,
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=protected),
-            tags={"Name": self.identifier},
-        )
+        self.parameter_group = self._create_parameter_group(naming)
+        log_groups = self._create_log_groups(logs, {
+            log: (f"{log.capitalize()}LogGroup", f"/aws/rds/instance/{self.identifier}/{log}") for log in props.log_exports
+        })
+        monitoring = self._create_monitoring_role(naming) if props.monitoring_interval else None
+        self.instance = self._create_instance(naming, subnet_group_name, list(log_groups.values()), monitoring)
 
         # expose attributes
         self.arn: str = self.instance.arn
@@ -144,6 +96,68 @@ class PostgresDatabase(PrivateDataStore):
             "Resource": f"arn:{partition(self)}:rds-db:{region_name(self)}:{account_id(self)}:dbuser:"
                         f"{self.resource_id}/{db_user}",
         }
+
+    def _create_parameter_group(self, naming: Naming) -> aws.db_parameter_group.DbParameterGroup:
+        """The family's parameter group, ``rds.force_ssl = 1`` always; created before the old one is destroyed."""
+        props = self.props
+        return aws.db_parameter_group.DbParameterGroup(
+            self, "ParameterGroup", name=naming.name(props.parameter_group_family),
+            family=props.parameter_group_family,
+            description=f"PostgreSQL {major_version(props.engine_version)} settings, TLS required",
+            parameter=[
+                # pending-reboot is accepted for static and dynamic parameters alike; a new instance
+                # boots with them, an existing one picks them up at its next reboot.
+                aws.db_parameter_group.DbParameterGroupParameter(name=name, value=value, apply_method="pending-reboot")
+                for name, value in sorted({**props.parameters, **FORCED_PARAMETERS}.items())
+            ],
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+        )
+
+    def _create_instance(
+        self, naming: Naming, subnet_group_name: str, log_groups: list[EncryptedLogGroup],
+        monitoring: tuple[aws.iam_role.IamRole, aws.iam_role_policy_attachment.IamRolePolicyAttachment] | None,
+    ) -> aws.db_instance.DbInstance:
+        """The instance: private, encrypted with the store's key, password managed by RDS, IAM authentication."""
+        props = self.props
+        protected = props.deletion_protection
+        insights = props.performance_insights
+        # RDS writes to its log groups, and checks the monitoring role's permissions, as soon as it starts
+        prerequisites: list[object] = [group.log_group for group in log_groups]
+        monitoring_role_arn = None
+        if monitoring is not None:
+            role, attachment = monitoring
+            monitoring_role_arn = role.arn
+            prerequisites.append(attachment)
+        return aws.db_instance.DbInstance(
+            self, "Instance",
+            identifier=self.identifier, engine="postgres", engine_version=props.engine_version,
+            auto_minor_version_upgrade=props.auto_minor_version_upgrade,
+            allow_major_version_upgrade=props.allow_major_version_upgrade,
+            instance_class=props.instance_class, storage_type="gp3", allocated_storage=props.allocated_storage,
+            max_allocated_storage=props.max_allocated_storage or 0,
+            storage_encrypted=True, kms_key_id=self.kms_key.arn,
+            db_name=props.database_name, username=props.master_username,
+            manage_master_user_password=True, master_user_secret_kms_key_id=self.kms_key.arn,
+            iam_database_authentication_enabled=True,
+            port=props.port, multi_az=props.multi_az, publicly_accessible=False,
+            db_subnet_group_name=subnet_group_name, vpc_security_group_ids=[self.security_group_id],
+            parameter_group_name=self.parameter_group.name,
+            backup_retention_period=props.backup_retention_days, backup_window=props.backup_window,
+            maintenance_window=props.maintenance_window, copy_tags_to_snapshot=True,
+            apply_immediately=props.apply_immediately,
+            deletion_protection=protected, skip_final_snapshot=not protected,
+            final_snapshot_identifier=naming.name("postgres-final") if protected else None,
+            delete_automated_backups=not protected,
+            performance_insights_enabled=insights,
+            performance_insights_kms_key_id=self.kms_key.arn if insights else None,
+            performance_insights_retention_period=props.performance_insights_retention_days if insights else None,
+            monitoring_interval=props.monitoring_interval,
+            monitoring_role_arn=monitoring_role_arn,
+            enabled_cloudwatch_logs_exports=list(props.log_exports),
+            depends_on=prerequisites,
+            lifecycle=self._lifecycle(deletion_protection=protected),
+            tags={"Name": self.identifier},
+        )
 
     def _create_monitoring_role(
         self, naming: Naming,

@@ -6,9 +6,9 @@ from platform_constructs._internal.tf import Construct, TerraformResourceLifecyc
 from platform_constructs.data.redis_props import RedisProps
 from platform_constructs.errors import Problem, refuse
 from platform_constructs.naming import Naming
-from platform_constructs.observability.log_group import LogSettings
+from platform_constructs.observability.log_group import EncryptedLogGroup, LogSettings
 from platform_constructs.security.kms_key import KmsKey
-from platform_constructs.security.private_data_store import PrivateDataStore
+from platform_constructs.data.private_data_store import PrivateDataStore
 
 #: ElastiCache limits replication group ids to 40 characters.
 _REPLICATION_GROUP_ID_LENGTH = 40
@@ -49,50 +49,19 @@ class RedisCache(PrivateDataStore):
         self.member_cluster_ids: list[str] = [
             f"{self.replication_group_id}-{number:03d}" for number in range(1, props.node_count + 1)
         ]
-        protected = props.deletion_protection
 
         # create resources
         self._create_key_and_security_group(
             naming=naming, component="redis", vpc_id=vpc_id, port=props.port, kms_key=kms_key,
             key_description=f"ElastiCache {self.replication_group_id}: data at rest and snapshots",
         )
-        family = props.parameter_group_family
-        self.parameter_group = aws.elasticache_parameter_group.ElasticacheParameterGroup(
-            self, "ParameterGroup", name=naming.name(family.replace(".", "-")), family=family,
-            description=f"{family} settings",
-            parameter=[aws.elasticache_parameter_group.ElasticacheParameterGroupParameter(name=name, value=value)
-                       for name, value in sorted(props.parameters.items())] or None,
-            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
-        )
+        self.parameter_group = self._create_parameter_group(naming)
         self.user_group = self._create_user_group(naming)
-        self.replication_group = aws.elasticache_replication_group.ElasticacheReplicationGroup(
-            self, "ReplicationGroup",
-            replication_group_id=self.replication_group_id,
-            description=f"{props.engine} cache {self.replication_group_id}",
-            engine=props.engine, engine_version=props.engine_version, node_type=props.node_type,
-            num_cache_clusters=props.node_count, port=props.port,
-            automatic_failover_enabled=props.automatic_failover, multi_az_enabled=props.multi_az,
-            parameter_group_name=self.parameter_group.name,
-            subnet_group_name=subnet_group_name, security_group_ids=[self.security_group_id],
-            at_rest_encryption_enabled="true", kms_key_id=self.kms_key.arn,
-            transit_encryption_enabled=True, transit_encryption_mode="required",
-            user_group_ids=[self.user_group.user_group_id],
-            auto_minor_version_upgrade="true", apply_immediately=props.apply_immediately,
-            snapshot_retention_limit=props.snapshot_retention_days, snapshot_window=props.snapshot_window,
-            maintenance_window=props.maintenance_window,
-            final_snapshot_identifier=naming.name("redis-final") if protected else None,
-            log_delivery_configuration=[
-                aws.elasticache_replication_group.ElasticacheReplicationGroupLogDeliveryConfiguration(
-                    destination=logs.log_group(
-                        self, f"{_pascal(log_type)}Group", f"/aws/elasticache/{self.replication_group_id}/{log_type}",
-                    ).name,
-                    destination_type="cloudwatch-logs", log_format="json", log_type=log_type,
-                )
-                for log_type in props.log_types
-            ],
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=protected),
-            tags={"Name": self.replication_group_id},
-        )
+        log_groups = self._create_log_groups(logs, {
+            log_type: (f"{_pascal(log_type)}Group", f"/aws/elasticache/{self.replication_group_id}/{log_type}")
+            for log_type in props.log_types
+        })
+        self.replication_group = self._create_replication_group(naming, subnet_group_name, log_groups)
 
         # expose attributes
         self.arn: str = self.replication_group.arn
@@ -119,6 +88,51 @@ class RedisCache(PrivateDataStore):
             refuse([Problem("redis.unknown-user", "users", user, f"{user!r} is not a user of this cache; "
                             f"configured users: {', '.join(sorted(self._users)) or 'none'}")], self.node.path)
         return {"Effect": "Allow", "Action": "elasticache:Connect", "Resource": [self.arn, self._users[user].arn]}
+
+    def _create_parameter_group(self, naming: Naming) -> aws.elasticache_parameter_group.ElasticacheParameterGroup:
+        """The family's parameter group (``<prefix>-<env>-valkey8``), created before the old one is destroyed."""
+        family = self.props.parameter_group_family
+        group = aws.elasticache_parameter_group
+        return group.ElasticacheParameterGroup(
+            self, "ParameterGroup", name=naming.name(family.replace(".", "-")), family=family,
+            description=f"{family} settings",
+            parameter=[group.ElasticacheParameterGroupParameter(name=name, value=value)
+                       for name, value in sorted(self.props.parameters.items())] or None,
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+        )
+
+    def _create_replication_group(
+        self, naming: Naming, subnet_group_name: str, log_groups: dict[str, EncryptedLogGroup],
+    ) -> aws.elasticache_replication_group.ElasticacheReplicationGroup:
+        """The replication group: TLS required, the store's key at rest, RBAC users only, logs as JSON."""
+        props = self.props
+        group = aws.elasticache_replication_group
+        return group.ElasticacheReplicationGroup(
+            self, "ReplicationGroup",
+            replication_group_id=self.replication_group_id,
+            description=f"{props.engine} cache {self.replication_group_id}",
+            engine=props.engine, engine_version=props.engine_version, node_type=props.node_type,
+            num_cache_clusters=props.node_count, port=props.port,
+            automatic_failover_enabled=props.automatic_failover, multi_az_enabled=props.multi_az,
+            parameter_group_name=self.parameter_group.name,
+            subnet_group_name=subnet_group_name, security_group_ids=[self.security_group_id],
+            at_rest_encryption_enabled="true", kms_key_id=self.kms_key.arn,
+            transit_encryption_enabled=True, transit_encryption_mode="required",
+            user_group_ids=[self.user_group.user_group_id],
+            auto_minor_version_upgrade="true", apply_immediately=props.apply_immediately,
+            snapshot_retention_limit=props.snapshot_retention_days, snapshot_window=props.snapshot_window,
+            maintenance_window=props.maintenance_window,
+            final_snapshot_identifier=naming.name("redis-final") if props.deletion_protection else None,
+            log_delivery_configuration=[
+                group.ElasticacheReplicationGroupLogDeliveryConfiguration(
+                    destination=log_group.name, destination_type="cloudwatch-logs", log_format="json",
+                    log_type=log_type,
+                )
+                for log_type, log_group in log_groups.items()
+            ],
+            lifecycle=self._lifecycle(deletion_protection=props.deletion_protection),
+            tags={"Name": self.replication_group_id},
+        )
 
     def _create_user_group(self, naming: Naming) -> aws.elasticache_user_group.ElasticacheUserGroup:
         """The RBAC user group: the mandatory ``default`` user, switched off, plus one IAM user per props user."""

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from platform_constructs._internal.aws_context import account_id, partition, policy_document, region_name
-from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
+from platform_constructs._internal.tf import Construct, aws
 from platform_constructs.errors import refuse
 from platform_constructs.naming import Naming
-from platform_constructs.observability.log_group import LogSettings
+from platform_constructs.observability.log_group import EncryptedLogGroup, LogSettings
 from platform_constructs.search.search_props import DOMAIN_COMPONENT, DOMAIN_NAME_MAX_LENGTH, SearchProps
 from platform_constructs.security.kms_key import KmsKey
-from platform_constructs.security.private_data_store import PrivateDataStore
+from platform_constructs.data.private_data_store import PrivateDataStore
 
 #: Log types always published (slow logs only carry entries once an index sets its thresholds).
 _ALWAYS_PUBLISHED = {"INDEX_SLOW_LOGS": "index-slow", "SEARCH_SLOW_LOGS": "search-slow",
@@ -70,8 +70,8 @@ class SearchDomain(PrivateDataStore):
         # resolve defaults
         self.props = props
         self.domain_name: str = naming.name(DOMAIN_COMPONENT, max_length=DOMAIN_NAME_MAX_LENGTH)
-        aws_partition, account = partition(self), account_id(self)
-        domain_arn = f"arn:{aws_partition}:es:{region_name(self)}:{account}:domain/{self.domain_name}"
+        self._partition, self._account = partition(self), account_id(self)
+        self._domain_arn = f"arn:{self._partition}:es:{region_name(self)}:{self._account}:domain/{self.domain_name}"
         published = {**_ALWAYS_PUBLISHED, **(_AUDIT if props.audit_logs else {})}
 
         # create resources
@@ -79,68 +79,14 @@ class SearchDomain(PrivateDataStore):
             naming=naming, component=DOMAIN_COMPONENT, vpc_id=vpc_id, port=self.PORT, kms_key=kms_key,
             key_description=f"Data of the OpenSearch domain {self.domain_name}",
         )
-        self.master_role_arn: str = props.master_role_arn or self._create_master_role(naming, aws_partition, account)
-        log_groups = {
-            log_type: logs.log_group(self, f"LogGroup{suffix.title().replace('-', '')}",
-                                     f"/aws/opensearch/{self.domain_name}/{suffix}")
+        self.master_role_arn: str = props.master_role_arn or self._create_master_role(naming)
+        log_groups = self._create_log_groups(logs, {
+            log_type: (f"LogGroup{suffix.title().replace('-', '')}", f"/aws/opensearch/{self.domain_name}/{suffix}")
             for log_type, suffix in published.items()
-        }
-        log_policy = aws.cloudwatch_log_resource_policy.CloudwatchLogResourcePolicy(
-            self, "LogResourcePolicy", policy_name=naming.name("search-logs"),
-            policy_document=policy_document({
-                "Effect": "Allow",
-                "Principal": {"Service": "es.amazonaws.com"},
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": [f"{group.arn}:*" for group in log_groups.values()],
-                "Condition": {"StringEquals": {"aws:SourceAccount": account}, "ArnLike": {"aws:SourceArn": domain_arn}},
-            }),
-        )
-        self.domain = aws.opensearch_domain.OpensearchDomain(
-            self, "Domain",
-            domain_name=self.domain_name,
-            engine_version=props.engine_version,
-            cluster_config=_cluster_config(props),
-            ebs_options=aws.opensearch_domain.OpensearchDomainEbsOptions(
-                ebs_enabled=True, volume_type="gp3", volume_size=props.volume_size_gib,
-            ),
-            vpc_options=aws.opensearch_domain.OpensearchDomainVpcOptions(
-                subnet_ids=list(subnet_ids[:props.zones_used]), security_group_ids=[self.security_group.id],
-            ),
-            encrypt_at_rest=aws.opensearch_domain.OpensearchDomainEncryptAtRest(enabled=True, kms_key_id=self.kms_key.arn),
-            node_to_node_encryption=aws.opensearch_domain.OpensearchDomainNodeToNodeEncryption(enabled=True),
-            domain_endpoint_options=aws.opensearch_domain.OpensearchDomainDomainEndpointOptions(
-                enforce_https=True, tls_security_policy=props.tls_security_policy,
-            ),
-            advanced_security_options=aws.opensearch_domain.OpensearchDomainAdvancedSecurityOptions(
-                enabled=True, anonymous_auth_enabled=False, internal_user_database_enabled=False,
-                master_user_options=aws.opensearch_domain.OpensearchDomainAdvancedSecurityOptionsMasterUserOptions(
-                    master_user_arn=self.master_role_arn,
-                ),
-            ),
-            log_publishing_options=[
-                aws.opensearch_domain.OpensearchDomainLogPublishingOptions(
-                    log_type=log_type, cloudwatch_log_group_arn=group.arn, enabled=True,
-                )
-                for log_type, group in log_groups.items()
-            ],
-            off_peak_window_options=_off_peak_window(props.off_peak_window_start),
-            software_update_options=aws.opensearch_domain.OpensearchDomainSoftwareUpdateOptions(
-                auto_software_update_enabled=True,
-            ),
-            tags={"Name": self.domain_name},
-            # the service checks at creation that it may write the log groups
-            depends_on=[log_policy],
-            lifecycle=TerraformResourceLifecycle(prevent_destroy=props.deletion_protection),
-        )
-        aws.opensearch_domain_policy.OpensearchDomainPolicy(
-            self, "AccessPolicy", domain_name=self.domain.domain_name,
-            access_policies=policy_document({
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:{aws_partition}:iam::{account}:root"},
-                "Action": "es:ESHttp*",
-                "Resource": f"{self.domain.arn}/*",
-            }),
-        )
+        })
+        log_policy = self._create_log_resource_policy(naming, log_groups)
+        self.domain = self._create_domain(subnet_ids, log_groups, log_policy)
+        self._create_access_policy()
 
         # expose attributes
         self.arn: str = self.domain.arn
@@ -158,18 +104,90 @@ class SearchDomain(PrivateDataStore):
             "master_role_arn": self.master_role_arn,
         }
 
-    def _create_master_role(self, naming: Naming, aws_partition: str, account: str) -> str:
+    def _create_master_role(self, naming: Naming) -> str:
         """The fine-grained access control master role; IAM policies of the account decide who assumes it."""
         role = aws.iam_role.IamRole(
             self, "MasterRole", name=naming.name("search-admin"),
             description=f"Master user of the OpenSearch domain {self.domain_name} (fine-grained access control)",
             assume_role_policy=policy_document({
                 "Effect": "Allow",
-                "Principal": {"AWS": f"arn:{aws_partition}:iam::{account}:root"},
+                "Principal": {"AWS": f"arn:{self._partition}:iam::{self._account}:root"},
                 "Action": "sts:AssumeRole",
             }),
         )
         return role.arn
+
+    def _create_log_resource_policy(
+        self, naming: Naming, log_groups: dict[str, EncryptedLogGroup],
+    ) -> aws.cloudwatch_log_resource_policy.CloudwatchLogResourcePolicy:
+        """Lets the service write only the domain's log groups, only for this domain."""
+        return aws.cloudwatch_log_resource_policy.CloudwatchLogResourcePolicy(
+            self, "LogResourcePolicy", policy_name=naming.name("search-logs"),
+            policy_document=policy_document({
+                "Effect": "Allow",
+                "Principal": {"Service": "es.amazonaws.com"},
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": [f"{group.arn}:*" for group in log_groups.values()],
+                "Condition": {"StringEquals": {"aws:SourceAccount": self._account},
+                              "ArnLike": {"aws:SourceArn": self._domain_arn}},
+            }),
+        )
+
+    def _create_domain(
+        self, subnet_ids: Sequence[str], log_groups: dict[str, EncryptedLogGroup],
+        log_policy: aws.cloudwatch_log_resource_policy.CloudwatchLogResourcePolicy,
+    ) -> aws.opensearch_domain.OpensearchDomain:
+        """The domain: in the VPC only, encrypted at rest and between nodes, HTTPS, IAM master role."""
+        props = self.props
+        domain = aws.opensearch_domain
+        return domain.OpensearchDomain(
+            self, "Domain",
+            domain_name=self.domain_name,
+            engine_version=props.engine_version,
+            cluster_config=_cluster_config(props),
+            ebs_options=domain.OpensearchDomainEbsOptions(
+                ebs_enabled=True, volume_type="gp3", volume_size=props.volume_size_gib,
+            ),
+            vpc_options=domain.OpensearchDomainVpcOptions(
+                subnet_ids=list(subnet_ids[:props.zones_used]), security_group_ids=[self.security_group.id],
+            ),
+            encrypt_at_rest=domain.OpensearchDomainEncryptAtRest(enabled=True, kms_key_id=self.kms_key.arn),
+            node_to_node_encryption=domain.OpensearchDomainNodeToNodeEncryption(enabled=True),
+            domain_endpoint_options=domain.OpensearchDomainDomainEndpointOptions(
+                enforce_https=True, tls_security_policy=props.tls_security_policy,
+            ),
+            advanced_security_options=domain.OpensearchDomainAdvancedSecurityOptions(
+                enabled=True, anonymous_auth_enabled=False, internal_user_database_enabled=False,
+                master_user_options=domain.OpensearchDomainAdvancedSecurityOptionsMasterUserOptions(
+                    master_user_arn=self.master_role_arn,
+                ),
+            ),
+            log_publishing_options=[
+                domain.OpensearchDomainLogPublishingOptions(
+                    log_type=log_type, cloudwatch_log_group_arn=group.arn, enabled=True,
+                )
+                for log_type, group in log_groups.items()
+            ],
+            off_peak_window_options=_off_peak_window(props.off_peak_window_start),
+            software_update_options=domain.OpensearchDomainSoftwareUpdateOptions(auto_software_update_enabled=True),
+            tags={"Name": self.domain_name},
+            # the service checks at creation that it may write the log groups
+            depends_on=[log_policy],
+            lifecycle=self._lifecycle(deletion_protection=props.deletion_protection),
+        )
+
+    def _create_access_policy(self) -> None:
+        """Principals of this account may call ``es:ESHttp*`` on this domain only; fine-grained access control
+        then maps them to OpenSearch roles."""
+        aws.opensearch_domain_policy.OpensearchDomainPolicy(
+            self, "AccessPolicy", domain_name=self.domain.domain_name,
+            access_policies=policy_document({
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{self._partition}:iam::{self._account}:root"},
+                "Action": "es:ESHttp*",
+                "Resource": f"{self.domain.arn}/*",
+            }),
+        )
 
 
 def _cluster_config(props: SearchProps) -> aws.opensearch_domain.OpensearchDomainClusterConfig:

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
 from platform_constructs.errors import refuse
 from platform_constructs.naming import Naming
-from platform_constructs.observability.log_group import LogSettings
+from platform_constructs.observability.log_group import EncryptedLogGroup, LogSettings
 from platform_constructs.security.kms_key import KmsKey
-from platform_constructs.security.private_data_store import PrivateDataStore
+from platform_constructs.data.private_data_store import PrivateDataStore
 from platform_constructs.streaming.kafka_props import KafkaProps
 
 #: Path of the broker volume size inside ``aws_msk_cluster``: storage autoscaling owns it after creation.
@@ -64,62 +64,15 @@ class KafkaCluster(PrivateDataStore):
         self.props = props
         self.cluster_name: str = naming.name("kafka")
         self.broker_count: int = props.broker_count
-        server_properties = props.server_properties()
-        revision = hashlib.sha256(f"{props.kafka_version}\n{server_properties}".encode()).hexdigest()[:8]
 
         # create resources
         self._create_key_and_security_group(
             naming=naming, component="kafka", vpc_id=vpc_id, port=self.PORT, kms_key=kms_key,
             key_description=f"Broker storage of the Kafka cluster {self.cluster_name}",
         )
-        log_group = logs.log_group(self, "BrokerLogGroup", f"/aws/msk/{self.cluster_name}/broker")
-        self.configuration = aws.msk_configuration.MskConfiguration(
-            self, "Configuration", name=naming.name(f"kafka-{revision}"), kafka_versions=[props.kafka_version],
-            server_properties=server_properties, description=f"Brokers of {self.cluster_name}",
-            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
-        )
-        self.cluster = aws.msk_cluster.MskCluster(
-            self, "Cluster",
-            cluster_name=self.cluster_name,
-            kafka_version=props.kafka_version,
-            number_of_broker_nodes=props.broker_count,
-            broker_node_group_info=aws.msk_cluster.MskClusterBrokerNodeGroupInfo(
-                client_subnets=list(subnet_ids),
-                instance_type=props.instance_type,
-                security_groups=[self.security_group.id],
-                storage_info=aws.msk_cluster.MskClusterBrokerNodeGroupInfoStorageInfo(
-                    ebs_storage_info=aws.msk_cluster.MskClusterBrokerNodeGroupInfoStorageInfoEbsStorageInfo(
-                        volume_size=props.volume_size_gib,
-                    ),
-                ),
-            ),
-            client_authentication=aws.msk_cluster.MskClusterClientAuthentication(
-                sasl=aws.msk_cluster.MskClusterClientAuthenticationSasl(iam=True),
-                unauthenticated=False,
-            ),
-            encryption_info=aws.msk_cluster.MskClusterEncryptionInfo(
-                encryption_at_rest_kms_key_arn=self.kms_key.arn,
-                encryption_in_transit=aws.msk_cluster.MskClusterEncryptionInfoEncryptionInTransit(
-                    client_broker="TLS", in_cluster=True,
-                ),
-            ),
-            configuration_info=aws.msk_cluster.MskClusterConfigurationInfo(
-                arn=self.configuration.arn, revision=self.configuration.latest_revision,
-            ),
-            logging_info=aws.msk_cluster.MskClusterLoggingInfo(
-                broker_logs=aws.msk_cluster.MskClusterLoggingInfoBrokerLogs(
-                    cloudwatch_logs=aws.msk_cluster.MskClusterLoggingInfoBrokerLogsCloudwatchLogs(
-                        enabled=True, log_group=log_group.name,
-                    ),
-                ),
-            ),
-            enhanced_monitoring=props.enhanced_monitoring,
-            open_monitoring=_open_monitoring(props.prometheus_exporters),
-            tags={"Name": self.cluster_name},
-            lifecycle=TerraformResourceLifecycle(
-                prevent_destroy=props.deletion_protection, ignore_changes=[_VOLUME_SIZE_PATH],
-            ),
-        )
+        log_groups = self._create_log_groups(logs, {"broker": ("BrokerLogGroup", f"/aws/msk/{self.cluster_name}/broker")})
+        self.configuration = self._create_configuration(naming)
+        self.cluster = self._create_cluster(subnet_ids, log_groups["broker"])
         self._create_storage_autoscaling(props)
 
         # expose attributes
@@ -136,6 +89,64 @@ class KafkaCluster(PrivateDataStore):
             "security_group_id": self.security_group_id,
             "configuration_arn": self.configuration.arn,
         }
+
+    def _create_configuration(self, naming: Naming) -> aws.msk_configuration.MskConfiguration:
+        """The broker configuration, named by a hash of its content and Kafka version and created before the old
+        one is destroyed, so changing either never fails with "configuration is in use"."""
+        props = self.props
+        server_properties = props.server_properties()
+        revision = hashlib.sha256(f"{props.kafka_version}\n{server_properties}".encode()).hexdigest()[:8]
+        return aws.msk_configuration.MskConfiguration(
+            self, "Configuration", name=naming.name(f"kafka-{revision}"), kafka_versions=[props.kafka_version],
+            server_properties=server_properties, description=f"Brokers of {self.cluster_name}",
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+        )
+
+    def _create_cluster(self, subnet_ids: Sequence[str], log_group: EncryptedLogGroup) -> aws.msk_cluster.MskCluster:
+        """The brokers: TLS only, SASL/IAM only, the store's key at rest, broker logs to ``log_group``."""
+        props = self.props
+        msk = aws.msk_cluster
+        return msk.MskCluster(
+            self, "Cluster",
+            cluster_name=self.cluster_name,
+            kafka_version=props.kafka_version,
+            number_of_broker_nodes=props.broker_count,
+            broker_node_group_info=msk.MskClusterBrokerNodeGroupInfo(
+                client_subnets=list(subnet_ids),
+                instance_type=props.instance_type,
+                security_groups=[self.security_group.id],
+                storage_info=msk.MskClusterBrokerNodeGroupInfoStorageInfo(
+                    ebs_storage_info=msk.MskClusterBrokerNodeGroupInfoStorageInfoEbsStorageInfo(
+                        volume_size=props.volume_size_gib,
+                    ),
+                ),
+            ),
+            client_authentication=msk.MskClusterClientAuthentication(
+                sasl=msk.MskClusterClientAuthenticationSasl(iam=True),
+                unauthenticated=False,
+            ),
+            encryption_info=msk.MskClusterEncryptionInfo(
+                encryption_at_rest_kms_key_arn=self.kms_key.arn,
+                encryption_in_transit=msk.MskClusterEncryptionInfoEncryptionInTransit(
+                    client_broker="TLS", in_cluster=True,
+                ),
+            ),
+            configuration_info=msk.MskClusterConfigurationInfo(
+                arn=self.configuration.arn, revision=self.configuration.latest_revision,
+            ),
+            logging_info=msk.MskClusterLoggingInfo(
+                broker_logs=msk.MskClusterLoggingInfoBrokerLogs(
+                    cloudwatch_logs=msk.MskClusterLoggingInfoBrokerLogsCloudwatchLogs(
+                        enabled=True, log_group=log_group.name,
+                    ),
+                ),
+            ),
+            enhanced_monitoring=props.enhanced_monitoring,
+            open_monitoring=_open_monitoring(props.prometheus_exporters),
+            tags={"Name": self.cluster_name},
+            # storage autoscaling owns the volume size after creation
+            lifecycle=self._lifecycle(deletion_protection=props.deletion_protection, ignore_changes=[_VOLUME_SIZE_PATH]),
+        )
 
     def _create_storage_autoscaling(self, props: KafkaProps) -> None:
         target = aws.appautoscaling_target.AppautoscalingTarget(
