@@ -44,6 +44,8 @@ def assert_covers(service: ModuleType, cases: list[tuple]) -> None:
     outcomes: dict[str, set[Compliance]] = {}
     for case in cases:
         outcomes.setdefault(case[0].id, set()).add(case[3])
-    for rule in service.BASELINE_RULES + service.PRODUCTION_RULES:
+    rules = service.BASELINE_RULES + service.PRODUCTION_RULES
+    assert rules, f"{service.__name__} lists no rule"
+    for rule in rules:
         wanted = {OK, BAD} if rule.resource_types == ANY_TYPE else {OK, BAD, NA}
         assert outcomes.get(rule.id) == wanted, f"{rule.id} has cases {outcomes.get(rule.id)}, needs {wanted}"

@@ -56,6 +56,7 @@ def test_pod_runs_as_non_root_without_privilege_escalation_and_within_limits(pat
     pod = _pod(path)
     assert pod["spec"]["securityContext"]["runAsNonRoot"] is True
     assert pod["spec"]["automountServiceAccountToken"] is False
+    assert pod["spec"]["containers"], f"{path}: no container"
     for container in pod["spec"]["containers"]:
         assert container["securityContext"]["allowPrivilegeEscalation"] is False, container["name"]
         assert container["securityContext"].get("privileged", False) is False

@@ -47,6 +47,8 @@ def test_aws_config_has_one_profile_per_account_assuming_its_deployer_role(platf
     parser.read_string(aws_cli_config(platform, endpoint="https://127.0.0.1:4567", ca_bundle=tmp_path / "ca.pem",
                                       region="eu-west-1"))
     assert parser["profile local-aws"]["aws_access_key_id"] == "test"
+    assert set(parser.sections()) == {"profile local-aws", *(f"profile {name}" for name, _ in platform.configs())}
+    assert len(parser.sections()) == 1 + 1 + len(platform.environments)  # emulator, shared, each environment
     for name, config in platform.configs():
         profile = parser[f"profile {name}"]
         assert profile["role_arn"] == f"arn:aws:iam::{config.aws.account_id}:role/{config.aws.deploy_role_name}"

@@ -36,6 +36,7 @@ def test_staging_and_prod_run_the_same_kubernetes_version(platform):
 
 
 def test_access_roles_come_from_the_environment_files(platform):
+    assert sorted(platform.environments) == ["dev", "prod", "staging"]
     for env in platform.environments.values():
         assert env.eks.admin_roles == ("platform-admin", "platform-deployer")
         assert env.eks.deployer_roles == {"api-team": ("api",)}

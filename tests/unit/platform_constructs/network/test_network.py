@@ -57,6 +57,7 @@ def test_subnets_carry_tier_and_load_balancer_tags(synth_stack):
     by_tier = {}
     for subnet in subnets:
         by_tier.setdefault(subnet["tags"]["Tier"], []).append(subnet)
+    assert {tier: len(found) for tier, found in by_tier.items()} == {"public": 2, "private": 2, "isolated": 2}
     assert all(s["tags"]["kubernetes.io/role/elb"] == "1" for s in by_tier["public"])
     assert all(s["tags"]["kubernetes.io/role/internal-elb"] == "1" for s in by_tier["private"])
     assert all(not any(k.startswith("kubernetes.io") for k in s["tags"]) for s in by_tier["isolated"])

@@ -33,6 +33,8 @@ def test_default_plan_of_a_16():
 def test_adding_a_zone_keeps_every_existing_subnet():
     two = plan_subnets(NetworkProps(cidr="10.0.0.0/16", az_count=2), REGION)
     three = plan_subnets(NetworkProps(cidr="10.0.0.0/16", az_count=3), REGION)
+    assert {tier: len(cidrs) for tier, cidrs in two.cidrs.items()} == {"public": 2, "private": 2, "isolated": 2}
+    assert {tier: len(cidrs) for tier, cidrs in three.cidrs.items()} == {"public": 3, "private": 3, "isolated": 3}
     for tier, cidrs in two.cidrs.items():
         assert cidrs.items() <= three.cidrs[tier].items()
 

@@ -106,7 +106,10 @@ def test_shared_stack_lets_every_environment_node_role_pull(stack_json, platform
     assert set(repositories) == {"acme-shared-api", "acme-shared-worker"}
     expected = sorted(f"arn:aws:iam::{env.aws.account_id}:role/acme-{name}-eks-node"
                       for name, env in platform.environments.items())
-    for policy in resources_of(shared, "aws_ecr_repository_policy").values():
+    policies = resources_of(shared, "aws_ecr_repository_policy").values()
+    assert {policy["repository"] for policy in policies} == {
+        f"${{aws_ecr_repository.{name}.name}}" for name in resources_of(shared, "aws_ecr_repository")}
+    for policy in policies:
         [statement] = json.loads(policy["policy"])["Statement"]
         assert statement["Condition"]["ArnEquals"]["aws:PrincipalArn"] == expected
     assert {"registry_repository_urls", "registry_repository_arns", "registry_kms_key_arn"} <= set(shared["output"])

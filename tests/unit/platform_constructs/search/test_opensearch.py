@@ -122,6 +122,7 @@ def test_logs_are_published_to_encrypted_groups_the_service_may_write_for_this_d
                                                                                          log_types):
     config = synth_stack(build_search(SearchProps(audit_logs=audit)))
     groups = resources_of(config, "aws_cloudwatch_log_group")
+    assert len(groups) == len(log_types)
     assert all(g["retention_in_days"] == 30 and g["kms_key_id"] == LOG_KEY for g in groups.values())
     assert all(g["name"].startswith("/aws/opensearch/acme-test-search/") for g in groups.values())
     domain = only(config, "aws_opensearch_domain")

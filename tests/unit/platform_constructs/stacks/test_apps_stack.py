@@ -40,6 +40,7 @@ def deployment_named(config, name):
 def test_every_configured_app_rolls_out_with_its_tier_preset(platform, stack_json, env):
     config, settings = apps(stack_json, env), platform.environments[env]
     rollout = settings.rollout
+    assert settings.apps, f"{env} deploys no application"
     assert {d["metadata"]["name"] for d in resources_of(config, "kubernetes_deployment_v1").values()} == set(settings.apps)
     for name in settings.apps:
         spec = deployment_named(config, name)["spec"]

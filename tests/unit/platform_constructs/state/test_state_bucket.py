@@ -35,6 +35,7 @@ def test_state_bucket_is_versioned_and_encrypted_with_its_rotating_key(stack_jso
     assert default["sse_algorithm"] == "aws:kms"
     assert default["kms_master_key_id"].startswith("${aws_kms_key.")
     keys = resources_of(config, "aws_kms_key").values()
+    assert keys
     assert all(key["enable_key_rotation"] is True for key in keys)
     aliases = [alias["name"] for alias in resources_of(config, "aws_kms_alias").values()]
     assert aliases == [f"alias/{STATE_BUCKET}"]
