@@ -1,6 +1,6 @@
 # Two commands set up a fresh machine and do the work:
 #   make synth   install everything, then `cdktf synth` all stacks into cdktf.out/
-#   make test    install everything, then run the whole test suite
+#   make test    install everything, then run the test suite (all but the whole-environment drill: make e2e)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -18,7 +18,7 @@ export PATH := $(NODE_BIN):$(CURDIR)/$(BIN):$(PATH)
 export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install synth test bench report clean tools scan deploy-local deploy-local-down lint-jenkins drill
+.PHONY: help install synth test unit e2e bench report clean tools scan deploy-local deploy-local-down lint-jenkins drill
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -66,8 +66,14 @@ drill: install  ## time the steps of an application and an infrastructure rollba
 lint-jenkins: node_modules/.installed  ## npm-groovy-lint (Node 22, Java 17) over cicd/Jenkinsfile-*: no error, no warning
 	cd cicd && npm-groovy-lint --noserver --config $(CURDIR)/cicd/.groovylintrc.js --failon warning Jenkinsfile-*
 
-test: install  ## run the whole test suite on two workers (the longest emulator drill starts first)
-	$(BIN)/python -m pytest -n 2 --dist worksteal
+test: install  ## every test but the whole-environment drill, on two workers (about 10 min)
+	$(BIN)/python -m pytest -n 2 --dist worksteal -m "not e2e"
+
+unit: install  ## the unit tier alone: one process, no Terraform CLI, no emulator (about 1 min)
+	$(BIN)/python -m pytest tests/unit
+
+e2e: install  ## the full-lifecycle dev drill in the local AWS emulator: deploy, re-plan, destroy (about 25 min)
+	$(BIN)/python -m pytest -m e2e
 
 report: $(BIN)/.installed  ## print the effective settings of every environment side by side
 	$(BIN)/python -m platformctl.report environments

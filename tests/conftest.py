@@ -22,9 +22,9 @@ prefer_project_node(ROOT)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the ``longest`` tests first: under ``-n 2 --dist worksteal`` one worker starts them at
-    once and the other takes every remaining test, so the run lasts about as long as they do."""
-    items.sort(key=lambda item: item.get_closest_marker("longest") is None)
+    """Run the ``e2e`` drill first when a run includes it: under ``-n 2 --dist worksteal`` one worker starts it
+    at once and the other takes every remaining test, so the run lasts about as long as the drill does."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
 
 
 @pytest.fixture(scope="session")

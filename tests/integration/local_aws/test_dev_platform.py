@@ -19,7 +19,7 @@ from local_aws import deploy as deploy_local
 from local_aws.deploy import BOOTSTRAP, INVENTORY_FILE, SHARED, LocalDeployment
 from local_aws.emulator import LocalAws
 
-pytestmark = [pytest.mark.emulator, pytest.mark.terraform, pytest.mark.slow, pytest.mark.longest]
+pytestmark = [pytest.mark.emulator, pytest.mark.terraform, pytest.mark.slow, pytest.mark.e2e]
 
 DEV = "dev"
 
