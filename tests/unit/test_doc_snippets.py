@@ -1,0 +1,120 @@
+"""Every Python and TOML snippet of README.md, docs/ and examples/ runs or validates; every Bash snippet is
+either run offline or says why it is not (markers: tests/snippets.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from envfiles import copy_environments, dumps
+from snippets import ROOT, Snippet, all_snippets, snippets_of, DOCUMENTS
+
+from platform_constructs.config import load_platform
+from platform_constructs.config.presets import deep_merge
+from platform_constructs.errors import ConfigError
+
+PYTHON = all_snippets("python")
+TOML = all_snippets("toml")
+BASH = all_snippets("bash")
+ENVIRONMENT_DOCUMENTS = sorted({snippet.document for snippet in TOML if snippet.marker_words[:1] == ["environment"]})
+ENVIRONMENT_FILES = {"shared", "dev", "staging", "prod"}
+
+
+def where(snippet: Snippet) -> str:
+    return snippet.where
+
+
+def test_the_documents_hold_snippets_of_known_languages_only():
+    assert PYTHON and TOML and BASH and ENVIRONMENT_DOCUMENTS
+    languages = {snippet.language for document in DOCUMENTS for snippet in snippets_of(document)}
+    assert languages <= {"python", "toml", "bash", ""}, "a block in another language would go unchecked"
+
+
+@pytest.mark.parametrize("snippet", PYTHON, ids=where)
+def test_python_snippet_runs(snippet, tmp_path):
+    from platform_constructs._internal.tf import TerraformStack, Testing, aws
+
+    namespace: dict[str, object] = {"__name__": "snippet"}
+    stack = None
+    if snippet.marker == "stack":
+        stack = TerraformStack(Testing.app(outdir=str(tmp_path)), "snippet")
+        aws.provider.AwsProvider(stack, "aws", region="eu-west-1")
+        namespace["stack"] = stack
+    else:
+        assert snippet.marker is None, f"{snippet.where}: unknown marker {snippet.marker!r}"
+    exec(compile(snippet.text, snippet.where, "exec"), namespace)  # noqa: S102 - the documentation's own code
+    if stack is not None:
+        assert json.loads(Testing.synth(stack, True))["resource"], f"{snippet.where} created no resource"
+
+
+@pytest.mark.parametrize("snippet", TOML, ids=where)
+def test_toml_snippet_parses(snippet):
+    assert tomllib.loads(snippet.text), f"{snippet.where} is empty"
+    words = snippet.marker_words
+    assert snippet.marker is None or (words[0] == "environment" and set(words[1:]) and set(words[1:]) <= ENVIRONMENT_FILES), \
+        f"{snippet.where}: marker {snippet.marker!r} names no environment file"
+
+
+def lay_environment_snippets(document: Path, directory: Path) -> int:
+    """Lay every environment snippet of ``document`` into the copy ``directory``, in order, loading it after each
+    one; returns how many were laid. Raises ``ConfigError`` (noted with the snippet) when a copy does not load."""
+    laid = [snippet for snippet in snippets_of(document)
+            if snippet.language == "toml" and snippet.marker_words[:1] == ["environment"]]
+    for snippet in laid:
+        fragment = tomllib.loads(snippet.text)
+        for name in snippet.marker_words[1:]:
+            path = directory / f"{name}.toml"
+            path.write_text(dumps(deep_merge(tomllib.loads(path.read_text()), fragment)))
+        try:
+            load_platform(directory)
+        except ConfigError as error:
+            error.add_note(f"{snippet.where}, laid into {', '.join(snippet.marker_words[1:])}")
+            raise
+    return len(laid)
+
+
+@pytest.mark.parametrize("document", ENVIRONMENT_DOCUMENTS, ids=lambda document: document.name)
+def test_environment_snippets_load_when_laid_into_the_environments(document, tmp_path):
+    assert lay_environment_snippets(document, copy_environments(tmp_path / "environments")) >= 1
+
+
+def test_an_environment_snippet_the_presets_refuse_fails(tmp_path):
+    document = tmp_path / "guide.md"
+    document.write_text("""Add the application:
+
+<!-- snippet: environment dev -->
+```toml
+[apps.billing]
+image_repository = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api"
+readiness = { http_get = "/ready" }
+liveness = { http_get = "/healthz" }
+autoscaling = { min_replicas = 3, max_replicas = 8 }
+```
+""")
+    with pytest.raises(ConfigError) as raised:
+        lay_environment_snippets(document, copy_environments(tmp_path / "environments"))
+    assert [(problem.field, problem.code) for problem in raised.value.problems] == [
+        ("apps.billing.autoscaling.max_replicas", "k8s.replicas-above-preset")]
+    assert raised.value.__notes__ == [f"{document}:4, laid into dev"]
+
+
+@pytest.mark.parametrize("snippet", BASH, ids=where)
+def test_bash_snippet_is_run_or_says_why_not(snippet):
+    marker = snippet.marker or ""
+    reason = marker.removeprefix("not run").strip(" –-:")
+    assert marker == "run" or (marker.startswith("not run") and len(reason) >= 10), (
+        f"{snippet.where}: mark the block <!-- snippet: run --> or <!-- snippet: not run – <why> -->")
+
+
+@pytest.mark.parametrize("snippet", [snippet for snippet in BASH if snippet.marker == "run"], ids=where)
+def test_offline_bash_snippet_succeeds(snippet):
+    path = os.pathsep.join([str(ROOT / ".venv" / "bin"), str(ROOT / "node_modules" / ".bin"), os.environ["PATH"]])
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", snippet.text], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PATH": path, "PYTHON": sys.executable}, timeout=300, check=False)
+    assert done.returncode == 0, f"{snippet.where}:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    assert done.stdout.strip(), f"{snippet.where} printed nothing"
