@@ -32,7 +32,15 @@ def where(snippet: Snippet) -> str:
 def test_the_documents_hold_snippets_of_known_languages_only():
     assert PYTHON and TOML and BASH and ENVIRONMENT_DOCUMENTS
     languages = {snippet.language for document in DOCUMENTS for snippet in snippets_of(document)}
-    assert languages <= {"python", "toml", "bash", ""}, "a block in another language would go unchecked"
+    assert languages <= {"python", "toml", "bash", "mermaid", ""}, "a block in another language would go unchecked"
+
+
+@pytest.mark.parametrize("snippet", all_snippets("mermaid"), ids=where)
+def test_mermaid_diagram_is_well_formed(snippet):
+    lines = [line.strip() for line in snippet.text.splitlines() if line.strip()]
+    assert lines[0].split()[0] in {"flowchart", "graph", "sequenceDiagram"}, f"{snippet.where}: no diagram type"
+    assert sum(line.startswith("subgraph ") for line in lines) == lines.count("end"), f"{snippet.where}: subgraph without end"
+    assert "<" not in snippet.text.replace("<br/>", ""), f"{snippet.where}: raw '<' breaks GitHub's renderer"
 
 
 @pytest.mark.parametrize("snippet", PYTHON, ids=where)
