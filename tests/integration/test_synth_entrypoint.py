@@ -44,10 +44,10 @@ def test_invalid_environment_exits_2_with_the_field_and_no_traceback(tmp_path, p
 
 def test_failed_synthesis_leaves_the_previous_output_untouched(platform, previous_output, monkeypatch):
     from platform_constructs import app
-    from platform_constructs.errors import ConstructValidationError
+    from platform_constructs.errors import ConstructValidationError, Problem
 
     def failing_stack(scope, env):
-        raise ConstructValidationError("test.failure", "network.cidr", "refused on purpose")
+        raise ConstructValidationError([Problem("test.failure", "network.cidr", env.network.cidr, "refused on purpose")])
 
     monkeypatch.setattr(app, "PlatformStack", failing_stack)
     before = _tree_digest(previous_output)
