@@ -22,9 +22,11 @@ prefer_project_node(ROOT)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the ``e2e`` drill first when a run includes it: under ``-n 2 --dist worksteal`` one worker starts it
-    at once and the other takes every remaining test, so the run lasts about as long as the drill does."""
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
+    """Start the longest work first: the ``e2e`` drill when a run includes it, then every module holding a ``slow``
+    test (modules stay whole, so module fixtures such as an emulator start once). Under ``-n 2 --dist worksteal``
+    the drills then run while the other worker takes the many short tests, instead of ending the run alone."""
+    slow_modules = {item.path for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: (item.get_closest_marker("e2e") is None, item.path not in slow_modules))
 
 
 @pytest.fixture(scope="session")
