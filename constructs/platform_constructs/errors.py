@@ -18,8 +18,12 @@ and have their own types.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+
+#: A rule id: dotted lower-case words, e.g. ``kafka.broker-count`` or ``schema.extra_forbidden``.
+_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,11 @@ class Problem:
     value: object
     message: str
     file: str | None = None
+
+    def __post_init__(self) -> None:
+        # a file path or a field in first place is a call in another order: refuse it loudly
+        if not _CODE.match(self.code):
+            raise ValueError(f"problem code {self.code!r} must be a rule id such as 'kafka.broker-count'")
 
     def under(self, prefix: str) -> Problem:
         """The same problem with ``prefix`` before its field (``kafka.`` places props fields in an environment file)."""

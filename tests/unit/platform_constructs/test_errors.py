@@ -20,6 +20,12 @@ def test_a_problem_is_placed_and_located_without_changing_the_rest():
     assert str(BROKERS) == "broker_count = 3: cannot be spread evenly over 2 zones"
 
 
+@pytest.mark.parametrize("code", ["environments/dev.toml", "broker_count", "Kafka.Broker", "kafka", ""])
+def test_a_problem_needs_a_rule_id_first(code):
+    with pytest.raises(ValueError, match="must be a rule id such as 'kafka.broker-count'"):
+        Problem(code, "broker_count", 3, "cannot be spread evenly over 2 zones")
+
+
 def test_one_problem_reads_as_one_line_with_path_field_value_and_rule():
     error = ConstructValidationError([BROKERS], "test/Kafka")
     assert str(error) == "[test/Kafka] broker_count = 3: cannot be spread evenly over 2 zones (kafka.broker-count)"
