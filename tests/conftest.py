@@ -21,12 +21,27 @@ ENVIRONMENTS = ROOT / "environments"
 prefer_project_node(ROOT)
 
 
+@pytest.hookimpl(trylast=True)  # after -m/-k deselection, so the split below counts what runs
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Start the longest work first: the ``e2e`` drill when a run includes it, then every module holding a ``slow``
-    test (modules stay whole, so module fixtures such as an emulator start once). Under ``-n 2 --dist worksteal``
-    the drills then run while the other worker takes the many short tests, instead of ending the run alone."""
-    slow_modules = {item.path for item in items if item.get_closest_marker("slow") is not None}
-    items.sort(key=lambda item: (item.get_closest_marker("e2e") is None, item.path not in slow_modules))
+    """Order the run so the long work is spread over both workers of ``-n 2 --dist worksteal``.
+
+    worksteal hands the first half of the list to one worker and the second half to the other; an idle
+    worker then steals from the end of the other's queue. So the ``e2e`` drill (when a run includes it)
+    goes first, and the modules holding ``slow`` tests (kept whole: module fixtures such as an emulator
+    start once) alternate between the heads of the two halves; short tests fill the rest. Without
+    xdist this is only an order.
+    """
+    first = [item for item in items if item.get_closest_marker("e2e") is not None]
+    modules: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        if item not in first:
+            modules.setdefault(item.path, []).append(item)
+    slow = [tests for tests in modules.values() if any(item.get_closest_marker("slow") for item in tests)]
+    short = [item for tests in modules.values() if tests not in slow for item in tests]
+    heads = ([*first, *(item for tests in slow[0::2] for item in tests)],
+             [item for tests in slow[1::2] for item in tests])
+    fill = max(0, len(items) // 2 - len(heads[0]))
+    items[:] = [*heads[0], *short[:fill], *heads[1], *short[fill:]]
 
 
 @pytest.fixture(scope="session")
