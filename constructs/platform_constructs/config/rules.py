@@ -85,6 +85,48 @@ def _deploy_role_administers_the_cluster(env: EnvironmentConfig) -> Iterable[Fin
                f"must include the deploy role {role!r}: it applies the apps stack, whose namespaces are cluster-scoped")
 
 
+def _entries_fit_the_environment(env: EnvironmentConfig) -> Iterable[Finding]:
+    """Each application entry lies in the environment's domain, uses a visibility its tier allows, and
+    can get a certificate (ACM validates through the public zone)."""
+    from platform_constructs.dns.dns_props import is_subdomain
+
+    domain = env.dns.domain
+    entries = sorted((app, workload.ingress) for app, workload in env.apps.items() if workload.ingress is not None)
+    for app, ingress in entries:
+        host = ingress.host_in(app, domain)
+        if not is_subdomain(host, domain):
+            yield (f"apps.{app}.ingress.host", host,
+                   f"is outside the environment's domain {domain}; use a name below it, e.g. {app}.{domain}")
+        if ingress.visibility == "internet-facing" and not env.ingress.internet_facing_allowed:
+            yield (f"apps.{app}.ingress.visibility", ingress.visibility,
+                   f"is not allowed in tier {env.tier} (ingress.internet_facing_allowed is false); use 'internal'")
+    if entries and not env.dns.has_public_zone:
+        yield ("dns.zones", env.dns.zones, "has no public zone, but ACM validates the certificates of application "
+               "entries through public DNS records; use 'public' or 'both'")
+
+
+def _entry_hosts_are_unique(env: EnvironmentConfig) -> Iterable[Finding]:
+    """Two applications cannot answer the same host; on a shared load balancer their rules' priorities differ too."""
+    from platform_constructs.ingress.entry_props import listener_rule_priority
+
+    hosts: dict[str, str] = {}
+    priorities: dict[int, str] = {}
+    for app, workload in sorted(env.apps.items()):
+        if workload.ingress is None:
+            continue
+        host = workload.ingress.host_in(app, env.dns.domain)
+        field = f"apps.{app}.ingress.{'host' if workload.ingress.host else 'sub_name'}"
+        if host in hosts:
+            yield field, host, f"is already the host of application {hosts[host]}; each application needs its own host"
+            continue
+        hosts[host] = app
+        priority = listener_rule_priority(host)
+        if env.ingress.load_balancer == "shared" and priority in priorities:
+            yield (field, host, f"gets listener-rule priority {priority} on the shared load balancer, as application "
+                   f"{priorities[priority]} does; choose another name")
+        priorities.setdefault(priority, app)
+
+
 #: Rules over one environment file (after its fields validated).
 ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _subnet_plan_fits,
@@ -94,6 +136,8 @@ ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _eks_is_consistent,
     _workloads_fit_rollout,
     _deploy_role_administers_the_cluster,
+    _entries_fit_the_environment,
+    _entry_hosts_are_unique,
 ]
 
 
@@ -151,6 +195,26 @@ def _apps_pull_from_the_shared_registry(platform: Platform) -> Iterable[tuple[st
                                  f"is not a repository of the shared registry; one of: {', '.join(sorted(known))}")
 
 
+def _domains_hang_below_the_parent(platform: Platform) -> Iterable[tuple[str, Finding]]:
+    """Every environment's domain is delegated from the shared parent zone, and no two environments share one."""
+    from platform_constructs.dns.dns_props import is_subdomain
+
+    parent = platform.shared.parent_zone
+    owners: dict[str, str] = {}
+    for env in sorted(platform.environments.values(), key=lambda env: env.name):
+        domain = env.dns.domain
+        if parent is None:
+            if any(workload.ingress is not None for workload in env.apps.values()):
+                yield env.name, ("dns.domain", domain, "cannot be delegated: shared.toml has no [parent_zone] "
+                                 "domain, and application entries need a resolvable domain")
+        elif not is_subdomain(domain, parent.domain):
+            yield env.name, ("dns.domain", domain, f"must lie below the parent domain {parent.domain} "
+                             "([parent_zone] in shared.toml)")
+        if domain in owners:
+            yield env.name, ("dns.domain", domain, f"is already the domain of {owners[domain]}")
+        owners.setdefault(domain, env.name)
+
+
 #: Sections that identify an environment rather than shape it; staging parity ignores them.
 PARITY_IGNORED_SECTIONS = frozenset({"name", "tier", "aws", "naming", "tags", "state", "policy"})
 
@@ -195,6 +259,7 @@ PLATFORM_RULES: list[Callable[[Platform], Iterable[tuple[str, Finding]]]] = [
     _state_in_bootstrap_region,
     _staging_matches_prod,
     _apps_pull_from_the_shared_registry,
+    _domains_hang_below_the_parent,
 ]
 
 

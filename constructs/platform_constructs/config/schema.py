@@ -15,6 +15,8 @@ from pydantic import ConfigDict, Field
 from platform_constructs.compute.eks_props import EksProps
 from platform_constructs.data.postgres_props import PostgresProps
 from platform_constructs.data.redis_props import RedisProps
+from platform_constructs.dns.dns_props import DnsProps, ParentZoneProps
+from platform_constructs.ingress.ingress_props import IngressProps
 from platform_constructs.k8s.rollout_props import RolloutProps
 from platform_constructs.k8s.workload_props import AppName, WorkloadProps
 from platform_constructs.network.props import NetworkProps
@@ -164,6 +166,10 @@ class EnvironmentConfig(DeploymentTarget):
     """Alarm topic and alarm packs. Default: tier preset."""
     rollout: RolloutProps = Field(default_factory=RolloutProps)
     """Rolling-update preset of the environment's workloads. Default: tier preset."""
+    dns: DnsProps
+    """The environment's domain and hosted zones. Default: ``zones`` from the tier preset; ``domain`` required."""
+    ingress: IngressProps = Field(default_factory=IngressProps)
+    """How application entries (``[apps.<name>.ingress]``) are built. Default: tier preset."""
     apps: dict[AppName, WorkloadProps] = Field(default_factory=dict)
     """Applications deployed by the ``<env>-apps`` stack, keyed by name (``[apps.<name>]``); each rolls out with ``rollout``. Default: none."""
     release: ReleaseProps = Field(default_factory=ReleaseProps)
@@ -180,3 +186,6 @@ class SharedConfig(DeploymentTarget):
     """Always ``shared``. Default: ``shared``."""
     registry: RegistryProps = Field(default_factory=RegistryProps)
     """Container registries. Default: tier preset."""
+    parent_zone: ParentZoneProps | None = None
+    """The parent domain every environment's ``dns.domain`` is delegated from; its public zone lives in
+    the shared account. Default: none (then no environment may publish application entries)."""

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
+from platform_constructs.ingress.entry_props import AppIngress
 from platform_constructs.k8s.findings import Finding, raise_findings
 from platform_constructs.k8s.image_policy import REPOSITORY_PATTERN
 from platform_constructs.k8s.probes import ProbeAction
@@ -68,14 +69,28 @@ class WorkloadProps(Props):
     """Kubernetes namespace. Default: derived – the application name."""
     pod_policy_arns: tuple[PolicyArn, ...] = ()
     """IAM managed policies of the pods' role (EKS Pod Identity). Default: none."""
+    ingress: AppIngress | None = None
+    """An HTTPS entry through a load balancer (``[apps.<name>.ingress]``). Default: none (reachable
+    inside the cluster only)."""
 
     @model_validator(mode="after")
-    def _replicas_or_autoscaling(self) -> WorkloadProps:
+    def _consistent(self) -> WorkloadProps:
+        findings: list[Finding] = []
         if self.replicas is not None and self.autoscaling is not None:
-            raise_findings(type(self).__name__, [("replicas", self.replicas,
-                                                  "must be unset when autoscaling is on; the autoscaler owns the "
-                                                  "replica count (set autoscaling.min_replicas instead)")])
+            findings.append(("replicas", self.replicas, "must be unset when autoscaling is on; the autoscaler owns "
+                             "the replica count (set autoscaling.min_replicas instead)"))
+        if self.ingress is not None and self.health_check_path is None:
+            findings.append(("ingress.health_check_path", None, "must be set: the readiness check is not an "
+                             "http_get the load balancer could reuse"))
+        raise_findings(type(self).__name__, findings)
         return self
+
+    @property
+    def health_check_path(self) -> str | None:
+        """Path the load balancer checks: ``ingress.health_check_path``, else the readiness ``http_get`` path."""
+        if self.ingress is not None and self.ingress.health_check_path is not None:
+            return self.ingress.health_check_path
+        return self.readiness.http_get
 
     @property
     def startup_check(self) -> ProbeAction:
