@@ -15,6 +15,7 @@ from pathlib import Path
 
 from platform_constructs._internal.tf import App
 from platform_constructs.config.loader import Platform
+from platform_constructs.dns.dns_props import delegation_for
 from platform_constructs.stacks.apps import AppsStack
 from platform_constructs.stacks.bootstrap import BootstrapStack
 from platform_constructs.stacks.platform import PlatformStack
@@ -29,7 +30,7 @@ def build_app(platform: Platform, outdir: str | Path) -> App:
     SharedStack(app, platform)
     for name in sorted(platform.environments):
         env = platform.environments[name]
-        PlatformStack(app, env)
+        PlatformStack(app, env, delegation=delegation_for(platform, name))
         AppsStack(app, env)
     return app
 

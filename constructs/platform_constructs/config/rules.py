@@ -89,10 +89,17 @@ def _entries_fit_the_environment(env: EnvironmentConfig) -> Iterable[Finding]:
     """Each application entry lies in the environment's domain, uses a visibility its tier allows, and
     can get a certificate (ACM validates through the public zone)."""
     from platform_constructs.dns.dns_props import is_subdomain
+    from platform_constructs.ingress.entry_props import MAX_LB_NAME_LENGTH, target_group_name
 
     domain = env.dns.domain
-    entries = sorted((app, workload.ingress) for app, workload in env.apps.items() if workload.ingress is not None)
-    for app, ingress in entries:
+    entries = sorted((app, workload) for app, workload in env.apps.items() if workload.ingress is not None)
+    for app, workload in entries:
+        ingress = workload.ingress
+        assert ingress is not None
+        name = target_group_name(env.naming.prefix, env.name, app, workload.port)
+        if len(name) > MAX_LB_NAME_LENGTH:
+            yield (f"apps.{app}.ingress", app, f"gives the target group name {name!r} ({len(name)} characters); load "
+                   f"balancer names stop at {MAX_LB_NAME_LENGTH}: shorten the application or environment name")
         host = ingress.host_in(app, domain)
         if not is_subdomain(host, domain):
             yield (f"apps.{app}.ingress.host", host,

@@ -8,11 +8,16 @@ one wildcard certificate per environment covers every host.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from platform_constructs.props import MAY_DIFFER, Props, StrictStr
+from platform_constructs.naming import Naming
+from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictStr
+
+if TYPE_CHECKING:
+    from platform_constructs.config.loader import Platform
 
 #: Which hosted zones an environment has. ``public``: one zone resolvable from the internet (ACM
 #: validates certificates through it). ``private``: one zone visible only inside the VPC.
@@ -71,6 +76,9 @@ class DnsProps(Props):
     internet-facing hosts in both, internal hosts only in the private zone). Certificates are
     validated through the public zone, so an environment with application entries needs one.
     Default: ``both``."""
+    deletion_protection: StrictBool = True
+    """Refuse ``terraform destroy`` of the hosted zones (``prevent_destroy``): a new zone gets new name
+    servers, and the parent's delegation would point at the old ones until re-applied. Default: ``True``."""
 
     @property
     def has_public_zone(self) -> bool:
@@ -92,3 +100,31 @@ class ParentZoneProps(Props):
 
     domain: DomainName
     """The organisation's parent domain, e.g. ``acme.example``. Default: required."""
+
+
+@dataclass(frozen=True)
+class Delegation:
+    """Where an environment's platform stack writes the NS records of its public zone."""
+
+    parent_domain: str
+    """The parent zone's domain, e.g. ``acme.example``."""
+    account_id: str
+    """The shared account, which holds the parent zone."""
+    region: str
+    """Region of the provider that writes the records (Route 53 itself is global)."""
+    role_name: str
+    """Role in the shared account that may write exactly this environment's NS records."""
+
+
+def delegation_role_name(shared_prefix: str, environment: str) -> str:
+    """Name of the role in the shared account that writes ``environment``'s delegation (created by the shared stack)."""
+    return Naming(shared_prefix, "shared").name(f"dns-delegation-{environment}")
+
+
+def delegation_for(platform: Platform, environment: str) -> Delegation | None:
+    """How ``environment``'s zone is delegated from the parent zone, or ``None`` without a parent zone."""
+    shared = platform.shared
+    if shared.parent_zone is None:
+        return None
+    return Delegation(parent_domain=shared.parent_zone.domain, account_id=shared.aws.account_id,
+                      region=shared.aws.region, role_name=delegation_role_name(shared.naming.prefix, environment))

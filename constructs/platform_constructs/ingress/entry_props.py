@@ -27,6 +27,8 @@ HealthCheckPath = Annotated[StrictStr, StringConstraints(pattern=r"^/[A-Za-z0-9_
 MAX_PATHS = 4
 #: Listener-rule priorities an ALB accepts.
 LISTENER_PRIORITIES = range(1, 50_000)
+#: Load balancers and target groups have names of at most 32 characters.
+MAX_LB_NAME_LENGTH = 32
 
 
 class AppIngress(Props):
@@ -67,3 +69,14 @@ def listener_rule_priority(host: str) -> int:
     """
     digest = int(hashlib.sha256(host.encode()).hexdigest(), 16)
     return LISTENER_PRIORITIES.start + digest % len(LISTENER_PRIORITIES)
+
+
+def load_balancer_name(prefix: str, environment: str, component: str) -> str:
+    """``{prefix}-{environment}-{component}``, the name of a load balancer (at most 32 characters)."""
+    return f"{prefix}-{environment}-{component}"
+
+
+def target_group_name(prefix: str, environment: str, app: str, port: int) -> str:
+    """``{prefix}-{environment}-{app}-{port}``: the port is in the name because changing it replaces the target
+    group, and the new one is created before the old one is removed (two groups, two names)."""
+    return f"{prefix}-{environment}-{app}-{port}"
