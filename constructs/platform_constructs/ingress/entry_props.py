@@ -8,9 +8,10 @@ check asks. Everything else comes from the tier's ``[ingress]`` preset.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from platform_constructs.dns.dns_props import DomainName
 from platform_constructs.k8s.findings import raise_findings
@@ -19,10 +20,28 @@ from platform_constructs.props import MAY_DIFFER, Props, StrictStr
 Visibility = Literal["internal", "internet-facing"]
 #: A DNS label: the host's name below the environment's domain.
 SubName = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")]
+_PATH_PATTERN = re.compile(r"^/[A-Za-z0-9_.$/~\"'@:+&*?-]{0,127}$")
+_URL_PATH = re.compile(r"^/[A-Za-z0-9_.~/%+:@!$&'()=,;-]{0,1023}$")
+
+
+def _path_pattern(value: str) -> str:
+    if not _PATH_PATTERN.match(value):
+        raise ValueError("must be an ALB path pattern: '/' then up to 127 letters, digits or _ . $ / ~ \" ' @ : + & - "
+                         "with * and ? as wildcards, e.g. '/api/*'")
+    return value
+
+
+def _url_path(value: str) -> str:
+    if not _URL_PATH.match(value):
+        raise ValueError("must be an absolute URL path such as '/ready': a leading '/', no spaces, wildcards, "
+                         "query or fragment")
+    return value
+
+
 #: An ALB path pattern: starts with ``/``, up to 128 characters, ``*`` and ``?`` as wildcards.
-PathPattern = Annotated[StrictStr, StringConstraints(pattern=r"^/[A-Za-z0-9_.$/~\"'@:+&*?-]{0,127}$")]
+PathPattern = Annotated[StrictStr, AfterValidator(_path_pattern)]
 #: An absolute URL path without wildcards, query or fragment.
-HealthCheckPath = Annotated[StrictStr, StringConstraints(pattern=r"^/[A-Za-z0-9_.~/%+:@!$&'()=,;-]{0,1023}$")]
+HealthCheckPath = Annotated[StrictStr, AfterValidator(_url_path)]
 #: Most path patterns one listener rule takes besides its host condition (ALB allows five condition values).
 MAX_PATHS = 4
 #: Listener-rule priorities an ALB accepts.

@@ -316,6 +316,32 @@ def test_a_zone_created_with_a_vpc_is_private_to_it(local_aws):
     assert described["VPCs"] == [{"VPCRegion": "eu-west-1", "VPCId": vpc}]
 
 
+def test_a_dns_validated_certificate_is_issued_once_its_record_is_public(local_aws):
+    acm, route53 = local_aws.client("acm"), local_aws.client("route53")
+    arn = acm.request_certificate(DomainName="api.dev.acme.example", ValidationMethod="DNS")["CertificateArn"]
+    [option] = acm.describe_certificate(CertificateArn=arn)["Certificate"]["DomainValidationOptions"]
+    record = option["ResourceRecord"]
+    assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "PENDING_VALIDATION"
+    private = route53.create_hosted_zone(Name="dev.acme.example", CallerReference="private", VPC={
+        "VPCRegion": "eu-west-1", "VPCId": local_aws.client("ec2").create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]})
+    public = route53.create_hosted_zone(Name="dev.acme.example", CallerReference="public")
+    change = {"Action": "UPSERT", "ResourceRecordSet": {"Name": record["Name"], "Type": "CNAME", "TTL": 300,
+                                                        "ResourceRecords": [{"Value": record["Value"]}]}}
+    route53.change_resource_record_sets(HostedZoneId=private["HostedZone"]["Id"], ChangeBatch={"Changes": [change]})
+    assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "PENDING_VALIDATION"  # VPC only
+    route53.change_resource_record_sets(HostedZoneId=public["HostedZone"]["Id"], ChangeBatch={"Changes": [change]})
+    assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "ISSUED"
+
+
+def test_a_load_balancer_without_a_scheme_is_internet_facing(local_aws):
+    ec2 = local_aws.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.6.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.6.{index}.0/24", AvailabilityZone=f"eu-west-1{zone}")[
+        "Subnet"]["SubnetId"] for index, zone in enumerate("ab")]
+    [balancer] = local_aws.client("elbv2").create_load_balancer(Name="entry", Subnets=subnets)["LoadBalancers"]
+    assert balancer["Scheme"] == "internet-facing"
+
+
 def test_eks_access_entries_need_the_api_authentication_mode(local_aws):
     ec2, eks = local_aws.client("ec2"), local_aws.client("eks")
     vpc = ec2.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
