@@ -59,8 +59,9 @@ def test_deploy_local_brings_up_dev_replans_empty_and_destroy_cleans_up(platform
         assert _names(created["elasticache:replication-group"]) == [f"{prefix}-redis"]
         assert _names(created["kafka:cluster"]) == [f"{prefix}-kafka"]
         assert _names(created["opensearch:domain"]) == [f"{prefix}-search"]
-        assert set(_names(created["eks:addon"])) >= {f"{prefix}-eks/{addon}" for addon in (
-            "vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver")}
+        # EKS Auto Mode brings networking, DNS, Pod Identity and storage; dev adds only the HPA's metrics source
+        assert _names(created["eks:addon"]) == [f"{prefix}-eks/metrics-server"]
+        assert not created["eks:nodegroup"]
         assert created["logs:log-group"] and all(
             f"retention={env.logs.retention_days} kms=yes" in group for group in created["logs:log-group"])
         assert created["kms:key"] and all("rotation=True" in key for key in created["kms:key"])
