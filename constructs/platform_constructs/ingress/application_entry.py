@@ -107,11 +107,7 @@ class ApplicationEntry(Construct):
                       port=workload.port, description=f"load balancer of {self.host} to the pods of {app}")
         rule = self._create_listener_rule(balancer.https_listener_arn)
         self._create_records(balancer)
-        self.binding = k8s.manifest.Manifest(self, "TargetGroupBinding", manifest=environment.binding.manifest(
-            name=app, namespace=namespace, service=app, service_port=SERVICE_PORT,
-            target_group_arn=self.target_group.arn,
-        # a target group no rule forwards to reports no health: the pods' readiness gates would never pass
-        ), depends_on=[rule])
+        self.binding = self._create_binding(namespace, rule)
 
         # expose attributes
         self.load_balancer_arn_suffix: str = balancer.arn_suffix
@@ -179,6 +175,12 @@ class ApplicationEntry(Construct):
                     values=list(self._ingress.paths))),
             ],
         )
+
+    def _create_binding(self, namespace: str, rule: aws.lb_listener_rule.LbListenerRule) -> k8s.manifest.Manifest:
+        manifest = self._env.binding.manifest(name=self.app, namespace=namespace, service=self.app,
+                                              service_port=SERVICE_PORT, target_group_arn=self.target_group.arn)
+        # a target group no rule forwards to reports no health: the pods' readiness gates would never pass
+        return k8s.manifest.Manifest(self, "TargetGroupBinding", manifest=manifest, depends_on=[rule])
 
     def _create_records(self, balancer: _Balancer) -> None:
         dns, internet_facing = self._env.dns, self._ingress.visibility == "internet-facing"

@@ -46,35 +46,48 @@ class EnvironmentIngress(Construct):
                  parent_domain: str | None = None) -> None:
         super().__init__(scope, construct_id)
         self._naming, self._ingress, self._values = naming, ingress, values
-        self.zones = EnvironmentZones(self, "Zones", props=dns, vpc_id=vpc_id, parent_provider=parent_provider,
-                                      parent_domain=parent_domain)
-        if self.zones.public_zone_id is not None:
-            values.publish(table.PUBLIC_ZONE_ID, self.zones.public_zone_id)
-        if self.zones.private_zone_id is not None:
-            values.publish(table.PRIVATE_ZONE_ID, self.zones.private_zone_id)
+        self.zones = self._create_zones(dns, vpc_id, parent_provider, parent_domain)
         self.log_bucket: LoadBalancerLogBucket | None = None
         self.web_acl: WebAcl | None = None
         self.shared_load_balancers: dict[str, HttpsLoadBalancer] = {}
         if not entries:
             return
         if ingress.access_logs:
-            self.log_bucket = LoadBalancerLogBucket(
-                self, "LoadBalancerLogs", name=naming.name(f"lb-logs-{account_id}"),
-                retention_days=ingress.access_log_retention_days, prevent_destroy=ingress.deletion_protection)
-            values.publish(table.ACCESS_LOG_BUCKET, self.log_bucket.bucket_name)
+            self.log_bucket = self._create_log_bucket(account_id)
         if ingress.waf.enabled and any(entry.visibility == "internet-facing" for entry in entries):
-            self.web_acl = WebAcl(self, "WebAcl", name=web_acl_name(naming.prefix, naming.environment),
-                                  props=ingress.waf, logs=logs)
-            values.publish(table.WEB_ACL_ARN, self.web_acl.ref.arn)
+            self.web_acl = self._create_web_acl(logs)
         if ingress.load_balancer == "shared" and self.zones.public_zone_id is not None:
             # the shared listeners' default certificate; each application adds its own host's (SNI)
             certificate = DnsValidatedCertificate(self, "DomainCertificate", domain_name=dns.domain,
                                                   zone_id=self.zones.public_zone_id)
             clients = [vpc_cidr, *ingress.internal_client_cidrs]
             for visibility in sorted({entry.visibility for entry in entries}):
-                internet_facing = visibility == "internet-facing"
-                self._shared_load_balancer(visibility, certificate.arn, vpc_id, clients,
-                                           public_subnet_ids if internet_facing else private_subnet_ids)
+                subnets = public_subnet_ids if visibility == "internet-facing" else private_subnet_ids
+                self._shared_load_balancer(visibility, certificate.arn, vpc_id, clients, subnets)
+
+    def _create_zones(self, dns: DnsProps, vpc_id: str, parent_provider: aws.provider.AwsProvider | None,
+                      parent_domain: str | None) -> EnvironmentZones:
+        zones = EnvironmentZones(self, "Zones", props=dns, vpc_id=vpc_id, parent_provider=parent_provider,
+                                 parent_domain=parent_domain)
+        if zones.public_zone_id is not None:
+            self._values.publish(table.PUBLIC_ZONE_ID, zones.public_zone_id)
+        if zones.private_zone_id is not None:
+            self._values.publish(table.PRIVATE_ZONE_ID, zones.private_zone_id)
+        return zones
+
+    def _create_log_bucket(self, account_id: str) -> LoadBalancerLogBucket:
+        ingress = self._ingress
+        bucket = LoadBalancerLogBucket(
+            self, "LoadBalancerLogs", name=self._naming.name(f"lb-logs-{account_id}"),
+            retention_days=ingress.access_log_retention_days, prevent_destroy=ingress.deletion_protection)
+        self._values.publish(table.ACCESS_LOG_BUCKET, bucket.bucket_name)
+        return bucket
+
+    def _create_web_acl(self, logs: LogSettings) -> WebAcl:
+        acl = WebAcl(self, "WebAcl", name=web_acl_name(self._naming.prefix, self._naming.environment),
+                     props=self._ingress.waf, logs=logs)
+        self._values.publish(table.WEB_ACL_ARN, acl.ref.arn)
+        return acl
 
     def _shared_load_balancer(self, visibility: str, certificate_arn: str, vpc_id: str, clients: list[str],
                               subnet_ids: Sequence[str]) -> None:
