@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws, k8s
+from platform_constructs._internal.tf import Construct, TerraformResource, TerraformResourceLifecycle, aws, k8s
 from platform_constructs.dns.dns_props import DnsProps
 from platform_constructs.errors import ConstructValidationError
 from platform_constructs.ingress.entry_props import (
@@ -102,12 +102,12 @@ class ApplicationEntry(Construct):
                                                    zone_id=self._platform.get(table.PUBLIC_ZONE_ID))
         balancer = self._create_load_balancer()
         self.target_group = self._create_target_group()
-        open_tcp_path(self, "LoadBalancerToPods", source_security_group_id=balancer.security_group_id,
-                      target_security_group_id=self._platform.get(table.CLUSTER_SECURITY_GROUP_ID),
-                      port=workload.port, description=f"load balancer of {self.host} to the pods of {app}")
+        path = open_tcp_path(self, "LoadBalancerToPods", source_security_group_id=balancer.security_group_id,
+                             target_security_group_id=self._platform.get(table.CLUSTER_SECURITY_GROUP_ID),
+                             port=workload.port, description=f"load balancer of {self.host} to the pods of {app}")
         rule = self._create_listener_rule(balancer.https_listener_arn)
         self._create_records(balancer)
-        self.binding = self._create_binding(namespace, rule)
+        self.binding = self._create_binding(namespace, [rule, *path])
 
         # expose attributes
         self.load_balancer_arn_suffix: str = balancer.arn_suffix
@@ -176,11 +176,12 @@ class ApplicationEntry(Construct):
             ],
         )
 
-    def _create_binding(self, namespace: str, rule: aws.lb_listener_rule.LbListenerRule) -> k8s.manifest.Manifest:
+    def _create_binding(self, namespace: str, health_checked_by: list[TerraformResource]) -> k8s.manifest.Manifest:
         manifest = self._env.binding.manifest(name=self.app, namespace=namespace, service=self.app,
                                               service_port=SERVICE_PORT, target_group_arn=self.target_group.arn)
-        # a target group no rule forwards to reports no health: the pods' readiness gates would never pass
-        return k8s.manifest.Manifest(self, "TargetGroupBinding", manifest=manifest, depends_on=[rule])
+        # the pods' readiness gates pass only once the load balancer checks them: a target group no rule
+        # forwards to reports no health, and without the security-group path every check fails
+        return k8s.manifest.Manifest(self, "TargetGroupBinding", manifest=manifest, depends_on=health_checked_by)
 
     def _create_records(self, balancer: _Balancer) -> None:
         dns, internet_facing = self._env.dns, self._ingress.visibility == "internet-facing"

@@ -132,8 +132,13 @@ def test_pods_wait_for_their_target_before_they_count_as_ready(stack_json, env):
     gate = TargetBinding.auto_mode().readiness_gate("api")
     assert deployment["spec"]["template"]["spec"]["readiness_gate"] == [{"condition_type": gate}]
     assert f"kubernetes_manifest.{binding_name}" in deployment["depends_on"]
-    # a target group no rule forwards to reports no health; the binding waits for the rule
-    assert binding["depends_on"] == [f"aws_lb_listener_rule.{next(iter(resources_of(config, 'aws_lb_listener_rule')))}"]
+    # the binding (and so the pods) waits until the load balancer can check them: the rule uses the target
+    # group (an unused one reports no health) and the security-group path to the pods is open
+    assert binding["depends_on"] == [
+        f"aws_lb_listener_rule.{next(iter(resources_of(config, 'aws_lb_listener_rule')))}",
+        f"aws_vpc_security_group_egress_rule.{next(iter(resources_of(config, 'aws_vpc_security_group_egress_rule')))}",
+        *[f"aws_vpc_security_group_ingress_rule.{name}" for name, rule in
+          resources_of(config, "aws_vpc_security_group_ingress_rule").items() if "referenced_security_group_id" in rule]]
     namespace = only(config, "kubernetes_namespace_v1")["metadata"]
     assert namespace["labels"]["eks.amazonaws.com/pod-readiness-gate-inject"] == "enabled"
 
