@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import re
 import shutil
-import subprocess
 
 import pytest
 from k8smanifest import render, render_stack, validate
