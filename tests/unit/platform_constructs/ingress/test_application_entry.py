@@ -202,3 +202,26 @@ def test_outputs_name_the_url_and_the_alarm_dimensions(stack_json, env):
     assert outputs["api_target_group_arn_suffix"] == f"${{aws_lb_target_group.{group}.arn_suffix}}"
     assert outputs["api_load_balancer_arn_suffix"].endswith("arn_suffix}") or outputs[
         "api_load_balancer_arn_suffix"].endswith("insecure_value}")
+
+
+def test_an_application_without_an_entry_is_refused_at_the_construct(synth_stack, platform):
+    from platform_constructs.errors import ConstructValidationError
+
+    env = platform.environments["prod"]
+
+    def build(stack):
+        from platform_constructs.ingress.application_entry import ApplicationEntry, EntryEnvironment
+        from platform_constructs.naming import Naming
+        from platform_constructs.parameters.platform_values import PlatformValuesReader
+
+        naming = Naming("acme", "prod")
+        environment = EntryEnvironment(naming=naming, dns=env.dns, ingress=env.ingress, rollout=env.rollout,
+                                       cluster_name="acme-prod-eks", binding=TargetBinding.auto_mode(),
+                                       platform=PlatformValuesReader(stack, "Platform", naming=naming))
+        ApplicationEntry(stack, "EntryApi", app="api", workload=env.apps["api"].model_copy(update={"ingress": None}),
+                         namespace="api", environment=environment)
+
+    with pytest.raises(ConstructValidationError) as raised:
+        synth_stack(build)
+    assert (raised.value.code, raised.value.path) == ("ingress.missing", "test/EntryApi")
+    assert "add [apps.<name>.ingress]" in raised.value.message
