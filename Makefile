@@ -43,7 +43,7 @@ node_modules/.installed: package.json package-lock.json
 install: $(BIN)/.installed node_modules/.installed $(TOOLS_VENV)/.installed  ## create .venv, .venv-tools and node_modules (only when missing or stale)
 	@$(BIN)/python -m platformctl.terraform.cli $(TF_CLI_CONFIG) >/dev/null
 
-synth: install  ## synthesize every stack into cdktf.out/ (cdktf synth)
+synth: install  ## synthesize into cdktf.out/ (cdktf synth); PLATFORM_STACKS=dev,dev-apps for one environment
 	cdktf synth
 
 tools: $(TOOLS_VENV)/.installed  ## install the scanners (checkov 3.3.30) into .venv-tools
@@ -75,5 +75,5 @@ report: $(BIN)/.installed  ## print the effective settings of every environment 
 bench: install  ## measure full synth against the import floor
 	$(BIN)/python bench/synth.py
 
-clean:  ## remove build output (keeps .venv and node_modules)
-	rm -rf cdktf.out .cdktf.out.* .pytest_cache reports
+clean:  ## remove build output and the synth cache (keeps .venv and node_modules)
+	rm -rf cdktf.out .cdktf.out.* .cdktf-cache .pytest_cache reports

@@ -1,43 +1,321 @@
-"""Synthesize the platform from ``environments/`` into ``cdktf.out`` (or ``$CDKTF_OUTDIR``)."""
+"""Synthesize the platform into ``cdktf.out`` (or ``$CDKTF_OUTDIR``): what is asked for, nothing twice,
+all or nothing.
+
+``run_synth`` is what ``main.py`` (the cdktf app) and ``platformctl synth`` run:
+
+1. validate every configuration file, cross-file rules over all of them (exit 2 on any problem);
+2. select the stacks to write: every stack, or those of ``--env``/``--stack`` (``$PLATFORM_STACKS``
+   when ``main.py`` runs under ``cdktf synth|diff|deploy``, whose stack argument never reaches the
+   app); an unknown name exits 2;
+3. take the stacks of each selected stack's owner (the configuration file it is built from) from
+   the cache, and synthesize the owners that miss in one cdktf app. cdktf (~15 s to import) is
+   imported only when something misses;
+4. publish: the selected stacks are written, every other configured stack stays exactly as it
+   was, in one atomic rename (:mod:`platform_constructs.output`).
+
+SIGINT and SIGTERM stop the run with one line and exit 130 / 143; the output directory is then
+either untouched or completely new, and the temporary output (``.cdktf.out.*`` and the jsii
+kernel's directories, which live in a private temporary directory for the run) is removed.
+"""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
+import signal
 import sys
+import tempfile
+import threading
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
+import platform_constructs
 from platform_constructs._internal.node import prefer_project_node
-from platform_constructs.config.loader import load_platform
+from platform_constructs.config.loader import Platform, load_platform
 from platform_constructs.errors import ConfigError, ConstructValidationError
+from platform_constructs.output import (
+    OutputError,
+    OutputPathError,
+    PublishResult,
+    SynthesizedOutput,
+    check_output_path,
+    publish,
+    remove_tree,
+)
+from platform_constructs.stacks.names import stack_owners
+from platformctl.synth_cache import (
+    DEFAULT_DIRECTORY,
+    DEFAULT_MAX_BYTES,
+    CacheEntryCorrupt,
+    Fingerprint,
+    SynthCache,
+    files_read_by,
+    owner_key,
+    recording_reads,
+)
 
 EXIT_OK = 0
 EXIT_SYNTH_FAILED = 1
 EXIT_INVALID_CONFIG = 2
+#: 128 + the signal number, as a shell reports a process the signal ended.
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+#: Stacks ``main.py`` writes, comma-separated (e.g. ``PLATFORM_STACKS=dev,dev-apps cdktf deploy dev``).
+STACKS_VARIABLE = "PLATFORM_STACKS"
+#: ``off`` bypasses the cache (neither read nor written), like ``platformctl synth --no-cache``.
+CACHE_VARIABLE = "PLATFORM_SYNTH_CACHE"
+CACHE_DIR_VARIABLE = "PLATFORM_SYNTH_CACHE_DIR"
+CACHE_MAX_MB_VARIABLE = "PLATFORM_SYNTH_CACHE_MAX_MB"
+#: cdktf's CLI sets it so error annotations do not fail synth; this app fails on them regardless.
+CONTINUE_ON_ERRORS_VARIABLE = "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS"
 
 
-def run_synth(project_root: Path, outdir: str | None = None) -> int:
-    """Validate, then synthesize all stacks; print errors without tracebacks.
+class UsageError(Exception):
+    """A selection, setting or output path that cannot be used; exit 2."""
 
-    Returns an exit code: 0 synthesized, 2 invalid configuration, 1 synthesis failed. In
-    both failure cases the previous output directory is left untouched.
+
+class SynthFailed(Exception):
+    """A stack failed to synthesize or could not be published; exit 1."""
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived; a BaseException so no library's ``except Exception`` swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@dataclass(frozen=True)
+class SynthSettings:
+    """What to synthesize and where.
+
+    Attributes:
+        environments: owners whose every stack is written (``shared`` or environment names).
+        stacks: stacks written, in addition to those of ``environments``; both empty: every stack.
+        use_cache: read and write the cache.
+        cache_dir: where the cache lives.
+        cache_max_bytes: its size bound.
     """
-    environments = Path(os.environ.get("PLATFORM_ENVIRONMENTS_DIR", project_root / "environments"))
+
+    environments: tuple[str, ...]
+    stacks: tuple[str, ...]
+    use_cache: bool
+    cache_dir: Path
+    cache_max_bytes: int
+
+
+def settings_from_environment(project_root: Path, environments: Collection[str] = (),
+                              stacks: Collection[str] = (), no_cache: bool = False,
+                              environ: Mapping[str, str] = os.environ) -> SynthSettings:
+    """Settings from command-line selections, falling back to the documented environment variables."""
+    if not environments and not stacks and STACKS_VARIABLE in environ:
+        stacks = [name.strip() for name in environ[STACKS_VARIABLE].split(",") if name.strip()]
+        if not stacks:
+            raise UsageError(f"{STACKS_VARIABLE} is set but names no stack; name stacks (dev,dev-apps) or unset it")
+    cache_setting = environ.get(CACHE_VARIABLE, "on")
+    if cache_setting not in ("on", "off"):
+        raise UsageError(f"{CACHE_VARIABLE}={cache_setting!r}: must be 'on' or 'off'")
+    max_mb = environ.get(CACHE_MAX_MB_VARIABLE, str(DEFAULT_MAX_BYTES // 2**20))
+    if not max_mb.isdigit() or int(max_mb) < 1:
+        raise UsageError(f"{CACHE_MAX_MB_VARIABLE}={max_mb!r}: must be a whole number of megabytes, at least 1")
+    return SynthSettings(
+        environments=tuple(dict.fromkeys(environments)), stacks=tuple(dict.fromkeys(stacks)),
+        use_cache=not no_cache and cache_setting == "on",
+        cache_dir=Path(environ.get(CACHE_DIR_VARIABLE) or project_root / DEFAULT_DIRECTORY),
+        cache_max_bytes=int(max_mb) * 2**20,
+    )
+
+
+def run_synth(project_root: Path, outdir: str | None = None, *, environments: Collection[str] = (),
+              stacks: Collection[str] = (), no_cache: bool = False) -> int:
+    """Validate, then synthesize and publish the selected stacks; print errors without tracebacks.
+
+    Returns an exit code: 0 published (or already up to date), 2 invalid configuration, selection
+    or output path, 1 synthesis or publishing failed, 130 / 143 interrupted by SIGINT / SIGTERM. In
+    every failure the previous output directory is left untouched.
+    """
+    published = PublishResult()
     try:
-        platform = load_platform(environments)
-    except ConfigError as error:
+        with _signals_interrupt(), _private_temporary_directory():
+            settings = settings_from_environment(project_root, environments, stacks, no_cache)
+            target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or project_root / "cdktf.out")
+            return _synthesize_and_publish(project_root, target, settings, published)
+    except Interrupted as stop:
+        # a terminal's Ctrl-C stops the jsii kernel's node process too; its exit handler then meets a broken pipe
+        sys.unraisablehook = _quiet_broken_pipes(sys.unraisablehook)
+        state = "the new output was published" if published.swapped else "the output directory is unchanged"
+        print(f"error: synthesis interrupted by {stop}; {state}; temporary files removed", file=sys.stderr)
+        return EXIT_INTERRUPTED if stop.signum == signal.SIGINT else EXIT_TERMINATED
+
+
+def _synthesize_and_publish(project_root: Path, outdir: Path, settings: SynthSettings,
+                            published: PublishResult) -> int:
+    try:
+        _synthesize(project_root, outdir, settings, published)
+    except (UsageError, ConfigError, OutputPathError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID_CONFIG
-    prefer_project_node(project_root)
-    from platform_constructs.app import synthesize  # imports cdktf: ~15 s, only after validation passed
-
-    target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or project_root / "cdktf.out")
-    try:
-        stacks = synthesize(platform, target)
     except ConstructValidationError as error:
         print(f"error: invalid construct props: {error}", file=sys.stderr)
         return EXIT_INVALID_CONFIG
-    except RuntimeError as error:  # jsii surfaces validation and annotation errors as RuntimeError
-        print(f"error: synthesis failed: {error}", file=sys.stderr)
+    except (SynthFailed, OutputError) as error:
+        print(f"error: {error}", file=sys.stderr)
         return EXIT_SYNTH_FAILED
-    print(f"synthesized {len(stacks)} stacks into {target}: {', '.join(stacks)}")
     return EXIT_OK
+
+
+def _synthesize(project_root: Path, outdir: Path, settings: SynthSettings, published: PublishResult) -> None:
+    environments_dir = Path(os.environ.get("PLATFORM_ENVIRONMENTS_DIR") or project_root / "environments")
+    package_dir = Path(platform_constructs.__file__).parent
+    with recording_reads(ignore_under=package_dir) as read:
+        platform = load_platform(environments_dir)
+    owners = stack_owners(platform)
+    selected = select_stacks(platform, settings.environments, settings.stacks)
+    check_output_path(outdir)
+    prefer_project_node(project_root)
+    keys = _owner_keys(platform, owners, {owners[name] for name in selected}, read, environments_dir, package_dir)
+    cache = SynthCache(settings.cache_dir, settings.cache_max_bytes)
+    found = _cached(cache, keys, owners) if settings.use_cache else {}
+    missing = sorted(set(keys) - set(found))
+    built = _build(project_root, platform, missing) if missing else {}
+    if settings.use_cache:
+        for owner, output in built.items():
+            cache.store(keys[owner], owner, output)
+    outputs = {**found, **built}
+    version = next(iter(outputs.values())).version
+    stacks = {name: outputs[owners[name]].stacks[name] for name in selected}
+    publish(outdir, SynthesizedOutput(version, stacks), keep=set(owners) - set(selected), result=published)
+    _report(outdir, published, built, found, owners)
+
+
+def select_stacks(platform: Platform, environments: Collection[str], stacks: Collection[str]) -> list[str]:
+    """The stacks to write: those of ``environments`` plus ``stacks``; every stack when both are empty."""
+    owners = stack_owners(platform)
+    configs = sorted(set(owners.values()))
+    unknown_envs = [name for name in environments if name not in configs]
+    if unknown_envs:
+        raise UsageError(f"--env {', '.join(unknown_envs)}: no such configuration; known: {', '.join(configs)}")
+    unknown_stacks = [name for name in stacks if name not in owners]
+    if unknown_stacks:
+        raise UsageError(f"stack {', '.join(unknown_stacks)}: not a stack of this configuration; "
+                         f"known: {', '.join(sorted(owners))}")
+    if not environments and not stacks:
+        return sorted(owners)
+    return sorted({name for name, owner in owners.items() if owner in environments} | set(stacks))
+
+
+def _owner_keys(platform: Platform, owners: Mapping[str, str], wanted: Collection[str], read: Mapping[str, bytes],
+                environments_dir: Path, package_dir: Path) -> dict[str, str]:
+    fingerprint = Fingerprint.current(package_dir)
+    environment_files = {name: platform.files[name] for name in platform.environments}
+    keys = {}
+    for owner in sorted(wanted):
+        files = files_read_by(owner, read, environment_files, reads_every_file=owner not in platform.environments,
+                              base=environments_dir)
+        keys[owner] = owner_key(owner, [name for name, of in owners.items() if of == owner], files, fingerprint)
+    return keys
+
+
+def _cached(cache: SynthCache, keys: Mapping[str, str], owners: Mapping[str, str]) -> dict[str, SynthesizedOutput]:
+    found = {}
+    for owner, key in sorted(keys.items()):
+        try:
+            output = cache.load(key, owner, [name for name, of in owners.items() if of == owner])
+        except CacheEntryCorrupt as damage:
+            print(f"warning: the cache entry of {owner} was damaged ({damage}); synthesizing it again", file=sys.stderr)
+            continue
+        if output is not None:
+            found[owner] = output
+    return found
+
+
+def _build(project_root: Path, platform: Platform, owners: list[str]) -> dict[str, SynthesizedOutput]:
+    """Synthesize the stacks of ``owners`` in one cdktf app; one output per owner."""
+    os.environ.pop(CONTINUE_ON_ERRORS_VARIABLE, None)  # before the jsii kernel starts with this environment
+    from platform_constructs.app import synthesize_owners  # imports cdktf: ~15 s, only when something is missing
+
+    with tempfile.TemporaryDirectory(prefix="synth-") as scratch:
+        try:
+            output = synthesize_owners(platform, owners, Path(scratch) / "cdktf.out")
+        except RuntimeError as error:  # jsii surfaces validation and annotation errors as RuntimeError
+            raise SynthFailed(f"synthesis failed: {error}") from None
+    errors = [f"[{annotation['constructPath']}] {annotation['message']}"
+              for stack in output.stacks.values() for annotation in stack.manifest_entry.get("annotations", ())
+              if annotation.get("level") == "@cdktf/error"]
+    if errors:  # only when cdktf was told to continue past them, before this process could unset that
+        raise SynthFailed("synthesis failed: Encountered Annotations with level \"ERROR\":\n" + "\n".join(errors))
+    owner_of = stack_owners(platform)
+    return {owner: SynthesizedOutput(output.version, {name: stack for name, stack in output.stacks.items()
+                                                      if owner_of[name] == owner})
+            for owner in owners}
+
+
+def _report(outdir: Path, published: PublishResult, built: Mapping[str, SynthesizedOutput],
+            found: Mapping[str, SynthesizedOutput], owners: Mapping[str, str]) -> None:
+    def names(outputs: Mapping[str, SynthesizedOutput]) -> str:
+        return ", ".join(sorted(name for output in outputs.values() for name in output.stacks)) or "none"
+
+    print(f"synthesized: {names(built)}; from cache: {names(found)}")
+    done = "published" if published.swapped else "up to date"
+    print(f"{outdir}: {done}; written: {', '.join(published.written) or 'none'}; "
+          f"unchanged: {', '.join(published.unchanged) or 'none'}; "
+          f"kept as they were: {', '.join(published.kept) or 'none'}"
+          + (f"; removed: {', '.join(published.removed)}" if published.removed else ""))
+
+
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Interrupted` once; further signals during the clean-up are
+    ignored. Only in the main thread, where Python delivers signals."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    raised: list[int] = []
+
+    def interrupt(signum: int, _frame: FrameType | None) -> None:
+        if not raised:
+            raised.append(signum)
+            raise Interrupted(signum)
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _quiet_broken_pipes(hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def unraisable(report: Any) -> None:
+        if not isinstance(report.exc_value, BrokenPipeError):
+            hook(report)
+
+    return unraisable
+
+
+@contextlib.contextmanager
+def _private_temporary_directory() -> Iterator[Path]:
+    """Point ``TMPDIR`` (and :mod:`tempfile`) at a directory of this run while it lasts.
+
+    The jsii kernel, when it starts during the run, unpacks its runtime and assemblies there
+    (``tmp*``, ``jsii-kernel-*``). The kernel lives as long as the process, so the directory is
+    removed at exit, after the kernel's own exit handler (registered later, run earlier).
+    """
+    directory = Path(tempfile.mkdtemp(prefix="platform-synth-"))
+    atexit.register(remove_tree, directory)
+    previous_env, previous_module = os.environ.get("TMPDIR"), tempfile.tempdir
+    os.environ["TMPDIR"] = tempfile.tempdir = str(directory)
+    try:
+        yield directory
+    finally:
+        tempfile.tempdir = previous_module
+        if previous_env is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = previous_env

@@ -23,9 +23,20 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
              dry_run: argparse.ArgumentParser) -> None:
     """Add the infrastructure subcommands; ``common`` and ``dry_run`` are shared option groups."""
 
-    synth = commands.add_parser("synth", parents=[common], help="validate environments/ and synthesize every stack",
-                                description="Validate every environment file, then synthesize all stacks into the "
-                                            "output directory (all or nothing). Exit 2: invalid configuration.")
+    synth = commands.add_parser(
+        "synth", parents=[common], help="validate environments/ and synthesize the stacks (all, or those asked for)",
+        description="Validate every environment file (cross-file rules over all of them), then write the selected "
+                    "stacks into the output directory in one atomic rename; other stacks stay as they were. Stacks "
+                    "whose inputs did not change come from the synth cache (.cdktf-cache/) without importing cdktf. "
+                    "Exit 2: invalid configuration, selection or output path; 1: synthesis or publishing failed; "
+                    "130/143: interrupted.")
+    synth.add_argument("--env", action="append", default=[], metavar="NAME",
+                       help="write the stacks of this configuration (an environment: <env> and <env>-apps; shared: "
+                            "bootstrap and shared); repeatable")
+    synth.add_argument("--stack", action="append", default=[], metavar="NAME",
+                       help="write this stack (built with the other stacks of its configuration); repeatable")
+    synth.add_argument("--no-cache", action="store_true", help="synthesize everything asked for; neither read nor "
+                                                               "write the synth cache")
     synth.set_defaults(handler=_synth)
 
     validate = commands.add_parser("validate", parents=[common], help="terraform validate the synthesized stacks",
@@ -86,7 +97,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 def _synth(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
     from platformctl.synth import run_synth
 
-    return run_synth(project.root, str(project.outdir))
+    return run_synth(project.root, str(project.outdir), environments=args.env, stacks=args.stack,
+                     no_cache=args.no_cache)
 
 
 def _selected_stacks(args: argparse.Namespace, project: Project) -> list[str]:
