@@ -56,9 +56,10 @@ def rendered_resources(stack: TerraformStack) -> Iterator[Resource]:
     """Every resource of ``stack`` as it will appear in ``cdk.tf.json``: overrides applied, references
     as ``${...}``, ``path`` the construct path from the resource's ``//`` metadata."""
     rendered = stack.to_terraform()
+    stack_id = rendered["//"]["metadata"]["stackName"]
     for resource_type, by_name in sorted(rendered.get("resource", {}).items()):
         for name, body in sorted(by_name.items()):
-            path = body.get("//", {}).get("metadata", {}).get("path", f"{stack.node.id}/{name}")
+            path = body.get("//", {}).get("metadata", {}).get("path") or f"{stack_id}/{name}"
             props = {key: value for key, value in body.items() if key != "//"}
             yield Resource(type=resource_type, name=name, path=path, props=props)
 
