@@ -143,9 +143,10 @@ def publish(outdir: Path, output: SynthesizedOutput, keep: Collection[str] = (),
     except OSError as error:
         raise OutputError(f"cannot create a temporary output directory next to {outdir}: {_reason(error)}") from None
     try:
-        os.chmod(staging, stat.S_IMODE(outdir.stat().st_mode) if outdir.is_dir() else _default_directory_mode())
         _assemble(staging, outdir, output, keep, result)
         if result.changed:
+            # mkdtemp made it private; it takes the mode of the directory it replaces
+            os.chmod(staging, stat.S_IMODE(outdir.stat().st_mode) if outdir.is_dir() else _default_directory_mode())
             _swap(staging, outdir, result)
         return result
     except OSError as error:
@@ -230,10 +231,14 @@ def _write_or_link(content: bytes, old: Path, new: Path) -> bool:
 
 
 def _link_tree(source: Path, target: Path) -> None:
-    """Recreate ``source`` at ``target``: directories anew (same mode and times), files as hard links."""
+    """Recreate ``source`` at ``target``: directories anew (same mode and times), files and symbolic
+    links as hard links."""
     mode = source.lstat().st_mode
     if stat.S_ISLNK(mode):
-        os.symlink(os.readlink(source), target)
+        try:
+            os.link(source, target, follow_symlinks=False)  # the link itself, not what it points to
+        except OSError:
+            os.symlink(os.readlink(source), target)
     elif stat.S_ISDIR(mode):
         target.mkdir()
         for child in sorted(source.iterdir()):

@@ -27,7 +27,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -110,6 +110,19 @@ class SynthSettings:
     cache_max_bytes: int
 
 
+def quiet_after_interruption(code: int) -> int:
+    """For a process about to exit with ``code``: after an interruption, nothing more reaches stderr.
+
+    A terminal's Ctrl-C reaches the jsii kernel's node processes too; what they and the kernel's
+    exit handler say while dying would follow the one line already printed. Only entry points
+    (``main.py``, ``platformctl synth``) call this, right before the process exits.
+    """
+    if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+        sys.stderr.flush()
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - stays open until the process exits
+    return code
+
+
 def settings_from_environment(project_root: Path, environments: Collection[str] = (),
                               stacks: Collection[str] = (), no_cache: bool = False,
                               environ: Mapping[str, str] = os.environ) -> SynthSettings:
@@ -143,31 +156,24 @@ def run_synth(project_root: Path, outdir: str | None = None, *, environments: Co
     published = PublishResult()
     try:
         with _signals_interrupt(), _private_temporary_directory():
-            settings = settings_from_environment(project_root, environments, stacks, no_cache)
-            target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or project_root / "cdktf.out")
-            return _synthesize_and_publish(project_root, target, settings, published)
+            try:
+                settings = settings_from_environment(project_root, environments, stacks, no_cache)
+                target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or project_root / "cdktf.out")
+                _synthesize(project_root, target, settings, published)
+            except (UsageError, ConfigError, OutputPathError) as error:
+                print(f"error: {error}", file=sys.stderr)
+                return EXIT_INVALID_CONFIG
+            except ConstructValidationError as error:
+                print(f"error: invalid construct props: {error}", file=sys.stderr)
+                return EXIT_INVALID_CONFIG
+            except (SynthFailed, OutputError) as error:
+                print(f"error: {error}", file=sys.stderr)
+                return EXIT_SYNTH_FAILED
+            return EXIT_OK
     except Interrupted as stop:
-        # a terminal's Ctrl-C stops the jsii kernel's node process too; its exit handler then meets a broken pipe
-        sys.unraisablehook = _quiet_broken_pipes(sys.unraisablehook)
         state = "the new output was published" if published.swapped else "the output directory is unchanged"
         print(f"error: synthesis interrupted by {stop}; {state}; temporary files removed", file=sys.stderr)
         return EXIT_INTERRUPTED if stop.signum == signal.SIGINT else EXIT_TERMINATED
-
-
-def _synthesize_and_publish(project_root: Path, outdir: Path, settings: SynthSettings,
-                            published: PublishResult) -> int:
-    try:
-        _synthesize(project_root, outdir, settings, published)
-    except (UsageError, ConfigError, OutputPathError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_INVALID_CONFIG
-    except ConstructValidationError as error:
-        print(f"error: invalid construct props: {error}", file=sys.stderr)
-        return EXIT_INVALID_CONFIG
-    except (SynthFailed, OutputError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_SYNTH_FAILED
-    return EXIT_OK
 
 
 def _synthesize(project_root: Path, outdir: Path, settings: SynthSettings, published: PublishResult) -> None:
@@ -289,14 +295,6 @@ def _signals_interrupt() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-
-
-def _quiet_broken_pipes(hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def unraisable(report: Any) -> None:
-        if not isinstance(report.exc_value, BrokenPipeError):
-            hook(report)
-
-    return unraisable
 
 
 @contextlib.contextmanager

@@ -78,18 +78,17 @@ class Fingerprint:
 def synth_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     """The synth-relevant environment variables, normalised so equivalent settings share entries.
 
-    ``SYNTH_HCL_OUTPUT`` counts as cdktf reads it (set and ``"true"``, or not); ``CDKTF_CONTEXT_JSON``
+    ``SYNTH_HCL_OUTPUT`` counts as cdktf reads it (``"true"`` or not); ``CDKTF_CONTEXT_JSON``
     as the context it parses to, without an empty ``cdktfRelativeModules`` list: the cdktf CLI always
     passes one, ``python main.py`` never does, and cdktf reads it only for local modules (none here).
     """
-    hcl = environ.get("SYNTH_HCL_OUTPUT")
     try:
         context = json.loads(environ.get("CDKTF_CONTEXT_JSON") or "{}")
     except ValueError:
         context = environ["CDKTF_CONTEXT_JSON"]  # cdktf fails on it; key on the raw text
     if isinstance(context, dict) and context.get("cdktfRelativeModules") == []:
         context = {key: value for key, value in context.items() if key != "cdktfRelativeModules"}
-    return {"SYNTH_HCL_OUTPUT": None if hcl is None else hcl == "true", "CDKTF_CONTEXT_JSON": context}
+    return {"SYNTH_HCL_OUTPUT": environ.get("SYNTH_HCL_OUTPUT") == "true", "CDKTF_CONTEXT_JSON": context}
 
 
 def owner_key(owner: str, stacks: Iterable[str], files: Mapping[str, bytes], fingerprint: Fingerprint) -> str:

@@ -95,10 +95,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
 
 def _synth(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
-    from platformctl.synth import run_synth
+    from platformctl.synth import quiet_after_interruption, run_synth
 
-    return run_synth(project.root, str(project.outdir), environments=args.env, stacks=args.stack,
-                     no_cache=args.no_cache)
+    return quiet_after_interruption(run_synth(project.root, str(project.outdir), environments=args.env,
+                                              stacks=args.stack, no_cache=args.no_cache))
 
 
 def _selected_stacks(args: argparse.Namespace, project: Project) -> list[str]:
