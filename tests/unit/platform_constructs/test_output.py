@@ -136,9 +136,13 @@ def _fifo_in_dev(out: Path) -> None:
 
 
 def _socket_in_dev_terraform(out: Path) -> None:
-    server = socket.socket(socket.AF_UNIX)
-    server.bind(str(out / "stacks" / "dev" / ".terraform" / "plugin.sock"))
-    server.close()
+    here = os.getcwd()
+    os.chdir(out / "stacks" / "dev" / ".terraform")  # a socket path is limited to 108 bytes
+    try:
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind("plugin.sock")
+    finally:
+        os.chdir(here)
 
 
 def _immutable(out: Path) -> None:
