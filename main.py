@@ -16,9 +16,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from platformctl.synth import quiet_after_interruption, run_synth
+from platformctl.synth import prepare_exit, run_synth
 
 ROOT = Path(__file__).resolve().parent
 
 if __name__ == "__main__":
-    sys.exit(quiet_after_interruption(run_synth(ROOT)))
+    sys.exit(prepare_exit(run_synth(ROOT)))

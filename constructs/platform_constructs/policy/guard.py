@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from platform_constructs._internal.tf import Annotations, IConstruct, IValidation, TerraformStack, jsii
-from platform_constructs.policy.engine import Finding, Resource, evaluate
+from platform_constructs.policy.engine import ANY_TYPE, Finding, Resource, Rule, evaluate
 from platform_constructs.policy.packs import PACKS
 from platform_constructs.policy.policy_props import PolicyProps
 
@@ -85,12 +85,21 @@ class PolicyGuard:
         self.rules = PACKS[props.pack]
         self.findings: list[Finding] = []
         self._used: set[int] = set()
+        self._rules_by_type: dict[str, list[Rule]] = {}
+
+    def rules_for(self, resource_type: str) -> list[Rule]:
+        """The pack's rules that concern ``resource_type``, in pack order (a stack holds thousands of
+        resources of a few dozen types; each would otherwise meet every rule of the pack)."""
+        if resource_type not in self._rules_by_type:
+            self._rules_by_type[resource_type] = [
+                rule for rule in self.rules if rule.resource_types == ANY_TYPE or resource_type in rule.resource_types]
+        return self._rules_by_type[resource_type]
 
     def check(self, stack: TerraformStack) -> list[Finding]:
         """Evaluate the pack on every resource of ``stack`` and annotate the resources that break it."""
         found = []
         for resource in rendered_resources(stack):
-            findings = evaluate(resource, self.rules, self.props.limits, self.props.suppressions)
+            findings = evaluate(resource, self.rules_for(resource.type), self.props.limits, self.props.suppressions)
             if findings:
                 self._annotate(construct_at(stack, resource.path), findings)
             found.extend(findings)

@@ -95,9 +95,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
 
 def _synth(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
-    from platformctl.synth import quiet_after_interruption, run_synth
+    from platformctl.synth import prepare_exit, run_synth
 
-    return quiet_after_interruption(run_synth(project.root, str(project.outdir), environments=args.env,
+    return prepare_exit(run_synth(project.root, str(project.outdir), environments=args.env,
                                               stacks=args.stack, no_cache=args.no_cache))
 
 
