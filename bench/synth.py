@@ -108,7 +108,8 @@ def main() -> int:
             "ratio_to_floor_exiting_like_main_py": round(_median(runs.wall) / floor_same_exit, 2),
             "all_wall_s": [round(run, 2) for run in runs.wall], "all_cpu_s": [round(run, 2) for run in runs.cpu],
         } for name, runs in samples.items()},
-        "goals": {**{f"{name} ratio <=": goal for name, goal in GOALS.items()}, "scale no change s <=": NO_CHANGE_GOAL_S},
+        "goals": {**{f"{name} ratio <=": goal for name, goal in GOALS.items()},
+                  "scale no change s <=": NO_CHANGE_GOAL_S},
         "profile": profile.summary,
     }
     width = max(len(name) for name in samples)
@@ -117,8 +118,8 @@ def main() -> int:
         wall = _median(runs.wall)
         goal = (f"ratio <= {GOALS[name]:.2f}" if name in GOALS else
                 f"<= {NO_CHANGE_GOAL_S:.1f} s" if name == "scale no change" else "")
-        print(f"{name:<{width}}  {wall:6.2f}  {_median(runs.cpu):5.2f}  {wall / floor:5.2f}  {wall / floor_same_exit:6.2f}"
-              f"  {goal}")
+        print(f"{name:<{width}}  {wall:6.2f}  {_median(runs.cpu):5.2f}  {wall / floor:5.2f}"
+              f"  {wall / floor_same_exit:6.2f}  {goal}")
     print(f"(seconds, median of {args.runs}; ratio: to the import floor; ratio*: to the floor exiting like main.py; "
           f"load average at the end {os.getloadavg()[0]:.1f})")
     print()

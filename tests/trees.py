@@ -22,7 +22,8 @@ def tree_state(directory: Path) -> dict[str, tuple[str, int, int]]:
 
 def contents(directory: Path) -> dict[str, bytes]:
     """Every file below ``directory`` → its bytes."""
-    return {str(path.relative_to(directory)): path.read_bytes() for path in sorted(directory.rglob("*")) if path.is_file()}
+    return {str(path.relative_to(directory)): path.read_bytes()
+            for path in sorted(directory.rglob("*")) if path.is_file()}
 
 
 def temporary_trees(outdir: Path) -> list[str]:

@@ -32,7 +32,6 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 import platform_constructs
 from platform_constructs._internal.node import prefer_project_node

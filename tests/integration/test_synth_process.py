@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 from envfiles import copy_environments, set_value
+from primed import prime_synth
 from trees import temporary_trees, tree_state
 
-from platformctl.synth import EXIT_INTERRUPTED, EXIT_OK, EXIT_SYNTH_FAILED, EXIT_TERMINATED, run_synth
+from platformctl.synth import EXIT_INTERRUPTED, EXIT_OK, EXIT_SYNTH_FAILED, EXIT_TERMINATED
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -116,14 +117,7 @@ def newer(tmp_path_factory) -> Path:
     environments = copy_environments(root / "environments")
     set_value(environments, "dev.toml", "apps.api.replicas", 2)
     set_value(environments, "prod.toml", "apps.api.autoscaling.max_replicas", 10)
-    monkeypatch = pytest.MonkeyPatch()
-    try:
-        monkeypatch.setenv("PLATFORM_ENVIRONMENTS_DIR", str(environments))
-        monkeypatch.setenv("PLATFORM_SYNTH_CACHE_DIR", str(root / "cache"))
-        assert run_synth(ROOT, str(root / "cdktf.out")) == EXIT_OK
-    finally:
-        monkeypatch.undo()
-    return root
+    return prime_synth(root, environments)
 
 
 def _read_only(path: Path) -> None:

@@ -1,8 +1,7 @@
 """run_synth (main.py, platformctl synth): selected stacks only, nothing twice, and the cache never wrong.
 
 Real synths of the repository's configuration (cdktf in this worker), into temporary output and
-cache directories. One full synth primes a cache that each test copies; keys name configuration
-files relative to their directory, so copies of ``environments/`` share its entries.
+cache directories. One full synth primes a cache that each test copies (``primed_synth``).
 """
 
 from __future__ import annotations
@@ -43,26 +42,11 @@ class Project:
         return code, captured.out, captured.err
 
 
-@pytest.fixture(scope="session")
-def primed(tmp_path_factory) -> Path:
-    """A directory holding ``cdktf.out`` and ``cache`` of one full synth of the repository's environments."""
-    root = tmp_path_factory.mktemp("primed")
-    monkeypatch = pytest.MonkeyPatch()
-    try:
-        monkeypatch.setenv("PLATFORM_SYNTH_CACHE_DIR", str(root / "cache"))
-        monkeypatch.setenv("PLATFORM_ENVIRONMENTS_DIR", str(ROOT / "environments"))
-        monkeypatch.delenv("PLATFORM_STACKS", raising=False)
-        assert run_synth(ROOT, str(root / "cdktf.out")) == EXIT_OK
-    finally:
-        monkeypatch.undo()
-    return root
-
-
 @pytest.fixture()
-def project(tmp_path, monkeypatch, capsys, primed) -> Project:
+def project(tmp_path, monkeypatch, capsys, primed_synth) -> Project:
     """A project whose cache holds the repository configuration's stacks and whose cdktf.out is a full synth."""
-    shutil.copytree(primed / "cache", tmp_path / "cache")
-    shutil.copytree(primed / "cdktf.out", tmp_path / "cdktf.out")
+    shutil.copytree(primed_synth / "cache", tmp_path / "cache")
+    shutil.copytree(primed_synth / "cdktf.out", tmp_path / "cdktf.out")
     return Project(tmp_path, monkeypatch, capsys)
 
 
@@ -71,13 +55,13 @@ def stacks_in(outdir: Path, *names: str) -> dict[str, tuple[str, int, int]]:
             path.split("/")[1] in names}
 
 
-def test_a_full_synth_from_the_cache_is_byte_identical_to_a_fresh_synth(primed, synth_dir, tmp_path, monkeypatch,
-                                                                         capsys):
+def test_a_full_synth_from_the_cache_is_byte_identical_to_a_fresh_synth(primed_synth, synth_dir, tmp_path,
+                                                                         monkeypatch, capsys):
     fresh = Project(tmp_path, monkeypatch, capsys)
-    shutil.copytree(primed / "cache", fresh.cache)
+    shutil.copytree(primed_synth / "cache", fresh.cache)
     code, out, _ = fresh.synth()
     assert code == EXIT_OK and "synthesized: none; from cache: " + ", ".join(ALL_STACKS) in out
-    assert contents(fresh.outdir) == contents(primed / "cdktf.out") == contents(synth_dir)
+    assert contents(fresh.outdir) == contents(primed_synth / "cdktf.out") == contents(synth_dir)
 
 
 def test_an_environment_writes_only_its_stacks_and_the_others_stay_as_they_were(project):

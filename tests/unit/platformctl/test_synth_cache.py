@@ -78,8 +78,8 @@ def test_the_key_names_the_owner_and_its_stacks():
 def test_files_are_labelled_relative_to_the_environments_directory_so_a_copy_shares_entries():
     moved = {path.replace("/cfg/", "/elsewhere/"): content for path, content in READ.items()}
     here = files_read_by("dev", READ, ENVIRONMENTS, reads_every_file=False, base=Path("/cfg"))
-    there = files_read_by("dev", moved, {name: path.replace("/cfg/", "/elsewhere/") for name, path in ENVIRONMENTS.items()},
-                          reads_every_file=False, base=Path("/elsewhere"))
+    moved_environments = {name: path.replace("/cfg/", "/elsewhere/") for name, path in ENVIRONMENTS.items()}
+    there = files_read_by("dev", moved, moved_environments, reads_every_file=False, base=Path("/elsewhere"))
     assert here == there and sorted(here) == ["accounts.toml", "dev.toml", "shared.toml"]
 
 
