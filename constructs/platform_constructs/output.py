@@ -179,7 +179,8 @@ def _assemble(staging: Path, outdir: Path, output: SynthesizedOutput, keep: Coll
         (result.unchanged if same and name in old_entries else result.written).append(name)
         changed |= not same
         entries[name] = stack.manifest_entry
-    result.removed = sorted(set(old_entries) - set(entries))
+    on_disk = {path.name for path in old_stacks.iterdir() if path.is_dir()} if old_stacks.is_dir() else set()
+    result.removed = sorted((set(old_entries) | on_disk) - set(entries))
     if outdir.is_dir():
         for entry in sorted(outdir.iterdir()):
             if entry.name not in (MANIFEST, STACKS_DIR):

@@ -196,8 +196,7 @@ def _synthesize(project_root: Path, outdir: Path, settings: SynthSettings, publi
     missing = sorted(set(keys) - set(found))
     built = _build(project_root, platform, missing) if missing else {}
     if settings.use_cache:
-        for owner, output in built.items():
-            cache.store(keys[owner], owner, output)
+        _store(cache, keys, built)
     outputs = {**found, **built}
     version = next(iter(outputs.values())).version
     stacks = {name: outputs[owners[name]].stacks[name] for name in selected}
@@ -234,6 +233,7 @@ def _owner_keys(platform: Platform, owners: Mapping[str, str], wanted: Collectio
 
 
 def _cached(cache: SynthCache, keys: Mapping[str, str], owners: Mapping[str, str]) -> dict[str, SynthesizedOutput]:
+    """The owners' stacks the cache holds; a damaged or unreadable entry is a miss (the cache only saves time)."""
     found = {}
     for owner, key in sorted(keys.items()):
         try:
@@ -241,20 +241,33 @@ def _cached(cache: SynthCache, keys: Mapping[str, str], owners: Mapping[str, str
         except CacheEntryCorrupt as damage:
             print(f"warning: the cache entry of {owner} was damaged ({damage}); synthesizing it again", file=sys.stderr)
             continue
+        except OSError as error:
+            print(f"warning: cannot read the synth cache ({error}); synthesizing {owner}", file=sys.stderr)
+            continue
         if output is not None:
             found[owner] = output
     return found
 
 
+def _store(cache: SynthCache, keys: Mapping[str, str], built: Mapping[str, SynthesizedOutput]) -> None:
+    try:
+        for owner, output in built.items():
+            cache.store(keys[owner], owner, output)
+    except OSError as error:
+        print(f"warning: cannot write the synth cache ({error}); the next synth builds these stacks again",
+              file=sys.stderr)
+
+
 def _build(project_root: Path, platform: Platform, owners: list[str]) -> dict[str, SynthesizedOutput]:
     """Synthesize the stacks of ``owners`` in one cdktf app; one output per owner."""
     os.environ.pop(CONTINUE_ON_ERRORS_VARIABLE, None)  # before the jsii kernel starts with this environment
-    from platform_constructs.app import synthesize_owners  # imports cdktf: ~15 s, only when something is missing
+    from platform_constructs._internal.tf import jsii  # imports cdktf: ~15 s, only when something is missing
+    from platform_constructs.app import synthesize_owners
 
     with tempfile.TemporaryDirectory(prefix="synth-") as scratch:
         try:
             output = synthesize_owners(platform, owners, Path(scratch) / "cdktf.out")
-        except RuntimeError as error:  # jsii surfaces validation and annotation errors as RuntimeError
+        except (RuntimeError, jsii.errors.JSIIError) as error:  # validation and annotation errors are RuntimeErrors
             raise SynthFailed(f"synthesis failed: {error}") from None
     errors = [f"[{annotation['constructPath']}] {annotation['message']}"
               for stack in output.stacks.values() for annotation in stack.manifest_entry.get("annotations", ())

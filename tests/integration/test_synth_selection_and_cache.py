@@ -205,3 +205,12 @@ def test_platformctl_synth_takes_env_stack_and_no_cache(project, capsys):
     assert "synthesized: bootstrap, dev, dev-apps, shared; from cache: none" in out
     assert "written: dev-apps;" in out and "unchanged: dev, shared;" in out
     assert tree_state(project.cache) == before
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(project, monkeypatch):
+    blocked = project.cache.parent / "cache-is-a-file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv("PLATFORM_SYNTH_CACHE_DIR", str(blocked))
+    code, out, err = project.synth(environments=["dev"])
+    assert code == EXIT_OK and "synthesized: dev, dev-apps;" in out
+    assert "warning: cannot write the synth cache" in err and len(err.strip().splitlines()) == 1

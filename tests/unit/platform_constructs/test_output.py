@@ -187,7 +187,7 @@ def test_a_kept_stack_missing_from_disk_is_dropped_from_the_manifest(outdir):
 def test_a_damaged_manifest_is_replaced_and_names_no_kept_stack(outdir, manifest):
     (outdir / "manifest.json").write_bytes(manifest)
     result = publish(outdir, output(stack("dev", "v2")), keep={"prod"})
-    assert result.kept == [] and result.swapped
+    assert result.kept == [] and result.swapped and result.removed == ["prod", "retired"]
     assert sorted(json.loads((outdir / "manifest.json").read_text())["stacks"]) == ["dev"]
 
 
