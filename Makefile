@@ -72,7 +72,7 @@ test: install  ## run the whole test suite on two workers (the longest emulator 
 report: $(BIN)/.installed  ## print the effective settings of every environment side by side
 	$(BIN)/python -m platformctl.report environments
 
-bench: install  ## measure full synth against the import floor
+bench: install  ## synth times (repository, scale scenario: full, one environment, unchanged) against the import floor
 	$(BIN)/python bench/synth.py
 
 clean:  ## remove build output and the synth cache (keeps .venv and node_modules)
