@@ -142,7 +142,7 @@ class SynthCache:
         path = self._path(key)
         try:
             raw = path.read_bytes()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
         try:
             output = _decode(raw, key, owner, sorted(stacks))

@@ -55,3 +55,12 @@ def test_each_readme_synth_command_runs_and_keeps_every_stack(scratch_project, c
     assert done.returncode == 0, done.stdout + done.stderr
     assert sorted(json.loads((scratch_project / "cdktf.out" / "manifest.json").read_text())["stacks"]) == STACKS
     assert sorted(path.name for path in (scratch_project / "cdktf.out" / "stacks").iterdir()) == STACKS
+
+
+def test_make_clean_removes_the_output_and_the_cache(tmp_path):
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    for directory in ("cdktf.out/stacks/dev", ".cdktf-cache", ".cdktf.out.abc123", "environments"):
+        (tmp_path / directory).mkdir(parents=True)
+    done = subprocess.run(["make", "clean"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["Makefile", "environments"]
