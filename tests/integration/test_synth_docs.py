@@ -46,15 +46,17 @@ def scratch_project(tmp_path_factory, primed_synth) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("command", snippet_commands())
-def test_each_readme_synth_command_runs_and_keeps_every_stack(scratch_project, command):
+def test_each_readme_synth_command_runs_and_keeps_every_stack(scratch_project, tmp_path, command):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PLATFORM_", "CDKTF_"))}
     env.update(PATH=f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{ROOT / '.venv' / 'bin'}{os.pathsep}{env['PATH']}",
-               CHECKPOINT_DISABLE="1")
+               CHECKPOINT_DISABLE="1", TMPDIR=str(tmp_path))
     done = subprocess.run(["bash", "-c", command], cwd=scratch_project, env=env, capture_output=True, text=True,
                           check=False, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert sorted(json.loads((scratch_project / "cdktf.out" / "manifest.json").read_text())["stacks"]) == STACKS
     assert sorted(path.name for path in (scratch_project / "cdktf.out" / "stacks").iterdir()) == STACKS
+    # the synth's private temporary directory (and the jsii kernel's, inside it) is gone
+    assert not [path.name for path in tmp_path.iterdir() if path.name.startswith(("platform-synth-", "jsii-"))]
 
 
 def test_make_clean_removes_the_output_and_the_cache(tmp_path):

@@ -171,8 +171,15 @@ def test_an_output_path_that_is_a_file_exits_2_in_one_line(tmp_path, monkeypatch
     assert not fresh.cache.exists()
 
 
-def test_an_unchanged_synth_finishes_without_importing_cdktf(project):
-    """A fresh process, as ``cdktf synth`` starts it: importing cdktf, jsii or constructs would fail."""
+ENTRY_POINTS = [
+    (["main.py"], "runpy.run_path('main.py', run_name='__main__')"),
+    (["platformctl", "synth"], "runpy.run_module('platformctl.main', run_name='__main__')"),
+]
+
+
+@pytest.mark.parametrize(("argv", "run"), ENTRY_POINTS, ids=["main.py", "platformctl"])
+def test_an_unchanged_synth_finishes_without_importing_cdktf(project, argv, run):
+    """A fresh process, as ``cdktf synth`` or a pipeline starts it: importing cdktf, jsii or constructs fails."""
     blocker = (
         "import sys, runpy\n"
         "class Blocker:\n"
@@ -180,8 +187,8 @@ def test_an_unchanged_synth_finishes_without_importing_cdktf(project):
         "        if name.split('.')[0] in ('cdktf', 'jsii', 'constructs', 'cdktf_cdktf_provider_aws'):\n"
         "            raise ImportError(f'{name} imported during an unchanged synth')\n"
         "sys.meta_path.insert(0, Blocker())\n"
-        "sys.argv = ['main.py']\n"
-        "runpy.run_path('main.py', run_name='__main__')\n"
+        f"sys.argv = {argv!r}\n"
+        f"{run}\n"
     )
     before = tree_state(project.outdir)
     env = {"PATH": "/usr/bin:/bin", "PLATFORM_ENVIRONMENTS_DIR": str(project.environments),
