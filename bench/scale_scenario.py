@@ -26,6 +26,9 @@ EXTRA_STAGING_ENVIRONMENTS = 7
 EXTRA_APPS = 20
 #: Environments that get the extra applications (the staging copies inherit staging's).
 APP_ENVIRONMENTS = ("dev", "staging", "prod")
+#: Files of the configuration directory that are not environments; an account registry, where the
+#: configuration has one, also lists the staging copies' accounts.
+SHARED_FILE, ACCOUNTS_FILE = "shared.toml", "accounts.toml"
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -59,13 +62,14 @@ def _staging_copy(staging: dict[str, Any], index: int) -> dict[str, Any]:
 
 
 def write_scale_scenario(directory: Path, source: Path = ROOT / "environments") -> Path:
-    """Write the scale scenario's environment files into ``directory`` (created) and return it."""
+    """Write the scale scenario's configuration files into ``directory`` (created) and return it."""
     directory.mkdir(parents=True, exist_ok=True)
-    shared = _read(source / "shared.toml")
+    shared = _read(source / SHARED_FILE)
     shared["registry"] = {**shared["registry"],
                           "repositories": [*shared["registry"]["repositories"], *_app_names()]}
-    (directory / "shared.toml").write_text(dumps(shared))
-    environments = {path.stem: _read(path) for path in sorted(source.glob("*.toml")) if path.name != "shared.toml"}
+    (directory / SHARED_FILE).write_text(dumps(shared))
+    environments = {path.stem: _read(path) for path in sorted(source.glob("*.toml"))
+                    if path.name not in (SHARED_FILE, ACCOUNTS_FILE)}
     for name in APP_ENVIRONMENTS:
         environments[name] = _with_apps(environments[name])
     for index in range(1, EXTRA_STAGING_ENVIRONMENTS + 1):
@@ -73,6 +77,11 @@ def write_scale_scenario(directory: Path, source: Path = ROOT / "environments") 
         environments[copy["name"]] = copy
     for name, env in environments.items():
         (directory / f"{name}.toml").write_text(dumps(env))
+    if (source / ACCOUNTS_FILE).is_file():
+        registry = _read(source / ACCOUNTS_FILE)
+        registry["accounts"].update({env["aws"]["account_id"]: {"environment": name, "tier": env["tier"]}
+                                     for name, env in environments.items() if name.startswith("qa")})
+        (directory / ACCOUNTS_FILE).write_text(dumps(registry))
     return directory
 
 
