@@ -18,7 +18,7 @@ from platform_constructs.config.loader import Platform, load_platform
 from platform_constructs.config.schema import EnvironmentConfig, SharedConfig
 from platform_constructs.errors import ConfigError
 from platformctl.terraform.workdir import StackWorkdir
-from platformctl.terraform.cli import write_cli_config
+from platformctl.terraform.cli import MirrorError, write_cli_config
 
 Config = EnvironmentConfig | SharedConfig
 
@@ -93,7 +93,10 @@ class Project:
         configured = os.environ.get("TF_CLI_CONFIG_FILE")
         if configured and Path(configured).is_file():
             return Path(configured)
-        return write_cli_config(self.root / ".terraform.d" / "platform.tfrc")
+        try:
+            return write_cli_config(self.root / ".terraform.d" / "platform.tfrc")
+        except MirrorError as error:
+            raise CliError(ExitCode.USAGE, str(error)) from None
 
     def stack_names(self) -> list[str]:
         """Stacks of the last synth, from ``manifest.json``."""

@@ -16,6 +16,7 @@ from platformctl.project import Project, Stack
 from platformctl.terraform.flow import StackChange, add_guard_arguments, guard_overrides
 from platformctl.aws_session import caller_session
 from platformctl.process import CommandRunner
+from platformctl.terraform.providers import Unavailable
 from platformctl.terraform.state_history import StateHistory, StateRestoreRefused
 
 
@@ -29,8 +30,11 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     synth.set_defaults(handler=_synth)
 
     validate = commands.add_parser("validate", parents=[common], help="terraform validate the synthesized stacks",
-                                   description="terraform init -backend=false + validate for each stack, offline "
-                                               "through the provider mirror when there is one. Exit 4: a stack is invalid.")
+                                   description="terraform init -backend=false + validate for each stack, through the provider "
+                                               "mirror for what it holds and the registry for the rest. A provider that "
+                                               "neither can supply is named with what to do, and the stack is validated "
+                                               "without the blocks that need it (a documented skip, exit 0). "
+                                               "Exit 4: a stack is invalid.")
     validate.add_argument("--stack", action="append", default=[], help="stack to validate (repeatable; default: all)")
     validate.set_defaults(handler=_validate)
 
@@ -98,17 +102,29 @@ def _selected_stacks(args: argparse.Namespace, project: Project) -> list[str]:
 
 
 def _validate(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
-    from platformctl.terraform.cli import validate_stack
+    from platformctl.terraform.cli import MirrorError, local_mirror, validate_stack
+    from platformctl.terraform.providers import Availability
 
     progress = Progress()
+    names = _selected_stacks(args, project)
     cli_config = project.cli_config()
+    try:
+        availability = Availability(local_mirror())
+    except MirrorError as error:
+        raise CliError(ExitCode.USAGE, str(error)) from None
     failed = []
-    for name in _selected_stacks(args, project):
-        result = validate_stack(project.outdir / "stacks" / name, cli_config)
-        progress.say(f"{name}: {'valid' if result.valid else 'INVALID'}")
+    not_validated: dict[str, tuple[Unavailable, list[str]]] = {}
+    for name in names:
+        result = validate_stack(project.outdir / "stacks" / name, cli_config, availability)
+        progress.say(f"{name}: {result.status}")
         if not result.valid:
             print(result.summary(), file=sys.stderr)
             failed.append(name)
+        for item in result.not_validated:
+            not_validated.setdefault(str(item.provider), (item, []))[1].append(name)
+    for provider, (item, stacks) in not_validated.items():
+        print(f"note: the {item.provider.local_name} part of {', '.join(stacks)} was not validated: {provider} cannot "
+              f"be installed here: {item.reason}.\n  To validate it: {item.remedy}.")
     if failed:
         raise CliError(ExitCode.CHECK_FAILED, f"terraform validate failed for {', '.join(failed)}")
     return ExitCode.OK
