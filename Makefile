@@ -18,7 +18,7 @@ export PATH := $(NODE_BIN):$(CURDIR)/$(BIN):$(PATH)
 export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install synth test bench report clean tools scan deploy-local deploy-local-down lint-jenkins drill
+.PHONY: help install synth test bench report clean tools scan deploy-local deploy-local-down local-env lint-jenkins drill
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -53,12 +53,17 @@ scan: synth  ## checkov gate over every synthesized stack (skips: checkov-skips.
 
 # Environment `make deploy-local` deploys (with bootstrap and shared) into the local AWS emulator.
 PLATFORM_ENV ?= dev
+# Where the emulator keeps its state, certificate authority, logs and AWS CLI config.
+LOCAL_AWS_DIR ?= .local-aws
 
 deploy-local: install  ## deploy bootstrap, shared and $PLATFORM_ENV (default dev) into a local AWS emulator; stays up
-	$(BIN)/python -m local_aws.deploy up --env $(PLATFORM_ENV)
+	$(BIN)/python -m local_aws.deploy up --env $(PLATFORM_ENV) --run-dir $(LOCAL_AWS_DIR)
 
 deploy-local-down:  ## stop the local AWS emulator and delete its state (.local-aws/)
-	$(BIN)/python -m local_aws.deploy down
+	$(BIN)/python -m local_aws.deploy down --run-dir $(LOCAL_AWS_DIR)
+
+local-env:  ## print exports pointing cdktf, platformctl, boto3 and the AWS CLI at the emulator: eval "$(make -s local-env)"
+	@$(BIN)/python -m local_aws.deploy env --run-dir $(LOCAL_AWS_DIR)
 
 drill: install  ## time the steps of an application and an infrastructure rollback against the local emulator
 	$(BIN)/python bench/rollback_drill.py

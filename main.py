@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """cdktf entry point (``"app"`` in cdktf.json): validate every environment file, then synthesize all stacks.
 
-Exit codes: 0 synthesized; 2 invalid environment configuration (nothing written);
-1 synthesis failed (nothing written).
+Under ``cdktf deploy``, ``diff``, ``destroy``, ``output`` or ``watch`` the caller's AWS credentials
+are checked before the synth; ``cdktf synth`` (and ``python main.py``) never needs any.
+
+Exit codes: 0 synthesized; 2 invalid environment configuration or no usable AWS credentials
+(nothing written); 1 synthesis failed or AWS STS unreachable (nothing written).
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from platformctl.cdktf_command import USES_AWS, invoking_command
 from platformctl.synth import run_synth
 
 ROOT = Path(__file__).resolve().parent
 
 if __name__ == "__main__":
-    sys.exit(run_synth(ROOT))
+    command = invoking_command()
+    sys.exit(run_synth(ROOT, credentials_for=f"cdktf {command}" if command in USES_AWS else None))

@@ -1,4 +1,4 @@
-"""Deploy the platform into a local AWS emulator: ``make deploy-local`` and ``make deploy-local-down``.
+"""Deploy the platform into a local AWS emulator: ``make deploy-local``, ``make local-env``, ``make deploy-local-down``.
 
 ``up`` synthesizes the platform (or takes ``--synth-dir``), starts the emulator
 (:class:`~.emulator.LocalAws`, moto on 127.0.0.1) in the background, creates the deployer role
@@ -12,8 +12,11 @@ Afterwards every stack is planned again (``-detailed-exitcode``: 0 means nothing
 change), what was created is listed per account, and the emulator keeps running for the AWS
 CLI or boto3 until ``down``.
 
-Exit codes: 0 done; 1 a Terraform command failed or a re-plan was not empty; 2 invalid
-configuration or arguments.
+``env`` prints the ``export`` lines that point cdktf, Terraform, ``platformctl``, boto3 and the
+AWS CLI at the running emulator (``eval "$(make -s local-env)"``).
+
+Exit codes: 0 done; 1 a Terraform command failed, a re-plan was not empty, or (``env``) no
+emulator is running; 2 invalid configuration or arguments.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+import urllib.parse
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -33,7 +38,7 @@ from typing import Any, TextIO
 from platform_constructs.config.loader import Platform, load_platform
 from platform_constructs.errors import ConfigError
 from local_aws import inventory as emulator_inventory
-from local_aws.emulator import LocalAws
+from local_aws.emulator import TEST_CREDENTIALS, LocalAws
 from platformctl.terraform.cli import terraform_env, write_cli_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -197,14 +202,20 @@ class LocalDeployment:
 # --- command line ---------------------------------------------------------------------------
 
 def aws_cli_config(platform: Platform, *, endpoint: str, ca_bundle: Path, region: str) -> str:
-    """An AWS CLI/boto3 config file with one profile per account, each assuming its deployer role."""
-    lines = ["[profile local-aws]", f"region = {region}", f"endpoint_url = {endpoint}", f"ca_bundle = {ca_bundle}",
-             "aws_access_key_id = test", "aws_secret_access_key = test", ""]
+    """An AWS CLI/boto3 config file: the test credentials as the default profile (the tooling account), and one
+    profile per account assuming its deployer role."""
+    lines = ["[default]", f"region = {region}", f"endpoint_url = {endpoint}",
+             f"ca_bundle = {ca_bundle}", f"aws_access_key_id = {TEST_CREDENTIALS['AWS_ACCESS_KEY_ID']}",
+             f"aws_secret_access_key = {TEST_CREDENTIALS['AWS_SECRET_ACCESS_KEY']}", ""]
+    # The AWS CLI caches assumed-role credentials in ~/.aws/cli/cache by role and session name for an
+    # hour; a session name per emulator keeps a new emulator from being sent the previous one's keys.
+    session_name = f"local-aws-{urllib.parse.urlsplit(endpoint).port}"
     for name, config in platform.configs():
         if config.aws.deploy_role_arn is None:
             continue
-        lines += [f"[profile {name}]", f"role_arn = {config.aws.deploy_role_arn}", "source_profile = local-aws",
-                  f"region = {config.aws.region}", f"endpoint_url = {endpoint}", f"ca_bundle = {ca_bundle}", ""]
+        lines += [f"[profile {name}]", f"role_arn = {config.aws.deploy_role_arn}", "source_profile = default",
+                  f"role_session_name = {session_name}", f"region = {config.aws.region}",
+                  f"endpoint_url = {endpoint}", f"ca_bundle = {ca_bundle}", ""]
     return "\n".join(lines)
 
 
@@ -215,7 +226,11 @@ def how_to_inspect(run_dir: Path, environment: str, ca_bundle: Path) -> str:
     over the profiles' ``ca_bundle`` and the emulator's certificate would not be trusted.
     """
     return (
-        "Inspect it (the emulator keeps running until `make deploy-local-down`):\n"
+        "Use it (the emulator keeps running until `make deploy-local-down`):\n"
+        "  eval \"$(make -s local-env)\"   # cdktf, terraform, platformctl, boto3 and the AWS CLI now talk to it\n"
+        f"  cdktf diff {environment}\n"
+        f"  platformctl state-versions --env {environment} --stack {environment}\n"
+        "Or inspect it with the AWS CLI and boto3 only (one profile per account):\n"
         f"  export AWS_CONFIG_FILE={run_dir / 'aws-config'} AWS_CA_BUNDLE={ca_bundle}\n"
         f"  aws --profile {environment} ec2 describe-vpcs\n"
         f"  aws --profile {SHARED} s3 ls\n"
@@ -288,6 +303,46 @@ def up(environment: str, run_dir: Path, synth_dir: Path | None, out: TextIO = sy
     return EXIT_OK
 
 
+def shell_exports(emulator: LocalAws, aws_config: Path, current: Mapping[str, str]) -> str:
+    """``export`` lines pointing Terraform, cdktf, platformctl, boto3 and the AWS CLI at ``emulator``.
+
+    The emulator's endpoint, certificate authority and region as ``make deploy-local`` gives them to
+    Terraform, and its AWS CLI config, whose default profile holds the test credentials. Neither
+    ``AWS_ACCESS_KEY_ID`` nor ``AWS_PROFILE`` is exported: the AWS CLI would prefer either over
+    ``--profile dev``. Every other ``AWS_*`` variable set in ``current`` is unset, so no profile,
+    session token or real credentials of the shell mix in.
+    """
+    settings = {name: value for name, value in emulator.env.items() if name not in TEST_CREDENTIALS}
+    exports = {**settings, "AWS_CONFIG_FILE": str(aws_config), "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+    stale = sorted(name for name in current if name.startswith("AWS_") and name not in exports)
+    lines = [f"# the local AWS emulator at {emulator.endpoint} (pid {emulator.pid}); "
+             f"stop it with `make deploy-local-down`"]
+    lines += [f"export {name}={shlex.quote(value)}" for name, value in exports.items()]
+    if stale:
+        lines.append(f"unset {' '.join(stale)}")
+    return "\n".join(lines) + "\n"
+
+
+def env(run_dir: Path, out: TextIO = sys.stdout) -> int:
+    """Print the ``export`` lines for the emulator running from ``run_dir`` (``eval "$(make -s local-env)"``)."""
+    emulator = LocalAws.attach(run_dir)
+    if emulator is None:
+        print(f"error: no local AWS emulator is running from {run_dir}: start it with `make deploy-local`",
+              file=sys.stderr)
+        return EXIT_FAILED
+    environments_dir = Path(os.environ.get("PLATFORM_ENVIRONMENTS_DIR", ROOT / "environments"))
+    try:
+        platform = load_platform(environments_dir)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    aws_config = run_dir / "aws-config"
+    aws_config.write_text(aws_cli_config(platform, endpoint=emulator.endpoint, ca_bundle=emulator.ca_bundle,
+                                         region=emulator.region))
+    out.write(shell_exports(emulator, aws_config, os.environ))
+    return EXIT_OK
+
+
 def down(run_dir: Path, out: TextIO = sys.stdout) -> int:
     """Stop the emulator recorded in ``run_dir`` and delete the run directory (its state is the emulator's)."""
     emulator = LocalAws.attach(run_dir)
@@ -302,7 +357,7 @@ def down(run_dir: Path, out: TextIO = sys.stdout) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m local_aws.deploy up|down``."""
+    """``python -m local_aws.deploy up|down|env``."""
     parser = argparse.ArgumentParser(prog="python -m local_aws.deploy",
                                      description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -311,11 +366,15 @@ def main(argv: list[str] | None = None) -> int:
                        help=f"environment to deploy (default: ${ENVIRONMENT_VARIABLE} or dev)")
     start.add_argument("--synth-dir", type=Path, help="use this cdktf.out instead of synthesizing")
     stop = commands.add_parser("down", help="stop the emulator and delete its run directory")
-    for sub in (start, stop):
+    show_env = commands.add_parser("env", help="print the export lines that point cdktf, Terraform, platformctl and "
+                                               "the AWS CLI at the running emulator: eval \"$(make -s local-env)\"")
+    for sub in (start, stop, show_env):
         sub.add_argument("--run-dir", type=Path, default=DEFAULT_RUN_DIR, help="default: .local-aws")
     args = parser.parse_args(argv)
     if args.command == "up":
         return up(args.env, args.run_dir.resolve(), args.synth_dir, sys.stdout)
+    if args.command == "env":
+        return env(args.run_dir.resolve(), sys.stdout)
     return down(args.run_dir.resolve(), sys.stdout)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from platform_constructs.config.schema import AwsTarget
+from platformctl.credentials import ensure_credentials
 
 
 class WrongAccount(RuntimeError):
@@ -18,9 +19,10 @@ class WrongAccount(RuntimeError):
 
 
 def caller_session(region: str) -> Any:
-    """A session with the caller's credentials."""
+    """A session with the caller's credentials, checked first (:class:`~platformctl.credentials.CredentialsProblem`)."""
     import boto3  # imported here: ``platformctl --help`` stays fast
 
+    ensure_credentials(region)
     return boto3.Session(region_name=region)
 
 

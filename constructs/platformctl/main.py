@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from platformctl.commands import image as image_commands, infra as infra_commands, release as release_commands
+from platformctl.credentials import CredentialsProblem, explain
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.project import Project
 from platformctl.process import CommandFailed, CommandRunner
@@ -83,12 +84,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as error:
         print(f"platformctl {args.command}: {error.message}", file=sys.stderr)
         code = error.code
+    except CredentialsProblem as problem:
+        print(f"platformctl {args.command}: {problem.message}", file=sys.stderr)
+        code = problem.exit_code
     except CommandFailed as error:
         print(f"platformctl {args.command}: {error}", file=sys.stderr)
         code = ExitCode.FAILED
     except _aws_errors() as error:  # evaluated only when an exception gets this far
-        print(f"platformctl {args.command}: AWS call failed: {error}", file=sys.stderr)
-        code = ExitCode.FAILED
+        problem = explain(error)  # credentials that expired during the run
+        print(f"platformctl {args.command}: {problem.message if problem else f'AWS call failed: {error}'}",
+              file=sys.stderr)
+        code = problem.exit_code if problem else ExitCode.FAILED
     except KeyboardInterrupt:
         print(f"platformctl {args.command}: interrupted", file=sys.stderr)
         code = 130

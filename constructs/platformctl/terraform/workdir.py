@@ -59,4 +59,5 @@ class StackWorkdir:
         return self._terraform("state", "push", str(state_file.resolve()))
 
     def _terraform(self, *args: str) -> Command:
-        return Command(("terraform", f"-chdir={self.directory}", *args), env=terraform_env(self.cli_config))
+        return Command(("terraform", f"-chdir={self.directory}", *args), env=terraform_env(self.cli_config),
+                       uses_aws=True)
