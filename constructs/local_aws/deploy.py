@@ -10,7 +10,9 @@ credentials, ``AWS_CA_BUNDLE``). The bootstrap stack's local state goes to the r
 (``-backend-config=path=...``) instead of the repository's ``.state/``, which belongs to AWS.
 Afterwards every stack is planned again (``-detailed-exitcode``: 0 means nothing left to
 change), what was created is listed per account, and the emulator keeps running for the AWS
-CLI or boto3 until ``down``.
+CLI or boto3 until ``down``. Terraform runs with its machine-readable UI: the terminal (or CI
+log) shows one line per stack and resource class with elapsed times, and each stack's whole
+Terraform output goes to ``<run dir>/logs/<stack>.log``.
 
 ``env`` prints the ``export`` lines that point cdktf, Terraform, ``platformctl``, boto3 and the
 AWS CLI at the running emulator (``eval "$(make -s local-env)"``).
@@ -40,6 +42,7 @@ from platform_constructs.errors import ConfigError
 from local_aws import inventory as emulator_inventory
 from local_aws.emulator import TEST_CREDENTIALS, LocalAws
 from platformctl.terraform.cli import terraform_env, write_cli_config
+from platformctl.terraform.progress import JSON_UI_COMMANDS, Display, display_for, run_terraform
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_RUN_DIR = ROOT / ".local-aws"
@@ -57,24 +60,30 @@ EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 class TerraformFailed(RuntimeError):
     """A Terraform command exited with an unexpected code."""
 
-    def __init__(self, stack: str, argv: list[str], returncode: int, output: str) -> None:
+    def __init__(self, stack: str, argv: list[str], returncode: int, output: str, log: Path | None = None) -> None:
         self.stack, self.argv, self.returncode, self.output = stack, argv, returncode, output
         lines = output.splitlines()
         # each "Error:" diagnostic with the lines that explain it
         errors = ["\n".join(lines[i:i + 6]) for i, line in enumerate(lines) if line.startswith("Error:")][:5]
         detail = "\n".join(errors) or "\n".join(lines[-15:])
-        super().__init__(f"{stack}: `terraform {' '.join(argv[2:])}` exited {returncode}:\n{detail}")
+        where = f"\n(full log: {log})" if log is not None else ""
+        super().__init__(f"{stack}: `terraform {' '.join(argv[2:])}` exited {returncode}:\n{detail}{where}")
 
 
 @dataclass
 class LocalStack:
-    """One stack's synthesized configuration in a run directory, and Terraform aimed at the emulator."""
+    """One stack's synthesized configuration in a run directory, and Terraform aimed at the emulator.
+
+    Every command's output goes to :attr:`log`; with a :attr:`display`, its progress is shown as
+    one line per resource class (:mod:`platformctl.terraform.progress`).
+    """
 
     name: str
     directory: Path
     env: dict[str, str]
+    log: Path
     backend_config: tuple[str, ...] = ()
-    echo: TextIO | None = None
+    display: Display | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
     def argv(self, *args: str) -> list[str]:
@@ -82,22 +91,18 @@ class LocalStack:
         return ["terraform", f"-chdir={self.directory}", *args]
 
     def run(self, *args: str, ok: Iterable[int] = (0,)) -> subprocess.CompletedProcess[str]:
-        """Run Terraform, echoing its output when asked; raise :class:`TerraformFailed` outside ``ok``."""
-        argv = self.argv(*args, "-no-color")
+        """Run Terraform (machine-readable UI where it has one); raise :class:`TerraformFailed` outside ``ok``.
+
+        The returned ``stdout`` is the output as Terraform would have printed it.
+        """
+        json_ui = ("-json",) if args[0] in JSON_UI_COMMANDS else ()
+        argv = self.argv(*args, *json_ui, "-no-color")
         started = time.monotonic()
-        with subprocess.Popen(argv, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True) as process:
-            lines = []
-            for line in process.stdout or ():
-                lines.append(line)
-                if self.echo is not None:
-                    self.echo.write(f"[{self.name}] {line}")
-                    self.echo.flush()
+        finished = run_terraform(argv, self.env, stack=self.name, log=self.log, display=self.display)
         self.timings[args[0]] = time.monotonic() - started
-        output = "".join(lines)
-        if process.returncode not in tuple(ok):
-            raise TerraformFailed(self.name, argv, process.returncode, output)
-        return subprocess.CompletedProcess(argv, process.returncode, output, "")
+        if finished.returncode not in tuple(ok):
+            raise TerraformFailed(self.name, argv, finished.returncode, finished.output, self.log)
+        return subprocess.CompletedProcess(argv, finished.returncode, finished.output, "")
 
     def init(self) -> None:
         """``terraform init`` with the stack's own backend (plus the run directory's overrides)."""
@@ -132,17 +137,18 @@ class LocalDeployment:
         emulator: a started :class:`LocalAws` whose default account is the shared (tooling) account.
         platform: the validated configuration the stacks were synthesized from.
         synth_dir: a ``cdktf.out`` directory.
-        work_dir: where stack copies, the bootstrap state and the CLI configuration go.
-        echo: stream Terraform output there (``None``: quiet).
+        work_dir: where stack copies, the bootstrap state, the CLI configuration and the Terraform
+            logs (``logs/<stack>.log``) go.
+        display: show progress there (``None``: quiet; the logs are written either way).
     """
 
     def __init__(self, emulator: LocalAws, platform: Platform, synth_dir: Path, work_dir: Path,
-                 echo: TextIO | None = None) -> None:
+                 display: Display | None = None) -> None:
         self.emulator = emulator
         self.platform = platform
         self.synth_dir = Path(synth_dir)
         self.work_dir = Path(work_dir)
-        self.echo = echo
+        self.display = display
         self.cli_config = write_cli_config(self.work_dir / "terraform.tfrc")
         self._stacks: dict[str, LocalStack] = {}
 
@@ -166,7 +172,8 @@ class LocalDeployment:
             backend = (f"path={self.work_dir / 'state' / 'bootstrap.tfstate'}",) if name == BOOTSTRAP else ()
             (self.work_dir / "state").mkdir(parents=True, exist_ok=True)
             env = self.emulator.process_env(terraform_env(self.cli_config))
-            self._stacks[name] = LocalStack(name, directory, env, backend, self.echo)
+            self._stacks[name] = LocalStack(name, directory, env, self.work_dir / "logs" / f"{name}.log", backend,
+                                            self.display)
             self._stacks[name].init()
         return self._stacks[name]
 
@@ -267,7 +274,7 @@ def up(environment: str, run_dir: Path, synth_dir: Path | None, out: TextIO = sy
         print(f"local AWS emulator started: {emulator.endpoint} (pid {emulator.pid})", file=out)
     else:
         print(f"reusing the local AWS emulator at {emulator.endpoint} (pid {emulator.pid})", file=out)
-    deployment = LocalDeployment(emulator, platform, synth_dir, run_dir, echo=out)
+    deployment = LocalDeployment(emulator, platform, synth_dir, run_dir, display=display_for(out))
     deployment.provision_accounts()
     names = deployment.stack_names(environment)
     accounts = [SHARED, environment]
