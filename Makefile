@@ -74,8 +74,13 @@ lint-jenkins: node_modules/.installed  ## npm-groovy-lint (Node 22, Java 17) ove
 test: install  ## run the whole test suite on two workers (the longest emulator drill starts first)
 	$(BIN)/python -m pytest -n 2 --dist worksteal
 
-report: $(BIN)/.installed  ## print the effective settings of every environment side by side
-	$(BIN)/python -m platformctl.report environments
+# Application environments: every environments/*.toml but shared.toml.
+ENVIRONMENTS := $(basename $(notdir $(filter-out environments/shared.toml,$(wildcard environments/*.toml))))
+
+report: synth  ## reports/: every environment's settings side by side (environments.md, .html) and diagram-<env>.svg
+	@for env in $(ENVIRONMENTS); do $(BIN)/python -m platformctl.main diagram --env $$env; done
+	@$(BIN)/python -m platformctl.report environments --format md --output reports/environments.md
+	@$(BIN)/python -m platformctl.report environments --format html --output reports/environments.html
 
 bench: install  ## measure full synth against the import floor
 	$(BIN)/python bench/synth.py

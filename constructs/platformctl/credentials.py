@@ -73,43 +73,78 @@ class CredentialsProblem(Exception):
         return self.summary if self.exit_code == ExitCode.FAILED else f"{self.summary}\n{HOW_TO_PROVIDE}"
 
 
-def check_credentials(region: str | None = None) -> CallerIdentity:
-    """The caller's identity, or :class:`CredentialsProblem` (exit 2: missing, expired or refused; exit 1: STS unreachable).
-
-    ``region`` is used when the environment names none (STS is regional); ``AWS_ENDPOINT_URL`` (the
-    local emulator) is honoured.
-    """
-    import botocore.config
+def _session() -> Any:
     import botocore.session
-    from botocore.exceptions import BotoCoreError, ClientError
 
     session = botocore.session.Session()
     session.set_config_variable("metadata_service_timeout", METADATA_TIMEOUT_S)
     session.set_config_variable("metadata_service_num_attempts", 1)
+    return session
+
+
+def _resolve(session: Any) -> Any:
+    """The caller's credentials from botocore's chain, refreshed now (SSO, assume-role, process)."""
+    credentials = session.get_credentials()
+    if credentials is None:
+        raise CredentialsProblem(f"no AWS credentials found{_profile_note(session)} (looked in the environment, "
+                                 "the shared config and credentials files, SSO, web identity, and the container "
+                                 "and instance metadata endpoints)")
+    credentials.get_frozen_credentials()
+    return credentials
+
+
+def find_credentials() -> str:
+    """Where the caller's credentials come from, without asking AWS; :class:`CredentialsProblem` when there are none.
+
+    For commands whose next step is an AWS call anyway: that call's refusal is explained by :func:`explain`.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    session = _session()
     try:
-        credentials = session.get_credentials()
-        if credentials is None:
-            raise CredentialsProblem(f"no AWS credentials found{_profile_note(session)} (looked in the environment, "
-                                     "the shared config and credentials files, SSO, web identity, and the container "
-                                     "and instance metadata endpoints)")
-        credentials.get_frozen_credentials()  # refreshes SSO, assume-role and process credentials now
+        credentials = _resolve(session)
+    except (BotoCoreError, ClientError) as error:
+        raise _problem(error, session) from None
+    return _SOURCES.get(credentials.method, credentials.method)
+
+
+def check_credentials(region: str | None = None) -> CallerIdentity:
+    """The caller's identity, or :class:`CredentialsProblem` (exit 2: missing, expired or refused; exit 1: STS unreachable).
+
+    Asks STS, for commands whose next step is slow to fail (a synth, Terraform). ``region`` is used
+    when the environment names none (STS is regional); ``AWS_ENDPOINT_URL`` (the emulator) is honoured.
+    """
+    import botocore.config
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    session = _session()
+    try:
+        credentials = _resolve(session)
         client = session.create_client(
             "sts", region_name=session.get_config_variable("region") or region or "us-east-1",
             config=botocore.config.Config(connect_timeout=STS_CONNECT_TIMEOUT_S, read_timeout=STS_READ_TIMEOUT_S,
                                           retries={"total_max_attempts": 1}))
         identity = client.get_caller_identity()
     except (BotoCoreError, ClientError) as error:
-        problem = explain(error, session)
-        if problem is None:
-            raise
-        raise problem from None
+        raise _problem(error, session) from None
     return CallerIdentity(identity["Arn"], identity["Account"], _SOURCES.get(credentials.method, credentials.method))
+
+
+def _problem(error: BaseException, session: Any) -> BaseException:
+    """The :class:`CredentialsProblem` behind ``error``, or ``error`` itself when it is about something else."""
+    return explain(error, session) or error
 
 
 @functools.cache
 def ensure_credentials(region: str | None = None) -> CallerIdentity:
     """:func:`check_credentials`, once per process and region: every later AWS call uses the same credentials."""
     return check_credentials(region)
+
+
+@functools.cache
+def ensure_found() -> str:
+    """:func:`find_credentials`, once per process."""
+    return find_credentials()
 
 
 def explain(error: BaseException, session: Any | None = None) -> CredentialsProblem | None:

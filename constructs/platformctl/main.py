@@ -1,6 +1,6 @@
 """``platformctl``: the commands the Jenkins pipelines run (synth, validate, scan, plan, deploy,
 promote, rollback, rollback-infra, verify, record-good; the read-only releases, state-versions and
-image-repository; and registry-login for image builds).
+image-repository; registry-login for image builds; and diagram, an environment drawn as SVG).
 
 Every subcommand has ``--help``. Errors are one message naming the option and value, never a
 traceback. Only ``synth`` imports cdktf; the other commands start in well under a second.
@@ -27,7 +27,12 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from platformctl.commands import image as image_commands, infra as infra_commands, release as release_commands
+from platformctl.commands import (
+    diagram as diagram_commands,
+    image as image_commands,
+    infra as infra_commands,
+    release as release_commands,
+)
 from platformctl.credentials import CredentialsProblem, explain
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.project import Project
@@ -56,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="print the terraform/kubectl commands and record writes instead of doing them; "
                               "AWS is only read")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
-    for module in (infra_commands, release_commands, image_commands):
+    for module in (infra_commands, release_commands, image_commands, diagram_commands):
         module.register(commands, common, dry_run)
     for subcommand in commands.choices.values():
         subcommand.formatter_class = argparse.RawDescriptionHelpFormatter  # keeps the exit-code table intact

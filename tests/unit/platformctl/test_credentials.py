@@ -98,14 +98,19 @@ def test_unusable_credentials_exit_2_saying_how_to_provide_them(home, monkeypatc
 
 
 class _Sts(BaseHTTPRequestHandler):
-    """Answers every request as STS answers one signed with an expired session token."""
+    """Answers as AWS answers a request signed with an expired session token: STS (POST) and S3 (GET) alike."""
 
     def do_POST(self) -> None:  # noqa: N802 - http.server API
         self.rfile.read(int(self.headers["Content-Length"]))
-        body = (b'<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
-                b"<Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message>"
-                b"</Error><RequestId>1</RequestId></ErrorResponse>")
-        self.send_response(403)
+        self._refuse(b'<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
+                     b"<Code>ExpiredToken</Code><Message>The security token included in the request is expired"
+                     b"</Message></Error><RequestId>1</RequestId></ErrorResponse>")
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        self._refuse(b"<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>")
+
+    def _refuse(self, body: bytes) -> None:
+        self.send_response(400 if self.command == "GET" else 403)
         self.send_header("Content-Type", "text/xml")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -170,3 +175,21 @@ def test_platformctl_commands_that_use_aws_stop_at_once_with_the_guidance(home, 
     assert done.stderr.startswith(f"platformctl {argv[0]}: no AWS credentials found (looked in the environment")
     assert HOW_TO_PROVIDE in done.stderr and "Traceback" not in done.stderr
     assert "+ terraform" not in done.stdout  # nothing started without credentials
+
+
+def test_credentials_that_expire_during_a_command_are_explained_by_the_refused_call(home, monkeypatch, expired_sts,
+                                                                                    tmp_path):
+    """state-versions only finds credentials up front; S3's refusal of the expired token is explained all the same."""
+    outdir = tmp_path / "cdktf.out"
+    (outdir / "stacks" / "dev").mkdir(parents=True)
+    backend = {"s3": {"bucket": "acme-platform-tfstate-444444444444", "key": "platform/dev/dev.tfstate"}}
+    (outdir / "stacks" / "dev" / "cdk.tf.json").write_text(json.dumps({"terraform": {"backend": backend}}))
+    (outdir / "manifest.json").write_text(json.dumps({"stacks": {"dev": {}}}))
+    _with_keys(monkeypatch, expired_sts)
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    done = subprocess.run([sys.executable, "-m", "platformctl.main", "state-versions", "--env", "dev", "--stack", "dev",
+                           "--outdir", str(outdir)], cwd=ROOT, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == ExitCode.USAGE, done.stdout + done.stderr
+    assert done.stderr.startswith("platformctl state-versions: the AWS credentials have expired (ExpiredToken: The "
+                                  "provided token has expired.); renew them")
+    assert HOW_TO_PROVIDE in done.stderr
