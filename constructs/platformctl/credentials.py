@@ -105,11 +105,11 @@ def find_credentials() -> str:
         credentials = _resolve(session)
     except (BotoCoreError, ClientError) as error:
         raise _problem(error, session) from None
-    return _SOURCES.get(credentials.method, credentials.method)
+    return str(_SOURCES.get(credentials.method, credentials.method))
 
 
 def check_credentials(region: str | None = None) -> CallerIdentity:
-    """The caller's identity, or :class:`CredentialsProblem` (exit 2: missing, expired or refused; exit 1: STS unreachable).
+    """The caller's identity, or :class:`CredentialsProblem` (exit 2: unusable credentials; exit 1: STS unreachable).
 
     Asks STS, for commands whose next step is slow to fail (a synth, Terraform). ``region`` is used
     when the environment names none (STS is regional); ``AWS_ENDPOINT_URL`` (the emulator) is honoured.
@@ -127,7 +127,8 @@ def check_credentials(region: str | None = None) -> CallerIdentity:
         identity = client.get_caller_identity()
     except (BotoCoreError, ClientError) as error:
         raise _problem(error, session) from None
-    return CallerIdentity(identity["Arn"], identity["Account"], _SOURCES.get(credentials.method, credentials.method))
+    return CallerIdentity(str(identity["Arn"]), str(identity["Account"]),
+                          str(_SOURCES.get(credentials.method, credentials.method)))
 
 
 def _problem(error: BaseException, session: Any) -> BaseException:
@@ -154,8 +155,9 @@ def explain(error: BaseException, session: Any | None = None) -> CredentialsProb
     profile = _profile_note(session)
     if isinstance(error, botocore_errors.ProfileNotFound):
         known = ", ".join(sorted(session.available_profiles)) if session is not None else ""
-        return CredentialsProblem(f"the AWS profile {error.kwargs.get('profile')!r} does not exist in the shared config "
-                                  f"or credentials file{f' (profiles there: {known})' if known else ''}")
+        there = f" (profiles there: {known})" if known else ""
+        return CredentialsProblem(f"the AWS profile {error.kwargs.get('profile')!r} does not exist in the shared "
+                                  f"config or credentials file{there}")
     if isinstance(error, botocore_errors.NoCredentialsError):
         return CredentialsProblem(f"no AWS credentials found{profile}")
     if isinstance(error, botocore_errors.PartialCredentialsError):

@@ -12,7 +12,7 @@ from platformctl.process import CommandRunner
 from platformctl.project import Project
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser,
              dry_run: argparse.ArgumentParser) -> None:
     """Add ``diagram`` (it only reads synthesized stacks: ``dry_run`` is unused)."""
     diagram = commands.add_parser(

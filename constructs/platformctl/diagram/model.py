@@ -181,9 +181,9 @@ class _Reader:
         for stack in self.stacks:
             for _, name, block in stack.of_type("aws_subnet"):
                 tags = block.get("tags", {})
-                self.subnets[(stack.name, name)] = Subnet(stack.key("aws_subnet", name), tags.get("Name", name),
-                                                          block.get("cidr_block", ""), block.get("availability_zone", ""),
-                                                          tags.get("Tier", "private"))
+                self.subnets[(stack.name, name)] = Subnet(
+                    stack.key("aws_subnet", name), tags.get("Name", name), block.get("cidr_block", ""),
+                    block.get("availability_zone", ""), tags.get("Tier", "private"))
             for _, _, block in stack.of_type("aws_vpc"):
                 vpc_name, cidr = block.get("tags", {}).get("Name", "vpc"), block.get("cidr_block", "")
             for provider in self.documents[stack.name].get("provider", {}).get("aws", []):
@@ -196,7 +196,8 @@ class _Reader:
         for stack in self.stacks:
             self._read_rules(stack)
             self._read_attachments(stack)
-        nat_zones = tuple(sorted({subnet.zone for stack in self.stacks for _, _, block in stack.of_type("aws_nat_gateway")
+        nat_zones = tuple(sorted({subnet.zone for stack in self.stacks
+                                  for _, _, block in stack.of_type("aws_nat_gateway")
                                   for subnet in self._subnets_of(stack, block)}))
         counts = {label: sum(1 for stack in self.stacks for _ in stack.of_type(*types)) for label, types in (
             ("KMS keys", ("aws_kms_key",)), ("log groups", ("aws_cloudwatch_log_group",)),
@@ -337,7 +338,7 @@ class _Reader:
         node_roles = {f":role/{block.get('name')}" for other in self.stacks
                       for _, _, block in other.of_type("aws_iam_role") if str(block.get("name", "")).endswith("-node")}
         clusters = [key for key, node in self.nodes.items() if node.role == "Kubernetes cluster"]
-        for resource_type, name, block in stack.of_type("aws_ecr_repository_policy"):
+        for _, _, block in stack.of_type("aws_ecr_repository_policy"):
             policy = block.get("policy", "")
             try:
                 principals = json.dumps(json.loads(policy)) if isinstance(policy, str) else json.dumps(policy)

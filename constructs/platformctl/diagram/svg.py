@@ -57,8 +57,8 @@ def render(picture: Picture) -> str:
                 for link in picture.links if link.source.startswith("cidr:")]
     tooling = sorted((node for node in picture.nodes if node.tier is None and node.role not in _EDGE_ROLES),
                      key=lambda n: (n.role, n.name))
-    y = MARGIN + TITLE_H
-    x = MARGIN
+    y: float = MARGIN + TITLE_H
+    x: float = MARGIN
     row_h = max((_height(node) for node in outside + tooling), default=0)
     for node in outside + tooling:
         if node is (tooling[0] if tooling else None) and outside:
@@ -68,8 +68,8 @@ def render(picture: Picture) -> str:
         x += width + GAP
     if tooling:
         first = boxes[tooling[0].key]
-        elements.append(_text(first.x, y + 10, f"tooling account (stacks {', '.join(sorted({n.stack for n in tooling}))})",
-                              size=11, weight="bold"))
+        stacks = ", ".join(sorted({node.stack for node in tooling}))
+        elements.append(_text(first.x, y + 10, f"tooling account (stacks {stacks})", size=11, weight="bold"))
     if outside:
         elements.append(_text(MARGIN, y + 10, "outside the VPC", size=11, weight="bold"))
     top_of_vpc = y + (row_h + 16 + 24 + 8 * len(picture.links) if outside or tooling else 0)

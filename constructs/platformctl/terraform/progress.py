@@ -176,7 +176,8 @@ class StackProgress:
 
     def busy(self) -> list[ResourceClass]:
         """Classes with a resource in progress, longest-running first."""
-        return sorted((group for group in self.classes.values() if group.busy), key=lambda group: min(group.busy.values()))
+        busy = [group for group in self.classes.values() if group.busy]
+        return sorted(busy, key=lambda group: min(group.busy.values()))
 
     @property
     def duration(self) -> float:
@@ -243,7 +244,8 @@ class PlainDisplay:
                                                 f"{problem.summary}"))
         outcome = progress.outcome if returncode in (0, 2) and progress.outcome else (
             "done" if returncode in (0, 2) else f"failed (exit {returncode})")
-        self.say(self._line(progress.stack, f"terraform {progress.command}: {outcome} ({clock_text(progress.duration)})"))
+        took = clock_text(progress.duration)
+        self.say(self._line(progress.stack, f"terraform {progress.command}: {outcome} ({took})"))
 
 
 class LiveDisplay(PlainDisplay):
@@ -305,7 +307,8 @@ def human_text(message: Mapping[str, Any]) -> str:
     """What Terraform would have printed for one message: its ``@message``, diagnostics in full."""
     if message.get("type") == "diagnostic":
         diagnostic = message.get("diagnostic", {})
-        problem = Problem(str(diagnostic.get("summary", "")), str(diagnostic.get("detail", "")), diagnostic.get("address"))
+        problem = Problem(str(diagnostic.get("summary", "")), str(diagnostic.get("detail", "")),
+                          diagnostic.get("address"))
         text = problem.text()
         return text if message.get("@level") == "error" else text.replace("Error:", "Warning:", 1)
     return str(message.get("@message", ""))

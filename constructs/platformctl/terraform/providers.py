@@ -180,15 +180,15 @@ RegistryProbe = Callable[[str], str | None]
 """``probe(hostname)``: ``None`` when the registry answers, else why not."""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def probe_registry(hostname: str) -> str | None:
-    """Whether the service discovery document of registry ``hostname`` can be fetched (proxies honoured, as by Terraform).
+    """Whether registry ``hostname``'s service discovery document can be fetched (proxies honoured, as by Terraform).
 
     Cached per process: one validate run asks once per registry.
     """
     url = f"https://{hostname}/.well-known/terraform.json"
     try:
-        with urllib.request.urlopen(url, timeout=REGISTRY_PROBE_TIMEOUT_S) as response:  # noqa: S310 - fixed https URL
+        with urllib.request.urlopen(url, timeout=REGISTRY_PROBE_TIMEOUT_S) as response:  # noqa: S310 - a fixed https URL
             response.read(1)
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)

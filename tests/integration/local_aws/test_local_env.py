@@ -73,5 +73,5 @@ cdktf diff bootstrap --skip-provider-lock --output {tmp_path / "cdktf.out"}
     assert f"caller: {platform.shared.aws.account_id}\n" in done.stdout
     assert f"dev profile: {dev.aws.account_id}\n" in done.stdout
     assert "current-image: (none)" in done.stdout  # read with dev's deploy role, in the emulator
-    assert re.search(r"Plan: \d+ to add, 0 to change, 0 to destroy\.", output)  # bootstrap, planned against the emulator
+    assert re.search(r"Plan: \d+ to add, 0 to change, 0 to destroy\.", output)  # bootstrap, against the emulator
     assert _state_files() == state_before  # the repository's .state/ (AWS's bootstrap state) is not touched

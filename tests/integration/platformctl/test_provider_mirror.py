@@ -74,8 +74,8 @@ def test_aws_only_mirror_validates_apps_stacks_without_their_kubernetes_part(tmp
                         env=_checkout_env(PLATFORM_TF_PROVIDER_MIRROR=str(aws_only_mirror)))
     assert done.returncode == ExitCode.OK, done.stdout + done.stderr
     assert "dev: valid\n" in done.stdout
-    assert "dev-apps: valid without its kubernetes part: 4 block(s) validated, 5 kubernetes block(s) not validated here" \
-        in done.stdout
+    assert ("dev-apps: valid without its kubernetes part: 4 block(s) validated, "
+            "5 kubernetes block(s) not validated here") in done.stdout
     note = done.stdout[done.stdout.index("note: "):]
     assert note.startswith("note: the kubernetes part of dev-apps was not validated: hashicorp/kubernetes 2.38.0 "
                            f"cannot be installed here: it is not in the provider mirror {aws_only_mirror} (which holds "

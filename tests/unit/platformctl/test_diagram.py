@@ -105,8 +105,9 @@ def _with_entry(documents: dict[str, dict], env: str) -> dict[str, dict]:
               if block["tags"]["Tier"] == "public"]
     cluster = next(iter(resources["aws_eks_cluster"]))
     resources["aws_security_group"]["EntrySg"] = {"name": "acme-entry", "vpc_id": "${aws_vpc.x.id}"}
-    resources["aws_lb"] = {"Entry": {"name": f"acme-{env}-entry", "internal": False, "load_balancer_type": "application",
-                                     "subnets": public, "security_groups": ["${aws_security_group.EntrySg.id}"]}}
+    resources["aws_lb"] = {"Entry": {"name": f"acme-{env}-entry", "internal": False,
+                                     "load_balancer_type": "application", "subnets": public,
+                                     "security_groups": ["${aws_security_group.EntrySg.id}"]}}
     resources["aws_lb_target_group"] = {"Api": {"name": f"acme-{env}-api", "port": 8080, "protocol": "HTTP",
                                                 "target_type": "ip"}}
     resources["aws_acm_certificate"] = {"Cert": {"domain_name": "api.example.com"}}
@@ -122,7 +123,8 @@ def _with_entry(documents: dict[str, dict], env: str) -> dict[str, dict]:
     resources["aws_vpc_security_group_ingress_rule"].update({
         "EntryFromInternet": {"security_group_id": "${aws_security_group.EntrySg.id}", "cidr_ipv4": "0.0.0.0/0",
                               "ip_protocol": "tcp", "from_port": 443, "to_port": 443},
-        "ClusterFromEntry": {"security_group_id": f"${{aws_eks_cluster.{cluster}.vpc_config[0].cluster_security_group_id}}",
+        "ClusterFromEntry": {"security_group_id":
+                             f"${{aws_eks_cluster.{cluster}.vpc_config[0].cluster_security_group_id}}",
                              "referenced_security_group_id": "${aws_security_group.EntrySg.id}",
                              "ip_protocol": "tcp", "from_port": 8080, "to_port": 8080}})
     return documents

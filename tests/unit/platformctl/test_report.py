@@ -76,7 +76,8 @@ def test_the_applications_autoscaling_shows_its_values_where_it_belongs(platform
     assert scaling, "the autoscaling table of staging and prod has rows"
     assert "`apps.api.autoscaling`" not in names  # no empty parent row
     first = names.index(scaling[0][0])
-    assert names[first - 1] == "`apps.api.replicas`" and names[first + len(scaling)] == "`apps.api.resources.requests.cpu`"
+    assert names[first - 1] == "`apps.api.replicas`"
+    assert names[first + len(scaling)] == "`apps.api.resources.requests.cpu`"
     envs = [platform.environments[name] for name in ("dev", "staging", "prod")]
     expected = [str(env.apps["api"].autoscaling.min_replicas) if env.apps["api"].autoscaling else "–" for env in envs]
     assert next(row for row in scaling if row[0] == "`apps.api.autoscaling.min_replicas`") == [
@@ -146,6 +147,7 @@ def test_markdown_and_html_show_the_same_settings(platform):
 
 def test_the_readme_shows_the_autoscaling_row_as_the_report_prints_it(platform):
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
-    row = next(line for line in environment_table(platform).splitlines() if "`apps.api.autoscaling.min_replicas`" in line)
+    row = next(line for line in environment_table(platform).splitlines()
+               if "`apps.api.autoscaling.min_replicas`" in line)
     cells = [cell.strip() for cell in row.strip("|").split(" | ")][:4]
     assert f"`{cells[0].strip('`')} | {' | '.join(cells[1:])}`" in readme

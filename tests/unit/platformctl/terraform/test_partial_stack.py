@@ -68,7 +68,8 @@ def test_references_to_left_out_blocks_become_stand_in_variables():
     assert association["tags"]["token"] == "${var.stand_in__data__kubernetes_secret_v1__Token.id}"
     assert association["role_arn"] == "${aws_iam_role.PodRole.arn}"
     assert association["depends_on"] == ["aws_iam_role.PodRole"]
-    assert document["output"]["namespace"]["value"] == "${var.stand_in__kubernetes_namespace_v1__Namespace2.metadata[0].name}"
+    assert document["output"]["namespace"]["value"] == \
+        "${var.stand_in__kubernetes_namespace_v1__Namespace2.metadata[0].name}"
     assert document["variable"]["stand_in__kubernetes_namespace_v1__Namespace"]["type"] == "any"
     assert len(document["variable"]) == 5
     assert not re.findall(r"(?<![\w.])(?:data\.)?kubernetes_\w+\.\w+", json.dumps(document))

@@ -179,6 +179,7 @@ def test_the_log_keeps_everything_terraform_said(tmp_path):
     for message in messages(fixture.name):
         assert human_text(message) in text
     assert "terraform_data.wait: Still creating... [20s elapsed]" in text
-    assert "Error: attaching IAM Policy" in finished.output and "\n\n  with aws_iam_role_policy_attachment.broken" in text
+    assert "Error: attaching IAM Policy" in finished.output
+    assert "\n\n  with aws_iam_role_policy_attachment.broken" in text
     assert f"full Terraform log: {log}" in out.getvalue()
     assert f"{'aws_s3_bucket':<50} 2 created in 0:0" in out.getvalue()
