@@ -246,14 +246,21 @@ def how_to_inspect(run_dir: Path, environment: str, ca_bundle: Path) -> str:
     )
 
 
+def _platform() -> Platform | None:
+    """The validated configuration (``$PLATFORM_ENVIRONMENTS_DIR`` or ``environments/``); ``None`` once every
+    problem is printed."""
+    try:
+        return load_platform(Path(os.environ.get("PLATFORM_ENVIRONMENTS_DIR", ROOT / "environments")))
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+
+
 def up(environment: str, run_dir: Path, synth_dir: Path | None, out: TextIO = sys.stdout) -> int:
     """Deploy ``bootstrap``, ``shared`` and ``environment`` into a (new or running) emulator."""
     started = time.monotonic()
-    environments_dir = Path(os.environ.get("PLATFORM_ENVIRONMENTS_DIR", ROOT / "environments"))
-    try:
-        platform = load_platform(environments_dir)
-    except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
+    platform = _platform()
+    if platform is None:
         return EXIT_INVALID
     if environment not in platform.environments:
         print(f"error: {ENVIRONMENT_VARIABLE} = {environment!r}: no such environment; known: "
@@ -337,11 +344,8 @@ def env(run_dir: Path, out: TextIO = sys.stdout) -> int:
         print(f"error: no local AWS emulator is running from {run_dir}: start it with `make deploy-local`",
               file=sys.stderr)
         return EXIT_FAILED
-    environments_dir = Path(os.environ.get("PLATFORM_ENVIRONMENTS_DIR", ROOT / "environments"))
-    try:
-        platform = load_platform(environments_dir)
-    except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
+    platform = _platform()
+    if platform is None:
         return EXIT_INVALID
     aws_config = run_dir / "aws-config"
     aws_config.write_text(aws_cli_config(platform, endpoint=emulator.endpoint, ca_bundle=emulator.ca_bundle,
