@@ -49,16 +49,14 @@ synth: install  ## synthesize every stack into cdktf.out/ (cdktf synth)
 tools: $(TOOLS_VENV)/.installed  ## install the scanners (checkov 3.3.30) into .venv-tools
 
 scan: synth  ## checkov gate over every synthesized stack (skips: checkov-skips.toml)
-	$(BIN)/python -m platformctl.gates.checkov --stacks cdktf.out/stacks
+	$(BIN)/platformctl scan
 
-# Environment `make deploy-local` deploys (with bootstrap and shared) into the local AWS emulator.
-PLATFORM_ENV ?= dev
-
+# `platformctl local up` reads PLATFORM_ENV itself (unset: dev; set but empty: an error).
 deploy-local: install  ## deploy bootstrap, shared and $PLATFORM_ENV (default dev) into a local AWS emulator; stays up
-	$(BIN)/python -m local_aws.deploy up --env $(PLATFORM_ENV)
+	$(BIN)/platformctl local up
 
 deploy-local-down:  ## stop the local AWS emulator and delete its state (.local-aws/)
-	$(BIN)/python -m local_aws.deploy down
+	$(BIN)/platformctl local down
 
 drill: install  ## time the steps of an application and an infrastructure rollback against the local emulator
 	$(BIN)/python bench/rollback_drill.py
@@ -70,7 +68,7 @@ test: install  ## run the whole test suite on two workers (the longest emulator 
 	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 report: $(BIN)/.installed  ## print the effective settings of every environment side by side
-	$(BIN)/python -m platformctl.report environments
+	$(BIN)/platformctl report
 
 bench: install  ## measure full synth against the import floor
 	$(BIN)/python bench/synth.py

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """cdktf entry point (``"app"`` in cdktf.json): validate every environment file, then synthesize all stacks.
 
-Exit codes: 0 synthesized; 2 invalid environment configuration (nothing written);
-1 synthesis failed (nothing written).
+Exit codes from the one table of every platform tool (``platformctl --help``): 0 OK synthesized;
+2 USAGE invalid environment configuration (nothing written); 1 FAILED synthesis failed (nothing written).
 """
 
 from __future__ import annotations

@@ -12,15 +12,16 @@ Afterwards every stack is planned again (``-detailed-exitcode``: 0 means nothing
 change), what was created is listed per account, and the emulator keeps running for the AWS
 CLI or boto3 until ``down``.
 
-Exit codes: 0 done; 1 a Terraform command failed or a re-plan was not empty; 2 invalid
-configuration or arguments.
+Run it as ``platformctl local up|down`` (``make deploy-local``); ``python -m local_aws`` is what
+that runs. Exit codes from the one table (``platformctl --help``): 0 OK done; 1 FAILED a
+Terraform command failed; 4 CHECK_FAILED a re-plan was not empty; 2 USAGE invalid configuration,
+arguments or environment variables.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -34,19 +35,22 @@ from platform_constructs.config.loader import Platform, load_platform
 from platform_constructs.errors import ConfigError
 from local_aws import inventory as emulator_inventory
 from local_aws.emulator import LocalAws
+from platformctl import env_vars, exit_codes
+from platformctl.exit_codes import ExitCode
 from platformctl.terraform.cli import terraform_env, write_cli_config
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_RUN_DIR = ROOT / ".local-aws"
 #: Environment variable choosing the environment ``make deploy-local`` deploys.
-ENVIRONMENT_VARIABLE = "PLATFORM_ENV"
+ENVIRONMENT_VARIABLE = env_vars.PLATFORM_ENV.name
 BOOTSTRAP, SHARED = "bootstrap", "shared"
 #: Written by ``up`` into the run directory: each account's inventory before and after the deploy.
 INVENTORY_FILE = "inventory.json"
 #: ``terraform plan -detailed-exitcode``: 0 no changes, 2 changes present.
 PLAN_EMPTY, PLAN_CHANGES = 0, 2
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_REPLAN_NOT_EMPTY = (ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE,
+                                                             ExitCode.CHECK_FAILED)
 
 
 class TerraformFailed(RuntimeError):
@@ -227,9 +231,11 @@ def how_to_inspect(run_dir: Path, environment: str, ca_bundle: Path) -> str:
 def up(environment: str, run_dir: Path, synth_dir: Path | None, out: TextIO = sys.stdout) -> int:
     """Deploy ``bootstrap``, ``shared`` and ``environment`` into a (new or running) emulator."""
     started = time.monotonic()
-    environments_dir = Path(os.environ.get("PLATFORM_ENVIRONMENTS_DIR", ROOT / "environments"))
     try:
-        platform = load_platform(environments_dir)
+        platform = load_platform(env_vars.environments_dir(ROOT))
+    except env_vars.EnvVarError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
@@ -284,7 +290,7 @@ def up(environment: str, run_dir: Path, synth_dir: Path | None, out: TextIO = sy
     if dirty:
         print(f"error: the re-plan of {', '.join(dirty)} is not empty: the emulator differs from the configuration",
               file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_REPLAN_NOT_EMPTY
     return EXIT_OK
 
 
@@ -302,20 +308,26 @@ def down(run_dir: Path, out: TextIO = sys.stdout) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m local_aws.deploy up|down``."""
-    parser = argparse.ArgumentParser(prog="python -m local_aws.deploy",
-                                     description=__doc__.split("\n\n")[0])
+    """``python -m local_aws up|down`` (run by ``platformctl local up|down``)."""
+    parser = argparse.ArgumentParser(prog="python -m local_aws", description=__doc__.split("\n\n")[0],
+                                     epilog=exit_codes.table(), formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    start = commands.add_parser("up", help="deploy bootstrap, shared and an environment into the emulator")
-    start.add_argument("--env", default=os.environ.get(ENVIRONMENT_VARIABLE) or "dev",
-                       help=f"environment to deploy (default: ${ENVIRONMENT_VARIABLE} or dev)")
+    start = commands.add_parser("up", help="deploy bootstrap, shared and an environment into the emulator",
+                                epilog=exit_codes.table(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    start.add_argument("--env", help=f"environment to deploy (default: ${ENVIRONMENT_VARIABLE}, else dev)")
     start.add_argument("--synth-dir", type=Path, help="use this cdktf.out instead of synthesizing")
-    stop = commands.add_parser("down", help="stop the emulator and delete its run directory")
+    stop = commands.add_parser("down", help="stop the emulator and delete its run directory",
+                               epilog=exit_codes.table(), formatter_class=argparse.RawDescriptionHelpFormatter)
     for sub in (start, stop):
         sub.add_argument("--run-dir", type=Path, default=DEFAULT_RUN_DIR, help="default: .local-aws")
     args = parser.parse_args(argv)
     if args.command == "up":
-        return up(args.env, args.run_dir.resolve(), args.synth_dir, sys.stdout)
+        try:
+            environment = args.env if args.env is not None else env_vars.platform_env()
+        except env_vars.EnvVarError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_INVALID
+        return up(environment, args.run_dir.resolve(), args.synth_dir, sys.stdout)
     return down(args.run_dir.resolve(), sys.stdout)
 
 

@@ -3,7 +3,7 @@
 ``platformctl``, ``main.py`` (synth), the plan guard, the checkov gate and the local AWS emulator
 read these variables only through this module, so each has one meaning and one default
 everywhere (the table is in the README, "Environment variables"). A variable that is set but
-empty is an error, never a silent default: ``PLATFORM_ENV=`` in a pipeline means a parameter did
+empty is an error (except the informational build labels), never a silent default: ``PLATFORM_ENV=`` in a pipeline means a parameter did
 not arrive, and deploying ``dev`` instead would hide that.
 """
 
@@ -27,6 +27,8 @@ class Variable:
     meaning: str
     default: str
     """What applies when the variable is unset, in words."""
+    empty_is_error: bool = True
+    """Whether an empty value is refused; informational variables (build labels) treat it as unset."""
 
     def read(self, environ: Mapping[str, str] | None = None) -> str | None:
         """The value, ``None`` when unset.
@@ -36,6 +38,8 @@ class Variable:
         """
         value = (os.environ if environ is None else environ).get(self.name)
         if value is not None and not value.strip():
+            if not self.empty_is_error:
+                return None
             raise EnvVarError(f"{self.name} is set but empty: set it to {self.meaning}, or unset it "
                               f"(unset means {self.default})")
         return value
@@ -55,8 +59,10 @@ PLATFORM_TF_PROVIDER_MIRROR = Variable(
     "~/.terraform.d/plugins that exists")
 PLATFORM_CHECKOV = Variable("PLATFORM_CHECKOV", "the checkov executable of the checkov gate",
                             "<root>/.venv-tools/bin/checkov, else checkov on PATH")
-BUILD_TAG = Variable("BUILD_TAG", "the Jenkins build, written into release records", "manual run")
-BUILD_URL = Variable("BUILD_URL", "the Jenkins build's URL, written into release records", "none")
+BUILD_TAG = Variable("BUILD_TAG", "the Jenkins build, written into release records (empty = unset)", "manual run",
+                     empty_is_error=False)
+BUILD_URL = Variable("BUILD_URL", "the Jenkins build's URL, written into release records (empty = unset)", "none",
+                     empty_is_error=False)
 
 #: Every variable, in the order the README lists them.
 VARIABLES: tuple[Variable, ...] = (PLATFORM_ENV, PLATFORM_ENVIRONMENTS_DIR, CDKTF_OUTDIR, TF_CLI_CONFIG_FILE,

@@ -28,7 +28,7 @@ class ExitCode(enum.IntEnum):
     REFUSED = 3, "a safety rule refused: plan guard, plan for another target, promotion or rollback preconditions, state lock"
     CHECK_FAILED = 4, "a gate found problems: verification, `terraform validate`, checkov, a non-empty re-plan"
     REAPPLY_PENDING = 5, "break-glass `kubectl rollout undo` done, the Terraform re-apply did not complete"
-    INTERRUPTED = 130, "interrupted (Ctrl-C or SIGINT); nothing is published half-written"
+    INTERRUPTED = 130, "interrupted (Ctrl-C or SIGINT)"
 
 
 def table() -> str:

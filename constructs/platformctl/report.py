@@ -1,6 +1,6 @@
 """Environment report: the effective settings of every environment side by side.
 
-``python -m platformctl.report [ENVIRONMENTS_DIR]`` prints a Markdown table with one
+``platformctl report`` (alias ``python -m platformctl.report``) prints a Markdown table with one
 row per setting (tier preset + file, after validation) and one column per environment, so a
 reviewer sees what differs between dev, staging and prod without reading JSON. Rows where
 the environments differ are marked. Computed values (``computed_field`` on a props model,
@@ -9,15 +9,12 @@ such as an RTO estimate) appear like any other setting.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
-from platform_constructs.config.loader import Platform, load_platform
+from platform_constructs.config.loader import Platform
 from platform_constructs.config.schema import TIERS
-from platform_constructs.errors import ConfigError
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, str]:
@@ -92,21 +89,10 @@ def render(platform: Platform) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the report; exit 2 (with every problem listed) when the configuration is invalid."""
-    parser = argparse.ArgumentParser(
-        prog="python -m platformctl.report",
-        description="Print the effective settings of every environment side by side (Markdown). "
-                    "Exit 0 printed, 2 invalid configuration (every problem listed).")
-    parser.add_argument("environments", nargs="?", type=Path, default=Path("environments"),
-                        help="directory holding shared.toml and one <env>.toml per environment (default: environments)")
-    args = parser.parse_args(argv)
-    try:
-        platform = load_platform(args.environments)
-    except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    sys.stdout.write(render(platform))
-    return 0
+    """``python -m platformctl.report ARGS``: an alias of ``platformctl report ARGS``."""
+    from platformctl.main import main as platformctl
+
+    return platformctl(["report", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

@@ -8,25 +8,24 @@ Where no mirror is found the configuration is left empty and Terraform uses the 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Overrides the mirror location (the directory that contains ``registry.terraform.io``).
-MIRROR_ENV = "PLATFORM_TF_PROVIDER_MIRROR"
+from platformctl import env_vars
+
 _MIRROR_CANDIDATES = ("/opt/tf-plugins", "/usr/share/terraform/plugins", "/usr/local/share/terraform/plugins")
 _REGISTRY_HOST = "registry.terraform.io"
 
 
 def find_provider_mirror() -> Path | None:
     """The provider mirror directory: ``$PLATFORM_TF_PROVIDER_MIRROR``, else a known location."""
-    configured = os.environ.get(MIRROR_ENV)
-    if configured:
-        path = Path(configured)
-        if not (path / _REGISTRY_HOST).is_dir():
-            raise FileNotFoundError(f"{MIRROR_ENV}={configured} has no {_REGISTRY_HOST} directory")
-        return path
+    configured = env_vars.provider_mirror()
+    if configured is not None:
+        if not (configured / _REGISTRY_HOST).is_dir():
+            raise FileNotFoundError(f"{env_vars.PLATFORM_TF_PROVIDER_MIRROR.name}={configured} has no "
+                                    f"{_REGISTRY_HOST} directory")
+        return configured
     candidates = [Path(candidate) for candidate in _MIRROR_CANDIDATES]
     candidates.append(Path.home() / ".terraform.d" / "plugins")
     return next((path for path in candidates if (path / _REGISTRY_HOST / "hashicorp").is_dir()), None)
@@ -59,12 +58,9 @@ def write_cli_config(path: Path) -> Path:
 
 
 def terraform_env(cli_config: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Process environment for Terraform: the CLI config, no prompts, no colour."""
-    env = dict(os.environ)
-    env.update({"TF_CLI_CONFIG_FILE": str(cli_config), "TF_INPUT": "0", "TF_IN_AUTOMATION": "1",
-                "CHECKPOINT_DISABLE": "1"})
-    env.update(extra or {})
-    return env
+    """Process environment for Terraform: the CLI config, no prompts, no colour, the default workspace."""
+    return env_vars.terraform_environment({"TF_CLI_CONFIG_FILE": str(cli_config), "TF_INPUT": "0",
+                                          "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", **(extra or {})})
 
 
 @dataclass(frozen=True)
