@@ -37,7 +37,7 @@ from local_aws import inventory as emulator_inventory
 from local_aws.emulator import LocalAws
 from platformctl import env_vars, exit_codes
 from platformctl.exit_codes import ExitCode
-from platformctl.terraform.cli import terraform_env, write_cli_config
+from platformctl.terraform.cli import find_provider_mirror, terraform_env, write_cli_config
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_RUN_DIR = ROOT / ".local-aws"
@@ -233,7 +233,8 @@ def up(environment: str, run_dir: Path, synth_dir: Path | None, out: TextIO = sy
     started = time.monotonic()
     try:
         platform = load_platform(env_vars.environments_dir(ROOT))
-    except env_vars.EnvVarError as error:
+        find_provider_mirror()
+    except (env_vars.EnvVarError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
     except ConfigError as error:

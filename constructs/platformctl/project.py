@@ -96,10 +96,9 @@ class Project:
     def cli_config(self) -> Path:
         """Terraform CLI config: ``$TF_CLI_CONFIG_FILE`` when it exists, else the project's (mirror-aware) one."""
         try:
-            configured = env_vars.tf_cli_config_file()
-        except env_vars.EnvVarError as error:
+            return env_vars.tf_cli_config_file() or write_cli_config(self.root / ".terraform.d" / "platform.tfrc")
+        except (env_vars.EnvVarError, FileNotFoundError) as error:
             raise CliError(ExitCode.USAGE, str(error)) from None
-        return configured or write_cli_config(self.root / ".terraform.d" / "platform.tfrc")
 
     def stack_names(self) -> list[str]:
         """Stacks of the last synth, from ``manifest.json``."""

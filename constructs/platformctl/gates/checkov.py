@@ -211,7 +211,10 @@ def _names_resources(glob: str) -> bool:
 
 def checkov_executable(root: Path) -> str:
     """The checkov to run: ``$PLATFORM_CHECKOV``, the tools venv's, or the one on PATH."""
-    configured = env_vars.checkov()
+    try:
+        configured = env_vars.checkov()
+    except env_vars.EnvVarError as error:
+        raise GateError(str(error), ExitCode.USAGE) from None
     candidates = [configured] if configured else [str(root / TOOLS_VENV / "bin" / "checkov"), "checkov"]
     for candidate in candidates:
         found = shutil.which(candidate)

@@ -103,10 +103,16 @@ def stack_providers(stack_dir: Path) -> set[str]:
 
 
 def main() -> None:
-    """``python -m platformctl.terraform.cli PATH``: write the CLI config to PATH."""
+    """``python -m platformctl.terraform.cli PATH``: write the CLI config to PATH (``make install``)."""
     import sys
 
-    print(write_cli_config(Path(sys.argv[1])))
+    from platformctl.exit_codes import ExitCode
+
+    try:
+        print(write_cli_config(Path(sys.argv[1])))
+    except (env_vars.EnvVarError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(ExitCode.USAGE)
 
 
 if __name__ == "__main__":
