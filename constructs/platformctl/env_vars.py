@@ -3,7 +3,8 @@
 ``platformctl``, ``main.py`` (synth), the plan guard, the checkov gate and the local AWS emulator
 read these variables only through this module, so each has one meaning and one default
 everywhere (the table is in the README, "Environment variables"). A variable that is set but
-empty is an error (except the informational build labels), never a silent default: ``PLATFORM_ENV=`` in a pipeline means a parameter did
+empty is an error (except the informational build labels), never a silent default:
+``PLATFORM_ENV=`` in a pipeline means a parameter did
 not arrive, and deploying ``dev`` instead would hide that.
 """
 

@@ -25,7 +25,8 @@ class ExitCode(enum.IntEnum):
     OK = 0, "done (`plan`: the plan was written and passed the plan guard; `--dry-run`: every check passed)"
     FAILED = 1, "a step failed: synthesis, Terraform, kubectl, checkov or an AWS call returned an error"
     USAGE = 2, "bad arguments or environment variables, or the environment configuration is invalid"
-    REFUSED = 3, "a safety rule refused: plan guard, plan for another target, promotion or rollback preconditions, state lock"
+    REFUSED = 3, ("a safety rule refused: plan guard, plan for another target, promotion or rollback preconditions, "
+                  "state lock")
     CHECK_FAILED = 4, "a gate found problems: verification, `terraform validate`, checkov, a non-empty re-plan"
     REAPPLY_PENDING = 5, "break-glass `kubectl rollout undo` done, the Terraform re-apply did not complete"
     INTERRUPTED = 130, "interrupted (Ctrl-C or SIGINT)"

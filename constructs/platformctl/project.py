@@ -145,7 +145,8 @@ def _json_file(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise CliError(ExitCode.USAGE, f"{path} cannot be read as JSON ({error}): run `platformctl synth` again") from None
+        raise CliError(ExitCode.USAGE,
+                       f"{path} cannot be read as JSON ({error}): run `platformctl synth` again") from None
     if not isinstance(document, dict):
         raise CliError(ExitCode.USAGE, f"{path} is not a JSON object: run `platformctl synth` again")
     return document

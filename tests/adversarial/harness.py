@@ -66,7 +66,8 @@ def previous_output(outdir: Path, platform: Any) -> Path:
         if name != "shared":
             stacks[f"{name}-apps"] = config.state
     for name, state in stacks.items():
-        backend = {"local": {"path": "x"}} if state is None else {"s3": {"bucket": state.bucket, "key": state.key(name)}}
+        backend = ({"local": {"path": "x"}} if state is None
+                   else {"s3": {"bucket": state.bucket, "key": state.key(name)}})
         (outdir / "stacks" / name).mkdir(parents=True)
         (outdir / "stacks" / name / "cdk.tf.json").write_text(json.dumps({"terraform": {"backend": backend}}))
     (outdir / "manifest.json").write_text(json.dumps({"stacks": {name: {} for name in stacks}}))

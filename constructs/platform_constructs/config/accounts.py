@@ -36,7 +36,8 @@ class AccountEntry(Props):
     """One AWS account of the platform."""
 
     environment: StrictStr = Field(pattern=r"^[a-z][a-z0-9]{1,11}$")
-    """The one configuration (an environment name, or ``shared``) whose stacks deploy into this account. Default: required."""
+    """The one configuration (an environment name, or ``shared``) whose stacks deploy into this account.
+    Default: required."""
     tier: Tier
     """The lowest tier the environment in this account may declare. Default: required."""
     protected: StrictBool | None = None

@@ -21,17 +21,18 @@ from platformctl.terraform.flow import add_guard_arguments, guard_overrides
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
              dry_run: argparse.ArgumentParser) -> None:
     """Add the gate subcommands; ``common`` is the shared option group (none of them has a dry run)."""
-    validate = commands.add_parser("validate", parents=[common], help="terraform validate the synthesized stacks",
-                                   description="terraform init -backend=false + validate for each stack, offline "
-                                               "through the provider mirror when there is one. Exit 4: a stack is invalid.")
+    validate = commands.add_parser(
+        "validate", parents=[common], help="terraform validate the synthesized stacks",
+        description="terraform init -backend=false + validate for each stack, offline through the provider mirror "
+                    "when there is one. Exit 4: a stack is invalid.")
     validate.add_argument("--stack", action="append", default=[], help="stack to validate (repeatable; default: all)")
     validate.set_defaults(handler=_validate)
 
-    scan = commands.add_parser("scan", parents=[common], help="checkov gate over the synthesized stacks",
-                               description="Run the checkov gate (terraform_json framework, skips only from the "
-                                           "reviewed checkov-skips.toml) over every synthesized stack. Exit 4: a failed "
-                                           "check no skip accepts, or a stale skip; 2: an invalid skips file; 1: checkov "
-                                           "missing or crashing.")
+    scan = commands.add_parser(
+        "scan", parents=[common], help="checkov gate over the synthesized stacks",
+        description="Run the checkov gate (terraform_json framework, skips only from the reviewed checkov-skips.toml) "
+                    "over every synthesized stack. Exit 4: a failed check no skip accepts, or a stale skip; 2: an "
+                    "invalid skips file; 1: checkov missing or crashing.")
     scan.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
     scan.add_argument("--skips", type=Path, help="skips file (default: <root>/checkov-skips.toml)")
     scan.set_defaults(handler=_scan)
@@ -43,10 +44,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                     "such address is allowed with a reason. --env is required: without an environment nothing is "
                     "judged (fail closed). Exit 2: unusable input (a binary plan file, JSON of the wrong shape, an "
                     "errored plan).")
-    guard.add_argument("plan", metavar="PLAN_JSON", help="output of `terraform show -json PLANFILE` (a file, or - for stdin)")
+    guard.add_argument("plan", metavar="PLAN_JSON",
+                       help="output of `terraform show -json PLANFILE` (a file, or - for stdin)")
     guard.add_argument("--env", required=True, help="environment whose protection applies (dev, staging, prod, shared)")
     add_guard_arguments(guard)
-    guard.add_argument("--json", action="store_true", help="print the verdict as JSON on stdout (the report goes to stderr)")
+    guard.add_argument("--json", action="store_true",
+                       help="print the verdict as JSON on stdout (the report goes to stderr)")
     guard.set_defaults(handler=_plan_guard)
 
 
@@ -54,7 +57,8 @@ def _selected_stacks(args: argparse.Namespace, project: Project) -> list[str]:
     available = project.stack_names()
     unknown = sorted(set(args.stack) - set(available))
     if unknown:
-        raise CliError(ExitCode.USAGE, f"--stack {', '.join(unknown)}: not synthesized; available: {', '.join(available)}")
+        raise CliError(ExitCode.USAGE,
+                       f"--stack {', '.join(unknown)}: not synthesized; available: {', '.join(available)}")
     return args.stack or available
 
 

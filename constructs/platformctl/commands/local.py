@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -32,10 +33,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                                             "(moto on 127.0.0.1, the real Terraform CLI and AWS provider), or stop it. "
                                             "Needs the `local` extra: pip install -e '.[local]'.")
     actions = local.add_subparsers(dest="action", metavar="ACTION", required=True)
-    up = actions.add_parser("up", parents=[common], help="deploy bootstrap, shared and an environment; the emulator stays up",
-                            description="Synthesize (unless --synth-dir), start or reuse the emulator, apply bootstrap, "
-                                        "shared and the environment, re-plan each (must be empty). Exit 4: a re-plan "
-                                        "was not empty.")
+    up = actions.add_parser(
+        "up", parents=[common], help="deploy bootstrap, shared and an environment; the emulator stays up",
+        description="Synthesize (unless --synth-dir), start or reuse the emulator, apply bootstrap, shared and the "
+                    "environment, re-plan each (must be empty). Exit 4: a re-plan was not empty.")
     up.add_argument("--env", help="environment to deploy (default: $PLATFORM_ENV, else dev; an empty $PLATFORM_ENV is "
                                   "an error)")
     up.add_argument("--synth-dir", type=Path, help="use this cdktf.out instead of synthesizing")
@@ -74,4 +75,6 @@ def _local(args: argparse.Namespace, project: Project, runner: CommandRunner) ->
     if missing:
         raise CliError(ExitCode.FAILED, f"the local AWS emulator needs {', '.join(missing)}, which is not installed: "
                                         "install the `local` extra (pip install -e '.[local]', or make install)")
-    return subprocess.run(argv, cwd=project.root, check=False).returncode
+    # the child reads the same configuration directory, whatever --root or the environment said
+    env = {**os.environ, env_vars.PLATFORM_ENVIRONMENTS_DIR.name: str(project.environments_dir)}
+    return subprocess.run(argv, cwd=project.root, env=env, check=False).returncode

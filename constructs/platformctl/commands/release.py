@@ -205,8 +205,9 @@ def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner)
     runner.run(workload.update_kubeconfig())
     runner.run(workload.rollout_undo())
     runner.run(workload.rollout_status(timeout_seconds=300))
-    if not runner.dry_run:
-        progress.say(f"break-glass: kubectl rollout undo of {env.name}/{args.app} complete; the Terraform re-apply follows")
+    undone = "would be undone" if runner.dry_run else "undone"
+    progress.say(f"break-glass: {env.name}/{args.app} {undone} with kubectl rollout undo; "
+                 "the Terraform re-apply follows")
     try:
         _deploy_release(project, env, args.app, release, overrides, runner, progress)
     except (CliError, CommandFailed) as error:
@@ -215,7 +216,8 @@ def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner)
                        f"{detail}\nthe cluster runs the undone revision but Terraform still holds the previous image: "
                        f"re-run `platformctl rollback --env {env.name} --app {args.app} --to {image}` until it succeeds") from None
     progress.say(f"{env.name}/{args.app} would be rolled back to {image} (undo, then the Terraform re-apply)"
-                 if runner.dry_run else f"{env.name}/{args.app} rolled back to {image}; cluster and Terraform state agree")
+                 if runner.dry_run
+                 else f"{env.name}/{args.app} rolled back to {image}; cluster and Terraform state agree")
     return ExitCode.OK
 
 

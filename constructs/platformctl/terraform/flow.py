@@ -87,8 +87,9 @@ class StackChange:
         result = self.runner.run(self.stack.workdir.plan(plan_file, variables),
                                  ok_codes=(PLAN_NO_CHANGES, PLAN_HAS_CHANGES))
         if result is None:
-            self.progress.say(f"{self.stack.name}: would write the plan to {plan_file} and run the plan guard on it "
-                              f"({self._protection}, {len(overrides)} --allow)")
+            self.runner.run(self.stack.workdir.show_json(plan_file), capture=True)
+            self.progress.say(f"{self.stack.name}: would run the plan guard on that plan ({self._protection}, "
+                              f"{len(overrides)} --allow)")
             return True
         changes = result.returncode == PLAN_HAS_CHANGES
         self.progress.say(f"{self.stack.name}: plan written to {plan_file} ({'changes' if changes else 'no changes'})")

@@ -84,7 +84,8 @@ def read_target(path: Path) -> PlanTarget:
     try:
         fields = _fields(message)
         backend = _fields(fields[_BACKEND_FIELD]) if _BACKEND_FIELD in fields else {}
-        config = _unpack(_fields(backend[_CONFIG_FIELD]).get(_MSGPACK_FIELD, b"\xc0")) if _CONFIG_FIELD in backend else {}
+        packed = _fields(backend[_CONFIG_FIELD]).get(_MSGPACK_FIELD, b"\xc0") if _CONFIG_FIELD in backend else b"\xc0"
+        config = _unpack(packed) if isinstance(packed, bytes) else None
     except (IndexError, ValueError, struct.error, UnicodeDecodeError) as error:
         raise PlanFileError(f"{path}: the plan's {_PLAN_MEMBER} member cannot be decoded ({error})") from None
     if not backend:
