@@ -35,7 +35,7 @@ class ExitCode(enum.IntEnum):
 def table() -> str:
     """The table as plain text, for ``--help``: one ``code  NAME  meaning`` line per code."""
     width = max(len(code.name) for code in ExitCode)
-    lines = ["Exit codes (the same for every platform tool):"]
+    lines = ["Exit codes: one table for every platform tool"]
     lines += [f"  {code.value:>3}  {code.name:<{width}}  {code.meaning.replace('`', '')}" for code in ExitCode]
     return "\n".join(lines)
 

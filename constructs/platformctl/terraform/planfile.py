@@ -83,9 +83,8 @@ def read_target(path: Path) -> PlanTarget:
         raise PlanFileError(f"cannot read plan {path}: {error.strerror or error}") from None
     try:
         fields = _fields(message)
-        backend = _fields(fields[_BACKEND_FIELD]) if _BACKEND_FIELD in fields else {}
-        packed = _fields(backend[_CONFIG_FIELD]).get(_MSGPACK_FIELD, b"\xc0") if _CONFIG_FIELD in backend else b"\xc0"
-        config = _unpack(packed) if isinstance(packed, bytes) else None
+        backend = _fields(_bytes(fields, _BACKEND_FIELD))
+        config = _unpack(_bytes(_fields(_bytes(backend, _CONFIG_FIELD)), _MSGPACK_FIELD, b"\xc0"))
     except (IndexError, ValueError, struct.error, UnicodeDecodeError) as error:
         raise PlanFileError(f"{path}: the plan's {_PLAN_MEMBER} member cannot be decoded ({error})") from None
     if not backend:
@@ -96,6 +95,14 @@ def read_target(path: Path) -> PlanTarget:
 
 def _text(value: bytes | int | None) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else ""
+
+
+def _bytes(fields: Mapping[int, bytes | int], number: int, default: bytes = b"") -> bytes:
+    """A length-delimited field (a string, bytes or an embedded message); ``default`` when absent."""
+    value = fields.get(number, default)
+    if not isinstance(value, bytes):
+        raise ValueError(f"field {number} is a number, expected a message")
+    return value
 
 
 def _fields(message: bytes) -> dict[int, bytes | int]:
