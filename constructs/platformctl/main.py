@@ -65,10 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _all_subcommands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
     """Every (nested) subcommand parser, e.g. ``plan`` and ``local up``."""
-    found = []
-    for action in parser._subparsers._group_actions if parser._subparsers else ():  # noqa: SLF001 - argparse's table
-        for sub in dict.fromkeys(action.choices.values()):
-            found += [sub, *_all_subcommands(sub)]
+    found: list[argparse.ArgumentParser] = []
+    for action in parser._actions:  # noqa: SLF001 - argparse keeps its subcommands there
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            for sub in dict.fromkeys(action.choices.values()):
+                found += [sub, *_all_subcommands(sub)]
     return found
 
 

@@ -18,7 +18,7 @@ from platformctl.project import Project
 from platformctl.terraform.flow import add_guard_arguments, guard_overrides
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser,
              dry_run: argparse.ArgumentParser) -> None:
     """Add the gate subcommands; ``common`` is the shared option group (none of them has a dry run)."""
     validate = commands.add_parser(
@@ -108,16 +108,17 @@ def _plan_guard(args: argparse.Namespace, project: Project, runner: CommandRunne
     overrides = guard_overrides(args)
     project.config(args.env)  # exit 2 naming the known environments
     protected = project.platform.protected(args.env)
+    source = "the plan on stdin" if args.plan == "-" else args.plan
     try:
         raw = sys.stdin.buffer.read() if args.plan == "-" else _read_plan(Path(args.plan))
         result = plan_guard.evaluate(raw, protected=protected, overrides=overrides)
     except plan_guard.PlanGuardError as error:
-        raise CliError(ExitCode.USAGE, f"{args.plan}: {error}") from None
+        raise CliError(ExitCode.USAGE, f"{source}: {error}") from None
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     print(result.report(), file=sys.stderr if args.json else sys.stdout, flush=True)
     if not result.allowed:
-        raise CliError(ExitCode.REFUSED, f"the plan guard refused {args.plan} for {args.env} "
+        raise CliError(ExitCode.REFUSED, f"the plan guard refused {source} for {args.env} "
                                          f"({'protected' if protected else 'unprotected'} environment)")
     return ExitCode.OK
 

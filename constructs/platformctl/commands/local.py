@@ -25,7 +25,7 @@ EMULATOR_MODULE = "local_aws"
 EMULATOR_REQUIREMENTS = ("local_aws", "moto")
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser,
              dry_run: argparse.ArgumentParser) -> None:
     """Add ``local up`` and ``local down``."""
     local = commands.add_parser("local", help="deploy into, or stop, the local AWS emulator",

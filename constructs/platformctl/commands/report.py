@@ -10,7 +10,7 @@ from platformctl.process import CommandRunner
 from platformctl.project import Project
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser,
              dry_run: argparse.ArgumentParser) -> None:
     """Add ``report``."""
     report = commands.add_parser("report", parents=[common], help="print every environment's effective settings",

@@ -196,7 +196,7 @@ def _skip_from(index: int, entry: Mapping[str, Any]) -> tuple[list[str], Skip | 
         problems += [f"paths = {paths!r}: {glob!r} does not name the resources it excuses; a skip that applies to "
                      "staging or prod needs the stack and a construct in each glob, e.g. prod/Postgres/*"
                      for glob in paths if not _names_resources(glob)]
-    if problems:
+    if problems or not isinstance(check, str) or not isinstance(reason, str):
         return problems, None
     return [], Skip(index, check, reason.strip(), tuple(paths), tuple(tiers))
 

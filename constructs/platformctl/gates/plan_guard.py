@@ -310,10 +310,7 @@ def _finding(change: Mapping[str, Any], where: str) -> Finding | None:
                              f"{', '.join(sorted(KNOWN_ACTIONS))} and refuses to guess")
     if mode == "data" or "delete" not in actions:
         return None
-    address, resource_type = change.get("address"), change.get("type")
-    for key, value in (("address", address), ("type", resource_type)):
-        if not (isinstance(value, str) and value):
-            raise PlanGuardError(f"{where}.{key} = {_shown(value)}: expected a non-empty string")
+    address, resource_type = _text_at(change, "address", where), _text_at(change, "type", where)
     for key in ("action_reason", "deposed"):
         if change.get(key) is not None and not isinstance(change.get(key), str):
             raise PlanGuardError(f"{where}.{key} = {_shown(change.get(key))}: expected a string")
@@ -322,6 +319,13 @@ def _finding(change: Mapping[str, Any], where: str) -> Finding | None:
     return Finding(address=address, resource_type=resource_type,
                    action="replace" if "create" in actions else "delete",
                    reason=change.get("action_reason"), deposed=change.get("deposed"))
+
+
+def _text_at(change: Mapping[str, Any], key: str, where: str) -> str:
+    value = change.get(key)
+    if not (isinstance(value, str) and value):
+        raise PlanGuardError(f"{where}.{key} = {_shown(value)}: expected a non-empty string")
+    return value
 
 
 def _shown(value: Any) -> str:

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from platform_constructs.policy.policy_props import MIN_REASON_LENGTH
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.gates import plan_guard
 from platformctl.gates.plan_guard import Override, PlanGuardError
@@ -40,7 +41,7 @@ def add_guard_arguments(parser: argparse.ArgumentParser) -> None:
                         help="resource address the plan may delete or replace in a protected environment "
                              "(repeatable; a comma-separated list works too; needs --reason)")
     parser.add_argument("--reason", metavar="TEXT", action="append", default=[],
-                        help=f"one reason covering every --allow, at least {plan_guard.MIN_REASON_LENGTH} characters "
+                        help=f"one reason covering every --allow, at least {MIN_REASON_LENGTH} characters "
                              "(printed with the verdict)")
 
 
