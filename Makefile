@@ -49,21 +49,20 @@ synth: install  ## synthesize every stack into cdktf.out/ (cdktf synth)
 tools: $(TOOLS_VENV)/.installed  ## install the scanners (checkov 3.3.30) into .venv-tools
 
 scan: synth  ## checkov gate over every synthesized stack (skips: checkov-skips.toml)
-	$(BIN)/python -m platformctl.gates.checkov --stacks cdktf.out/stacks
+	$(BIN)/platformctl scan
 
-# Environment `make deploy-local` deploys (with bootstrap and shared) into the local AWS emulator.
-PLATFORM_ENV ?= dev
 # Where the emulator keeps its state, certificate authority, logs and AWS CLI config.
 LOCAL_AWS_DIR ?= .local-aws
 
+# `platformctl local up` reads PLATFORM_ENV itself (unset: dev; set but empty: an error).
 deploy-local: install  ## deploy bootstrap, shared and $PLATFORM_ENV (default dev) into a local AWS emulator; stays up
-	$(BIN)/python -m local_aws.deploy up --env $(PLATFORM_ENV) --run-dir $(LOCAL_AWS_DIR)
+	$(BIN)/platformctl local up --run-dir $(LOCAL_AWS_DIR)
 
 deploy-local-down:  ## stop the local AWS emulator and delete its state (.local-aws/)
-	$(BIN)/python -m local_aws.deploy down --run-dir $(LOCAL_AWS_DIR)
+	$(BIN)/platformctl local down --run-dir $(LOCAL_AWS_DIR)
 
 local-env:  ## print exports pointing cdktf, platformctl, boto3 and the AWS CLI at the emulator: eval "$(make -s local-env)"
-	@$(BIN)/python -m local_aws.deploy env --run-dir $(LOCAL_AWS_DIR)
+	@$(BIN)/platformctl local env --run-dir $(LOCAL_AWS_DIR)
 
 drill: install  ## time the steps of an application and an infrastructure rollback against the local emulator
 	$(BIN)/python bench/rollback_drill.py
@@ -74,13 +73,10 @@ lint-jenkins: node_modules/.installed  ## npm-groovy-lint (Node 22, Java 17) ove
 test: install  ## run the whole test suite on two workers (the longest emulator drill starts first)
 	$(BIN)/python -m pytest -n 2 --dist worksteal
 
-# Application environments: every environments/*.toml but shared.toml.
-ENVIRONMENTS := $(basename $(notdir $(filter-out environments/shared.toml,$(wildcard environments/*.toml))))
-
 report: synth  ## reports/: every environment's settings side by side (environments.md, .html) and diagram-<env>.svg
-	@for env in $(ENVIRONMENTS); do $(BIN)/python -m platformctl.main diagram --env $$env; done
-	@$(BIN)/python -m platformctl.report environments --format md --output reports/environments.md
-	@$(BIN)/python -m platformctl.report environments --format html --output reports/environments.html
+	@$(BIN)/platformctl diagram
+	@$(BIN)/platformctl report --format md --output reports/environments.md
+	@$(BIN)/platformctl report --format html --output reports/environments.html
 
 bench: install  ## measure full synth against the import floor
 	$(BIN)/python bench/synth.py

@@ -4,8 +4,9 @@
 Under ``cdktf deploy``, ``diff``, ``destroy``, ``output`` or ``watch`` the caller's AWS credentials
 are checked before the synth; ``cdktf synth`` (and ``python main.py``) never needs any.
 
-Exit codes: 0 synthesized; 2 invalid environment configuration or no usable AWS credentials
-(nothing written); 1 synthesis failed or AWS STS unreachable (nothing written).
+Exit codes from the one table of every platform tool (``platformctl --help``): 0 OK synthesized;
+2 USAGE invalid environment configuration or no usable AWS credentials (nothing written);
+1 FAILED synthesis failed or AWS STS unreachable (nothing written).
 """
 
 from __future__ import annotations

@@ -17,8 +17,10 @@ Terraform output goes to ``<run dir>/logs/<stack>.log``.
 ``env`` prints the ``export`` lines that point cdktf, Terraform, ``platformctl``, boto3 and the
 AWS CLI at the running emulator (``eval "$(make -s local-env)"``).
 
-Exit codes: 0 done; 1 a Terraform command failed, a re-plan was not empty, or (``env``) no
-emulator is running; 2 invalid configuration or arguments.
+Run it as ``platformctl local up|down|env`` (``make deploy-local``, ``make local-env``); ``python -m
+local_aws`` is what that runs. Exit codes from the one table (``platformctl --help``): 0 OK done;
+1 FAILED a Terraform command failed, or (``env``) no emulator is running; 4 CHECK_FAILED a re-plan
+was not empty; 2 USAGE invalid configuration, arguments or environment variables.
 """
 
 from __future__ import annotations
@@ -41,20 +43,23 @@ from platform_constructs.config.loader import Platform, load_platform
 from platform_constructs.errors import ConfigError
 from local_aws import inventory as emulator_inventory
 from local_aws.emulator import TEST_CREDENTIALS, LocalAws
-from platformctl.terraform.cli import terraform_env, write_cli_config
+from platformctl import env_vars, exit_codes
+from platformctl.exit_codes import ExitCode
+from platformctl.terraform.cli import MirrorError, find_provider_mirror, terraform_env, write_cli_config
 from platformctl.terraform.progress import JSON_UI_COMMANDS, Display, display_for, run_terraform
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_RUN_DIR = ROOT / ".local-aws"
 #: Environment variable choosing the environment ``make deploy-local`` deploys.
-ENVIRONMENT_VARIABLE = "PLATFORM_ENV"
+ENVIRONMENT_VARIABLE = env_vars.PLATFORM_ENV.name
 BOOTSTRAP, SHARED = "bootstrap", "shared"
 #: Written by ``up`` into the run directory: each account's inventory before and after the deploy.
 INVENTORY_FILE = "inventory.json"
 #: ``terraform plan -detailed-exitcode``: 0 no changes, 2 changes present.
 PLAN_EMPTY, PLAN_CHANGES = 0, 2
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_REPLAN_NOT_EMPTY = (ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE,
+                                                             ExitCode.CHECK_FAILED)
 
 
 class TerraformFailed(RuntimeError):
@@ -250,8 +255,8 @@ def _platform() -> Platform | None:
     """The validated configuration (``$PLATFORM_ENVIRONMENTS_DIR`` or ``environments/``); ``None`` once every
     problem is printed."""
     try:
-        return load_platform(Path(os.environ.get("PLATFORM_ENVIRONMENTS_DIR", ROOT / "environments")))
-    except ConfigError as error:
+        return load_platform(env_vars.environments_dir(ROOT))
+    except (env_vars.EnvVarError, ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return None
 
@@ -261,6 +266,11 @@ def up(environment: str, run_dir: Path, synth_dir: Path | None, out: TextIO = sy
     started = time.monotonic()
     platform = _platform()
     if platform is None:
+        return EXIT_INVALID
+    try:
+        find_provider_mirror()  # a bad mirror setting is refused before the emulator starts
+    except (env_vars.EnvVarError, MirrorError) as error:
+        print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
     if environment not in platform.environments:
         print(f"error: {ENVIRONMENT_VARIABLE} = {environment!r}: no such environment; known: "
@@ -313,7 +323,7 @@ def up(environment: str, run_dir: Path, synth_dir: Path | None, out: TextIO = sy
     if dirty:
         print(f"error: the re-plan of {', '.join(dirty)} is not empty: the emulator differs from the configuration",
               file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_REPLAN_NOT_EMPTY
     return EXIT_OK
 
 
@@ -368,22 +378,29 @@ def down(run_dir: Path, out: TextIO = sys.stdout) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m local_aws.deploy up|down|env``."""
-    parser = argparse.ArgumentParser(prog="python -m local_aws.deploy",
-                                     description=__doc__.split("\n\n")[0])
+    """``python -m local_aws up|down|env`` (run by ``platformctl local up|down|env``)."""
+    parser = argparse.ArgumentParser(prog="python -m local_aws", description=__doc__.split("\n\n")[0],
+                                     epilog=exit_codes.table(), formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    start = commands.add_parser("up", help="deploy bootstrap, shared and an environment into the emulator")
-    start.add_argument("--env", default=os.environ.get(ENVIRONMENT_VARIABLE) or "dev",
-                       help=f"environment to deploy (default: ${ENVIRONMENT_VARIABLE} or dev)")
+    start = commands.add_parser("up", help="deploy bootstrap, shared and an environment into the emulator",
+                                epilog=exit_codes.table(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    start.add_argument("--env", help=f"environment to deploy (default: ${ENVIRONMENT_VARIABLE}, else dev)")
     start.add_argument("--synth-dir", type=Path, help="use this cdktf.out instead of synthesizing")
-    stop = commands.add_parser("down", help="stop the emulator and delete its run directory")
+    stop = commands.add_parser("down", help="stop the emulator and delete its run directory",
+                               epilog=exit_codes.table(), formatter_class=argparse.RawDescriptionHelpFormatter)
     show_env = commands.add_parser("env", help="print the export lines that point cdktf, Terraform, platformctl and "
-                                               "the AWS CLI at the running emulator: eval \"$(make -s local-env)\"")
+                                               "the AWS CLI at the running emulator: eval \"$(make -s local-env)\"",
+                                   epilog=exit_codes.table(), formatter_class=argparse.RawDescriptionHelpFormatter)
     for sub in (start, stop, show_env):
         sub.add_argument("--run-dir", type=Path, default=DEFAULT_RUN_DIR, help="default: .local-aws")
     args = parser.parse_args(argv)
     if args.command == "up":
-        return up(args.env, args.run_dir.resolve(), args.synth_dir, sys.stdout)
+        try:
+            environment = args.env if args.env is not None else env_vars.platform_env()
+        except env_vars.EnvVarError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_INVALID
+        return up(environment, args.run_dir.resolve(), args.synth_dir, sys.stdout)
     if args.command == "env":
         return env(args.run_dir.resolve(), sys.stdout)
     return down(args.run_dir.resolve(), sys.stdout)

@@ -8,6 +8,10 @@ botocore's chain is asked with a one-second metadata timeout and a single attemp
 ``GetCallerIdentity`` with short timeouts and no retry, so missing, expired or refused
 credentials are found in about a second, with a message naming what is missing and how to
 provide it. Nothing here imports cdktf.
+
+Exit codes from the one table (``platformctl --help``): 2 USAGE missing, expired or refused
+credentials (the caller's set-up must change; a retry cannot help); 1 FAILED AWS STS could not be
+reached (the credentials may be fine).
 """
 
 from __future__ import annotations

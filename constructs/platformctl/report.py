@@ -1,18 +1,17 @@
 """Environment report: the effective settings of every environment side by side, as Markdown or HTML.
 
-``python -m platformctl.report [ENVIRONMENTS_DIR] [--format md|html] [--output FILE]`` prints (or
-writes) one row per setting (tier preset + file, after validation) and one column per environment,
-so a reviewer sees what differs between dev, staging and prod without reading JSON. Rows where the
-environments differ are marked (◆ in Markdown; highlighted, with the differing cells emphasized,
-in HTML). Nested tables are flattened by the union of all environments' keys: a table present in
-one environment and absent in another (``apps.api.autoscaling``) gives one row per key, in place,
-with ``–`` where it is absent. Computed values (``computed_field`` on a props model, such as an RTO
-estimate) appear like any other setting.
+``platformctl report [--format md|html] [--output FILE]`` (alias ``python -m platformctl.report``)
+prints (or writes) one row per setting (tier preset + file, after validation) and one column per
+environment, so a reviewer sees what differs between dev, staging and prod without reading JSON.
+Rows where the environments differ are marked (◆ in Markdown; highlighted, with the differing cells
+emphasized, in HTML). Nested tables are flattened by the union of all environments' keys: a table
+present in one environment and absent in another (``apps.api.autoscaling``) gives one row per key,
+in place, with ``–`` where it is absent. Computed values (``computed_field`` on a props model, such
+as an RTO estimate) appear like any other setting.
 """
 
 from __future__ import annotations
 
-import argparse
 import html
 import json
 import sys
@@ -21,9 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from platform_constructs.config.loader import Platform, load_platform
+from platform_constructs.config.loader import Platform
 from platform_constructs.config.schema import TIERS
-from platform_constructs.errors import ConfigError
 
 ABSENT = "–"
 DIFFERS = "◆"
@@ -208,30 +206,10 @@ def render(platform: Platform, output_format: str = "md", diagrams: Iterable[Pat
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print or write the report; exit 2 (with every problem listed) when the configuration is invalid."""
-    parser = argparse.ArgumentParser(
-        prog="python -m platformctl.report",
-        description="Print the effective settings of every environment side by side (Markdown or HTML). "
-                    "Exit 0 printed, 2 invalid configuration (every problem listed).")
-    parser.add_argument("environments", nargs="?", type=Path, default=Path("environments"),
-                        help="directory holding shared.toml and one <env>.toml per environment (default: environments)")
-    parser.add_argument("--format", choices=FORMATS, default="md", help="md (default) or html")
-    parser.add_argument("--output", type=Path, help="write here instead of printing; an HTML report links the "
-                                                    "diagram-*.svg files beside it")
-    args = parser.parse_args(argv)
-    try:
-        platform = load_platform(args.environments)
-    except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    if args.output is None:
-        sys.stdout.write(render(platform, args.format))
-        return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    diagrams = sorted(args.output.parent.glob("diagram-*.svg"))
-    args.output.write_text(render(platform, args.format, diagrams))
-    print(args.output)
-    return 0
+    """``python -m platformctl.report ARGS``: an alias of ``platformctl report ARGS``."""
+    from platformctl.main import main as platformctl
+
+    return platformctl(["report", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

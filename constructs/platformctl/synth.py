@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 from platform_constructs._internal.node import prefer_project_node
 from platform_constructs.config.loader import load_platform
 from platform_constructs.errors import ConfigError, ConstructValidationError
+from platformctl import env_vars
+from platformctl.exit_codes import ExitCode
 
-EXIT_OK = 0
-EXIT_SYNTH_FAILED = 1
-EXIT_INVALID_CONFIG = 2
+# the one exit-code table (platformctl --help)
+EXIT_OK = ExitCode.OK
+EXIT_SYNTH_FAILED = ExitCode.FAILED
+EXIT_INVALID_CONFIG = ExitCode.USAGE
 
 
 def run_synth(project_root: Path, outdir: str | None = None, credentials_for: str | None = None) -> int:
@@ -25,10 +27,10 @@ def run_synth(project_root: Path, outdir: str | None = None, credentials_for: st
     1 synthesis failed (or AWS STS unreachable for the check). In every failure case the previous
     output directory is left untouched.
     """
-    environments = Path(os.environ.get("PLATFORM_ENVIRONMENTS_DIR", project_root / "environments"))
     try:
-        platform = load_platform(environments)
-    except ConfigError as error:
+        platform = load_platform(env_vars.environments_dir(project_root))
+        target = Path(outdir) if outdir else env_vars.outdir(project_root)
+    except (env_vars.EnvVarError, ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID_CONFIG
     if credentials_for is not None:
@@ -42,7 +44,6 @@ def run_synth(project_root: Path, outdir: str | None = None, credentials_for: st
     prefer_project_node(project_root)
     from platform_constructs.app import synthesize  # imports cdktf: ~15 s, only after validation passed
 
-    target = Path(outdir or os.environ.get("CDKTF_OUTDIR") or project_root / "cdktf.out")
     try:
         stacks = synthesize(platform, target)
     except ConstructValidationError as error:

@@ -1,4 +1,4 @@
-"""``platformctl diagram``: an environment drawn from its synthesized stacks, as SVG."""
+"""``platformctl diagram``: each environment drawn from its synthesized stacks, as SVG."""
 
 from __future__ import annotations
 
@@ -16,13 +16,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
              dry_run: argparse.ArgumentParser) -> None:
     """Add ``diagram`` (it only reads synthesized stacks: ``dry_run`` is unused)."""
     diagram = commands.add_parser(
-        "diagram", parents=[common], help="draw an environment from its synthesized stacks (SVG)",
+        "diagram", parents=[common], help="draw environments from their synthesized stacks (SVG)",
         description="Draw the VPC with its subnets per zone and tier, EKS, the data stores, load-balancer entries, "
                     "the tooling account's registries and state bucket, and who may reach whom (security-group "
                     "rules), from the synthesized stacks of the environment, shared and bootstrap. Writes "
-                    "reports/diagram-<env>.svg unless --output is given. Run platformctl synth first.")
-    diagram.add_argument("--env", required=True, help="application environment (dev, staging, prod)")
-    diagram.add_argument("--output", type=Path, help="SVG file to write (default: <root>/reports/diagram-<env>.svg)")
+                    "reports/diagram-<env>.svg for every application environment, or for --env only (to --output "
+                    "if given). Run platformctl synth first.")
+    diagram.add_argument("--env", help="application environment (dev, staging, prod; default: every one)")
+    diagram.add_argument("--output", type=Path,
+                         help="SVG file to write, with --env (default: <root>/reports/diagram-<env>.svg)")
     diagram.set_defaults(handler=_diagram)
 
 
@@ -43,16 +45,23 @@ def environment_documents(project: Project, env_name: str) -> dict[str, dict[str
 
 
 def _diagram(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    if args.output is not None and args.env is None:
+        raise CliError(ExitCode.USAGE, f"--output {args.output}: one file holds one environment; name it with --env")
+    names = [args.env] if args.env is not None else sorted(project.platform.environments)
+    for name in names:
+        _draw(project, name, args.output or project.root / "reports" / f"diagram-{name}.svg")
+    return ExitCode.OK
+
+
+def _draw(project: Project, env_name: str, output: Path) -> None:
     from platformctl.diagram.model import picture
     from platformctl.diagram.svg import render
 
-    drawn = picture(args.env, environment_documents(project, args.env))
+    drawn = picture(env_name, environment_documents(project, env_name))
     if not drawn.subnets:
-        raise CliError(ExitCode.FAILED, f"--env {args.env}: no subnet in the synthesized stacks "
+        raise CliError(ExitCode.FAILED, f"--env {env_name}: no subnet in the synthesized stacks "
                                         f"{', '.join(drawn.stacks)}; nothing to draw")
-    output = args.output or project.root / "reports" / f"diagram-{args.env}.svg"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render(drawn))
-    print(f"{output}: {args.env} from {', '.join(drawn.stacks)} ({len(drawn.nodes)} resources, "
+    print(f"{output}: {env_name} from {', '.join(drawn.stacks)} ({len(drawn.nodes)} resources, "
           f"{len(drawn.links)} connections)")
-    return ExitCode.OK

@@ -9,19 +9,16 @@ found the configuration is empty and Terraform installs everything from the regi
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from platformctl import env_vars
 from platformctl.terraform.partial_stack import without_providers
 from platformctl.terraform.providers import Availability, ProviderMirror, Unavailable, required_providers
 
-#: Overrides the mirror location (the directory that holds the hostname directories); ``none``: use no mirror.
-MIRROR_ENV = "PLATFORM_TF_PROVIDER_MIRROR"
-NO_MIRROR = "none"
 _MIRROR_CANDIDATES = ("/opt/tf-plugins", "/usr/share/terraform/plugins", "/usr/local/share/terraform/plugins")
 
 
@@ -30,17 +27,20 @@ class MirrorError(ValueError):
 
 
 def find_provider_mirror() -> Path | None:
-    """The provider mirror directory: ``$PLATFORM_TF_PROVIDER_MIRROR``, else the first known location that exists."""
-    configured = os.environ.get(MIRROR_ENV)
-    if configured:
-        if configured.lower() == NO_MIRROR:
-            return None
-        if not Path(configured).is_dir():
-            raise MirrorError(f"{MIRROR_ENV}={configured}: no such directory (set it to a provider mirror, or to "
-                              f"{NO_MIRROR!r} to install every provider from its registry)")
-        return Path(configured)
-    candidates = [Path(candidate) for candidate in _MIRROR_CANDIDATES] + [Path.home() / ".terraform.d" / "plugins"]
-    return next((path for path in candidates if path.is_dir()), None)
+    """The provider mirror directory: ``$PLATFORM_TF_PROVIDER_MIRROR`` (``none``: no mirror), else the first
+    known location that exists."""
+    configured = env_vars.provider_mirror()
+    if configured is None:
+        candidates = [Path(candidate) for candidate in _MIRROR_CANDIDATES] + [Path.home() / ".terraform.d" / "plugins"]
+        return next((path for path in candidates if path.is_dir()), None)
+    if configured.strip().lower() == env_vars.NO_PROVIDER_MIRROR:
+        return None
+    mirror = Path(configured)
+    if not mirror.is_dir():
+        problem = "not a directory" if mirror.exists() else "no such directory"
+        raise MirrorError(f"{env_vars.PLATFORM_TF_PROVIDER_MIRROR.name}={configured}: {problem} (set it to a provider "
+                          f"mirror, or to {env_vars.NO_PROVIDER_MIRROR!r} to install every provider from its registry)")
+    return mirror
 
 
 def local_mirror() -> ProviderMirror | None:
@@ -94,12 +94,9 @@ def write_cli_config(path: Path, mirror: ProviderMirror | None = None) -> Path:
 
 
 def terraform_env(cli_config: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Process environment for Terraform: the CLI config, no prompts, no colour."""
-    env = dict(os.environ)
-    env.update({"TF_CLI_CONFIG_FILE": str(cli_config), "TF_INPUT": "0", "TF_IN_AUTOMATION": "1",
-                "CHECKPOINT_DISABLE": "1"})
-    env.update(extra or {})
-    return env
+    """Process environment for Terraform: the CLI config, no prompts, no colour, the default workspace."""
+    return env_vars.terraform_environment({"TF_CLI_CONFIG_FILE": str(cli_config), "TF_INPUT": "0",
+                                          "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", **(extra or {})})
 
 
 @dataclass(frozen=True)
@@ -185,19 +182,22 @@ def stack_providers(stack_dir: Path) -> set[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m platformctl.terraform.cli PATH``: write the CLI config to PATH; exit 2 on a bad mirror setting."""
+    """``python -m platformctl.terraform.cli PATH``: write the CLI config to PATH (``make install``); exit 2 on a
+    bad mirror setting."""
     import sys
+
+    from platformctl.exit_codes import ExitCode
 
     arguments = sys.argv[1:] if argv is None else argv
     if len(arguments) != 1:
         print("usage: python -m platformctl.terraform.cli PATH", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     try:
         print(write_cli_config(Path(arguments[0])))
-    except MirrorError as error:
+    except (env_vars.EnvVarError, MirrorError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
-    return 0
+        return ExitCode.USAGE
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -165,11 +165,21 @@ def test_platformctl_diagram_writes_the_svg(synth_dir, tmp_path):
                              check=False)
     assert default.returncode == ExitCode.OK, default.stderr
     assert "acme-prod-eks" in _texts((checkout / "reports" / "diagram-prod.svg").read_text())
+    assert not (checkout / "reports" / "diagram-dev.svg").exists()
+
+    every = subprocess.run([sys.executable, "-m", "platformctl.main", "diagram", "--root", str(checkout), "--outdir",
+                            str(synth_dir)], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert every.returncode == ExitCode.OK, every.stderr
+    assert sorted(path.name for path in (checkout / "reports").iterdir()) == [
+        f"diagram-{env}.svg" for env in sorted(ENVIRONMENTS)]
+    for env in ENVIRONMENTS:
+        assert f"acme-{env}-eks" in _texts((checkout / "reports" / f"diagram-{env}.svg").read_text())
 
 
 @pytest.mark.parametrize("argv,message", [
     (["--env", "shared"], "--env 'shared': no such application environment"),
     (["--env", "dev", "--outdir", "/nonexistent/cdktf.out"], "manifest.json not found: run `platformctl synth` first"),
+    (["--output", "/tmp/never-written.svg"], "--output /tmp/never-written.svg: one file holds one environment"),
 ])
 def test_platformctl_diagram_refuses_bad_input(argv, message):
     from platformctl.main import main

@@ -21,19 +21,21 @@ def test_environments_appear_in_tier_order_and_differences_are_marked(platform):
     assert "| `aws.region` | eu-west-1 | eu-west-1 | eu-west-1 |  |" in table
 
 
-def test_report_command_refuses_invalid_configuration(tmp_path, capsys):
+def test_report_command_refuses_invalid_configuration(tmp_path, monkeypatch, capsys):
     (tmp_path / "shared.toml").write_text("tier = 'prod'\n")
-    assert main([str(tmp_path)]) == 2
+    monkeypatch.setenv("PLATFORM_ENVIRONMENTS_DIR", str(tmp_path))
+    assert main([]) == 2
     assert "shared.toml: aws = None: required" in capsys.readouterr().err
 
 
-def test_policy_pack_and_suppressions_appear_in_the_report(tmp_path, capsys):
+def test_policy_pack_and_suppressions_appear_in_the_report(tmp_path, monkeypatch, capsys):
     from envfiles import copy_environments, set_value
 
     directory = copy_environments(tmp_path)
     set_value(directory, "dev.toml", "policy.suppressions", [
         {"rule": "rds.multi-az", "path": "dev/Postgres", "reason": "dev | single zone to save cost"}])
-    assert main([str(directory)]) == 0
+    monkeypatch.setenv("PLATFORM_ENVIRONMENTS_DIR", str(directory))
+    assert main([]) == 0
     report = capsys.readouterr().out
     assert "| `policy.pack` | baseline | production | production | ◆ |" in report
     assert "| `policy.enforce` | false | true | true | ◆ |" in report
@@ -109,7 +111,7 @@ class _Cells(HTMLParser):
             self._cell = None
 
 
-def test_the_html_report_highlights_differences_and_escapes_values(tmp_path, capsys):
+def test_the_html_report_highlights_differences_and_escapes_values(tmp_path, monkeypatch, capsys):
     from envfiles import copy_environments, set_value
 
     directory = copy_environments(tmp_path / "environments")
@@ -118,7 +120,8 @@ def test_the_html_report_highlights_differences_and_escapes_values(tmp_path, cap
     (tmp_path / "reports").mkdir()
     (tmp_path / "reports" / "diagram-dev.svg").write_text("<svg/>")
     output = tmp_path / "reports" / "environments.html"
-    assert main([str(directory), "--format", "html", "--output", str(output)]) == 0
+    monkeypatch.setenv("PLATFORM_ENVIRONMENTS_DIR", str(directory))
+    assert main(["--format", "html", "--output", str(output)]) == 0
     assert capsys.readouterr().out.strip() == str(output)
     page = output.read_text()
     assert page.startswith("<!DOCTYPE html>") and '<a href="diagram-dev.svg">diagram-dev</a>' in page

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from platformctl import env_vars
 from platformctl.terraform import cli
 from platformctl.terraform.cli import MirrorError, cli_config_text, find_provider_mirror
 from platformctl.terraform.providers import (
@@ -138,17 +139,17 @@ def test_template_sequences_in_the_mirror_path_stay_literal(tmp_path):
 
 
 def test_the_mirror_location_can_be_set_or_switched_off(tmp_path, monkeypatch):
-    monkeypatch.setenv(cli.MIRROR_ENV, str(tmp_path))
+    monkeypatch.setenv(env_vars.PLATFORM_TF_PROVIDER_MIRROR.name, str(tmp_path))
     assert find_provider_mirror() == tmp_path
-    monkeypatch.setenv(cli.MIRROR_ENV, "none")
+    monkeypatch.setenv(env_vars.PLATFORM_TF_PROVIDER_MIRROR.name, "none")
     assert find_provider_mirror() is None
-    monkeypatch.setenv(cli.MIRROR_ENV, str(tmp_path / "missing"))
+    monkeypatch.setenv(env_vars.PLATFORM_TF_PROVIDER_MIRROR.name, str(tmp_path / "missing"))
     with pytest.raises(MirrorError, match=r"PLATFORM_TF_PROVIDER_MIRROR=.*/missing: no such directory .* or to 'none'"):
         find_provider_mirror()
 
 
 def test_a_bad_mirror_setting_exits_2_from_the_config_writer(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv(cli.MIRROR_ENV, str(tmp_path / "missing"))
+    monkeypatch.setenv(env_vars.PLATFORM_TF_PROVIDER_MIRROR.name, str(tmp_path / "missing"))
     assert cli.main([str(tmp_path / "platform.tfrc")]) == 2
     assert "no such directory" in capsys.readouterr().err
     assert not (tmp_path / "platform.tfrc").exists()
