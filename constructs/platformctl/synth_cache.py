@@ -36,12 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from platform_constructs.output import SynthesizedOutput, SynthesizedStack
+from platformctl.env_vars import DEFAULT_SYNTH_CACHE_MAX_MB
 
 #: Changes whenever the entry layout or what the key covers changes: older entries are never read.
 FORMAT = "platform-synth-cache/1"
-#: Default location (gitignored) and size bound; ``make clean`` removes the directory.
-DEFAULT_DIRECTORY = ".cdktf-cache"
-DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+#: Size bound unless ``$PLATFORM_SYNTH_CACHE_MAX_MB`` sets one (:mod:`platformctl.env_vars`, which also names the
+#: default directory, ``.cdktf-cache``; ``make clean`` removes it).
+DEFAULT_MAX_BYTES = DEFAULT_SYNTH_CACHE_MAX_MB * 2**20
 #: Environment variables cdktf's ``App`` reads while synthesizing (cdktf 0.21 ``lib/app.js``); the
 #: others it reads (``CDKTF_OUTDIR``, ``CDKTF_TARGET_STACK_ID``) do not change a stack's files.
 SYNTH_ENVIRONMENT = ("SYNTH_HCL_OUTPUT", "CDKTF_CONTEXT_JSON")

@@ -7,6 +7,7 @@ cache directories. One full synth primes a cache that each test copies (``primed
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 from envfiles import copy_environments, set_value
 from trees import contents, temporary_trees, tree_state
 
+from platformctl.exit_codes import ExitCode
 from platformctl.synth import EXIT_INVALID_CONFIG, EXIT_OK, run_synth
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,13 +135,15 @@ def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path, monkeypatch, caps
 BAD_SELECTIONS = [
     ({"environments": ["qa"]}, None, "--env qa: no such configuration; known: dev, prod, shared, staging"),
     ({"stacks": ["dev-app"]}, None, "stack dev-app: not a stack of this configuration; known: bootstrap, dev,"),
-    ({}, "", "PLATFORM_STACKS is set but names no stack"),
+    ({}, "", "PLATFORM_STACKS is set but empty"),
+    ({}, " , ", "PLATFORM_STACKS is set but names no stack"),
     ({}, "dev,nope", "stack nope: not a stack of this configuration"),
 ]
 
 
 @pytest.mark.parametrize(("selection", "variable", "message"), BAD_SELECTIONS,
-                         ids=["unknown-env", "unknown-stack", "empty-PLATFORM_STACKS", "unknown-in-PLATFORM_STACKS"])
+                         ids=["unknown-env", "unknown-stack", "empty-PLATFORM_STACKS", "no-name-in-PLATFORM_STACKS",
+                              "unknown-in-PLATFORM_STACKS"])
 def test_an_unknown_selection_exits_2_and_writes_nothing(project, monkeypatch, selection, variable, message):
     if variable is not None:
         monkeypatch.setenv("PLATFORM_STACKS", variable)
@@ -175,30 +179,75 @@ ENTRY_POINTS = [
     (["main.py"], "runpy.run_path('main.py', run_name='__main__')"),
     (["platformctl", "synth"], "runpy.run_module('platformctl.main', run_name='__main__')"),
 ]
+#: Importing any of these fails in :func:`_without_cdktf`'s process.
+_BLOCKER = (
+    "import sys, runpy\n"
+    "class Blocker:\n"
+    "    def find_spec(self, name, path=None, target=None):\n"
+    "        if name.split('.')[0] in ('cdktf', 'jsii', 'constructs', 'cdktf_cdktf_provider_aws'):\n"
+    "            raise ImportError(f'{name} imported during an unchanged synth')\n"
+    "sys.meta_path.insert(0, Blocker())\n"
+)
+
+
+def _without_cdktf(project: Project, argv: list[str], run: str, env: dict[str, str] | None = None,
+                   parent: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``argv`` in a fresh process (as ``cdktf synth`` or a pipeline starts it) in which importing cdktf, jsii or
+    constructs fails; ``parent`` is a command line the process is started under."""
+    script = f"{_BLOCKER}sys.argv = {argv!r}\n{run}\n"
+    base = {"PATH": "/usr/bin:/bin", "PLATFORM_ENVIRONMENTS_DIR": str(project.environments),
+            "PLATFORM_SYNTH_CACHE_DIR": str(project.cache), "CDKTF_OUTDIR": str(project.outdir)}
+    command = [sys.executable, "-c", script]
+    return subprocess.run([*parent, *command] if parent else command, cwd=ROOT, env={**base, **(env or {})},
+                          capture_output=True, text=True, check=False, timeout=60)
 
 
 @pytest.mark.parametrize(("argv", "run"), ENTRY_POINTS, ids=["main.py", "platformctl"])
 def test_an_unchanged_synth_finishes_without_importing_cdktf(project, argv, run):
-    """A fresh process, as ``cdktf synth`` or a pipeline starts it: importing cdktf, jsii or constructs fails."""
-    blocker = (
-        "import sys, runpy\n"
-        "class Blocker:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] in ('cdktf', 'jsii', 'constructs', 'cdktf_cdktf_provider_aws'):\n"
-        "            raise ImportError(f'{name} imported during an unchanged synth')\n"
-        "sys.meta_path.insert(0, Blocker())\n"
-        f"sys.argv = {argv!r}\n"
-        f"{run}\n"
-    )
     before = tree_state(project.outdir)
-    env = {"PATH": "/usr/bin:/bin", "PLATFORM_ENVIRONMENTS_DIR": str(project.environments),
-           "PLATFORM_SYNTH_CACHE_DIR": str(project.cache), "CDKTF_OUTDIR": str(project.outdir)}
-    done = subprocess.run([sys.executable, "-c", blocker], cwd=ROOT, env=env, capture_output=True, text=True,
-                          check=False, timeout=60)
+    done = _without_cdktf(project, argv, run)
     assert done.returncode == 0, done.stderr
     assert "synthesized: none; from cache: " + ", ".join(ALL_STACKS) in done.stdout
     assert f"{project.outdir}: up to date" in done.stdout
     assert tree_state(project.outdir) == before
+
+
+def _under_cdktf(tmp_path: Path, command: str) -> list[str]:
+    """A parent process whose command line is ``sh …/cdktf COMMAND``, as the cdktf CLI's (``node …/cdktf deploy``)
+    looks to ``main.py`` (:mod:`platformctl.cdktf_command`); it stays the parent while ``main.py`` runs."""
+    shim = tmp_path / "bin" / "cdktf"
+    shim.parent.mkdir()
+    shim.write_text('shift\n"$@"\nstatus=$?\nexit $status\n')  # runs main.py as a child, not in its place
+    return ["/bin/sh", str(shim), command]
+
+
+@pytest.mark.emulator
+def test_an_unchanged_cdktf_deploy_checks_the_credentials_without_importing_cdktf(project, platform, tmp_path):
+    """The credential check (botocore and STS, here the local emulator's) runs before the cache is read and
+    imports no cdktf either; the stacks then all come from the cache."""
+    from local_aws.emulator import LocalAws
+
+    before = tree_state(project.outdir)
+    with LocalAws(account_id=platform.shared.aws.account_id, region=platform.shared.aws.region,
+                  run_dir=tmp_path / "emulator") as emulator:
+        done = _without_cdktf(project, ["main.py"], ENTRY_POINTS[0][1], emulator.process_env({}),
+                              parent=_under_cdktf(tmp_path, "deploy"))
+    assert done.returncode == 0, done.stderr
+    assert '"POST / HTTP/1.1" 200' in (tmp_path / "emulator" / "emulator.log").read_text()  # STS was asked
+    assert "synthesized: none; from cache: " + ", ".join(ALL_STACKS) in done.stdout
+    assert tree_state(project.outdir) == before
+
+
+def test_an_unchanged_cdktf_deploy_without_reachable_sts_stops_before_the_cache(project, tmp_path):
+    before, cache = tree_state(project.outdir), tree_state(project.cache)
+    unreachable = {"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "unused",
+                   "AWS_SECRET_ACCESS_KEY": "unused", "AWS_CONFIG_FILE": os.devnull,
+                   "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true"}
+    done = _without_cdktf(project, ["main.py"], ENTRY_POINTS[0][1], unreachable, parent=_under_cdktf(tmp_path, "diff"))
+    assert done.returncode == ExitCode.FAILED, done.stderr
+    assert done.stderr.startswith("error: cdktf diff needs AWS credentials: AWS STS could not be reached")
+    assert "Traceback" not in done.stderr and "synthesized:" not in done.stdout
+    assert tree_state(project.outdir) == before and tree_state(project.cache) == cache
 
 
 def test_platformctl_synth_takes_env_stack_and_no_cache(project, capsys):

@@ -85,6 +85,18 @@ def _deploy_role_administers_the_cluster(env: EnvironmentConfig) -> Iterable[Fin
                f"must include the deploy role {role!r}: it applies the apps stack, whose namespaces are cluster-scoped")
 
 
+def _apps_stay_out_of_reserved_namespaces(env: EnvironmentConfig) -> Iterable[Finding]:
+    """No application runs in Kubernetes' or the platform's namespaces (the namespace defaults to the app's name)."""
+    from platform_constructs.k8s.namespaces import reserved_namespace_reason
+
+    for app, workload in sorted(env.apps.items()):
+        namespace = workload.namespace_for(app)
+        reason = reserved_namespace_reason(namespace)
+        if reason is not None:
+            derived = "" if workload.namespace else f" (namespace unset: the application's name {app!r} is used)"
+            yield f"apps.{app}.namespace", namespace, f"{reason}{derived}; choose a namespace of the application's own"
+
+
 #: Rules over one environment file (after its fields validated).
 ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _subnet_plan_fits,
@@ -94,6 +106,7 @@ ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _eks_is_consistent,
     _workloads_fit_rollout,
     _deploy_role_administers_the_cluster,
+    _apps_stay_out_of_reserved_namespaces,
 ]
 
 
