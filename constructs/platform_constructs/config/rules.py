@@ -134,6 +134,18 @@ def _entry_hosts_are_unique(env: EnvironmentConfig) -> Iterable[Finding]:
         priorities.setdefault(priority, app)
 
 
+def _apps_stay_out_of_reserved_namespaces(env: EnvironmentConfig) -> Iterable[Finding]:
+    """No application runs in Kubernetes' or the platform's namespaces (the namespace defaults to the app's name)."""
+    from platform_constructs.k8s.namespaces import reserved_namespace_reason
+
+    for app, workload in sorted(env.apps.items()):
+        namespace = workload.namespace_for(app)
+        reason = reserved_namespace_reason(namespace)
+        if reason is not None:
+            derived = "" if workload.namespace else f" (namespace unset: the application's name {app!r} is used)"
+            yield f"apps.{app}.namespace", namespace, f"{reason}{derived}; choose a namespace of the application's own"
+
+
 #: Rules over one environment file (after its fields validated).
 ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _subnet_plan_fits,
@@ -145,6 +157,7 @@ ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _deploy_role_administers_the_cluster,
     _entries_fit_the_environment,
     _entry_hosts_are_unique,
+    _apps_stay_out_of_reserved_namespaces,
 ]
 
 
