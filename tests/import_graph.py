@@ -3,6 +3,10 @@
 Every ``import`` statement counts: module level, inside functions and under ``TYPE_CHECKING``, since
 each is an arrow a reader (and mypy) follows. ``from package import name`` is an arrow to the
 submodule ``package.name`` when that module exists, else to ``package`` itself.
+
+The one block left out is ``if __name__ == "__main__":``: it runs only when ``python -m`` executes the
+file as the script ``__main__``, a module object of its own, so its imports are the script's arrows and
+never the module's (``python -m platformctl.gates.plan_guard`` may import the CLI that imports the module).
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ def imports_of(root: Path) -> list[Import]:
 
 def _imports(name: str, path: Path, modules: dict[str, Path]) -> Iterator[Import]:
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    for node in _module_nodes(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield _resolved(name, alias.name, node.lineno, modules)
@@ -63,6 +67,22 @@ def _imports(name: str, path: Path, modules: dict[str, Path]) -> Iterator[Import
             for alias in node.names:
                 submodule = f"{base}.{alias.name}"
                 yield _resolved(name, submodule if submodule in modules else base, node.lineno, modules)
+
+
+def _module_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of ``tree`` (as ``ast.walk``) except those of ``if __name__ == "__main__":`` blocks."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(child for child in ast.iter_child_nodes(node) if not _is_script_block(child))
+
+
+def _is_script_block(node: ast.AST) -> bool:
+    test = node.test if isinstance(node, ast.If) else None
+    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"
+            and len(test.comparators) == 1 and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value == "__main__")
 
 
 def _resolved(importer: str, dotted: str, line: int, modules: dict[str, Path]) -> Import:

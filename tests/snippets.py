@@ -11,8 +11,14 @@ An HTML comment on the line right above a fence (invisible on GitHub) says how t
     block without a marker must parse.
 ``<!-- snippet: run -->``
     Bash run offline from the repository root; it must exit 0.
+``<!-- snippet: runs in tests/<path> -->``
+    Bash that a test of its own runs (in a scratch project, under its own fixtures); that test finds the
+    block by this marker.
 ``<!-- snippet: not run – <why> -->``
     Bash that needs AWS, a cluster or a long install; listed with the reason, not executed.
+``<!-- snippet: cli-config -->``
+    HCL: the Terraform CLI configuration ``platformctl`` writes for the provider mirror of the project's
+    machine image (``/opt/tf-plugins`` holding ``hashicorp/aws 5.100.0`` for ``linux_amd64``), byte for byte.
 
 Blocks without a language are sample output and are not checked.
 """

@@ -17,10 +17,16 @@ from snippets import ROOT, Snippet, all_snippets, snippets_of, DOCUMENTS
 from platform_constructs.config import load_platform
 from platform_constructs.config.presets import deep_merge
 from platform_constructs.errors import ConfigError
+from platformctl.terraform.cli import cli_config_text
+from platformctl.terraform.providers import ProviderAddress, ProviderMirror
 
 PYTHON = all_snippets("python")
 TOML = all_snippets("toml")
 BASH = all_snippets("bash")
+HCL = all_snippets("hcl")
+#: The provider mirror of the project's machine image, which the README's CLI configuration shows.
+MACHINE_IMAGE_MIRROR = ProviderMirror(Path("/opt/tf-plugins"), "linux_amd64",
+                                      {ProviderAddress.parse("hashicorp/aws"): frozenset({"5.100.0"})})
 ENVIRONMENT_DOCUMENTS = sorted({snippet.document for snippet in TOML if snippet.marker_words[:1] == ["environment"]})
 ENVIRONMENT_FILES = {"shared", "dev", "staging", "prod"}
 
@@ -32,7 +38,7 @@ def where(snippet: Snippet) -> str:
 def test_the_documents_hold_snippets_of_known_languages_only():
     assert PYTHON and TOML and BASH and ENVIRONMENT_DOCUMENTS
     languages = {snippet.language for document in DOCUMENTS for snippet in snippets_of(document)}
-    assert languages <= {"python", "toml", "bash", "mermaid", ""}, "a block in another language would go unchecked"
+    assert languages <= {"python", "toml", "bash", "hcl", "mermaid", ""}, "a block in another language would go unchecked"
 
 
 @pytest.mark.parametrize("snippet", all_snippets("mermaid"), ids=where)
@@ -115,8 +121,17 @@ autoscaling = { min_replicas = 3, max_replicas = 8 }
 def test_bash_snippet_is_run_or_says_why_not(snippet):
     marker = snippet.marker or ""
     reason = marker.removeprefix("not run").strip(" –-:")
-    assert marker == "run" or (marker.startswith("not run") and len(reason) >= 10), (
-        f"{snippet.where}: mark the block <!-- snippet: run --> or <!-- snippet: not run – <why> -->")
+    runner = ROOT / marker.removeprefix("runs in ").strip()
+    assert marker == "run" or (marker.startswith("runs in tests/") and runner.is_file() and marker in runner.read_text()) \
+        or (marker.startswith("not run") and len(reason) >= 10), (
+        f"{snippet.where}: mark the block <!-- snippet: run -->, <!-- snippet: runs in tests/<the test running it> --> "
+        "or <!-- snippet: not run – <why> -->")
+
+
+@pytest.mark.parametrize("snippet", HCL, ids=where)
+def test_cli_configuration_snippet_is_what_platformctl_writes(snippet):
+    assert snippet.marker == "cli-config", f"{snippet.where}: an HCL block must be marked <!-- snippet: cli-config -->"
+    assert snippet.text == cli_config_text(MACHINE_IMAGE_MIRROR)
 
 
 @pytest.mark.parametrize("snippet", [snippet for snippet in BASH if snippet.marker == "run"], ids=where)

@@ -33,15 +33,21 @@ LIBRARY_LAYERS: tuple[tuple[str, ...], ...] = (
     ("props", "naming"),
     ("security",),
     ("observability",),
-    ("network", "compute", "data", "k8s", "registry", "state", "policy"),
-    # data stores built on data.private_data_store, the preamble every store shares
-    ("search", "streaming"),
+    ("network", "data", "registry", "state", "dns", "parameters"),
+    # data stores built on data.private_data_store, the preamble every store shares; workloads, whose HTTPS
+    # entries are named in the environment's DNS domain
+    ("k8s", "search", "streaming"),
+    # the cluster reserves the Kubernetes namespaces; application entries route to the workloads
+    ("compute", "ingress"),
+    # guardrails over every domain's resources, reading the markers the ingress constructs set
+    ("policy",),
     ("config",),
-    ("stacks",),
+    # output: reads and publishes cdktf.out (no cdktf import)
+    ("stacks", "output"),
     ("app",),
 )
 #: Parts whose construct modules ``config`` may not import: it reads their props and pure rules only.
-DOMAIN_PARTS = frozenset(part for layer in LIBRARY_LAYERS[3:7] for part in layer)
+DOMAIN_PARTS = frozenset(part for layer in LIBRARY_LAYERS[3:9] for part in layer)
 
 #: What a package may never import (its own modules' top-level names, or outside distributions).
 FORBIDDEN: dict[str, tuple[str, ...]] = {
@@ -199,3 +205,20 @@ def test_checkers_report_each_broken_rule(broken_tree):
 def test_a_part_outside_every_layer_is_reported(broken_tree):
     reported = layer_violations(imports_of(broken_tree), (("_internal",), ("naming",), ("network",), ("config",)))
     assert "platform_constructs.network.props:2 imports platform_constructs.data.cache: part 'data' is in no layer" in reported
+
+
+def test_a_script_block_is_no_arrow_of_its_module(tmp_path):
+    """``python -m pkg.b`` runs b as ``__main__``, a module of its own: what its ``__main__`` block imports cannot
+    come back to the module ``pkg.b``; an import inside a function can."""
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/a.py": "from pkg import b, c\n",
+        "pkg/b.py": 'def check():\n    return 0\n\n\nif __name__ == "__main__":\n    from pkg import a\n',
+        "pkg/c.py": "def run():\n    from pkg import a\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    found = imports_of(tmp_path)
+    assert sorted(str(f) for f in found) == ["pkg.a:1 imports pkg.b", "pkg.a:1 imports pkg.c", "pkg.c:2 imports pkg.a"]
+    assert cycles(found) == [["pkg.a", "pkg.c"]]

@@ -1,12 +1,15 @@
-"""Load ``environments/*.toml``: parse, lay over the tier preset, validate, check the rules.
+"""Load ``environments/*.toml``: parse, bind to the account registry, lay over the tier preset,
+validate, check the rules.
 
 Every problem in every file is collected and raised together as one :class:`ConfigError`,
-before anything is synthesized.
+before anything is synthesized. A file that cannot be read (a directory, a dangling symbolic
+link, no permission, not UTF-8, nesting too deep for the parser) is a problem like any other.
 """
 
 from __future__ import annotations
 
 import collections.abc
+import os
 import tomllib
 import types
 import typing
@@ -15,7 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from platform_constructs.config import presets, rules
+from platform_constructs.config import accounts, presets, rules
+from platform_constructs.config.accounts import ACCOUNTS_FILE, AccountRegistry
 from platform_constructs.config.platform import Platform
 from platform_constructs.config.schema import TIERS, EnvironmentConfig, SharedConfig
 from platform_constructs.errors import ConfigError, Problem
@@ -23,25 +27,38 @@ from platform_constructs.errors import ConfigError, Problem
 __all__ = ["SHARED_FILE", "Platform", "load_platform"]
 
 SHARED_FILE = "shared.toml"
+#: Stack names an environment file may not take: its stacks would collide with them.
+RESERVED_NAMES = frozenset({"bootstrap", "shared", "accounts"})
+#: Suffix of every environment's apps stack (``<env>-apps``).
+APPS_STACK_SUFFIX = "-apps"
 
 
 def load_platform(directory: Path | str = "environments") -> Platform:
-    """Read and validate ``shared.toml`` and every other ``*.toml`` in ``directory``.
+    """Read and validate ``accounts.toml``, ``shared.toml`` and every other ``*.toml`` in ``directory``.
 
     Raises:
         ConfigError: listing every problem found, each with file, field path, value and rule.
     """
     directory = Path(directory)
+    if not directory.is_dir():
+        state = "is not a directory" if directory.exists() else "does not exist"
+        raise ConfigError([Problem("config.directory", "<directory>", None,
+                                   f"{state}; it must hold shared.toml, {ACCOUNTS_FILE} and one <env>.toml each",
+                                   str(directory))])
     problems: list[Problem] = []
-    if not (directory / SHARED_FILE).is_file():
-        raise ConfigError([Problem("config.file-missing", "<file>", None, "file is missing", str(directory / SHARED_FILE))])
-    shared = _load_file(directory / SHARED_FILE, SharedConfig, problems)
+    registry_file = directory / ACCOUNTS_FILE
+    registry = _load_registry(registry_file, problems)
+    shared = _load_file(directory / SHARED_FILE, "shared", SharedConfig, (registry, str(registry_file)), problems)
     environments: dict[str, EnvironmentConfig] = {}
     files = {"shared": str(directory / SHARED_FILE)}
     for path in sorted(directory.glob("*.toml")):
-        if path.name == SHARED_FILE:
+        if path.name in (SHARED_FILE, ACCOUNTS_FILE):
             continue
-        env = _load_file(path, EnvironmentConfig, problems)
+        if path.stem in RESERVED_NAMES or path.stem.endswith(APPS_STACK_SUFFIX):
+            problems.append(Problem("config.reserved-name", "name", path.stem, _reserved_name_message(path.stem),
+                                    str(path)))
+            continue
+        env = _load_file(path, path.stem, EnvironmentConfig, (registry, str(registry_file)), problems)
         if env is None:
             continue
         if env.name != path.stem:
@@ -53,9 +70,9 @@ def load_platform(directory: Path | str = "environments") -> Platform:
     if not environments and not problems:
         problems.append(Problem("config.no-environments", "<file>", None,
                                 "no environment files (*.toml besides shared.toml)", str(directory)))
-    if problems or shared is None:
+    if problems or shared is None or registry is None:
         raise ConfigError(problems)
-    platform = Platform(shared, environments, files)
+    platform = Platform(shared, environments, files, registry)
     for rule in rules.PLATFORM_RULES:
         problems.extend(rule(platform))
     if problems:
@@ -63,21 +80,77 @@ def load_platform(directory: Path | str = "environments") -> Platform:
     return platform
 
 
-def _load_file(path: Path, model: type[BaseModel], problems: list[Problem]) -> Any:
+def _reserved_name_message(stem: str) -> str:
+    if stem.endswith(APPS_STACK_SUFFIX):
+        return (f"collides with the apps stack of environment {stem.removesuffix(APPS_STACK_SUFFIX)!r}; "
+                "rename the file (environment names are letters and digits)")
+    if stem == "accounts":
+        return "is the account registry's name, not an environment's"
+    return f"collides with the {stem!r} stack; choose another environment name"
+
+
+def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
+    """The parsed file, or ``None`` after recording why it cannot be read (never a traceback)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        problems.append(Problem("config.not-a-file", "<file>", None, "is a directory, not a configuration file", str(path)))
+        return None
+    except FileNotFoundError:
+        message = (f"is a symbolic link to {os.readlink(path)!r}, which does not exist" if path.is_symlink()
+                   else "file is missing")
+        problems.append(Problem("config.file-missing", "<file>", None, message, str(path)))
+        return None
+    except OSError as error:
+        problems.append(Problem("config.file-unreadable", "<file>", None, f"cannot be read: {error.strerror or error}",
+                                str(path)))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(Problem("config.not-utf8", "<file>", None, f"is not UTF-8 text (byte {raw[error.start]:#04x} "
+                                f"at offset {error.start}); save it as UTF-8", str(path)))
+        return None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         problems.append(Problem("config.toml-syntax", "<syntax>", None, f"not valid TOML: {error}", str(path)))
+    except RecursionError:
+        problems.append(Problem("config.toml-depth", "<syntax>", None, "nests arrays or inline tables too deeply to read",
+                                str(path)))
+    return None
+
+
+def _load_registry(path: Path, problems: list[Problem]) -> AccountRegistry | None:
+    data = _read_toml(path, problems)
+    if data is None:
         return None
+    try:
+        registry = AccountRegistry.model_validate(data)
+    except ValidationError as error:
+        problems.extend(_problems_from(path, AccountRegistry, error))
+        return None
+    found = [problem.in_file(str(path)) for problem in registry.problems()]
+    problems.extend(found)
+    return None if found else registry
+
+
+def _load_file(path: Path, name: str, model: type[BaseModel], registry: tuple[AccountRegistry | None, str],
+               problems: list[Problem]) -> Any:
+    data = _read_toml(path, problems)
+    if data is None:
+        return None
+    found = accounts.binding_problems(name, data, *registry)
     tier = data.get("tier")
     sections = set(model.model_fields)
     merged = presets.deep_merge(presets.preset(tier, sections), data) if tier in TIERS else data
     try:
         config = model.model_validate(merged)
     except ValidationError as error:
+        problems.extend(problem.in_file(str(path)) for problem in found)
         problems.extend(_problems_from(path, model, error))
         return None
-    found = [
+    found += [
         Problem(f"floor.{floor.operator}", floor.field, value, floor.describe())
         for floor in presets.floors(config.tier, sections)
         if floor.violated_by(value := _lookup(config, floor.field))

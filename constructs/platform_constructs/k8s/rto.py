@@ -8,7 +8,7 @@ A bad release is recovered in two steps (docs/rolling-deployments.md):
 2. **Roll back**: the pipeline re-applies the last good image through Terraform
    (``rollback_overhead`` to start that apply), which rolls the pods in waves: each wave starts
    ``max_surge + max_unavailable`` new pods and waits for the startup probe's worst case, the
-   readiness probe and ``min_ready``.
+   readiness probe, the load balancer's health check (readiness gate) and ``min_ready``.
 
 The estimate takes the worst replica count from 1 to ``max_replicas`` (percentages resolve
 differently per count, so the largest count is not always the slowest).
@@ -24,6 +24,13 @@ from platform_constructs.k8s.probes import ProbeTiming
 from platform_constructs.k8s.strategy import DeploymentStrategy, Recreate
 
 
+class HealthCheckTiming(Protocol):
+    """What the estimate reads of the load balancer's health check of a new pod."""
+
+    @property
+    def time_to_healthy(self) -> Duration: ...
+
+
 class RolloutTiming(Protocol):
     """What the estimate reads of a rollout preset (:class:`~platform_constructs.k8s.rollout_props.RolloutProps`,
     which builds on this module and checks its budget with it)."""
@@ -34,6 +41,8 @@ class RolloutTiming(Protocol):
     def startup_probe(self) -> ProbeTiming: ...
     @property
     def readiness_probe(self) -> ProbeTiming: ...
+    @property
+    def target_health_check(self) -> HealthCheckTiming: ...
     @property
     def min_ready(self) -> Duration: ...
     @property
@@ -76,8 +85,10 @@ class RtoEstimate:
 
 
 def wave_time(rollout: RolloutTiming) -> Duration:
-    """Time one wave of new pods needs to count as available."""
-    time = rollout.startup_probe.worst_case + rollout.readiness_probe.time_to_healthy + rollout.min_ready
+    """Time one wave of new pods needs to count as available: started, ready, healthy in the load balancer
+    (the readiness gate), then ``min_ready``."""
+    time = (rollout.startup_probe.worst_case + rollout.readiness_probe.time_to_healthy
+            + rollout.target_health_check.time_to_healthy + rollout.min_ready)
     if isinstance(rollout.deployment_strategy, Recreate):
         time = time + rollout.termination_grace_period
     return time

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from platform_constructs.errors import Problem
+from platform_constructs.k8s.app_ingress import AppIngress
 from platform_constructs.k8s.image_policy import REPOSITORY_PATTERN
 from platform_constructs.k8s.probes import ProbeAction
 from platform_constructs.k8s.resources import ComputeResources
-from platform_constructs.errors import Problem
 from platform_constructs.props import MAY_DIFFER, Props, StrictInt, StrictStr, refuse_in_validator
+from platform_constructs.security.managed_policies import admin_grade_reason
 
 #: An application name: a DNS label of at most 32 characters (it names the Deployment, Service and namespace).
 AppName = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$")]
@@ -25,6 +27,18 @@ AppName = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z](?:[a-z0-9-]{0,
 NamespaceName = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")]
 #: An IAM managed policy ARN.
 PolicyArn = Annotated[StrictStr, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::(?:aws|\d{12}):policy/[\w+=,.@/-]+$")]
+
+
+def _not_admin_grade(arn: str) -> str:
+    reason = admin_grade_reason(arn)
+    if reason is not None:
+        raise ValueError(f"refused: {reason}; give the pods a customer-managed policy scoped to the application's "
+                         "own resources")
+    return arn
+
+
+#: A managed policy a workload's pods may have: not one of the administrator-grade AWS-managed policies.
+PodPolicyArn = Annotated[PolicyArn, AfterValidator(_not_admin_grade)]
 
 
 class Autoscaling(Props):
@@ -66,17 +80,33 @@ class WorkloadProps(Props):
     """CPU and memory requests and limits of the container. Default: 100m/128Mi requested, 500m/256Mi limit."""
     namespace: NamespaceName | None = None
     """Kubernetes namespace. Default: derived – the application name."""
-    pod_policy_arns: tuple[PolicyArn, ...] = ()
-    """IAM managed policies of the pods' role (EKS Pod Identity). Default: none."""
+    pod_policy_arns: tuple[PodPolicyArn, ...] = ()
+    """IAM managed policies of the pods' role (EKS Pod Identity); administrator-grade AWS-managed policies
+    (``AdministratorAccess``, ``PowerUserAccess``, any ``…FullAccess``) are refused. Default: none."""
+    ingress: AppIngress | None = None
+    """An HTTPS entry through a load balancer (``[apps.<name>.ingress]``). Default: none (reachable
+    inside the cluster only)."""
 
     @model_validator(mode="after")
-    def _replicas_or_autoscaling(self) -> WorkloadProps:
+    def _consistent(self) -> WorkloadProps:
+        problems = []
         if self.replicas is not None and self.autoscaling is not None:
-            refuse_in_validator(type(self).__name__, [Problem(
+            problems.append(Problem(
                 "k8s.replicas-with-autoscaling", "replicas", self.replicas,
                 "must be unset when autoscaling is on; the autoscaler owns the replica count "
-                "(set autoscaling.min_replicas instead)")])
+                "(set autoscaling.min_replicas instead)"))
+        if self.ingress is not None and self.health_check_path is None:
+            problems.append(Problem("ingress.health-check-path", "ingress.health_check_path", None,
+                                    "must be set: the readiness check is not an http_get the load balancer could reuse"))
+        refuse_in_validator(type(self).__name__, problems)
         return self
+
+    @property
+    def health_check_path(self) -> str | None:
+        """Path the load balancer checks: ``ingress.health_check_path``, else the readiness ``http_get`` path."""
+        if self.ingress is not None and self.ingress.health_check_path is not None:
+            return self.ingress.health_check_path
+        return self.readiness.http_get
 
     @property
     def startup_check(self) -> ProbeAction:

@@ -7,22 +7,21 @@ from platform_constructs._internal.tf import Construct, TerraformOutput, Terrafo
 from platform_constructs.compute.eks_props import CLUSTER_COMPONENT
 from platform_constructs.compute.pod_identity import ServiceAccountRef, pod_identity_trust_policy
 from platform_constructs.config.schema import EnvironmentConfig
+from platform_constructs.ingress.application_entry import ApplicationEntry, EntryEnvironment
+from platform_constructs.ingress.target_binding import TargetBinding
 from platform_constructs.k8s.cluster_access import EksClusterAccess
 from platform_constructs.k8s.image_policy import ImagePolicy
 from platform_constructs.k8s.release_inputs import release_inputs
 from platform_constructs.k8s.rolling_deployment import RollingDeployment
 from platform_constructs.k8s.workload_props import WorkloadProps
 from platform_constructs.naming import Naming
+from platform_constructs.parameters.platform_values import PlatformValuesReader
 from platform_constructs.policy.guard import apply_policy
 from platform_constructs.stacks.common import aws_provider, s3_backend
+from platform_constructs.stacks.names import apps_stack_name
 
 #: Pod Security Admission level enforced in every application namespace.
 POD_SECURITY_LEVEL = "restricted"
-
-
-def apps_stack_name(environment: str) -> str:
-    """Name of the apps stack of an environment."""
-    return f"{environment}-apps"
 
 
 class AppsStack(TerraformStack):
@@ -35,8 +34,11 @@ class AppsStack(TerraformStack):
     Per application (``env.apps``): a namespace enforcing the ``restricted`` Pod Security
     Standard, an IAM role its pods assume through EKS Pod Identity, the variables
     ``image_<app>`` and ``change_cause_<app>`` and a :class:`RollingDeployment` with the tier's
-    rollout preset. Outputs ``<app>_image`` (the image in state after the apply),
-    ``<app>_deployment`` and ``<app>_namespace`` tell the pipeline what runs and where to watch it.
+    rollout preset. With ``[apps.<name>.ingress]`` also an :class:`ApplicationEntry` (HTTPS at its
+    host; platform values read from SSM, never from the platform stack's state), whose target-health
+    condition the pods wait for. Outputs ``<app>_image`` (the image in state after the apply),
+    ``<app>_deployment`` and ``<app>_namespace`` tell the pipeline what runs and where to watch it;
+    ``<app>_url``, ``<app>_host`` and the load balancer and target group ARN suffixes where it is reached.
 
     The kubernetes provider has no binary in this machine's provider mirror, so this stack cannot
     be ``terraform validate``-d here; tests validate its AWS part with Terraform and its
@@ -53,24 +55,45 @@ class AppsStack(TerraformStack):
 
         self.cluster = EksClusterAccess(self, "Cluster", cluster_name=self.naming.name(CLUSTER_COMPONENT),
                                         region=env.aws.region, role_arn=env.aws.deploy_role_arn)
+        self.binding = TargetBinding.for_compute(env.eks.compute)
+        self._entry_environment: EntryEnvironment | None = None
         namespaces = sorted({workload.namespace_for(app) for app, workload in env.apps.items()})
         self.namespaces = {namespace: self._namespace(namespace) for namespace in namespaces}
+        self.entries: dict[str, ApplicationEntry] = {}
         self.apps = {app: self._deploy(app, workload) for app, workload in sorted(env.apps.items())}
         for app, deployment in self.apps.items():
-            for key, value in deployment.outputs.items():
+            outputs = {**deployment.outputs, **(self.entries[app].outputs if app in self.entries else {})}
+            for key, value in outputs.items():
                 TerraformOutput(self, f"{app}_{key}", value=value, description=f"{key} of application {app}")
 
     def _namespace(self, name: str) -> k8s.namespace_v1.NamespaceV1:
         labels = {f"pod-security.kubernetes.io/{mode}": POD_SECURITY_LEVEL for mode in ("enforce", "audit", "warn")}
+        if any(workload.ingress and workload.namespace_for(app) == name for app, workload in self.env.apps.items()):
+            labels.update(self.binding.namespace_labels)
         return k8s.namespace_v1.NamespaceV1(self, f"Namespace{pascal_id(name)}", metadata={"name": name, "labels": labels})
 
     def _deploy(self, app: str, workload: WorkloadProps) -> RollingDeployment:
         release = release_inputs(self, app, ImagePolicy(self.env.rollout.image_pinning, workload.image_repository))
+        namespace = self.namespaces[workload.namespace_for(app)].metadata.name
+        entry = None
+        if workload.ingress is not None:
+            entry = self.entries[app] = ApplicationEntry(self, f"Entry{pascal_id(app)}", app=app, workload=workload,
+                                                         namespace=namespace, environment=self._entries())
         return RollingDeployment(
             self, f"App{pascal_id(app)}", name=app, props=workload, rollout=self.env.rollout, release=release,
-            namespace=self.namespaces[workload.namespace_for(app)].metadata.name,
-            cluster_name=self.cluster.cluster_name, pod_role_arn=self._pod_role(app, workload).arn,
+            namespace=namespace, cluster_name=self.cluster.cluster_name, pod_role_arn=self._pod_role(app, workload).arn,
+            readiness_gates=[entry.readiness_gate] if entry else (), depends_on=[entry.binding] if entry else (),
         )
+
+    def _entries(self) -> EntryEnvironment:
+        """What the entries share, created with the first entry (a stack without entries reads no platform value)."""
+        if self._entry_environment is None:
+            env = self.env
+            self._entry_environment = EntryEnvironment(
+                naming=self.naming, dns=env.dns, ingress=env.ingress, rollout=env.rollout,
+                cluster_name=self.cluster.cluster_name, binding=self.binding,
+                platform=PlatformValuesReader(self, "Platform", naming=self.naming))
+        return self._entry_environment
 
     def _pod_role(self, app: str, workload: WorkloadProps) -> aws.iam_role.IamRole:
         """The IAM role of ``app``'s pods: only EKS Pod Identity may assume it, and only for ``app``'s

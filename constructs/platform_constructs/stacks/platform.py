@@ -5,9 +5,11 @@ from __future__ import annotations
 from platform_constructs._internal.annotations import warn
 from platform_constructs._internal.tf import Construct, TerraformOutput, TerraformStack
 from platform_constructs.compute.eks_cluster import EksCluster
-from platform_constructs.config.schema import EnvironmentConfig
+from platform_constructs.config.schema import AwsTarget, EnvironmentConfig
 from platform_constructs.data.postgres import PostgresDatabase
 from platform_constructs.data.redis import RedisCache
+from platform_constructs.dns.dns_props import Delegation
+from platform_constructs.ingress.environment_ingress import EnvironmentIngress
 from platform_constructs.naming import Naming
 from platform_constructs.network.network import Network
 from platform_constructs.observability.alarm_topic import AlarmTopic
@@ -16,6 +18,8 @@ from platform_constructs.observability.alarms.postgres import PostgresAlarms
 from platform_constructs.observability.alarms.redis import RedisAlarms
 from platform_constructs.observability.alarms.search import SearchAlarms
 from platform_constructs.observability.log_group import LogSettings
+from platform_constructs.parameters import table
+from platform_constructs.parameters.platform_values import PlatformValuesWriter
 from platform_constructs.policy.guard import apply_policy
 from platform_constructs.search.opensearch import SearchDomain
 from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
@@ -28,9 +32,15 @@ class PlatformStack(TerraformStack):
 
     The stack never looks at the environment's name to decide anything: every difference
     between dev, staging and prod comes from the (preset + file) configuration.
+
+    DNS and traffic: the environment's hosted zones (delegated from the parent zone through
+    ``delegation``, a provider acting in the shared account), and what application entries share – the
+    access-log bucket, the web ACL, and with ``ingress.load_balancer = "shared"`` one load balancer per
+    visibility in use. Values the application stacks need are published as SSM parameters
+    (:class:`PlatformValuesWriter`, ``/{prefix}/{env}/platform/...``).
     """
 
-    def __init__(self, scope: Construct, env: EnvironmentConfig) -> None:
+    def __init__(self, scope: Construct, env: EnvironmentConfig, delegation: Delegation | None = None) -> None:
         super().__init__(scope, env.name)
         self.env = env
         self.naming = Naming(env.naming.prefix, env.name)
@@ -70,6 +80,33 @@ class PlatformStack(TerraformStack):
         self.kafka.allow_from(self.cluster)
         self.search.allow_from(self.cluster)
         self._monitor(env)
+        self.values = PlatformValuesWriter(self, "PlatformValues", naming=self.naming)
+        self._publish_network()
+        self.ingress = self._create_ingress(env, delegation)
+        self._output("dns", self.ingress.zones.outputs)
+
+    def _create_ingress(self, env: EnvironmentConfig, delegation: Delegation | None) -> EnvironmentIngress:
+        parent_provider = None
+        if delegation is not None and env.dns.has_public_zone:
+            target = AwsTarget(account_id=delegation.account_id, region=delegation.region,
+                               deploy_role_name=delegation.role_name)
+            parent_provider = aws_provider(self, target, env.all_tags, alias="dns-parent")
+        return EnvironmentIngress(
+            self, "Ingress", naming=self.naming, dns=env.dns, ingress=env.ingress,
+            entries=[workload.ingress for _, workload in sorted(env.apps.items()) if workload.ingress is not None],
+            account_id=env.aws.account_id, vpc_id=self.network.vpc_id, vpc_cidr=self.network.vpc_cidr,
+            public_subnet_ids=self.network.subnet_id_list("public"),
+            private_subnet_ids=self.network.subnet_id_list("private"), logs=self.logs, values=self.values,
+            parent_provider=parent_provider, parent_domain=delegation.parent_domain if delegation else None,
+        )
+
+    def _publish_network(self) -> None:
+        publish = self.values.publish
+        publish(table.VPC_ID, self.network.vpc_id)
+        publish(table.VPC_CIDR, self.network.vpc_cidr)
+        publish(table.PUBLIC_SUBNET_IDS, self.network.subnet_id_list("public"))
+        publish(table.PRIVATE_SUBNET_IDS, self.network.subnet_id_list("private"))
+        publish(table.CLUSTER_SECURITY_GROUP_ID, self.cluster.security_group_id)
 
     def _monitor(self, env: EnvironmentConfig) -> None:
         """The encrypted alarm topic and, when monitoring is enabled, the alarm pack of each data service."""

@@ -5,17 +5,17 @@ from __future__ import annotations
 from platform_constructs._internal.tf import Construct, TerraformOutput, TerraformStack
 from platform_constructs.compute.eks_props import node_role_name
 from platform_constructs.config.loader import Platform
+from platform_constructs.dns.hosted_zones import ParentZone
 from platform_constructs.naming import Naming
 from platform_constructs.policy.guard import apply_policy
 from platform_constructs.registry.ecr import ContainerRegistry
 from platform_constructs.stacks.common import aws_provider, s3_backend
-
-#: Stack name, as ``cdktf list`` shows it.
-SHARED_STACK = "shared"
+from platform_constructs.stacks.names import SHARED_STACK
 
 
 class SharedStack(TerraformStack):
-    """Resources used by every environment; images are built once here and promoted by digest."""
+    """Resources used by every environment: container registries (images are built once here and promoted by
+    digest) and the parent DNS zone with one delegation role per environment."""
 
     def __init__(self, scope: Construct, platform: Platform) -> None:
         super().__init__(scope, SHARED_STACK)
@@ -29,6 +29,13 @@ class SharedStack(TerraformStack):
                                           pull_role_arns=node_role_arns(platform))
         for name, value in self.registry.outputs.items():
             TerraformOutput(self, f"registry_{name}", value=value)
+        if shared.parent_zone is not None:
+            zone = ParentZone(self, "ParentZone", props=shared.parent_zone,
+                              naming=Naming(shared.naming.prefix, shared.name),
+                              environment_domains={name: env.dns.domain for name, env in platform.environments.items()})
+            TerraformOutput(self, "parent_zone_id", value=zone.zone_id)
+            TerraformOutput(self, "parent_zone_name_servers", value=zone.zone.name_servers,
+                            description="delegate the parent domain to these at its registrar")
 
 
 def node_role_arns(platform: Platform) -> list[str]:

@@ -5,7 +5,7 @@ No Kubernetes API server and no kubernetes provider binary exist on this machine
 objects are therefore rendered to manifests and validated against the upstream OpenAPI schema of
 the cluster's Kubernetes version (kubernetes-validate, strict), and the AWS part of each stack
 (pod roles, Pod Identity associations, the cluster lookup, variables) goes through the real
-``terraform validate`` and an emulator apply with the kubernetes resources stripped
+``terraform validate`` with the kubernetes resources stripped
 (tests/integration/platform_constructs/stacks/test_apps_stack_aws_part.py).
 """
 

@@ -1,0 +1,13 @@
+"""HTTPS entries of applications: load balancers, target groups, certificates, DNS records and the WAF.
+
+- :mod:`.ingress_props` – the ``[ingress]`` tier preset; :mod:`.entry_names` – names and listener-rule
+  priorities of entries (no cdktf: the configuration rules check them too). The props of one application's
+  entry (``[apps.<name>.ingress]``) sit beside the workload's, in :mod:`platform_constructs.k8s.app_ingress`,
+  and its host and URL from configuration in :mod:`platform_constructs.config.urls` (``platformctl`` and the
+  pipelines use it).
+- :mod:`.load_balancer` – ``HttpsLoadBalancer`` (security group, ALB, HTTP→HTTPS redirect, HTTPS listener);
+  :mod:`.access_logs` – the access-log bucket; :mod:`.web_acl` – ``WebAcl``;
+  :mod:`.application_entry` – ``ApplicationEntry``, everything one application needs to be reached;
+  :mod:`.target_binding` – how pods join a Terraform-owned target group (EKS Auto Mode or the AWS Load
+  Balancer Controller).
+"""
