@@ -158,6 +158,14 @@ def test_no_module_imports_itself_around_a_loop(imports):
 # --- the checkers find what they look for ---------------------------------------------------------
 
 
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """``root`` holding ``files`` (path → text); returns ``root``."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
 @pytest.fixture()
 def broken_tree(tmp_path: Path) -> Path:
     """A small tree that breaks every rule once."""
@@ -180,10 +188,7 @@ def broken_tree(tmp_path: Path) -> Path:
         "local_aws/__init__.py": "",
         "local_aws/emulator.py": "import moto\n",
     }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    return tmp_path
+    return write_tree(tmp_path, files)
 
 
 def test_checkers_report_each_broken_rule(broken_tree):
@@ -216,9 +221,6 @@ def test_a_script_block_is_no_arrow_of_its_module(tmp_path):
         "pkg/b.py": 'def check():\n    return 0\n\n\nif __name__ == "__main__":\n    from pkg import a\n',
         "pkg/c.py": "def run():\n    from pkg import a\n",
     }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    found = imports_of(tmp_path)
+    found = imports_of(write_tree(tmp_path, files))
     assert sorted(str(f) for f in found) == ["pkg.a:1 imports pkg.b", "pkg.a:1 imports pkg.c", "pkg.c:2 imports pkg.a"]
     assert cycles(found) == [["pkg.a", "pkg.c"]]
