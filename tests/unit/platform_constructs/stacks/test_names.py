@@ -9,7 +9,7 @@ import typing
 import pytest
 
 from platform_constructs.config.loader import Platform
-from platform_constructs.config.schema import EnvironmentConfig
+from platform_constructs.config.schema import EnvironmentConfig, SharedConfig
 from platform_constructs.dns.dns_props import Delegation
 from platform_constructs.stacks.names import stack_owners
 
@@ -49,7 +49,11 @@ def test_each_stack_is_built_from_what_its_cache_key_covers(module, stack_class,
 
 
 def test_the_delegation_is_built_from_shared_toml_alone(platform):
-    """shared.toml is in every environment's cache key; the other environments' files are not."""
+    """shared.toml is in every environment's cache key; the other environments' files are not: the delegation is a
+    method of SharedConfig taking nothing but the environment's name."""
+    parameters = list(inspect.signature(SharedConfig.delegation_for).parameters)
+    assert parameters == ["self", "environment"]
+    assert typing.get_type_hints(SharedConfig.delegation_for)["environment"] is str
     shared = platform.shared
     assert shared.parent_zone is not None
     assert shared.delegation_for("dev") == Delegation(
