@@ -32,8 +32,11 @@ def availability() -> Availability:
     return Availability(local_mirror())
 
 
-def test_every_stack_is_valid_terraform_as_far_as_its_providers_install_here(synth_dir, cli_config, availability):
-    stacks = sorted((synth_dir / "stacks").iterdir())
+def test_every_stack_is_valid_terraform_as_far_as_its_providers_install_here(synth_dir, cli_config, availability,
+                                                                             tmp_path):
+    # a copy: `terraform init` leaves .terraform/ in each stack, and the session's synth is every test's
+    shutil.copytree(synth_dir / "stacks", tmp_path / "stacks")
+    stacks = sorted((tmp_path / "stacks").iterdir())
     assert {p.name for p in stacks} >= {"bootstrap", "shared", "dev", "staging", "prod", "dev-apps", "prod-apps"}
     results = {p.name: validate_stack(p, cli_config, availability) for p in stacks}
     assert not [r for r in results.values() if not r.valid], "\n".join(r.summary() for r in results.values())
@@ -41,7 +44,7 @@ def test_every_stack_is_valid_terraform_as_far_as_its_providers_install_here(syn
         skipped = {item.provider.local_name for item in result.not_validated}
         assert skipped <= {"kubernetes"}, f"{name}: {result.status}"
         if skipped:  # the AWS part was validated all the same
-            assert stack_providers(synth_dir / "stacks" / name) == {"aws", "kubernetes"}
+            assert stack_providers(tmp_path / "stacks" / name) == {"aws", "kubernetes"}
             assert result.validated_blocks and result.validated_blocks >= 3, result.status
             assert all(address.startswith("kubernetes_") for address in result.left_out)
 

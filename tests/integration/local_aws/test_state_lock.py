@@ -47,8 +47,8 @@ class _Output:
         self._thread.join(timeout=timeout)
 
 
-def test_a_concurrent_apply_is_refused_while_the_first_holds_the_lock(deployment, platform):
-    deployment.apply(["bootstrap"])
+def test_a_concurrent_apply_is_refused_while_the_first_holds_the_lock(deployment, prepare_environment, platform):
+    prepare_environment(STACK)
     stack = deployment.stack(STACK)
     state = platform.environments[STACK].state
     lock_key = state.key(STACK) + ".tflock"

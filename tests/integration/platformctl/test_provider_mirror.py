@@ -71,7 +71,9 @@ def _platformctl(root: Path, *args: str, env: dict[str, str]) -> subprocess.Comp
 def test_aws_only_mirror_validates_apps_stacks_without_their_kubernetes_part(tmp_path, aws_only_mirror, synth_dir):
     root = tmp_path / "checkout"
     copy_environments(root / "environments")
-    done = _platformctl(root, "validate", "--outdir", str(synth_dir), "--stack", "dev", "--stack", "dev-apps",
+    outdir = root / "cdktf.out"  # a copy: `terraform init` leaves .terraform/ in dev, and the session's synth is shared
+    shutil.copytree(synth_dir, outdir)
+    done = _platformctl(root, "validate", "--outdir", str(outdir), "--stack", "dev", "--stack", "dev-apps",
                         env=_checkout_env(PLATFORM_TF_PROVIDER_MIRROR=str(aws_only_mirror)))
     assert done.returncode == ExitCode.OK, done.stdout + done.stderr
     assert "dev: valid\n" in done.stdout
@@ -85,7 +87,7 @@ def test_aws_only_mirror_validates_apps_stacks_without_their_kubernetes_part(tmp
                            f"cannot be installed here: it is not in the provider mirror {aws_only_mirror} (which holds "
                            "hashicorp/aws 5.100.0 for linux_amd64), and its registry cannot be reached")
     assert (f"To validate it: run where registry.terraform.io is reachable, or add hashicorp/kubernetes 2.38.0 to a "
-            f"mirror: on a machine with registry access, `terraform -chdir={synth_dir / 'stacks' / 'dev-apps'} "
+            f"mirror: on a machine with registry access, `terraform -chdir={outdir / 'stacks' / 'dev-apps'} "
             f"providers mirror -platform=linux_amd64 {aws_only_mirror}`") in note
     config = (root / ".terraform.d" / "platform.tfrc").read_text()
     assert 'include = ["registry.terraform.io/hashicorp/aws"]' in config
