@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from platform_constructs.config.loader import Platform, load_platform
+from platform_constructs.dns.dns_props import delegation_for
 from platform_constructs.errors import ConfigError
 from local_aws import inventory as emulator_inventory
 from local_aws.emulator import TEST_CREDENTIALS, LocalAws
@@ -195,6 +196,18 @@ class LocalDeployment:
             stack.apply()
             timings[name] = stack.timings["apply"]
         return timings
+
+    def apply_prerequisites(self, environment: str) -> None:
+        """What planning ``environment`` needs and nothing more: the state bucket, and the shared account's role
+        for its DNS delegation (its ``dns-parent`` provider assumes that role), applied from the shared stack."""
+        self.apply([BOOTSTRAP])
+        delegation = delegation_for(self.platform.shared, environment)
+        if delegation is None:
+            return
+        shared = json.loads((self.synth_dir / "stacks" / SHARED / "cdk.tf.json").read_text())
+        [role] = [name for name, role in shared["resource"]["aws_iam_role"].items()
+                  if role["name"] == delegation.role_name]
+        self.stack(SHARED).run("apply", "-input=false", "-auto-approve", f"-target=aws_iam_role.{role}")
 
     def replan(self, names: Iterable[str]) -> dict[str, int]:
         """Plan each stack again: :data:`PLAN_EMPTY` when the emulator matches the configuration."""
