@@ -196,6 +196,18 @@ class LocalDeployment:
             timings[name] = stack.timings["apply"]
         return timings
 
+    def apply_prerequisites(self, environment: str) -> None:
+        """What planning ``environment`` needs and nothing more: the state bucket, and the shared account's role
+        for its DNS delegation (its ``dns-parent`` provider assumes that role), applied from the shared stack."""
+        self.apply([BOOTSTRAP])
+        delegation = self.platform.shared.delegation_for(environment)
+        if delegation is None:
+            return
+        shared = json.loads((self.synth_dir / "stacks" / SHARED / "cdk.tf.json").read_text())
+        [role] = [name for name, role in shared["resource"]["aws_iam_role"].items()
+                  if role["name"] == delegation.role_name]
+        self.stack(SHARED).run("apply", "-input=false", "-auto-approve", f"-target=aws_iam_role.{role}")
+
     def replan(self, names: Iterable[str]) -> dict[str, int]:
         """Plan each stack again: :data:`PLAN_EMPTY` when the emulator matches the configuration."""
         return {name: self.stack(name).plan() for name in names}

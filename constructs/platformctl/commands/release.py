@@ -105,6 +105,16 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     releases.add_argument("--app", required=True, help="application")
     releases.set_defaults(handler=_releases)
 
+    url = commands.add_parser(
+        "app-url", parents=[common], help="print an application's HTTPS address from the configuration",
+        description="Print https://<host><path> of --app in --env, the host its [apps.<name>.ingress] entry gives "
+                    "(default <app>.<dns.domain>). Pipelines ask for the address instead of composing it. An "
+                    "application without an entry is refused (exit 2).")
+    url.add_argument("--env", required=True, help="application environment")
+    url.add_argument("--app", required=True, help="application")
+    url.add_argument("--path", default="", help="path to append, starting with '/' (default: none)")
+    url.set_defaults(handler=_app_url)
+
 
 def _positive_int(text: str) -> int:
     try:
@@ -309,4 +319,17 @@ def _releases(args: argparse.Namespace, project: Project, runner: CommandRunner)
     print("good images, oldest first:")
     for version, image, note in records.history(args.app, RecordKind.LAST_GOOD):
         print(f"  v{version}  {image}  {note}")
+    return ExitCode.OK
+
+
+def _app_url(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    from platform_constructs.config.urls import NoEntryError, app_url
+
+    env = project.environment(args.env)
+    try:
+        print(app_url(env, args.app, args.path))
+    except NoEntryError as problem:
+        raise CliError(ExitCode.USAGE, f"--app {args.app}: {problem}") from None
+    except ValueError as problem:
+        raise CliError(ExitCode.USAGE, f"--path: {problem}") from None
     return ExitCode.OK

@@ -6,13 +6,11 @@ would be; the stacks reach the other accounts through their providers' ``assume_
 
 from __future__ import annotations
 
-import json
 import shutil
-from collections.abc import Callable
 
 import pytest
 
-from local_aws.deploy import BOOTSTRAP, SHARED, LocalDeployment
+from local_aws.deploy import LocalDeployment
 from local_aws.emulator import LocalAws
 
 
@@ -32,19 +30,3 @@ def deployment(local_aws, platform, synth_dir, tmp_path):
     local = LocalDeployment(local_aws, platform, synth_dir, tmp_path / "work")
     local.provision_accounts()
     return local
-
-
-@pytest.fixture()
-def prepare_environment(deployment, platform, synth_dir) -> Callable[[str], None]:
-    """What a plan of an environment's platform stack needs first: the state bucket, and the shared account's role
-    for the environment's DNS delegation (the stack's ``dns-parent`` provider assumes it), applied from the
-    shared stack."""
-
-    def prepare(environment: str) -> None:
-        deployment.apply([BOOTSTRAP])
-        role_name = platform.shared.delegation_for(environment).role_name
-        shared = json.loads((synth_dir / "stacks" / SHARED / "cdk.tf.json").read_text())
-        [role] = [name for name, role in shared["resource"]["aws_iam_role"].items() if role["name"] == role_name]
-        deployment.stack(SHARED).run("apply", "-input=false", "-auto-approve", f"-target=aws_iam_role.{role}")
-
-    return prepare

@@ -64,10 +64,9 @@ def prod_config(synth_dir) -> dict:
     return json.loads((synth_dir / "stacks" / PROD / "cdk.tf.json").read_text())
 
 
-def test_the_guard_refuses_a_prod_plan_that_replaces_a_kms_key(deployment, prepare_environment, platform, synth_dir,
-                                                                prod_config, tmp_path):
+def test_the_guard_refuses_a_prod_plan_that_replaces_a_kms_key(deployment, platform, synth_dir, prod_config, tmp_path):
     key = _only(prod_config, "aws_kms_key", "LogsKey")
-    prepare_environment(PROD)
+    deployment.apply_prerequisites(PROD)
     deployment.stack(PROD).run("apply", "-input=false", "-auto-approve", f"-target=aws_kms_key.{key}")
 
     def multi_region(config: dict) -> None:  # changing a key to multi-Region forces a new key
@@ -91,11 +90,11 @@ def test_the_guard_refuses_a_prod_plan_that_replaces_a_kms_key(deployment, prepa
     assert evaluate(text, protected=platform.environments["dev"].plan_guard.protected).allowed
 
 
-def test_prevent_destroy_and_the_guard_both_protect_the_prod_database(deployment, prepare_environment, platform,
-                                                                     synth_dir, prod_config, tmp_path):
+def test_prevent_destroy_and_the_guard_both_protect_the_prod_database(deployment, platform, synth_dir, prod_config,
+                                                                     tmp_path):
     database = _only(prod_config, "aws_db_instance", "Postgres")
     assert prod_config["resource"]["aws_db_instance"][database]["lifecycle"]["prevent_destroy"] is True
-    prepare_environment(PROD)
+    deployment.apply_prerequisites(PROD)
     deployment.stack(PROD).run("apply", "-input=false", "-auto-approve", f"-target=aws_db_instance.{database}")
 
     def new_database_name(config: dict) -> None:  # the initial database name cannot change in place
@@ -120,11 +119,10 @@ def _renamed(config: dict, resource_type: str, name: str, new_name: str) -> None
     config.update(renamed)
 
 
-def test_platformctl_plan_guard_refuses_a_prod_plan_that_deletes_the_eks_cluster(deployment, prepare_environment,
-                                                                                 platform, synth_dir, prod_config,
-                                                                                 tmp_path, capsys):
+def test_platformctl_plan_guard_refuses_a_prod_plan_that_deletes_the_eks_cluster(deployment, platform, synth_dir,
+                                                                                 prod_config, tmp_path, capsys):
     cluster = _only(prod_config, "aws_eks_cluster", "")
-    prepare_environment(PROD)
+    deployment.apply_prerequisites(PROD)
     deployment.stack(PROD).run("apply", "-input=false", "-auto-approve", f"-target=aws_eks_cluster.{cluster}")
 
     text, plan_file = _plan_json(deployment, _variant(

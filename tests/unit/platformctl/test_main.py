@@ -108,3 +108,19 @@ def test_commands_that_do_not_synthesize_never_import_cdktf_and_start_fast():
     heavy = done.stdout.splitlines()[-1]
     assert heavy.startswith("HEAVY []"), heavy
     assert wall < 5, f"platformctl image-repository took {wall:.1f} s"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--env", "prod", "--app", "nope"], "--app nope: prod has no application 'nope' (applications: api)"),
+    (["--env", "qa", "--app", "api"], "--env 'qa': no such application environment; known: dev, prod, staging"),
+    (["--env", "dev", "--app", "api", "--path", "healthz"], "--path: path 'healthz' must start with '/'"),
+])
+def test_app_url_refuses_what_has_no_address(args, message, capsys):
+    assert main(["app-url", "--root", str(ROOT), *args]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_app_url_prints_the_entry_s_address_with_a_path(capsys):
+    assert main(["app-url", "--root", str(ROOT), "--env", "prod", "--app", "api", "--path", "/healthz"]) == ExitCode.OK
+    assert capsys.readouterr().out == "https://api.prod.acme.example/healthz\n"
