@@ -15,22 +15,24 @@ from pathlib import Path
 
 from platform_constructs._internal.tf import App
 from platform_constructs.config.loader import Platform
-from platform_constructs.stacks.apps import AppsStack
+from platform_constructs.stacks.apps import AppStack
 from platform_constructs.stacks.bootstrap import BootstrapStack
 from platform_constructs.stacks.platform import PlatformStack
 from platform_constructs.stacks.shared import SharedStack
 
 
 def build_app(platform: Platform, outdir: str | Path) -> App:
-    """All stacks of the platform in one app: bootstrap, shared, and per environment
-    the platform stack (named like the environment) and its ``<env>-apps`` stack."""
+    """All stacks of the platform in one app: bootstrap, shared, and per environment the platform
+    stack (named like the environment) and one stack per application (``<env>-app-<name>``);
+    :mod:`platform_constructs.stacks.names` lists the same names without building anything."""
     app = App(outdir=str(outdir))
     BootstrapStack(app, platform)
     SharedStack(app, platform)
     for name in sorted(platform.environments):
         env = platform.environments[name]
         PlatformStack(app, env)
-        AppsStack(app, env)
+        for application in sorted(env.apps):
+            AppStack(app, env, application)
     return app
 
 

@@ -78,11 +78,25 @@ def _workloads_fit_rollout(env: EnvironmentConfig) -> Iterable[Finding]:
 
 
 def _deploy_role_administers_the_cluster(env: EnvironmentConfig) -> Iterable[Finding]:
-    """The deploy role applies the ``<env>-apps`` stack, which creates namespaces (cluster-scoped)."""
+    """The deploy role applies the application stacks, which create namespaces (cluster-scoped)."""
     role = env.aws.deploy_role_name
     if env.apps and role is not None and role not in env.eks.admin_roles:
         yield ("eks.admin_roles", list(env.eks.admin_roles),
-               f"must include the deploy role {role!r}: it applies the apps stack, whose namespaces are cluster-scoped")
+               f"must include the deploy role {role!r}: it applies the application stacks, whose namespaces are "
+               "cluster-scoped")
+
+
+def _namespaces_belong_to_one_app(env: EnvironmentConfig) -> Iterable[Finding]:
+    """Each application's stack creates (and, when the application goes, deletes) its namespace: two
+    applications in one namespace would let one application's release or removal take the other's pods."""
+    owners: dict[str, str] = {}
+    for app, workload in sorted(env.apps.items()):
+        namespace = workload.namespace_for(app)
+        if namespace in owners:
+            yield (f"apps.{app}.namespace", namespace,
+                   f"is already the namespace of application {owners[namespace]}; a namespace belongs to exactly one "
+                   "application (its stack owns it), so give each application its own")
+        owners.setdefault(namespace, app)
 
 
 #: Rules over one environment file (after its fields validated).
@@ -94,6 +108,7 @@ ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _eks_is_consistent,
     _workloads_fit_rollout,
     _deploy_role_administers_the_cluster,
+    _namespaces_belong_to_one_app,
 ]
 
 
@@ -151,6 +166,33 @@ def _apps_pull_from_the_shared_registry(platform: Platform) -> Iterable[tuple[st
                                  f"is not a repository of the shared registry; one of: {', '.join(sorted(known))}")
 
 
+def _promotions_come_from_known_environments(platform: Platform) -> Iterable[tuple[str, Finding]]:
+    """``promote_from`` names existing environments and never leads back to the environment itself:
+    the promotion path is also the order in which the infrastructure pipeline applies them."""
+    environments = platform.environments
+    for name, env in sorted(environments.items()):
+        for source in env.release.promote_from:
+            if source not in environments:
+                yield name, ("release.promote_from", list(env.release.promote_from),
+                             f"names {source!r}, which is not an environment; known: {', '.join(sorted(environments))}")
+        if name in _promotion_sources(platform, name):
+            yield name, ("release.promote_from", list(env.release.promote_from),
+                         f"leads back to {name}: promotions must flow one way (e.g. dev -> staging -> prod)")
+
+
+def _promotion_sources(platform: Platform, name: str) -> set[str]:
+    """Every environment whose images can reach ``name`` through promotions."""
+    found: set[str] = set()
+    pending = list(platform.environments[name].release.promote_from)
+    while pending:
+        source = pending.pop()
+        if source in found or source not in platform.environments:
+            continue
+        found.add(source)
+        pending.extend(platform.environments[source].release.promote_from)
+    return found
+
+
 #: Sections that identify an environment rather than shape it; staging parity ignores them.
 PARITY_IGNORED_SECTIONS = frozenset({"name", "tier", "aws", "naming", "tags", "state", "policy"})
 
@@ -195,6 +237,7 @@ PLATFORM_RULES: list[Callable[[Platform], Iterable[tuple[str, Finding]]]] = [
     _state_in_bootstrap_region,
     _staging_matches_prod,
     _apps_pull_from_the_shared_registry,
+    _promotions_come_from_known_environments,
 ]
 
 

@@ -165,7 +165,7 @@ class EnvironmentConfig(DeploymentTarget):
     rollout: RolloutProps = Field(default_factory=RolloutProps)
     """Rolling-update preset of the environment's workloads. Default: tier preset."""
     apps: dict[AppName, WorkloadProps] = Field(default_factory=dict)
-    """Applications deployed by the ``<env>-apps`` stack, keyed by name (``[apps.<name>]``); each rolls out with ``rollout``. Default: none."""
+    """Applications, keyed by name (``[apps.<name>]``), each deployed by its own stack ``<env>-app-<name>``; each rolls out with ``rollout``. Default: none."""
     release: ReleaseProps = Field(default_factory=ReleaseProps)
     """Environments whose verified images may be promoted here. Default: tier preset."""
 

@@ -1,4 +1,4 @@
-"""Infrastructure subcommands: synth, validate, scan, plan, deploy, rollback-infra, state-versions."""
+"""Infrastructure subcommands: environments, synth, validate, scan, plan, deploy, rollback-infra, state-versions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from platformctl.release.inputs import releases_from_arguments, stack_variables
+from platformctl.release.change import plan_and_apply, prepare, stack_change
+from platformctl.release.inputs import releases_from_arguments
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.gates.junit import Case, write_junit
 from platformctl.progress import Progress
@@ -17,11 +18,27 @@ from platformctl.terraform.flow import StackChange, add_guard_arguments, guard_o
 from platformctl.aws_session import caller_session
 from platformctl.process import CommandRunner
 from platformctl.terraform.state_history import StateHistory, StateRestoreRefused
+from platform_constructs.stacks.names import (
+    BOOTSTRAP_STACK,
+    SHARED_STACK,
+    app_stack_name,
+    environment_order,
+    platform_stack_name,
+)
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
              dry_run: argparse.ArgumentParser) -> None:
     """Add the infrastructure subcommands; ``common`` and ``dry_run`` are shared option groups."""
+
+    environments = commands.add_parser(
+        "environments", parents=[common], help="list the environments and their stacks, in promotion order",
+        description="The environments of environments/*.toml in promotion order (each after the ones it takes "
+                    "promotions from), one per line; with --json also the shared configuration, and per "
+                    "environment its tier, protection, applications and stacks in apply order. The pipelines "
+                    "read this list: adding an environment file makes the environment deployable.")
+    environments.add_argument("--json", action="store_true", help="print the full description as JSON")
+    environments.set_defaults(handler=_environments)
 
     synth = commands.add_parser("synth", parents=[common], help="validate environments/ and synthesize every stack",
                                 description="Validate every environment file, then synthesize all stacks into the "
@@ -50,8 +67,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
          "stack, --app/--image set one application's image; every other application keeps its recorded current image."),
     ):
         sub = commands.add_parser(name, parents=[common, dry_run], help=summary, description=description)
-        sub.add_argument("--env", required=True, help="environment (dev, staging, prod, shared)")
-        sub.add_argument("--stack", required=True, help="stack name, e.g. dev or dev-apps")
+        sub.add_argument("--env", required=True, help="environment, or shared (platformctl environments lists them)")
+        sub.add_argument("--stack", required=True, help="stack name: the environment's own (its platform) or "
+                                                        "<env>-app-<name> (one application)")
         sub.add_argument("--app", help="application a bare --image REF is for (apps stacks)")
         sub.add_argument("--image", action="append", default=[], metavar="[APP=]REF",
                          help="image by digest, repository@sha256:<64 hex> (apps stacks; repeatable as APP=REF)")
@@ -81,6 +99,28 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     versions.add_argument("--env", required=True, help="environment")
     versions.add_argument("--stack", required=True, help="stack name")
     versions.set_defaults(handler=_state_versions)
+
+
+def _environments(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    platform = project.platform
+    order = environment_order(platform)
+    if not args.json:
+        print("\n".join(order))
+        return ExitCode.OK
+    shared = platform.shared
+    described = {
+        "shared": {"tier": shared.tier, "protected": shared.plan_guard.protected,
+                   "stacks": [BOOTSTRAP_STACK, SHARED_STACK]},
+        "environments": [
+            {"name": name, "tier": env.tier, "protected": env.plan_guard.protected,
+             "promote_from": list(env.release.promote_from), "apps": sorted(env.apps),
+             "platform_stack": platform_stack_name(name),
+             "app_stacks": {app: app_stack_name(name, app) for app in sorted(env.apps)}}
+            for name in order for env in [platform.environments[name]]
+        ],
+    }
+    print(json.dumps(described, indent=2))
+    return ExitCode.OK
 
 
 def _synth(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
@@ -137,17 +177,18 @@ def _scan(args: argparse.Namespace, project: Project, runner: CommandRunner) -> 
     return ExitCode.OK
 
 
-def _change_for(args: argparse.Namespace, project: Project, runner: CommandRunner) -> tuple[Stack, StackChange, Progress]:
-    progress = Progress()
+def _change_for(args: argparse.Namespace, project: Project, runner: CommandRunner) -> tuple[Stack, StackChange, dict]:
+    """The stack, its change (a release when --image is given) and the releases, all arguments checked first."""
     stack = project.stack(args.env, args.stack)
-    return stack, StackChange(stack, runner, progress), progress
+    releases = releases_from_arguments(stack.config, getattr(args, "image", []), getattr(args, "app", None),
+                                       getattr(args, "change_cause", None))
+    return stack, stack_change(stack, releases, runner, Progress()), releases
 
 
 def _plan(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
     overrides = guard_overrides(args)
-    stack, change, _ = _change_for(args, project, runner)
-    variables = stack_variables(stack, releases_from_arguments(stack.config, args.image, args.app, args.change_cause))
-    change.init()
+    stack, change, releases = _change_for(args, project, runner)
+    variables = prepare(change, releases)
     change.plan(variables.values, args.out or stack.workdir.default_plan, overrides)
     return ExitCode.OK
 
@@ -157,17 +198,13 @@ def _deploy(args: argparse.Namespace, project: Project, runner: CommandRunner) -
     if args.plan is not None and (args.image or args.app or args.change_cause):
         raise CliError(ExitCode.USAGE, "--plan applies a saved plan as it is; --app/--image/--change-cause "
                                        "belong to the plan command")
-    stack, change, progress = _change_for(args, project, runner)
+    stack, change, releases = _change_for(args, project, runner)
     if args.plan is not None:
         change.init()
         change.guard(args.plan, overrides)
         change.apply(args.plan)
         return ExitCode.OK
-    variables = stack_variables(stack, releases_from_arguments(stack.config, args.image, args.app, args.change_cause))
-    change.init()
-    if change.plan(variables.values, stack.workdir.default_plan, overrides):
-        variables.record_current(runner, progress)
-        change.apply(stack.workdir.default_plan)
+    plan_and_apply(change, prepare(change, releases), stack.workdir.default_plan, overrides)
     return ExitCode.OK
 
 
@@ -188,15 +225,15 @@ def _state_versions(args: argparse.Namespace, project: Project, runner: CommandR
 
 def _rollback_infra(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
     overrides = guard_overrides(args)
-    stack, change, progress = _change_for(args, project, runner)
-    variables = stack_variables(stack, {})
+    stack, change, _ = _change_for(args, project, runner)
+    progress = change.progress
     try:
         restored = _state_history(project, stack).restorable(args.to_version)
     except StateRestoreRefused as error:
         raise CliError(ExitCode.REFUSED, str(error)) from None
     progress.say(f"{stack.name}: state version {args.to_version} read (serial {restored['serial'] - 1} "
                  f"-> pushed as {restored['serial']})")
-    change.init()
+    variables = prepare(change, {})
     with tempfile.TemporaryDirectory(prefix="platformctl-state-") as scratch:
         state_file = Path(scratch) / "restored.tfstate"
         state_file.write_text(json.dumps(restored))

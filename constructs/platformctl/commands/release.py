@@ -1,4 +1,4 @@
-"""Release subcommands: promote, rollback, verify, record-good, releases.
+"""Release subcommands: promote, rollback, undo, verify, record-good, releases, revision, record-revision.
 
 Applications move between environments only as digest references, and only from a state the
 records vouch for: promotion takes the image the source environment runs *and* last verified;
@@ -10,28 +10,27 @@ from __future__ import annotations
 import argparse
 import time
 
+from platformctl.release.change import plan_and_apply, prepare, refuse_while_pending, stack_change
 from platformctl.release.inputs import (
-    Release,
-    apps_stack_of,
+    app_stack_of,
     build_note,
     checked_app,
     checked_repository,
     pinned_image,
     release_records,
-    stack_variables,
     workload_of,
 )
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.progress import Progress
 from platformctl.project import Project
-from platformctl.terraform.flow import GuardOverrides, StackChange, add_guard_arguments, guard_overrides
+from platformctl.terraform.flow import GuardOverrides, add_guard_arguments, guard_overrides
 from platform_constructs.config.schema import EnvironmentConfig
 from platformctl.aws_session import account_session
 from platformctl.release.health import CheckResult, alarms_in_alarm, smoke
 from platformctl.release.image_ref import ImageRef
 from platformctl.release.kubectl import Workload
 from platformctl.process import CommandFailed, CommandRunner
-from platformctl.release.records import RecordKind, ReleaseRecords
+from platformctl.release.records import COMMIT, RecordKind, Release, ReleaseRecords
 
 
 #: ``rollback --to`` keyword for the last verified image.
@@ -69,6 +68,18 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add_guard_arguments(rollback)
     rollback.set_defaults(handler=_rollback)
 
+    undo = commands.add_parser(
+        "undo", parents=[common, dry_run], help="break glass: kubectl rollout undo, no Terraform and no synth",
+        description="Return the application's Deployment to its previous revision with kubectl alone (no synthesized "
+                    "stack, no Terraform state or lock), and wait for the rollout. The Terraform re-apply "
+                    "(platformctl rollback) must follow: until it does, the records name a pending release and "
+                    "verify, promote and record-good refuse.")
+    undo.add_argument("--env", required=True, help="environment")
+    undo.add_argument("--app", required=True, help="application")
+    undo.add_argument("--rollout-timeout", type=_positive_int, default=300, metavar="SECONDS",
+                      help="kubectl rollout status timeout (default: 300)")
+    undo.set_defaults(handler=_undo_command)
+
     verify = commands.add_parser(
         "verify", parents=[common, dry_run], help="post-deployment validation of one application",
         description="Rollout complete, the Deployment runs the recorded image, the smoke URL answers 2xx and no "
@@ -104,6 +115,23 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     releases.add_argument("--app", required=True, help="application")
     releases.set_defaults(handler=_releases)
 
+    revision = commands.add_parser(
+        "revision", parents=[common], help="print the platform revision an environment last applied",
+        description="Print the commit of this repository whose configuration Jenkinsfile-infra last applied to the "
+                    "environment (/{prefix}/{env}/platform-revision). Releases and rollbacks check it out and "
+                    "synthesize from it. Exit 3 when none is recorded yet.")
+    revision.add_argument("--env", required=True, help="environment (platformctl environments lists them)")
+    revision.set_defaults(handler=_revision)
+
+    record_revision = commands.add_parser(
+        "record-revision", parents=[common, dry_run], help="record the platform revision an environment now runs",
+        description="Write /{prefix}/{env}/platform-revision: the commit whose configuration was just applied to every "
+                    "stack of the environment (Jenkinsfile-infra, after its last apply of the environment).")
+    record_revision.add_argument("--env", required=True, help="environment (platformctl environments lists them)")
+    record_revision.add_argument("--revision", required=True, metavar="COMMIT",
+                                 help="full 40-character commit id (git rev-parse HEAD)")
+    record_revision.set_defaults(handler=_record_revision)
+
 
 def _positive_int(text: str) -> int:
     try:
@@ -134,14 +162,11 @@ def _non_negative_float(text: str) -> float:
 
 def _deploy_release(project: Project, env: EnvironmentConfig, app: str, release: Release,
                     overrides: GuardOverrides, runner: CommandRunner, progress: Progress) -> None:
-    """Plan (guarded) and apply ``release`` of ``app`` in ``env``'s apps stack."""
-    stack = apps_stack_of(project, env, app)
-    variables = stack_variables(stack, {app: release})
-    change = StackChange(stack, runner, progress)
-    change.init()
-    if change.plan(variables.values, stack.workdir.default_plan, overrides):
-        variables.record_current(runner, progress)
-        change.apply(stack.workdir.default_plan)
+    """Plan (guarded, release scope checked) and apply ``release`` in the application's own stack."""
+    stack = app_stack_of(project, env, app)
+    change = stack_change(stack, {app: release}, runner, progress)
+    variables = prepare(change, {app: release})
+    plan_and_apply(change, variables, stack.workdir.default_plan, overrides)
 
 
 def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
@@ -158,6 +183,7 @@ def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) 
     expected = pinned_image(args.expect_image, "--expect-image") if args.expect_image else None
     overrides = guard_overrides(args)
     records = release_records(source)
+    refuse_while_pending(records, args.app, f"promoting from {source.name}")
     current = records.image(args.app, RecordKind.CURRENT)
     good = records.image(args.app, RecordKind.LAST_GOOD)
     where = f"{source.name}/{args.app}"
@@ -199,11 +225,7 @@ def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner)
         _deploy_release(project, env, args.app, release, overrides, runner, progress)
         progress.say(f"{env.name}/{args.app} rolled back to {image}")
         return ExitCode.OK
-    workload = workload_of(env, args.app)
-    runner.run(workload.update_kubeconfig())
-    runner.run(workload.rollout_undo())
-    runner.run(workload.rollout_status(timeout_seconds=300))
-    progress.say(f"break-glass: kubectl rollout undo of {env.name}/{args.app} complete; the Terraform re-apply follows")
+    _undo(env, args.app, runner, progress)
     try:
         _deploy_release(project, env, args.app, release, overrides, runner, progress)
     except (CliError, CommandFailed) as error:
@@ -215,11 +237,46 @@ def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner)
     return ExitCode.OK
 
 
+def _undo_command(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    progress = Progress()
+    env = project.environment(args.env)
+    checked_app(env, args.app)
+    _undo(env, args.app, runner, progress, rollout_timeout=args.rollout_timeout)
+    print(f"Terraform still holds the image of the undone release: the re-apply must follow, "
+          f"`platformctl rollback --env {env.name} --app {args.app}`", flush=True)
+    return ExitCode.OK
+
+
+def _undo(env: EnvironmentConfig, app: str, runner: CommandRunner, progress: Progress,
+          rollout_timeout: int = 300) -> None:
+    """``kubectl rollout undo`` and its rollout status: the cluster returns to the previous revision with no
+    Terraform, no synthesized stack and no state lock involved.
+
+    The image the cluster then runs is recorded as a pending release: until the Terraform re-apply
+    reconciles the records, verification, promotion and record-good refuse.
+    """
+    workload = workload_of(env, app)
+    runner.run(workload.update_kubeconfig())
+    runner.run(workload.rollout_undo())
+    runner.run(workload.rollout_status(timeout_seconds=rollout_timeout))
+    shown = runner.run(workload.running_image(), capture=True)
+    progress.say(f"break-glass: kubectl rollout undo of {env.name}/{app} complete; the Terraform re-apply must follow")
+    if shown is None:
+        return
+    records = release_records(env)
+    running = ImageRef.parse(shown.stdout.strip())
+    if running.digest is not None:
+        records.record_pending(app, Release(ImageRef.pinned(str(running)), "break-glass kubectl rollout undo"),
+                               build_note())
+        progress.say(f"recorded {records.parameter_name(app, RecordKind.PENDING)} = {running}")
+
+
 def _verify(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
     progress = Progress()
     env = project.environment(args.env)
     checked_app(env, args.app)
     records = release_records(env)
+    refuse_while_pending(records, args.app, "verification")
     expected = records.image(args.app, RecordKind.CURRENT)
     if expected is None:
         raise CliError(ExitCode.REFUSED, f"{env.name}/{args.app}: nothing deployed according to "
@@ -272,6 +329,7 @@ def _record_good(args: argparse.Namespace, project: Project, runner: CommandRunn
     image = pinned_image(args.image)
     checked_app(env, args.app)
     records = release_records(env)
+    refuse_while_pending(records, args.app, "record-good")
     current = records.image(args.app, RecordKind.CURRENT)
     if current != image:
         raise CliError(ExitCode.REFUSED, f"{env.name}/{args.app} runs {current or 'nothing recorded'}, not {image}: "
@@ -293,10 +351,38 @@ def _releases(args: argparse.Namespace, project: Project, runner: CommandRunner)
     env = project.environment(args.env)
     checked_app(env, args.app)
     records = release_records(env)
+    pending = records.pending(args.app)
+    if pending is not None:
+        print(f"{RecordKind.PENDING.value}: {pending.image} ({pending.change_cause}): did not finish; the next deploy "
+              "or rollback reconciles it with the Terraform state")
     print(f"{RecordKind.CURRENT.value}: {records.image(args.app, RecordKind.CURRENT) or '(none)'}")
     print(f"{RecordKind.CHANGE_CAUSE.value}: {records.change_cause(args.app) or '(none)'}")
     print(f"{RecordKind.LAST_GOOD.value}: {records.image(args.app, RecordKind.LAST_GOOD) or '(none)'}")
     print("good images, oldest first:")
     for version, image, note in records.history(args.app, RecordKind.LAST_GOOD):
         print(f"  v{version}  {image}  {note}")
+    return ExitCode.OK
+
+
+def _revision(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    records = release_records(project.config(args.env))
+    commit = records.platform_revision()
+    if commit is None:
+        raise CliError(ExitCode.REFUSED, f"{args.env}: nothing recorded at {records.platform_revision_name()}; "
+                                         "Jenkinsfile-infra records it when it has applied the environment")
+    print(commit)
+    return ExitCode.OK
+
+
+def _record_revision(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    if not COMMIT.match(args.revision):
+        raise CliError(ExitCode.USAGE, f"--revision {args.revision!r}: must be a full 40-character commit id "
+                                       "(git rev-parse HEAD)")
+    records = release_records(project.config(args.env))
+    name = records.platform_revision_name()
+    if runner.dry_run:
+        print(f"would record {name} = {args.revision}")
+        return ExitCode.OK
+    version = records.record_platform_revision(args.revision, build_note())
+    print(f"{name} = {args.revision} (version {version})")
     return ExitCode.OK

@@ -34,6 +34,7 @@ from typing import Any
 from platform_constructs.config.loader import Platform, load_platform
 from platform_constructs.config.schema import TIERS
 from platform_constructs.errors import ConfigError
+from platform_constructs.stacks.names import stack_owners
 
 #: The reviewed skips file, at the repository root.
 SKIPS_FILE = "checkov-skips.toml"
@@ -245,15 +246,10 @@ def apply_skips(passed: int, failures: list[Failure], stacks: set[str], skips: l
 
 
 def stack_tiers(platform: Platform) -> dict[str, str]:
-    """Stack name → tier of the configuration that owns it.
-
-    Mirrors the stack names of ``platform_constructs.stacks`` (importing them would import cdktf):
-    ``bootstrap`` and ``shared`` belong to shared.toml, ``<env>`` and ``<env>-apps`` to their environment.
-    """
-    tiers = {"bootstrap": platform.shared.tier, "shared": platform.shared.tier}
-    for name, env in platform.environments.items():
-        tiers[name] = tiers[f"{name}-apps"] = env.tier
-    return tiers
+    """Stack name → tier of the configuration that owns it (``bootstrap`` and ``shared`` belong to
+    shared.toml, ``<env>`` and ``<env>-app-<name>`` to their environment)."""
+    configs = dict(platform.configs())
+    return {stack: configs[owner].tier for stack, owner in stack_owners(platform).items()}
 
 
 def scan(stacks_dir: Path, platform: Platform, skips_file: Path, root: Path) -> GateResult:

@@ -8,9 +8,11 @@ saved plan that passed the guard is applied.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.progress import Progress
@@ -43,13 +45,24 @@ def guard_overrides(args: argparse.Namespace) -> GuardOverrides:
     return GuardOverrides(addresses, args.reason.strip() if addresses else None)
 
 
-class StackChange:
-    """Plans, guards and applies one stack, printing timed progress."""
+#: A further check of a saved plan (its ``terraform show -json`` output, parsed), run after the plan
+#: guard; it raises :class:`CliError` to refuse the plan.
+PlanGate = Callable[[Mapping[str, Any]], None]
 
-    def __init__(self, stack: Stack, runner: CommandRunner, progress: Progress) -> None:
+
+class StackChange:
+    """Plans, guards and applies one stack, printing timed progress.
+
+    Args:
+        gates: checks every plan must also pass before it is applied (e.g. the release scope).
+    """
+
+    def __init__(self, stack: Stack, runner: CommandRunner, progress: Progress,
+                 gates: tuple[PlanGate, ...] = ()) -> None:
         self.stack = stack
         self.runner = runner
         self.progress = progress
+        self.gates = gates
 
     def init(self) -> None:
         """``terraform init`` against the stack's S3 backend."""
@@ -92,8 +105,17 @@ class StackChange:
                                              "(see above); nothing was applied")
         self.progress.say(f"{self.stack.name}: plan guard passed "
                           f"({'protected' if protected else 'unprotected'} environment); plan JSON in {plan_json}")
+        for gate in self.gates:
+            gate(json.loads(shown.stdout))
 
     def apply(self, plan_file: Path) -> None:
         """Apply a saved plan that passed the guard."""
         self.runner.run(self.stack.workdir.apply(plan_file))
         self.progress.say(f"{self.stack.name}: apply done")
+
+    def outputs(self) -> dict[str, Any] | None:
+        """The stack's outputs in its state (name → value); ``None`` in a dry run."""
+        shown = self.runner.run(self.stack.workdir.output_json(), capture=True)
+        if shown is None:
+            return None
+        return {name: output.get("value") for name, output in json.loads(shown.stdout or "{}").items()}

@@ -54,6 +54,10 @@ class StackWorkdir:
         """``terraform apply`` of a saved plan: no prompt, nothing beyond what the plan holds."""
         return self._terraform("apply", "-input=false", "-no-color", str(plan_file.resolve()))
 
+    def output_json(self) -> Command:
+        """``terraform output -json``: the root module's outputs as the state holds them."""
+        return self._terraform("output", "-json", "-no-color")
+
     def state_push(self, state_file: Path) -> Command:
         """``terraform state push``: replace the stack's state under Terraform's lock (same lineage, newer serial)."""
         return self._terraform("state", "push", str(state_file.resolve()))

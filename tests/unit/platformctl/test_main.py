@@ -79,7 +79,7 @@ def test_exit_codes_are_documented_identically_in_the_module_and_the_readme():
     (["promote", "--from", "dev", "--to", "dev", "--app", "api"], "--from and --to are both 'dev'"),
     (["plan", "--env", "prod", "--stack", "prod", "--allow", "aws_db_instance.main"],
      "--allow aws_db_instance.main needs --reason TEXT"),
-    (["deploy", "--env", "dev", "--stack", "dev-apps", "--plan", "tfplan", "--app", "api"],
+    (["deploy", "--env", "dev", "--stack", "dev-app-api", "--plan", "tfplan", "--app", "api"],
      "--plan applies a saved plan as it is"),
     (["plan", "--env", "dev", "--stack", "dev", "--outdir", "/nonexistent/cdktf.out"],
      "manifest.json not found: run `platformctl synth` first"),

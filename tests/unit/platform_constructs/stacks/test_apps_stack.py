@@ -1,5 +1,5 @@
-"""The <env>-apps stacks: one rolling deployment per configured app with its tier's preset, the cluster
-found by name, release variables, and the verification gates that can run here.
+"""The application stacks (<env>-app-<name>): one application each, rolled out with its tier's preset,
+the cluster found by name, release variables, and the verification gates that can run here.
 
 No Kubernetes API server and no kubernetes provider binary exist on this machine. The Kubernetes
 objects are therefore rendered to manifests and validated against the upstream OpenAPI schema of
@@ -27,8 +27,8 @@ from platformctl.terraform.cli import validate_stack, write_cli_config
 ENVIRONMENTS = ["dev", "staging", "prod"]
 
 
-def apps(stack_json, env):
-    return strip_metadata(stack_json(f"{env}-apps"))
+def apps(stack_json, env, app="api"):
+    return strip_metadata(stack_json(f"{env}-app-{app}"))
 
 
 def deployment_named(config, name):
@@ -38,10 +38,12 @@ def deployment_named(config, name):
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_every_configured_app_rolls_out_with_its_tier_preset(platform, stack_json, env):
-    config, settings = apps(stack_json, env), platform.environments[env]
+    settings = platform.environments[env]
     rollout = settings.rollout
-    assert {d["metadata"]["name"] for d in resources_of(config, "kubernetes_deployment_v1").values()} == set(settings.apps)
+    assert settings.apps
     for name in settings.apps:
+        config = apps(stack_json, env, name)
+        assert [d["metadata"]["name"] for d in resources_of(config, "kubernetes_deployment_v1").values()] == [name]
         spec = deployment_named(config, name)["spec"]
         assert spec["strategy"] == rollout.deployment_strategy.terraform()
         assert spec["min_ready_seconds"] == rollout.min_ready.to_seconds()
@@ -203,7 +205,7 @@ def aws_part(config):
 @pytest.mark.terraform
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_aws_part_is_valid_terraform(stack_json, cli_config, tmp_path, env):
-    stack_dir = tmp_path / f"{env}-apps"
+    stack_dir = tmp_path / f"{env}-app-api"
     stack_dir.mkdir()
     stripped = aws_part(apps(stack_json, env))
     assert {"aws_iam_role", "aws_eks_pod_identity_association"} <= set(stripped["resource"])
@@ -216,7 +218,7 @@ def test_aws_part_is_valid_terraform(stack_json, cli_config, tmp_path, env):
 @pytest.mark.terraform
 @pytest.mark.slow
 def test_aws_part_applies_to_the_emulator_against_the_cluster_found_by_name(platform, stack_json, cli_config, tmp_path):
-    """dev-apps' AWS resources, applied by the real provider to the local emulator (moto).
+    """dev-app-api's AWS resources, applied by the real provider to the local emulator (moto).
 
     The cluster is created beforehand, as the platform stack would; the apply must find it by name
     and associate the pod role with the app's service account on it.
@@ -225,7 +227,7 @@ def test_aws_part_applies_to_the_emulator_against_the_cluster_found_by_name(plat
 
     env, shared = platform.environments["dev"], platform.shared
     stripped = aws_part(apps(stack_json, "dev"))
-    stack_dir = tmp_path / "dev-apps"
+    stack_dir = tmp_path / "dev-app-api"
     stack_dir.mkdir()
     (stack_dir / "cdk.tf.json").write_text(json.dumps(stripped))
     with LocalAws(account_id=shared.aws.account_id, region=env.aws.region) as emulator:
@@ -255,3 +257,29 @@ def test_aws_part_applies_to_the_emulator_against_the_cluster_found_by_name(plat
         described = eks.describe_pod_identity_association(
             clusterName="acme-dev-eks", associationId=association["associationId"])["association"]
         assert described["roleArn"] == role["Arn"]
+
+
+def test_an_application_stack_holds_one_application_and_does_not_change_when_another_is_added(platform, tmp_path):
+    """The release unit: adding (or changing) application B leaves A's stack byte for byte the same,
+    and B's stack holds only B's objects, in its own state."""
+    from platform_constructs._internal.tf import Testing
+    from platform_constructs.k8s.workload_props import WorkloadProps
+    from platform_constructs.stacks.apps import AppStack
+
+    dev = platform.environments["dev"]
+    worker = WorkloadProps.model_validate({
+        "image_repository": "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-worker",
+        "readiness": {"http_get": "/ready"}, "liveness": {"http_get": "/healthz"}, "replicas": 1})
+    with_worker = dev.model_copy(update={"apps": {**dev.apps, "worker": worker}})
+
+    def synth(env, app, outdir):
+        return strip_metadata(json.loads(Testing.synth(AppStack(Testing.app(outdir=str(tmp_path / outdir)), env, app))))
+
+    assert synth(dev, "api", "alone") == synth(with_worker, "api", "with-worker")
+    stack = synth(with_worker, "worker", "worker")
+    assert stack["terraform"]["backend"]["s3"]["key"] == "platform/dev/dev-app-worker.tfstate"
+    assert set(stack["variable"]) == {"image_worker", "change_cause_worker"}
+    names = {body["metadata"]["name"] for kind, items in stack["resource"].items() if kind.startswith("kubernetes_")
+             for body in items.values()}
+    assert names == {"worker"}
+    assert only(stack, "aws_iam_role")["name"] == "acme-dev-worker-pod"

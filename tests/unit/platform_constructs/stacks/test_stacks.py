@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-REMOTE_STACKS = ["dev", "dev-apps", "prod", "prod-apps", "shared", "staging", "staging-apps"]
+REMOTE_STACKS = ["dev", "dev-app-api", "prod", "prod-app-api", "shared", "staging", "staging-app-api"]
 ACCOUNTS = {"dev": "111111111111", "staging": "222222222222", "prod": "333333333333", "shared": "444444444444"}
 
 
@@ -18,7 +18,7 @@ def test_stack_names(synth_dir):
 @pytest.mark.parametrize("stack", REMOTE_STACKS)
 def test_s3_backend_one_key_per_stack_encrypted_and_lockfile_locked(stack_json, stack):
     backend = stack_json(stack)["terraform"]["backend"]
-    environment = stack.removesuffix("-apps")
+    environment = stack.split("-")[0]
     assert backend == {"s3": {
         "bucket": "acme-platform-tfstate-444444444444",
         "key": f"platform/{environment}/{stack}.tfstate",
@@ -31,7 +31,7 @@ def test_s3_backend_one_key_per_stack_encrypted_and_lockfile_locked(stack_json, 
 
 @pytest.mark.parametrize("stack", [*REMOTE_STACKS, "bootstrap"])
 def test_provider_is_pinned_to_its_account_and_tags_everything(stack_json, stack):
-    environment = {"bootstrap": "shared"}.get(stack, stack.removesuffix("-apps"))
+    environment = {"bootstrap": "shared"}.get(stack, stack.split("-")[0])
     [provider] = stack_json(stack)["provider"]["aws"]
     account = ACCOUNTS[environment]
     assert provider["allowed_account_ids"] == [account]

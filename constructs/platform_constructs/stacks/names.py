@@ -1,0 +1,74 @@
+"""Names of the stacks the platform synthesizes, from configuration alone (no cdktf import).
+
+One place decides them, so ``platformctl``, the checkov gate, the synth selection and the tests
+agree with the stacks without importing cdktf:
+
+* ``bootstrap`` and ``shared``: what ``shared.toml`` describes;
+* ``<env>``: the platform of one environment (network, cluster, data stores);
+* ``<env>-app-<name>``: one application of one environment, with its own state (a release unit).
+
+The names cannot collide: an environment name is letters and digits only (no ``-``), so every
+name with a ``-`` belongs to exactly one environment (the part before the first ``-``) and one
+application (the part after ``-app-``); ``bootstrap`` and ``shared`` contain no ``-``. Each stack's
+state key is ``{state.key_prefix}/{stack}.tfstate``; a stack name holds no ``/``, so distinct key
+prefixes (checked by the configuration rules) and distinct stack names give distinct keys.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from platform_constructs.config.loader import Platform
+    from platform_constructs.config.schema import EnvironmentConfig
+
+#: The stack that creates the state buckets (local state).
+BOOTSTRAP_STACK = "bootstrap"
+#: The stack of what every environment shares (container registries, CI identities).
+SHARED_STACK = "shared"
+#: Separates the environment from the application in an application stack's name.
+APP_STACK_INFIX = "-app-"
+
+
+def platform_stack_name(environment: str) -> str:
+    """The stack holding an environment's platform: the environment's own name."""
+    return environment
+
+
+def app_stack_name(environment: str, app: str) -> str:
+    """The stack holding one application of one environment, e.g. ``prod-app-api``."""
+    return f"{environment}{APP_STACK_INFIX}{app}"
+
+
+def app_of_stack(stack: str) -> tuple[str, str] | None:
+    """``(environment, application)`` of an application stack's name; ``None`` for any other stack."""
+    environment, infix, app = stack.partition(APP_STACK_INFIX)
+    return (environment, app) if infix and environment and app else None
+
+
+def environment_stack_names(env: EnvironmentConfig) -> list[str]:
+    """The stacks of one environment, in apply order: its platform, then each application's."""
+    return [platform_stack_name(env.name), *(app_stack_name(env.name, app) for app in sorted(env.apps))]
+
+
+def stack_owners(platform: Platform) -> dict[str, str]:
+    """Every stack the platform synthesizes → the configuration that owns it (``shared`` or an environment)."""
+    owners = {BOOTSTRAP_STACK: platform.shared.name, SHARED_STACK: platform.shared.name}
+    for name in sorted(platform.environments):
+        owners.update(dict.fromkeys(environment_stack_names(platform.environments[name]), name))
+    return owners
+
+
+def environment_order(platform: Platform) -> list[str]:
+    """The environments in promotion order: each after every environment it takes promotions from
+    (``[release].promote_from``), ties by name. ``Jenkinsfile-infra`` applies them in this order."""
+    remaining = {name: set(env.release.promote_from) & set(platform.environments)
+                 for name, env in platform.environments.items()}
+    order: list[str] = []
+    while remaining:
+        ready = sorted(name for name, sources in remaining.items() if sources <= set(order))
+        if not ready:  # a cycle: the configuration rules refuse it before anything asks
+            raise ValueError(f"release.promote_from forms a cycle among {', '.join(sorted(remaining))}")
+        order.append(ready[0])
+        del remaining[ready[0]]
+    return order
