@@ -1,8 +1,8 @@
 """Every stack that needs only the AWS provider passes the real `terraform validate`.
 
 Providers come from the machine's filesystem mirror (``$PLATFORM_TF_PROVIDER_MIRROR`` or a
-known location), so this runs offline. The ``<env>-apps`` stacks also need the kubernetes
-provider, which no mirror here holds; they are covered by their own schema checks.
+known location), so this runs offline. The application stacks (``<env>-app-<name>``) also need the
+kubernetes provider, which no mirror here holds; they are covered by their own schema checks.
 """
 
 from __future__ import annotations

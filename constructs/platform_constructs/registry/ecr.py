@@ -24,7 +24,9 @@ class ContainerRegistry(Construct):
 
     - every repository: IMMUTABLE tags (a tag names one image forever, so promotion by tag or
       digest is safe), scan on push, encryption with one rotating KMS key (given, or created
-      here), the lifecycle rules of ``props.lifecycle``;
+      here), the lifecycle rules of ``props.lifecycle`` for ``environments`` (promotion order:
+      each environment's deployed images are kept first, the last in the path with the highest
+      priority);
     - the registry: enhanced scanning (Amazon Inspector, continuous, all repositories) when
       ``props.enhanced_scanning``, else basic scan on push;
     - pulls: each repository policy lets exactly the roles in ``pull_role_arns`` pull. The
@@ -36,7 +38,7 @@ class ContainerRegistry(Construct):
     Example::
 
         registry = ContainerRegistry(self, "Registry", props=RegistryProps(repositories=("api",)),
-                                     naming=Naming("acme", "shared"),
+                                     naming=Naming("acme", "shared"), environments=["dev", "prod"],
                                      pull_role_arns=["arn:aws:iam::111111111111:role/acme-dev-eks-node"])
         registry.repository_urls["api"]
     """
@@ -48,6 +50,7 @@ class ContainerRegistry(Construct):
         *,
         props: RegistryProps,
         naming: Naming,
+        environments: Sequence[str] = (),
         pull_role_arns: Sequence[str] = (),
         kms_key: KmsKey | None = None,
     ) -> None:
@@ -59,6 +62,7 @@ class ContainerRegistry(Construct):
         self.kms_key = kms_key or KmsKey(self, "Key", props=KmsKeyProps(
             alias=naming.name("ecr"), description="Container images in ECR"))
         pull_policy = _pull_policy(pullers) if pullers else None
+        self._lifecycle_policy = props.lifecycle.to_json(environments)
 
         # create resources
         self._create_scanning_configuration(props.enhanced_scanning)
@@ -114,7 +118,7 @@ class ContainerRegistry(Construct):
             lifecycle=TerraformResourceLifecycle(prevent_destroy=props.deletion_protection),
         )
         aws.ecr_lifecycle_policy.EcrLifecyclePolicy(
-            self, f"{construct_id}Lifecycle", repository=repository.name, policy=props.lifecycle.to_json(),
+            self, f"{construct_id}Lifecycle", repository=repository.name, policy=self._lifecycle_policy,
         )
         if pull_policy is not None:
             aws.ecr_repository_policy.EcrRepositoryPolicy(

@@ -9,7 +9,7 @@ from platform_constructs.naming import Naming
 from platform_constructs.policy.guard import apply_policy
 from platform_constructs.registry.ecr import ContainerRegistry
 from platform_constructs.stacks.common import aws_provider, s3_backend
-from platform_constructs.stacks.names import SHARED_STACK
+from platform_constructs.stacks.names import SHARED_STACK, environment_order
 
 
 class SharedStack(TerraformStack):
@@ -24,6 +24,7 @@ class SharedStack(TerraformStack):
 
         self.registry = ContainerRegistry(self, "Registry", props=shared.registry,
                                           naming=Naming(shared.naming.prefix, shared.name),
+                                          environments=environment_order(platform),
                                           pull_role_arns=node_role_arns(platform))
         for name, value in self.registry.outputs.items():
             TerraformOutput(self, f"registry_{name}", value=value)

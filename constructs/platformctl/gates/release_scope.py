@@ -8,6 +8,11 @@ the image — means the stack and the environment's applied configuration have d
 a change goes through ``Jenkinsfile-infra`` (reviewed, approved, planned after the platform),
 never through a release, so the release is refused instead of carrying it along.
 
+What a release may change is read from the plan itself: its ``configuration`` section names, per
+resource attribute, the references of the attribute's expression. A release may update in place
+the attributes whose expression references the application's release inputs (``var.image_<app>``,
+``var.change_cause_<app>`` and the parsed image local); every other difference is outside it.
+
 The one exception is an application's first release: its stack has no state yet, every change is
 a creation, and the release creates the application.
 
@@ -19,13 +24,12 @@ Python API::
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-#: The only resource type a release may update.
-DEPLOYMENT_TYPE = "kubernetes_deployment_v1"
-#: The Deployment annotation that carries the change cause (``kubectl rollout history``).
-CHANGE_CAUSE_ANNOTATION = "kubernetes.io/change-cause"
+from platform_constructs.k8s.image_policy import release_input_references
+
+Path = tuple[str | int, ...]
 _PASSIVE_ACTIONS = (["no-op"], ["read"])
 
 
@@ -34,17 +38,19 @@ def release_scope(plan: Mapping[str, Any], app: str) -> list[str]:
 
     Args:
         plan: the parsed output of ``terraform show -json PLANFILE`` of the application's stack.
-        app: the application, which names its Deployment and its container.
+        app: the application whose release inputs may change.
     """
     changes = [change for change in plan.get("resource_changes", [])
                if change.get("mode", "managed") == "managed" and change["change"]["actions"] not in _PASSIVE_ACTIONS]
     if changes and all(change["change"]["actions"] == ["create"] for change in changes) and not _has_state(plan):
         return []  # the first release creates the application
+    release_paths = _release_paths(plan, release_input_references(app))
     problems = []
     for change in changes:
         actions = change["change"]["actions"]
-        if change["type"] == DEPLOYMENT_TYPE and actions == ["update"]:
-            extra = _changes_beyond_release(change["change"].get("before") or {}, change["change"].get("after") or {}, app)
+        allowed = release_paths.get(change["address"], [])
+        if actions == ["update"] and allowed:
+            extra = _differences(change["change"].get("before") or {}, change["change"].get("after") or {}, allowed)
             if extra:
                 problems.append(f"{change['address']}: update also changes {', '.join(extra)}")
         else:
@@ -58,21 +64,45 @@ def _has_state(plan: Mapping[str, Any]) -> bool:
     return any(resource.get("mode", "managed") == "managed" for resource in module.get("resources", []))
 
 
-def _changes_beyond_release(before: Mapping[str, Any], after: Mapping[str, Any], app: str) -> list[str]:
-    """Top-level attributes of the Deployment that differ once the image and change cause are set aside."""
-    before, after = _without_release(before, app), _without_release(after, app)
+def _release_paths(plan: Mapping[str, Any], inputs: frozenset[str]) -> dict[str, list[Path]]:
+    """Per resource address, the attribute paths whose expressions reference a release input."""
+    resources = plan.get("configuration", {}).get("root_module", {}).get("resources", [])
+    found = {resource["address"]: list(_referencing(resource.get("expressions", {}), inputs, ()))
+             for resource in resources}
+    return {address: paths for address, paths in found.items() if paths}
+
+
+def _referencing(expressions: Mapping[str, Any], inputs: frozenset[str], prefix: Path) -> Iterable[Path]:
+    for key, value in expressions.items():
+        if isinstance(value, list):  # nested blocks: a list of expression maps
+            for index, block in enumerate(value):
+                if isinstance(block, Mapping):
+                    yield from _referencing(block, inputs, (*prefix, key, index))
+        elif isinstance(value, Mapping) and any(_is_input(reference, inputs) for reference in value.get("references", [])):
+            yield (*prefix, key)
+
+
+def _is_input(reference: str, inputs: frozenset[str]) -> bool:
+    return any(reference == name or reference.startswith(f"{name}.") or reference.startswith(f"{name}[")
+               for name in inputs)
+
+
+def _differences(before: Mapping[str, Any], after: Mapping[str, Any], allowed: list[Path]) -> list[str]:
+    """Top-level attributes that differ once the release's own attributes are set aside."""
+    before, after = _without(before, allowed), _without(after, allowed)
     return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
 
 
-def _without_release(deployment: Mapping[str, Any], app: str) -> dict[str, Any]:
-    """A copy of the Deployment without the values a release sets: the app container's image and the change cause."""
-    copied = copy.deepcopy(dict(deployment))
-    for metadata in copied.get("metadata") or []:
-        (metadata.get("annotations") or {}).pop(CHANGE_CAUSE_ANNOTATION, None)
-    for spec in copied.get("spec") or []:
-        for template in spec.get("template") or []:
-            for pod in template.get("spec") or []:
-                for container in pod.get("container") or []:
-                    if container.get("name") == app:
-                        container.pop("image", None)
+def _without(values: Mapping[str, Any], paths: list[Path]) -> dict[str, Any]:
+    copied = copy.deepcopy(dict(values))
+    for path in paths:
+        node: Any = copied
+        for step in path[:-1]:
+            try:
+                node = node[step]
+            except (KeyError, IndexError, TypeError):
+                node = None
+                break
+        if isinstance(node, dict):
+            node.pop(path[-1], None)
     return copied
