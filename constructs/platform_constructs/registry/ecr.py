@@ -11,6 +11,7 @@ from platform_constructs._internal.tf import Construct, TerraformResourceLifecyc
 from platform_constructs.errors import ConstructValidationError
 from platform_constructs.naming import Naming
 from platform_constructs.registry.ecr_props import RegistryProps, repository_name
+from platform_constructs.registry.lifecycle import InvalidLifecyclePolicy, parse_policy
 from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
 
 #: What pulling an image needs on the repository side; ``ecr:GetAuthorizationToken`` is granted
@@ -57,12 +58,12 @@ class ContainerRegistry(Construct):
         super().__init__(scope, construct_id)
         # validate
         pullers = [self._parse_role_arn(index, arn) for index, arn in enumerate(pull_role_arns)]
+        self._lifecycle_policy = self._checked_lifecycle(props, environments)
         # resolve defaults
         names = {repo: repository_name(naming, repo) for repo in props.repositories}
         self.kms_key = kms_key or KmsKey(self, "Key", props=KmsKeyProps(
             alias=naming.name("ecr"), description="Container images in ECR"))
         pull_policy = _pull_policy(pullers) if pullers else None
-        self._lifecycle_policy = props.lifecycle.to_json(environments)
 
         # create resources
         self._create_scanning_configuration(props.enhanced_scanning)
@@ -92,6 +93,15 @@ class ContainerRegistry(Construct):
                 f"{arn!r} is not an IAM role ARN such as arn:aws:iam::111111111111:role/acme-dev-eks-node",
                 self.node.path)
         return match["partition"], match["account"], arn
+
+    def _checked_lifecycle(self, props: RegistryProps, environments: Sequence[str]) -> str:
+        """The lifecycle policy document, refused here if ECR would refuse it."""
+        policy = props.lifecycle.to_json(environments)
+        try:
+            parse_policy(policy)
+        except InvalidLifecyclePolicy as error:
+            raise ConstructValidationError("ecr.lifecycle", "lifecycle", str(error), self.node.path) from None
+        return policy
 
     def _create_scanning_configuration(self, enhanced: bool) -> None:
         scanning = aws.ecr_registry_scanning_configuration

@@ -8,7 +8,8 @@ the tests, and over the repository's real images before ``platformctl`` makes on
 The semantics, from the ECR user guide ("Lifecycle policy properties", "Examples of lifecycle
 policies", and the evaluation rules listed with them):
 
-* rules run in ``rulePriority`` order, lowest first; a ``tagStatus: any`` rule must be last;
+* rules run in ``rulePriority`` order, lowest first; a ``tagStatus: any`` rule must be last; no
+  two rules select the same tags;
 * a rule's selection: ``tagged`` images matching every pattern of ``tagPatternList`` (``*``
   matches any characters) or every prefix of ``tagPrefixList``, each by some tag of the image;
   ``untagged`` images; or ``any`` image; only one rule may select untagged images;
@@ -110,6 +111,10 @@ def parse_policy(policy: str | Mapping[str, Any]) -> list[Rule]:
         raise InvalidLifecyclePolicy("a tagStatus any rule must have the highest rulePriority")
     if sum(rule.tag_status == "untagged" for rule in rules) > 1:
         raise InvalidLifecyclePolicy("only one rule may select untagged images")
+    selections = [rule.tag_patterns or rule.tag_prefixes for rule in rules if rule.tag_status == "tagged"]
+    repeated = sorted({" ".join(selection) for selection in selections if selections.count(selection) > 1})
+    if repeated:
+        raise InvalidLifecyclePolicy(f"each tagged rule needs its own tags; selected twice: {', '.join(repeated)}")
     return rules
 
 

@@ -95,6 +95,8 @@ INVALID = [
         "tagStatus": "untagged", "countType": "imageCountMoreThan", "countNumber": 1, "countUnit": "days"}}],
      "countUnit 'days' belongs to sinceImagePushed"),
     ([rule(1, "tagged", "imageCountMoreThan", 1, ["a*"], ["b"])], "one of them"),
+    ([rule(1, "tagged", "imageCountMoreThan", 1, ["a*"]), rule(2, "tagged", "sinceImagePushed", 3, ["a*"])],
+     "each tagged rule needs its own tags; selected twice: a"),
 ]
 
 
