@@ -166,6 +166,33 @@ def _apps_pull_from_the_shared_registry(platform: Platform) -> Iterable[tuple[st
                                  f"is not a repository of the shared registry; one of: {', '.join(sorted(known))}")
 
 
+def _applications_have_a_source(platform: Platform) -> Iterable[tuple[str, Finding]]:
+    """Every application's release job builds the repository shared.toml names for it (never a free URL)."""
+    sources = platform.shared.ci.applications
+    for env in sorted(platform.environments.values(), key=lambda config: config.name):
+        for app in sorted(set(env.apps) - set(sources)):
+            yield env.name, (f"apps.{app}", app, f"has no source repository: add [ci.applications.{app}] to shared.toml "
+                                                 f"(known: {', '.join(sorted(sources)) or 'none'})")
+
+
+def _protected_targets_have_approvers(platform: Platform) -> Iterable[tuple[str, Finding]]:
+    """A protected target's changes wait for an approval: somebody must be named to give it."""
+    approvers = platform.shared.ci.approvers
+    for name, config in platform.configs():
+        if config.plan_guard.protected and config.tier not in approvers:
+            yield name, ("tier", config.tier, f"is protected but shared.toml names no approvers for tier {config.tier} "
+                                              f"(ci.approvers; has: {', '.join(sorted(approvers)) or 'none'})")
+
+
+def _ci_network_is_apart(platform: Platform) -> Iterable[tuple[str, Finding]]:
+    """The CI network is routed to every environment's VPC: it may overlap none of them."""
+    ci = ipaddress.IPv4Network(platform.shared.ci.network.cidr)
+    for env in sorted(platform.environments.values(), key=lambda config: config.name):
+        if ci.overlaps(ipaddress.IPv4Network(env.network.cidr)):
+            yield env.name, ("network.cidr", env.network.cidr,
+                             f"overlaps the CI network {ci} (shared.toml ci.network.cidr), which is routed to it")
+
+
 def _promotions_come_from_known_environments(platform: Platform) -> Iterable[tuple[str, Finding]]:
     """``promote_from`` names existing environments and never leads back to the environment itself:
     the promotion path is also the order in which the infrastructure pipeline applies them."""
@@ -238,6 +265,9 @@ PLATFORM_RULES: list[Callable[[Platform], Iterable[tuple[str, Finding]]]] = [
     _staging_matches_prod,
     _apps_pull_from_the_shared_registry,
     _promotions_come_from_known_environments,
+    _applications_have_a_source,
+    _ci_network_is_apart,
+    _protected_targets_have_approvers,
 ]
 
 

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
+from platform_constructs.ci.ci_props import CiProps
 from platform_constructs.compute.eks_props import EksProps
 from platform_constructs.data.postgres_props import PostgresProps
 from platform_constructs.data.redis_props import RedisProps
@@ -180,3 +181,5 @@ class SharedConfig(DeploymentTarget):
     """Always ``shared``. Default: ``shared``."""
     registry: RegistryProps = Field(default_factory=RegistryProps)
     """Container registries. Default: tier preset."""
+    ci: CiProps
+    """Continuous delivery: CI cluster and network, agent identities, application sources. Default: required."""

@@ -13,7 +13,7 @@ from platform_constructs.k8s.release_inputs import release_inputs
 from platform_constructs.k8s.rolling_deployment import RollingDeployment
 from platform_constructs.naming import Naming
 from platform_constructs.policy.guard import apply_policy
-from platform_constructs.stacks.common import aws_provider, s3_backend
+from platform_constructs.stacks.common import aws_provider, role_variable, s3_backend
 from platform_constructs.stacks.names import app_stack_name
 
 #: Pod Security Admission level enforced in every application namespace.
@@ -48,12 +48,13 @@ class AppStack(TerraformStack):
         self.app = app
         self.workload = env.apps[app]
         s3_backend(self, env.state, env.state.region)
-        aws_provider(self, env.aws, env.all_tags)
+        role_arn = role_variable(self, env)
+        aws_provider(self, env, role_arn=role_arn)
         apply_policy(self, env.policy, owner=env.name)
         self.naming = Naming(env.naming.prefix, env.name)
 
         self.cluster = EksClusterAccess(self, "Cluster", cluster_name=self.naming.name(CLUSTER_COMPONENT),
-                                        region=env.aws.region, role_arn=env.aws.deploy_role_arn)
+                                        region=env.aws.region, role_arn=role_arn)
         self.namespace = self._create_namespace(self.workload.namespace_for(app))
         release = release_inputs(self, app, ImagePolicy(env.rollout.image_pinning, self.workload.image_repository))
         self.deployment = RollingDeployment(

@@ -18,7 +18,7 @@ from platform_constructs.observability.log_group import LogSettings
 from platform_constructs.policy.guard import apply_policy
 from platform_constructs.search.opensearch import SearchDomain
 from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
-from platform_constructs.stacks.common import aws_provider, s3_backend
+from platform_constructs.stacks.common import aws_provider, role_variable, s3_backend
 from platform_constructs.streaming.kafka import KafkaCluster
 
 
@@ -34,7 +34,7 @@ class PlatformStack(TerraformStack):
         self.env = env
         self.naming = Naming(env.naming.prefix, env.name)
         s3_backend(self, env.state, env.state.region)
-        aws_provider(self, env.aws, env.all_tags)
+        aws_provider(self, env, role_arn=role_variable(self, env))
         apply_policy(self, env.policy, owner=env.name)
 
         self.logs_key = KmsKey(self, "LogsKey", props=KmsKeyProps(

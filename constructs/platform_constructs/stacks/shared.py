@@ -8,7 +8,7 @@ from platform_constructs.config.loader import Platform
 from platform_constructs.naming import Naming
 from platform_constructs.policy.guard import apply_policy
 from platform_constructs.registry.ecr import ContainerRegistry
-from platform_constructs.stacks.common import aws_provider, s3_backend
+from platform_constructs.stacks.common import aws_provider, role_variable, s3_backend
 from platform_constructs.stacks.names import SHARED_STACK, environment_order
 
 
@@ -19,7 +19,7 @@ class SharedStack(TerraformStack):
         super().__init__(scope, SHARED_STACK)
         shared = platform.shared
         s3_backend(self, shared.state, shared.state.region)
-        aws_provider(self, shared.aws, shared.all_tags)
+        aws_provider(self, shared, role_arn=role_variable(self, shared))
         apply_policy(self, shared.policy, owner=shared.name)
 
         self.registry = ContainerRegistry(self, "Registry", props=shared.registry,

@@ -1,4 +1,4 @@
-"""Infrastructure subcommands: environments, synth, validate, scan, plan, deploy, rollback-infra, state-versions."""
+"""Infrastructure subcommands: synth, validate, scan, plan, deploy, rollback-infra, state-versions."""
 
 from __future__ import annotations
 
@@ -18,27 +18,11 @@ from platformctl.terraform.flow import StackChange, add_guard_arguments, guard_o
 from platformctl.aws_session import caller_session
 from platformctl.process import CommandRunner
 from platformctl.terraform.state_history import StateHistory, StateRestoreRefused
-from platform_constructs.stacks.names import (
-    BOOTSTRAP_STACK,
-    SHARED_STACK,
-    app_stack_name,
-    environment_order,
-    platform_stack_name,
-)
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
              dry_run: argparse.ArgumentParser) -> None:
     """Add the infrastructure subcommands; ``common`` and ``dry_run`` are shared option groups."""
-
-    environments = commands.add_parser(
-        "environments", parents=[common], help="list the environments and their stacks, in promotion order",
-        description="The environments of environments/*.toml in promotion order (each after the ones it takes "
-                    "promotions from), one per line; with --json also the shared configuration, and per "
-                    "environment its tier, protection, applications and stacks in apply order. The pipelines "
-                    "read this list: adding an environment file makes the environment deployable.")
-    environments.add_argument("--json", action="store_true", help="print the full description as JSON")
-    environments.set_defaults(handler=_environments)
 
     synth = commands.add_parser("synth", parents=[common], help="validate environments/ and synthesize every stack",
                                 description="Validate every environment file, then synthesize all stacks into the "
@@ -77,6 +61,11 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         add_guard_arguments(sub)
         if name == "plan":
             sub.add_argument("--out", type=Path, help="plan file (default: <stack dir>/tfplan)")
+            sub.add_argument("--read-only", action="store_true",
+                             help="plan with the target's read-only planner role and no state lock (branch builds): "
+                                  "the plan can be reviewed, never applied")
+            sub.add_argument("--changed-file", type=Path, metavar="FILE",
+                             help="append the stack's name to FILE when the plan changes anything (for approvals)")
             sub.set_defaults(handler=_plan)
         else:
             sub.add_argument("--plan", type=Path, help="apply this saved plan (from platformctl plan) instead of planning")
@@ -99,28 +88,6 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     versions.add_argument("--env", required=True, help="environment")
     versions.add_argument("--stack", required=True, help="stack name")
     versions.set_defaults(handler=_state_versions)
-
-
-def _environments(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
-    platform = project.platform
-    order = environment_order(platform)
-    if not args.json:
-        print("\n".join(order))
-        return ExitCode.OK
-    shared = platform.shared
-    described = {
-        "shared": {"tier": shared.tier, "protected": shared.plan_guard.protected,
-                   "stacks": [BOOTSTRAP_STACK, SHARED_STACK]},
-        "environments": [
-            {"name": name, "tier": env.tier, "protected": env.plan_guard.protected,
-             "promote_from": list(env.release.promote_from), "apps": sorted(env.apps),
-             "platform_stack": platform_stack_name(name),
-             "app_stacks": {app: app_stack_name(name, app) for app in sorted(env.apps)}}
-            for name in order for env in [platform.environments[name]]
-        ],
-    }
-    print(json.dumps(described, indent=2))
-    return ExitCode.OK
 
 
 def _synth(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
@@ -188,8 +155,12 @@ def _change_for(args: argparse.Namespace, project: Project, runner: CommandRunne
 def _plan(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
     overrides = guard_overrides(args)
     stack, change, releases = _change_for(args, project, runner)
-    variables = prepare(change, releases)
-    change.plan(variables.values, args.out or stack.workdir.default_plan, overrides)
+    variables = prepare(change, releases, read_only=args.read_only)
+    changed = change.plan(variables.values, args.out or stack.workdir.default_plan, overrides,
+                          lock=not args.read_only)
+    if changed and args.changed_file is not None and not runner.dry_run:
+        with args.changed_file.open("a") as listing:
+            listing.write(f"{stack.name}\n")
     return ExitCode.OK
 
 
@@ -243,3 +214,4 @@ def _rollback_infra(args: argparse.Namespace, project: Project, runner: CommandR
         change.apply(stack.workdir.default_plan)
     progress.say(f"{stack.name}: infrastructure rollback complete")
     return ExitCode.OK
+

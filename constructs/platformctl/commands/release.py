@@ -8,7 +8,9 @@ rollback re-applies the last verified image through Terraform, so the state stay
 from __future__ import annotations
 
 import argparse
+import subprocess
 import time
+from pathlib import Path
 
 from platformctl.release.change import plan_and_apply, prepare, refuse_while_pending, stack_change
 from platformctl.release.inputs import (
@@ -25,7 +27,8 @@ from platformctl.progress import Progress
 from platformctl.project import Project
 from platformctl.terraform.flow import GuardOverrides, add_guard_arguments, guard_overrides
 from platform_constructs.config.schema import EnvironmentConfig
-from platformctl.aws_session import account_session
+from platformctl.aws_session import account_session, caller_session
+from platformctl.image.deployed import Registry, Repository, RetentionRefused, check_main_build
 from platformctl.release.health import CheckResult, alarms_in_alarm, smoke
 from platformctl.release.image_ref import ImageRef
 from platformctl.release.kubectl import Workload
@@ -35,6 +38,12 @@ from platformctl.release.records import COMMIT, RecordKind, Release, ReleaseReco
 
 #: ``rollback --to`` keyword for the last verified image.
 LAST_GOOD = "last-good"
+#: ``verify`` defaults: kubectl rollout status timeout, smoke requests and the pause between them (seconds).
+#: The pipelines' stage timeouts are sized from them (tests/cicd/budgets.py).
+ROLLOUT_TIMEOUT_SECONDS = 300
+SMOKE_ATTEMPTS = 5
+SMOKE_INTERVAL_SECONDS = 30
+SMOKE_REQUEST_TIMEOUT_SECONDS = 10
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
@@ -76,8 +85,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                     "verify, promote and record-good refuse.")
     undo.add_argument("--env", required=True, help="environment")
     undo.add_argument("--app", required=True, help="application")
-    undo.add_argument("--rollout-timeout", type=_positive_int, default=300, metavar="SECONDS",
-                      help="kubectl rollout status timeout (default: 300)")
+    undo.add_argument("--rollout-timeout", type=_positive_int, default=ROLLOUT_TIMEOUT_SECONDS, metavar="SECONDS",
+                      help=f"kubectl rollout status timeout (default: {ROLLOUT_TIMEOUT_SECONDS})")
     undo.set_defaults(handler=_undo_command)
 
     verify = commands.add_parser(
@@ -88,14 +97,14 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     verify.add_argument("--env", required=True, help="environment")
     verify.add_argument("--app", required=True, help="application")
     verify.add_argument("--smoke-url", help="URL that must answer 2xx (e.g. the application's health endpoint)")
-    verify.add_argument("--rollout-timeout", type=_positive_int, default=300, metavar="SECONDS",
-                        help="kubectl rollout status timeout (default: 300)")
+    verify.add_argument("--rollout-timeout", type=_positive_int, default=ROLLOUT_TIMEOUT_SECONDS, metavar="SECONDS",
+                        help=f"kubectl rollout status timeout (default: {ROLLOUT_TIMEOUT_SECONDS})")
     verify.add_argument("--observe", type=_non_negative_float, default=0.0, metavar="SECONDS",
                         help="keep checking alarms and the smoke URL for this long (default: 0, once)")
-    verify.add_argument("--interval", type=_positive_float, default=30.0, metavar="SECONDS",
-                        help="pause between observations and smoke attempts (default: 30)")
-    verify.add_argument("--smoke-attempts", type=_positive_int, default=5, metavar="N",
-                        help="smoke requests before the check fails (default: 5)")
+    verify.add_argument("--interval", type=_positive_float, default=float(SMOKE_INTERVAL_SECONDS), metavar="SECONDS",
+                        help=f"pause between observations and smoke attempts (default: {SMOKE_INTERVAL_SECONDS})")
+    verify.add_argument("--smoke-attempts", type=_positive_int, default=SMOKE_ATTEMPTS, metavar="N",
+                        help=f"smoke requests before the check fails (default: {SMOKE_ATTEMPTS})")
     verify.add_argument("--record-good", action="store_true",
                         help="when every check passes, record the verified image as the last good one")
     verify.set_defaults(handler=_verify)
@@ -122,6 +131,21 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                     "synthesize from it. Exit 3 when none is recorded yet.")
     revision.add_argument("--env", required=True, help="environment (platformctl environments lists them)")
     revision.set_defaults(handler=_revision)
+
+    checkout = commands.add_parser(
+        "checkout-revision", parents=[common, dry_run], help="check out and synthesize the revision to deploy",
+        description="Check out, as a git worktree at --into, the revision of this repository to deploy: the one "
+                    "--env last applied (its platform-revision record), or --ref, which must be an ancestor of "
+                    "--main-ref (the main branch, fetched) or tagged (exit 3 otherwise); then synthesize it with "
+                    "its own code. Run the following platformctl commands inside --into. Prints the commit.")
+    source = checkout.add_mutually_exclusive_group(required=True)
+    source.add_argument("--env", help="environment whose recorded platform revision to check out")
+    source.add_argument("--ref", help="commit or tag to check out (infrastructure rollback)")
+    checkout.add_argument("--main-ref", default="refs/remotes/origin/main",
+                          help="the main branch as fetched, for --ref (default: refs/remotes/origin/main)")
+    checkout.add_argument("--into", type=Path, required=True, metavar="DIR", help="worktree directory to create")
+    checkout.add_argument("--no-synth", action="store_true", help="only check out")
+    checkout.set_defaults(handler=_checkout_revision)
 
     record_revision = commands.add_parser(
         "record-revision", parents=[common, dry_run], help="record the platform revision an environment now runs",
@@ -198,10 +222,19 @@ def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) 
                                          "another release reached it; this build's image is no longer the one to promote")
     progress.say(f"promoting {args.app} {current} from {source.name} (current and last good) to {target.name}")
     checked_repository(target, args.app, current, f"{source.name}'s image")
+    _require_main_build(current)
     release = Release(current, args.change_cause or f"promote {current} from {source.name}")
     _deploy_release(project, target, args.app, release, overrides, runner, progress)
     progress.say(f"{target.name}/{args.app} now runs {current}")
     return ExitCode.OK
+
+
+def _require_main_build(image: ImageRef) -> None:
+    repository = Repository.of(image)
+    try:
+        check_main_build(Registry(caller_session(repository.region).client("ecr"), repository), image)
+    except RetentionRefused as error:
+        raise CliError(ExitCode.REFUSED, str(error)) from None
 
 
 def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
@@ -248,7 +281,7 @@ def _undo_command(args: argparse.Namespace, project: Project, runner: CommandRun
 
 
 def _undo(env: EnvironmentConfig, app: str, runner: CommandRunner, progress: Progress,
-          rollout_timeout: int = 300) -> None:
+          rollout_timeout: int = ROLLOUT_TIMEOUT_SECONDS) -> None:
     """``kubectl rollout undo`` and its rollout status: the cluster returns to the previous revision with no
     Terraform, no synthesized stack and no state lock involved.
 
@@ -290,8 +323,8 @@ def _verify(args: argparse.Namespace, project: Project, runner: CommandRunner) -
     while True:
         round_results = [alarms_in_alarm(cloudwatch, alarm_prefix)]
         if args.smoke_url:
-            round_results.append(smoke(args.smoke_url, attempts=args.smoke_attempts,
-                                       interval_seconds=args.interval, timeout_seconds=10))
+            round_results.append(smoke(args.smoke_url, attempts=args.smoke_attempts, interval_seconds=args.interval,
+                                       timeout_seconds=SMOKE_REQUEST_TIMEOUT_SECONDS))
         for result in round_results:
             progress.say(str(result))
         results += round_results
@@ -385,4 +418,33 @@ def _record_revision(args: argparse.Namespace, project: Project, runner: Command
         return ExitCode.OK
     version = records.record_platform_revision(args.revision, build_note())
     print(f"{name} = {args.revision} (version {version})")
+    return ExitCode.OK
+
+
+def _checkout_revision(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    from platformctl.release.revisions import RevisionRefused, add_worktree, reviewed_commit, synth_in
+
+    if args.env is not None:
+        records = release_records(project.config(args.env))
+        commit = records.platform_revision()
+        if commit is None:
+            raise CliError(ExitCode.REFUSED, f"{args.env}: nothing recorded at {records.platform_revision_name()}; "
+                                             "Jenkinsfile-infra records it when it has applied the environment")
+    else:
+        try:
+            commit = reviewed_commit(project.root, args.ref, args.main_ref)
+        except RevisionRefused as error:
+            raise CliError(ExitCode.REFUSED, str(error)) from None
+    into = args.into.resolve()
+    if runner.dry_run:
+        print(f"would check out {commit} into {into}" + ("" if args.no_synth else " and synthesize it"))
+        return ExitCode.OK
+    try:
+        add_worktree(project.root, commit, into)
+    except subprocess.CalledProcessError as error:
+        raise CliError(ExitCode.FAILED, f"git could not check out {commit} into {into}: "
+                                        f"{(error.stderr or '').strip() or error}") from None
+    if not args.no_synth and synth_in(into) != 0:
+        raise CliError(ExitCode.FAILED, f"synth of {commit} in {into} failed (see above)")
+    print(commit)
     return ExitCode.OK

@@ -8,9 +8,11 @@ Every path that applies an application stack (``deploy``, ``promote``, ``rollbac
    timeout, a failed apply) is settled against the Terraform state — the state's image becomes
    the current record — before anything reads the records;
 3. variables: the given releases, the recorded current image for the rest;
-4. plan, plan guard and, for a release, the release scope (only the image and change cause change);
-5. ``pending-release`` recorded, ``apply``, then ``current-image`` recorded and the pending record
-   deleted.
+4. for a release, the registry check: the repository's lifecycle policy keeps the image and the
+   environment's last good image once the image is tagged ``deployed-<env>-<time>``;
+5. plan, plan guard and, for a release, the release scope (only the image and change cause change);
+6. the deployed tag added, ``pending-release`` recorded, ``apply``, then ``current-image`` recorded
+   and the pending record deleted.
 
 An interruption anywhere leaves at worst a pending record, which step 2 of the next run settles;
 the current record never names an image Terraform did not apply.
@@ -19,11 +21,17 @@ the current record never names an image Terraform did not apply.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from platform_constructs.ci.ci_props import ROLE_VARIABLE, planner_role_arn
+from platform_constructs.naming import Naming
+from platformctl.aws_session import caller_session
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.gates.release_scope import release_scope
+from platformctl.image.deployed import Registry, Repository, RetentionRefused, check_retained
 from platformctl.process import CommandRunner
 from platformctl.progress import Progress
 from platformctl.project import Stack
@@ -40,30 +48,68 @@ def stack_change(stack: Stack, releases: Mapping[str, Release], runner: CommandR
     return StackChange(stack, runner, progress, gates)
 
 
-def prepare(change: StackChange, releases: dict[str, Release]) -> StackVariables:
+def prepare(change: StackChange, releases: dict[str, Release], *, read_only: bool = False) -> StackVariables:
     """``terraform init``, reconciliation of interrupted releases, then the variables of the plan.
 
     Without an interrupted release the variables are settled before ``terraform init``, so a
-    refusal (nothing recorded, nothing given) runs no Terraform at all.
+    refusal (nothing recorded, nothing given) runs no Terraform at all. A ``read_only`` plan (the
+    planner role: it reads records and state, writes neither) reconciles nothing and plans with
+    the planner role.
     """
     stack = change.stack
-    records = release_records(stack.config) if apps_of(stack) else None
+    records = release_records(stack.config, read_only=read_only) if apps_of(stack) else None
     interrupted = records is not None and any(records.pending(app) for app in apps_of(stack))
-    if interrupted:
+    if interrupted and not read_only:
         change.init()
         reconcile_pending(change)
-    variables = stack_variables(stack, releases)
-    if not interrupted:
+    variables = stack_variables(stack, releases, read_only=read_only)
+    if read_only:
+        variables.values[ROLE_VARIABLE] = planner_role_arn(
+            stack.config.aws.account_id, Naming(stack.config.naming.prefix, stack.config.name))
+    if read_only or not interrupted:
         change.init()
     return variables
 
 
 def plan_and_apply(change: StackChange, variables: StackVariables, plan_file: Path, overrides: GuardOverrides) -> None:
-    """Plan (guarded), then apply with the release records written around the apply."""
+    """Registry check, plan (guarded), then apply with the deployed tags and release records written around it."""
+    tags = [_checked_tag(change, variables, app, release) for app, release in sorted(variables.changed.items())]
     if change.plan(variables.values, plan_file, overrides):
+        for tag in tags:
+            tag.add(change.runner, change.progress)
         variables.mark_pending(change.runner, change.progress)
         change.apply(plan_file)
     variables.mark_applied(change.runner, change.progress)
+
+
+@dataclass(frozen=True)
+class _DeployedTag:
+    registry: Registry
+    digest: str
+    tag: str
+
+    def add(self, runner: CommandRunner, progress: Progress) -> None:
+        where = f"{self.registry.repository.name}@{self.digest}"
+        if runner.dry_run:
+            print(f"would tag {where} {self.tag}", flush=True)
+            return
+        self.registry.add_tag(self.digest, self.tag)
+        progress.say(f"tagged {where} {self.tag}")
+
+
+def _checked_tag(change: StackChange, variables: StackVariables, app: str, release: Release) -> _DeployedTag:
+    """The deployed tag of ``release``, once the registry's lifecycle policy is known to keep what the release needs."""
+    try:
+        repository = Repository.of(release.image)
+    except ValueError as error:
+        raise CliError(ExitCode.USAGE, f"--image {release.image}: {error}") from None
+    registry = Registry(caller_session(repository.region).client("ecr"), repository)
+    last_good = variables.records.image(app, RecordKind.LAST_GOOD) if variables.records is not None else None
+    try:
+        tag = check_retained(registry, change.stack.config.name, release.image, last_good, datetime.now(timezone.utc))
+    except RetentionRefused as error:
+        raise CliError(ExitCode.REFUSED, f"{change.stack.name}: {error}; nothing was applied") from None
+    return _DeployedTag(registry, release.image.digest or "", tag)
 
 
 def reconcile_pending(change: StackChange) -> None:

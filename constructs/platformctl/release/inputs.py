@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.progress import Progress
 from platformctl.project import Config, Project, Stack
+from platform_constructs.ci.ci_props import planner_role_arn
 from platform_constructs.compute.eks_props import CLUSTER_COMPONENT
 from platform_constructs.config.schema import EnvironmentConfig
 from platform_constructs.k8s.image_policy import change_cause_variable_name, image_variable_name
@@ -33,9 +34,11 @@ def apps_of(stack: Stack) -> list[str]:
     return sorted(name.removeprefix(prefix) for name in stack.variables if name.startswith(prefix))
 
 
-def release_records(config: Config) -> ReleaseRecords:
-    """The release records of an environment, read and written in its own account."""
-    session = account_session(config.aws, f"platformctl-{config.name}")
+def release_records(config: Config, *, read_only: bool = False) -> ReleaseRecords:
+    """The release records of an environment, read and written in its own account through its deploy
+    role; with ``read_only`` through its planner role, which can read them and write nothing."""
+    role = planner_role_arn(config.aws.account_id, Naming(config.naming.prefix, config.name)) if read_only else None
+    session = account_session(config.aws, f"platformctl-{config.name}", role)
     return ReleaseRecords(session.client("ssm"), config.naming.prefix, config.name)
 
 
@@ -102,7 +105,7 @@ class StackVariables:
             progress.say(f"recorded {name} = {release.image} ({release.change_cause})")
 
 
-def stack_variables(stack: Stack, releases: dict[str, Release]) -> StackVariables:
+def stack_variables(stack: Stack, releases: dict[str, Release], *, read_only: bool = False) -> StackVariables:
     """Variables for ``stack``: ``releases`` for the named applications, the recorded ones for the rest.
 
     Reconcile interrupted releases first (:func:`platformctl.release.change.reconcile_pending`):
@@ -122,7 +125,7 @@ def stack_variables(stack: Stack, releases: dict[str, Release]) -> StackVariable
         raise CliError(ExitCode.USAGE, f"--app {', '.join(unknown)}: not deployed by {stack.name}; "
                                        f"its application: {', '.join(apps)} (each application has its own stack, "
                                        f"{app_stack_name(stack.config.name, unknown[0])})")
-    records = release_records(stack.config)
+    records = release_records(stack.config, read_only=read_only)
     values: dict[str, str] = {}
     for app in apps:
         release = releases.get(app) or _recorded(records, app)

@@ -69,9 +69,13 @@ class StackChange:
         self.runner.run(self.stack.workdir.init())
         self.progress.say(f"{self.stack.name}: terraform init done")
 
-    def plan(self, variables: Mapping[str, str], plan_file: Path, overrides: GuardOverrides) -> bool:
-        """Write a plan, show it as JSON, run the plan guard; returns whether the plan changes anything."""
-        result = self.runner.run(self.stack.workdir.plan(plan_file, variables),
+    def plan(self, variables: Mapping[str, str], plan_file: Path, overrides: GuardOverrides, *,
+             lock: bool = True) -> bool:
+        """Write a plan, show it as JSON, run the plan guard; returns whether the plan changes anything.
+
+        ``lock=False``: the plan takes no state lock (read-only plans).
+        """
+        result = self.runner.run(self.stack.workdir.plan(plan_file, variables, lock=lock),
                                  ok_codes=(PLAN_NO_CHANGES, PLAN_HAS_CHANGES))
         changes = result is None or result.returncode == PLAN_HAS_CHANGES
         self.progress.say(f"{self.stack.name}: plan written to {plan_file} ({'changes' if changes else 'no changes'})")

@@ -149,8 +149,21 @@ def test_break_glass_undoes_with_kubectl_first_then_reapplies(platformctl, recor
         ["kubectl", "--context", "acme-prod-eks", "--namespace", "api", "rollout", "status", "deployment/api",
          "--timeout=300s"],
     ]
-    assert terraform_steps(commands[3:]) == ["init", "plan", "show", "apply"]
-    assert "the Terraform re-apply follows" in done.out
+    assert commands[3] == ["kubectl", "--context", "acme-prod-eks", "--namespace", "api", "get", "deployment/api",
+                           "--output", 'jsonpath={.spec.template.spec.containers[?(@.name=="api")].image}']
+    assert terraform_steps(commands[4:]) == ["init", "plan", "show", "apply"]
+    assert "the Terraform re-apply must follow" in done.out
+
+
+def test_undo_needs_no_synthesized_stack_and_names_the_reapply(platformctl, records, image, tmp_path):
+    deploy(records, "prod", image("prod", 12))
+    platformctl.outdir = tmp_path / "nothing-synthesized"
+    done = platformctl("undo", "--env", "prod", "--app", "api", "--rollout-timeout", "120", "--dry-run")
+    assert done.code == ExitCode.OK, done.output
+    commands = would_run(done)
+    assert [argv[0] for argv in commands] == ["aws", "kubectl", "kubectl", "kubectl"]
+    assert commands[2][-1] == "--timeout=120s"
+    assert "`platformctl rollback --env prod --app api`" in done.out
 
 
 # --- deploy of an apps stack ---------------------------------------------------------------------

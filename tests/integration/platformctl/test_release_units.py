@@ -35,9 +35,10 @@ WORKER_REPOSITORY = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-wo
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def ref(app: str, n: int) -> str:
-    repository = WORKER_REPOSITORY if app == "worker" else WORKER_REPOSITORY.replace("worker", "api")
-    return f"{repository}@sha256:{'0123456789abcdef'[n] * 64}"
+@pytest.fixture()
+def ref(image):
+    """``ref(app, n)``: image ``n`` of ``app``, pushed to the emulated registry."""
+    return lambda app, n: image("dev", n, app)
 
 
 @pytest.fixture()
@@ -99,7 +100,7 @@ def _deploy(cli, app: str, image: str, cause: str):
                "--change-cause", cause)
 
 
-def test_a_release_leaves_other_applications_untouched_and_two_roll_back_at_once(cli, aws, platform, dev_records):
+def test_a_release_leaves_other_applications_untouched_and_two_roll_back_at_once(cli, aws, platform, dev_records, ref):
     for app, n in (("worker", 1), ("api", 2)):
         done = _deploy(cli, app, ref(app, n), f"{app} {n}")
         assert done.code == ExitCode.OK, done.output
@@ -156,7 +157,7 @@ def interrupted(tmp_path, cli):
 
 @pytest.mark.parametrize("when,state_image", [("before", 6), ("after", 7)], ids=["before-the-apply", "after-the-apply"])
 def test_an_interrupted_release_is_reconciled_from_the_state_by_the_next_rollback(
-        cli, interrupted, aws, platform, dev_records, when, state_image):
+        cli, interrupted, aws, platform, dev_records, ref, when, state_image):
     assert _deploy(cli, "api", ref("api", 6), "release 6").code == ExitCode.OK
     dev_records.record_good("api", ImageRef.pinned(ref("api", 6)), note="verified")
 
@@ -185,7 +186,7 @@ def test_an_interrupted_release_is_reconciled_from_the_state_by_the_next_rollbac
 
 
 def test_a_configuration_change_is_refused_in_a_release_and_applied_by_the_infrastructure_path(
-        cli, stacks, aws, platform, dev_records):
+        cli, stacks, aws, platform, dev_records, ref):
     assert _deploy(cli, "api", ref("api", 8), "release 8").code == ExitCode.OK
     stacks.write_app("dev", "api", extra_parameter=True)  # the configuration of the stack changed
 
