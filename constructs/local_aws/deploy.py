@@ -142,11 +142,17 @@ class LocalDeployment:
         self._stacks: dict[str, LocalStack] = {}
 
     def provision_accounts(self) -> dict[str, str]:
-        """Create each account's deployer role, trusted by the tooling account; returns name → role ARN."""
+        """What the landing zone provides: each account's deployer role, trusted by the tooling account, and the
+        CI network's hub and cluster (:meth:`LocalAws.provision_ci_hub`); returns name → deployer role ARN."""
         created = {}
         for name, config in self.platform.configs():
             if config.aws.deploy_role_name is not None:
                 created[name] = self.emulator.create_role(config.aws.account_id, config.aws.deploy_role_name)
+        ci = self.platform.shared.ci
+        self.emulator.provision_ci_hub(cluster_name=ci.cluster_name, cidr=ci.network.cidr,
+                                       transit_gateway_id=ci.network.transit_gateway_id,
+                                       participants=sorted({env.aws.account_id
+                                                            for env in self.platform.environments.values()}))
         return created
 
     def stack(self, name: str, *, synth_dir: Path | None = None) -> LocalStack:

@@ -14,10 +14,12 @@ import tempfile
 from pathlib import Path
 
 from platform_constructs._internal.tf import App
+from platform_constructs.ci.ci_props import ci_role_arn
 from platform_constructs.config.loader import Platform
+from platform_constructs.naming import Naming
 from platform_constructs.stacks.apps import AppStack
 from platform_constructs.stacks.bootstrap import BootstrapStack
-from platform_constructs.stacks.platform import PlatformStack
+from platform_constructs.stacks.platform import CiReach, PlatformStack
 from platform_constructs.stacks.shared import SharedStack
 
 
@@ -28,9 +30,11 @@ def build_app(platform: Platform, outdir: str | Path) -> App:
     app = App(outdir=str(outdir))
     BootstrapStack(app, platform)
     SharedStack(app, platform)
+    shared = platform.shared
+    ci = CiReach(shared.ci.network, ci_role_arn(shared.aws.account_id, Naming(shared.naming.prefix, shared.name), "plan"))
     for name in sorted(platform.environments):
         env = platform.environments[name]
-        PlatformStack(app, env)
+        PlatformStack(app, env, ci=ci)
         for application in sorted(env.apps):
             AppStack(app, env, application)
     return app

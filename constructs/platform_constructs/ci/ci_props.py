@@ -90,6 +90,16 @@ class CiProps(Props):
     environment needs one. Default: none."""
 
 
+def ci_role_name(shared: Naming, identity: str) -> str:
+    """The tooling account's role of one agent identity (``plan`` or ``apply``): ``{prefix}-shared-ci-<identity>``."""
+    return shared.name(f"ci-{identity}")
+
+
+def ci_role_arn(tooling_account_id: str, shared: Naming, identity: str) -> str:
+    """The ARN of :func:`ci_role_name`."""
+    return f"arn:aws:iam::{tooling_account_id}:role/{ci_role_name(shared, identity)}"
+
+
 def planner_role_name(naming: Naming) -> str:
     """The read-only role a deployment target holds for plans of branch builds."""
     return naming.name(PLANNER_COMPONENT)

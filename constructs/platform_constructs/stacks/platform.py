@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from platform_constructs._internal.tf import Annotations, Construct, TerraformOutput, TerraformStack
+from platform_constructs.ci.ci_access import CiAccess
+from platform_constructs.ci.ci_props import CiNetwork
 from platform_constructs.compute.eks_cluster import EksCluster
 from platform_constructs.config.schema import EnvironmentConfig
 from platform_constructs.data.postgres import PostgresDatabase
@@ -22,14 +26,23 @@ from platform_constructs.stacks.common import aws_provider, role_variable, s3_ba
 from platform_constructs.streaming.kafka import KafkaCluster
 
 
+@dataclass(frozen=True)
+class CiReach:
+    """What the environment's CI access needs from shared.toml: the CI network and the plan identity."""
+
+    network: CiNetwork
+    plan_role_arn: str
+
+
 class PlatformStack(TerraformStack):
     """Network, keys and platform services of one environment, shaped by its configuration.
 
     The stack never looks at the environment's name to decide anything: every difference
-    between dev, staging and prod comes from the (preset + file) configuration.
+    between dev, staging and prod comes from the (preset + file) configuration. With ``ci``, the
+    environment attaches to the CI network and holds the role of read-only plans (:class:`CiAccess`).
     """
 
-    def __init__(self, scope: Construct, env: EnvironmentConfig) -> None:
+    def __init__(self, scope: Construct, env: EnvironmentConfig, *, ci: CiReach | None = None) -> None:
         super().__init__(scope, env.name)
         self.env = env
         self.naming = Naming(env.naming.prefix, env.name)
@@ -69,6 +82,12 @@ class PlatformStack(TerraformStack):
         self.kafka.allow_from(self.cluster)
         self.search.allow_from(self.cluster)
         self._monitor(env)
+        if ci is not None:
+            self.ci = CiAccess(self, "Ci", network=ci.network, naming=self.naming, ci_plan_role_arn=ci.plan_role_arn,
+                               vpc_id=self.network.vpc_id, subnet_ids=self.network.subnet_id_list("private"),
+                               route_table_ids=self.network.route_table_ids("private"),
+                               cluster_name=self.cluster.cluster.name,
+                               cluster_security_group_id=self.cluster.security_group_id)
 
     def _monitor(self, env: EnvironmentConfig) -> None:
         """The encrypted alarm topic and, when monitoring is enabled, the alarm pack of each data service."""

@@ -1,8 +1,10 @@
-"""SharedStack: what all environments share (container registries)."""
+"""SharedStack: what all environments share (container registries, the CI identities)."""
 
 from __future__ import annotations
 
-from platform_constructs._internal.tf import Construct, TerraformOutput, TerraformStack
+from platform_constructs._internal.tf import Construct, TerraformOutput, TerraformStack, aws
+from platform_constructs.ci.ci_identities import CiIdentities, StatePrefix, TargetRoles
+from platform_constructs.ci.ci_props import planner_role_arn
 from platform_constructs.compute.eks_props import node_role_name
 from platform_constructs.config.loader import Platform
 from platform_constructs.naming import Naming
@@ -28,6 +30,23 @@ class SharedStack(TerraformStack):
                                           pull_role_arns=node_role_arns(platform))
         for name, value in self.registry.outputs.items():
             TerraformOutput(self, f"registry_{name}", value=value)
+        self.ci = self._create_ci_identities(platform)
+
+    def _create_ci_identities(self, platform: Platform) -> CiIdentities:
+        """The Jenkins agents' plan and apply identities, scoped to every target's roles and state."""
+        configs = list(platform.configs())
+        state_keys = {config.state.kms_alias for _, config in configs}
+        key_arns = [aws.data_aws_kms_alias.DataAwsKmsAlias(self, f"StateKey{index}", name=alias).target_key_arn
+                    for index, alias in enumerate(sorted(state_keys))]
+        return CiIdentities(
+            self, "Ci", ci=platform.shared.ci, naming=Naming(platform.shared.naming.prefix, platform.shared.name),
+            tooling_account_id=platform.shared.aws.account_id,
+            targets=[TargetRoles(config.aws.deploy_role_arn,
+                                 planner_role_arn(config.aws.account_id, Naming(config.naming.prefix, name)))
+                     for name, config in configs if config.aws.deploy_role_arn is not None],
+            state=[StatePrefix(config.state.bucket, config.state.key_prefix) for _, config in configs],
+            state_key_arns=key_arns, repository_arns=list(self.registry.repository_arns.values()),
+        )
 
 
 def node_role_arns(platform: Platform) -> list[str]:

@@ -94,8 +94,10 @@ def test_kubernetes_provider_uses_the_cluster_looked_up_by_name(platform, stack_
         f"${{base64decode(data.aws_eks_cluster.{lookup_id}.certificate_authority[0].data)}}")
     [plugin] = provider["exec"]
     assert plugin["command"] == "aws"
+    # the same role as the AWS provider: the deploy role, or the planner for a read-only plan
     assert plugin["args"] == ["eks", "get-token", "--cluster-name", f"acme-{env}-eks", "--region", "eu-west-1",
-                              "--output", "json", "--role-arn", settings.aws.deploy_role_arn]
+                              "--output", "json", "--role-arn", "${var.platform_role_arn}"]
+    assert config["variable"]["platform_role_arn"]["default"] == settings.aws.deploy_role_arn
     assert "aws_eks_cluster" not in config["resource"] and "aws_eks_cluster_auth" not in config.get("data", {})
     assert "token" not in provider
 
@@ -103,8 +105,8 @@ def test_kubernetes_provider_uses_the_cluster_looked_up_by_name(platform, stack_
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_release_inputs_are_variables_and_the_applied_image_is_an_output(stack_json, env):
     config = apps(stack_json, env)
-    assert set(config["variable"]) == {"image_api", "change_cause_api"}
-    assert all("default" not in variable for variable in config["variable"].values())
+    assert set(config["variable"]) == {"image_api", "change_cause_api", "platform_role_arn"}
+    assert all("default" not in config["variable"][name] for name in ("image_api", "change_cause_api"))
     assert "Mutable tags are refused" in config["variable"]["image_api"]["validation"][0]["error_message"]
     [deployment_id] = resources_of(config, "kubernetes_deployment_v1")
     assert config["output"]["api_image"]["value"] == (
@@ -278,7 +280,7 @@ def test_an_application_stack_holds_one_application_and_does_not_change_when_ano
     assert synth(dev, "api", "alone") == synth(with_worker, "api", "with-worker")
     stack = synth(with_worker, "worker", "worker")
     assert stack["terraform"]["backend"]["s3"]["key"] == "platform/dev/dev-app-worker.tfstate"
-    assert set(stack["variable"]) == {"image_worker", "change_cause_worker"}
+    assert set(stack["variable"]) == {"image_worker", "change_cause_worker", "platform_role_arn"}
     names = {body["metadata"]["name"] for kind, items in stack["resource"].items() if kind.startswith("kubernetes_")
              for body in items.values()}
     assert names == {"worker"}

@@ -35,7 +35,13 @@ def test_provider_is_pinned_to_its_account_and_tags_everything(stack_json, stack
     [provider] = stack_json(stack)["provider"]["aws"]
     account = ACCOUNTS[environment]
     assert provider["allowed_account_ids"] == [account]
-    assert provider["assume_role"][0]["role_arn"] == f"arn:aws:iam::{account}:role/platform-deployer"
+    assert provider["assume_role"][0]["role_arn"] == "${var.platform_role_arn}"
+    role = stack_json(stack)["variable"]["platform_role_arn"]
+    deployer = f"arn:aws:iam::{account}:role/platform-deployer"
+    planner = f"arn:aws:iam::{account}:role/acme-{environment}-ci-planner"
+    assert role["default"] == deployer  # a read-only plan passes the planner; nothing else is accepted
+    assert role["validation"][0]["condition"] == (
+        f'${{contains(["{deployer}", "{planner}"], var.platform_role_arn)}}')
     tags = provider["default_tags"][0]["tags"]
     assert tags["Environment"] == environment
     assert {"Owner", "CostCenter", "DataClassification"} <= set(tags)
