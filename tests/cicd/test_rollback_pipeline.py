@@ -176,7 +176,19 @@ def reviewed_revisions_only(root: Block) -> list[str]:
     if restore is None or ["checkout-revision", "--ref", "$REVISION", "--into", "at-revision"] \
             not in platformctl_calls(restore):
         problems.append("the re-apply does not run the checked revision")
+    fetch = _method_body(root, "fetchReviewedRevisions")
+    if fetch is None or "refs/heads/main:refs/remotes/origin/main" not in _text(fetch) or "--tags" not in _text(fetch):
+        problems.append("fetchReviewedRevisions does not fetch main and the tags")
+    for name, checked in _stages(root).items():
+        text = _text(checked)
+        if "checkout-revision" in text and text.find("fetchReviewedRevisions") not in range(0, text.find("checkout-revision")):
+            problems.append(f"{name}: checks a revision against main and the tags without fetching them first "
+                            "(each pod checks out the job's branch only)")
     return problems
+
+
+def _method_body(root: Block, name: str) -> Block | None:
+    return next((block for block in root.children if [t.value for t in block.header[:2]] == ["void", name]), None)
 
 
 def approval_for_protected_targets(root: Block) -> list[str]:
@@ -216,6 +228,8 @@ INFRA_MUTATIONS = [
     ("any ref applied", lambda s: s.replace("--into at-revision --no-synth", "--into at-revision --no-synth --ref main", 1)
      .replace("platformctl checkout-revision --ref \"$PLATFORM_REF\"", "git checkout \"$PLATFORM_REF\" && true", 1),
      reviewed_revisions_only),
+    ("the restore pod checks the revision against a main branch it never fetched",
+     lambda s: s.replace("fetchReviewedRevisions()\n                            sh", "sh", 1), reviewed_revisions_only),
     ("prod without approval", lambda s: s.replace("environment name: 'TARGET_PROTECTED', value: 'true'",
                                                   "expression { false }", 1), approval_for_protected_targets),
     ("anyone approves", lambda s: s.replace('submitter "${env.APPROVERS}"\n', "", 1), approval_for_protected_targets),

@@ -1,4 +1,5 @@
-"""Emulator adjustments for EC2: launch-template tags and security-group rule descriptions.
+"""Emulator adjustments for EC2: launch-template tags, security-group rule descriptions, transit
+gateway attachments (their tags; hubs shared through RAM).
 
 Registered with :func:`.emulator_adjustments.adjustment`; applied in the emulator process only.
 """
@@ -146,3 +147,26 @@ class _SharedTransitGateways(dict):
 
     def values(self) -> list[Any]:  # type: ignore[override]
         return [*dict.values(self), *self._shared().values()]
+
+
+@adjustment(
+    "ec2-transit-gateway-attachment-tags",
+    "CreateTransitGatewayVpcAttachment tags the attachment with its TagSpecifications of resource type "
+    "transit-gateway-attachment (moto reads those of type transit-gateway-route-table, so the attachment "
+    "stays untagged and every plan wants to add its tags).",
+)
+def _transit_gateway_attachment_tags() -> None:
+    from moto.ec2.responses.transit_gateway_attachments import TransitGatewayAttachment
+
+    original = TransitGatewayAttachment.create_transit_gateway_vpc_attachment
+
+    def create_transit_gateway_vpc_attachment(self: TransitGatewayAttachment) -> Any:
+        result = original(self)
+        tags = self._parse_tag_specification().get("transit-gateway-attachment", {})
+        if tags:
+            created = self.ec2_backend.describe_transit_gateway_vpc_attachments(filters={
+                "transit-gateway-id": [self._get_param("TransitGatewayId")], "vpc-id": [self._get_param("VpcId")]})
+            created[-1].add_tags(tags)  # the newest: an earlier, deleted attachment of the same VPC may remain
+        return result
+
+    TransitGatewayAttachment.create_transit_gateway_vpc_attachment = create_transit_gateway_vpc_attachment

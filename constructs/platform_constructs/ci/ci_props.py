@@ -81,10 +81,10 @@ class CiProps(Props):
     apply: AgentIdentity = AgentIdentity(namespace="ci-apply", service_account="jenkins-apply")
     """Pods of the main branch's jobs: may apply every environment. Default: ``ci-apply/jenkins-apply``."""
     approvers: dict[StrictStr, Submitter] = Field(
-        default_factory=lambda: {"staging": "platform-team", "prod": "platform-admins"})
+        default_factory=lambda: {"dev": "platform-team", "staging": "platform-team", "prod": "platform-admins"})
     """Per tier, the Jenkins group that approves infrastructure changes and infrastructure rollbacks of
-    protected targets of that tier; every protected target's tier needs one. Default: staging
-    ``platform-team``, prod ``platform-admins``."""
+    protected targets of that tier (a dev environment that opts into protection needs one too); every
+    protected target's tier needs one. Default: dev and staging ``platform-team``, prod ``platform-admins``."""
     applications: dict[AppName, ApplicationSource] = Field(default_factory=dict)
     """Source repository of each application (``[ci.applications.<name>]``); every application of an
     environment needs one. Default: none."""

@@ -105,6 +105,7 @@ def test_the_ci_identities_and_an_environments_spoke_apply_and_replan_empty(depl
     assert gateway["OwnerId"] == shared.aws.account_id  # shared with dev through RAM, owned by the tooling account
     [attachment] = ec2.describe_transit_gateway_vpc_attachments()["TransitGatewayVpcAttachments"]
     assert (attachment["TransitGatewayId"], len(attachment["SubnetIds"])) == (hub, 2)
+    assert {"Key": "Name", "Value": "acme-dev-ci-hub"} in attachment["Tags"]
     routes = [route for table in ec2.describe_route_tables()["RouteTables"] for route in table["Routes"]
               if route.get("DestinationCidrBlock") == shared.ci.network.cidr]
     assert len(routes) == 2 and {route.get("TransitGatewayId") for route in routes} == {hub}

@@ -42,7 +42,7 @@ def test_environments_are_listed_in_promotion_order(capsys):
 def test_every_target_names_its_stacks_locks_and_approvers(capsys):
     targets = json.loads(_run(capsys, "environments", "--json"))["targets"]
     assert [(t["name"], t["kind"], t["protected"], t["approvers"]) for t in targets] == [
-        ("shared", "shared", True, "platform-admins"), ("dev", "environment", False, None),
+        ("shared", "shared", True, "platform-admins"), ("dev", "environment", False, "platform-team"),
         ("staging", "environment", True, "platform-team"), ("prod", "environment", True, "platform-admins")]
     prod = targets[-1]
     assert (prod["platform_stack"], prod["lock"], prod["promote_from"]) == ("prod", "platform-prod", ["staging"])
