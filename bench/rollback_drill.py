@@ -4,7 +4,8 @@
 What is measured here is everything a rollback does except what needs a live cluster: the
 ``platformctl`` start, release-record reads through the deploy role, ``terraform init`` / plan /
 guard / apply against an S3 backend with locking, a state version restore, verification of
-alarms and a smoke URL. The Kubernetes rollout itself is the RTO budget's part
+alarms and a smoke URL, the checkout and synth of a recorded platform revision, and the
+break-glass undo's start (``kubectl`` itself needs a cluster). The Kubernetes rollout itself is the RTO budget's part
 (``rollout.rto_estimate`` in the environment report). docs/rollback.md quotes these numbers.
 
 Usage: ``.venv/bin/python bench/rollback_drill.py`` (``make drill``). It synthesizes into a
@@ -81,6 +82,15 @@ def main() -> int:
 
         timings["platformctl --help"] = [_platformctl(env, "--help")[0] for _ in range(RUNS)]
 
+        # a release or rollback first checks out and synthesizes the environment's recorded revision
+        checkouts = []
+        for run in range(RUNS):
+            into = Path(scratch) / f"at-revision-{run}"
+            checkouts.append(_platformctl(env, "checkout-revision", "--ref", "HEAD", "--main-ref", "HEAD",
+                                          "--into", str(into))[0])
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(into)], check=True)
+        timings["checkout-revision (git worktree + synth of all stacks)"] = checkouts
+
         # application: prod ran a good image, a bad one is live; roll back (no cluster: dry run)
         records = ReleaseRecords(aws.client("ssm", role_arn=prod.aws.deploy_role_arn), prod.naming.prefix, "prod")
         repository = prod.apps["api"].image_repository
@@ -91,6 +101,8 @@ def main() -> int:
         timings["rollback --dry-run (records via deploy role, plan of commands)"] = [
             _platformctl(env, "rollback", "--env", "prod", "--app", "api", "--dry-run",
                          "--outdir", str(synthesized))[0] for _ in range(RUNS)]
+        timings["undo --dry-run (break glass: kubectl only, no synth)"] = [
+            _platformctl(env, "undo", "--env", "prod", "--app", "api", "--dry-run")[0] for _ in range(RUNS)]
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Healthy)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         smoke = f"http://127.0.0.1:{server.server_address[1]}/healthz"

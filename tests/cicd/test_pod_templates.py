@@ -88,3 +88,14 @@ def test_pod_runs_as_non_root_without_privilege_escalation_and_within_limits(pat
         assert container["securityContext"].get("privileged", False) is False
         assert {"cpu", "memory"} <= set(container["resources"]["limits"]), container["name"]
         assert container["imagePullPolicy"] == "Always"
+
+
+def test_each_pod_runs_as_the_service_account_whose_identity_the_shared_stack_creates():
+    """The build-side pods name the service accounts CiIdentities binds (EKS Pod Identity); the platform
+    pod names none: the stage's Kubernetes cloud gives it jenkins-plan or jenkins-apply."""
+    from platform_constructs.config.loader import load_platform
+
+    ci = load_platform(ROOT / "environments").shared.ci
+    accounts = {path.name: _pod(path)["spec"].get("serviceAccountName") for path in PODS}
+    assert accounts == {"image-build.yaml": ci.image_push.service_account, "scanners.yaml": ci.image_scan.service_account,
+                        "platform.yaml": None, "app-test.yaml": None}

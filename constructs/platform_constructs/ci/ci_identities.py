@@ -18,6 +18,14 @@ STATE_READ = ("s3:GetObject",)
 STATE_WRITE = ("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject")
 #: What a release needs of the registry: the images and their lifecycle policy, and a new tag on an image.
 REGISTRY_RELEASE = ("ecr:DescribeImages", "ecr:BatchGetImage", "ecr:GetLifecyclePolicy", "ecr:PutImage")
+#: Pushing an image (BuildKit checks for existing layers, uploads the missing ones, puts the manifest).
+REGISTRY_PUSH = ("ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
+                 "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage")
+#: Pulling an image and reading what the registry's scanning found in it.
+REGISTRY_SCAN = ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:DescribeImages",
+                 "ecr:DescribeImageScanFindings")
+#: The registry token (``docker login``); the action has no resource to narrow it to.
+REGISTRY_TOKEN = ("ecr:GetAuthorizationToken",)
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,7 @@ class StatePrefix:
 
 
 class CiIdentities(Construct):
-    """The plan and apply identities of the Jenkins agents (EKS Pod Identity on the CI cluster).
+    """The AWS identities of the Jenkins agents (EKS Pod Identity on the CI cluster).
 
     - ``{prefix}-shared-ci-plan``: only pods of the plan service account (``ci.plan``) on the CI
       cluster get it (trust policy pinned to cluster, namespace and service account). It may assume
@@ -46,6 +54,10 @@ class CiIdentities(Construct):
     - ``{prefix}-shared-ci-apply``: only pods of the apply service account (``ci.apply``). It may
       assume every target's deploy role, read and write the targets' state objects (and their lock
       files), read the registry's images and lifecycle policy and tag an image as deployed.
+    - ``{prefix}-shared-ci-image-push`` and ``…-ci-image-scan``: the image build's pods may push to
+      the application repositories, the scanners' pods may pull from them and read scan findings;
+      neither may touch an environment. Every other pod of the ``ci-build`` cloud (tests, the
+      application's own code) has no AWS identity.
     - ``{prefix}-shared-ci-planner``: the tooling account's own planner role (read-only plans of the
       shared stack). Each environment's planner comes from its platform stack (:class:`CiAccess`).
 
@@ -73,16 +85,25 @@ class CiIdentities(Construct):
             *_state_statements(state, STATE_WRITE, state_key_arns, write=True),
             _statement("TagDeployedImages", list(REGISTRY_RELEASE), list(repository_arns)),
         ])
+        self.image_push_role = self._create_identity("image-push", ci.image_push, [
+            _statement("RegistryToken", list(REGISTRY_TOKEN), ["*"]),
+            _statement("PushImages", list(REGISTRY_PUSH), list(repository_arns)),
+        ])
+        self.image_scan_role = self._create_identity("image-scan", ci.image_scan, [
+            _statement("RegistryToken", list(REGISTRY_TOKEN), ["*"]),
+            _statement("ReadImages", list(REGISTRY_SCAN), list(repository_arns)),
+        ])
         self.planner_role = self._create_planner()
 
     def _create_identity(self, name: str, identity: AgentIdentity, statements: list[dict]) -> aws.iam_role.IamRole:
         subject = ServiceAccountRef(self._account, self._ci.cluster_name, identity.namespace, identity.service_account)
-        role = pod_identity_role(self, f"{name.title()}Role", name=ci_role_name(self._naming, name), subject=subject,
+        construct_name = name.title().replace("-", "")
+        role = pod_identity_role(self, f"{construct_name}Role", name=ci_role_name(self._naming, name), subject=subject,
                                  managed_policies=())
-        aws.iam_role_policy.IamRolePolicy(self, f"{name.title()}Policy", role=role.name,
+        aws.iam_role_policy.IamRolePolicy(self, f"{construct_name}Policy", role=role.name,
                                           policy=policy_document(*statements))
         aws.eks_pod_identity_association.EksPodIdentityAssociation(
-            self, f"{name.title()}Association", cluster_name=self._ci.cluster_name, namespace=identity.namespace,
+            self, f"{construct_name}Association", cluster_name=self._ci.cluster_name, namespace=identity.namespace,
             service_account=identity.service_account, role_arn=role.arn,
         )
         return role

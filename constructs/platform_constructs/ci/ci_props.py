@@ -80,6 +80,12 @@ class CiProps(Props):
     """Pods of branch builds: may read every environment (plans), change none. Default: ``ci-plan/jenkins-plan``."""
     apply: AgentIdentity = AgentIdentity(namespace="ci-apply", service_account="jenkins-apply")
     """Pods of the main branch's jobs: may apply every environment. Default: ``ci-apply/jenkins-apply``."""
+    image_push: AgentIdentity = AgentIdentity(namespace="ci-build", service_account="jenkins-image-push")
+    """The image build's pods (``cicd/pods/image-build.yaml``): may push to the application repositories
+    and nothing else. Default: ``ci-build/jenkins-image-push``."""
+    image_scan: AgentIdentity = AgentIdentity(namespace="ci-build", service_account="jenkins-image-scan")
+    """The scanners' pods (``cicd/pods/scanners.yaml``): may pull the application images and read their
+    scan findings. Default: ``ci-build/jenkins-image-scan``."""
     approvers: dict[StrictStr, Submitter] = Field(
         default_factory=lambda: {"dev": "platform-team", "staging": "platform-team", "prod": "platform-admins"})
     """Per tier, the Jenkins group that approves infrastructure changes and infrastructure rollbacks of

@@ -66,16 +66,18 @@ def test_the_agent_identities_are_pinned_to_their_namespace_and_scoped_to_their_
     policies = {policy["role"]: _policy(policy, "policy") for policy in resources_of(config, "aws_iam_role_policy").values()}
     by_role = {name: policies[f"${{aws_iam_role.{key}.name}}"] for key, role in resources_of(config, "aws_iam_role").items()
                for name in [role["name"]] if f"${{aws_iam_role.{key}.name}}" in policies}
-    assert set(by_role) == {"acme-shared-ci-plan", "acme-shared-ci-apply"}
-    for identity in ("plan", "apply"):
+    pods = {"plan": ("ci-plan", "jenkins-plan"), "apply": ("ci-apply", "jenkins-apply"),
+            "image-push": ("ci-build", "jenkins-image-push"), "image-scan": ("ci-build", "jenkins-image-scan")}
+    assert set(by_role) == {f"acme-shared-ci-{identity}" for identity in pods}
+    for identity, (namespace, service_account) in pods.items():
         [trust] = _policy(roles[f"acme-shared-ci-{identity}"], "assume_role_policy")["Statement"]
         assert trust["Principal"] == {"Service": "pods.eks.amazonaws.com"}
         assert trust["Condition"]["StringEquals"] == {
             "aws:SourceAccount": TOOLING, "aws:RequestTag/eks-cluster-name": "acme-tooling-ci",
-            "aws:RequestTag/kubernetes-namespace": f"ci-{identity}",
-            "aws:RequestTag/kubernetes-service-account": f"jenkins-{identity}"}
+            "aws:RequestTag/kubernetes-namespace": namespace,
+            "aws:RequestTag/kubernetes-service-account": service_account}
     statements = {identity: {s["Sid"]: s for s in by_role[f"acme-shared-ci-{identity}"]["Statement"]}
-                  for identity in ("plan", "apply")}
+                  for identity in pods}
     deployers = {config_.aws.deploy_role_arn for _, config_ in platform.configs()}
     planners = {f"arn:aws:iam::{config_.aws.account_id}:role/acme-{name}-ci-planner" for name, config_ in platform.configs()}
     assert set(statements["plan"]["AssumePlannerRoles"]["Resource"]) == planners
@@ -88,9 +90,18 @@ def test_the_agent_identities_are_pinned_to_their_namespace_and_scoped_to_their_
     assert "TagDeployedImages" not in statements["plan"]
     assert statements["apply"]["TagDeployedImages"]["Action"] == [
         "ecr:DescribeImages", "ecr:BatchGetImage", "ecr:GetLifecyclePolicy", "ecr:PutImage"]
+    repositories = set(statements["apply"]["TagDeployedImages"]["Resource"])
+    assert len(repositories) == 2
+    for identity, work in (("image-push", "PushImages"), ("image-scan", "ReadImages")):
+        # the build side reaches the application repositories only: no role to assume, no state
+        assert set(statements[identity]) == {"RegistryToken", work}
+        assert set(statements[identity][work]["Resource"]) == repositories
+        assert statements[identity]["RegistryToken"]["Action"] == ["ecr:GetAuthorizationToken"]
+    assert "ecr:PutImage" in statements["image-push"]["PushImages"]["Action"]
+    assert not {"ecr:PutImage", "ecr:UploadLayerPart"} & set(statements["image-scan"]["ReadImages"]["Action"])
     associations = {(a["namespace"], a["service_account"]) for a in
                     resources_of(config, "aws_eks_pod_identity_association").values()}
-    assert associations == {("ci-plan", "jenkins-plan"), ("ci-apply", "jenkins-apply")}
+    assert associations == set(pods.values())
 
 
 @pytest.mark.parametrize(("edit", "file", "field", "fragment"), [
