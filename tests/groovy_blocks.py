@@ -9,7 +9,7 @@ with strings and comments handled, so a brace inside a shell script never confus
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 _STRING_QUOTES = ("'''", '"""', "'", '"')
@@ -232,3 +232,12 @@ def platformctl_calls(block: Block) -> list[list[str]]:
             if words and words[0] == "platformctl":
                 calls.append(words[1:])
     return calls
+
+
+def assert_catches_fault(source: str, fault: str, mutate: Callable[[str], str],
+                         rule: Callable[[Block], list[str]], read: Callable[[str], Block] = parse) -> None:
+    """A structural rule must notice a seeded fault: ``mutate`` still applies to ``source`` (the
+    fault is really seeded) and ``rule`` reports a problem in the mutated copy."""
+    mutated = mutate(source)
+    assert mutated != source, f"mutation {fault!r} no longer applies to the file"
+    assert rule(read(mutated)), f"{rule.__name__} did not notice: {fault}"

@@ -4,7 +4,7 @@ A small stack keeps the ``terraform`` (S3 backend with KMS and lock file) and ``
 (assumed deploy role, allowed account, default tags) blocks of a synthesized stack of the same
 name, so state, locking, role assumption and account pinning behave exactly as for the real
 stack; its resources are an SSM parameter and an S3 bucket (stateful: the plan guard protects it),
-which a drill can change at will. Used by tests/integration/cli and bench/rollback_drill.py.
+which a drill can change at will. Used by tests/integration/platformctl and bench/rollback_drill.py.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+
+from platform_constructs.ci.ci_props import ROLE_VARIABLE
 
 #: The application whose synthesized stack serves as the template of every application stand-in.
 TEMPLATE_APP = "api"
@@ -59,6 +61,8 @@ class SmallStacks:
         document = {
             "terraform": synthesized["terraform"],
             "provider": synthesized["provider"],
+            # the providers assume var.platform_role_arn: the deploy role unless a read-only plan passes the planner
+            "variable": {ROLE_VARIABLE: synthesized["variable"][ROLE_VARIABLE]},
             "resource": {
                 "aws_ssm_parameter": parameters,
                 "aws_s3_bucket": {"data": {"bucket": f"acme-{name}-cli-{self.run_id}-{bucket_suffix}"}},

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 import yaml
 from pipeline_budgets import release_seconds, rollback_seconds
-from groovy_blocks import Block, parse, platformctl_calls, sh_steps, step_stages
+from groovy_blocks import Block, assert_catches_fault, parse, platformctl_calls, sh_steps, step_stages
 
 from platform_constructs.config.loader import load_platform
 from platformctl.commands.release import ROLLOUT_TIMEOUT_SECONDS
@@ -418,9 +418,7 @@ def test_the_app_pipeline_keeps_the_rule(rule):
 
 @pytest.mark.parametrize("fault,mutate,rule", MUTATIONS, ids=[m[0] for m in MUTATIONS])
 def test_the_rule_catches_the_fault(fault, mutate, rule):
-    mutated = mutate(SOURCE)
-    assert mutated != SOURCE, f"mutation {fault!r} no longer applies to the Jenkinsfile"
-    assert rule(_pipeline(mutated)), f"{rule.__name__} did not notice: {fault}"
+    assert_catches_fault(SOURCE, fault, mutate, rule, _pipeline)
 
 
 def test_the_push_is_the_trigger_and_the_repository_comes_from_configuration():

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from groovy_blocks import Block, parse, platformctl_calls, step_stages
+from groovy_blocks import Block, assert_catches_fault, parse, platformctl_calls, step_stages
 from pipeline_budgets import rollback_seconds, slowest_update_minutes
 
 from platform_constructs.config.loader import load_platform
@@ -146,9 +146,7 @@ def test_the_application_rollback_keeps_the_rule(rule):
 
 @pytest.mark.parametrize("fault,mutate,rule", APP_MUTATIONS, ids=[m[0] for m in APP_MUTATIONS])
 def test_the_application_rule_catches_the_fault(fault, mutate, rule):
-    mutated = mutate(APP_SOURCE)
-    assert mutated != APP_SOURCE, f"mutation {fault!r} no longer applies to the Jenkinsfile"
-    assert rule(parse(mutated)), f"{rule.__name__} did not notice: {fault}"
+    assert_catches_fault(APP_SOURCE, fault, mutate, rule)
 
 
 def test_break_glass_is_bounded_below_its_stage_and_the_rto():
@@ -246,9 +244,7 @@ def test_the_infrastructure_rollback_keeps_the_rule(rule):
 
 @pytest.mark.parametrize("fault,mutate,rule", INFRA_MUTATIONS, ids=[m[0] for m in INFRA_MUTATIONS])
 def test_the_infrastructure_rule_catches_the_fault(fault, mutate, rule):
-    mutated = mutate(INFRA_SOURCE)
-    assert mutated != INFRA_SOURCE, f"mutation {fault!r} no longer applies to the Jenkinsfile"
-    assert rule(parse(mutated)), f"{rule.__name__} did not notice: {fault}"
+    assert_catches_fault(INFRA_SOURCE, fault, mutate, rule)
 
 
 def test_the_infrastructure_rollback_outlasts_the_slowest_change_of_any_stack(stack_json):

@@ -46,7 +46,7 @@ def test_failed_synthesis_leaves_the_previous_output_untouched(platform, previou
     from platform_constructs import app
     from platform_constructs.errors import ConstructValidationError
 
-    def failing_stack(scope, env):
+    def failing_stack(scope, env, **wiring):
         raise ConstructValidationError("test.failure", "network.cidr", "refused on purpose")
 
     monkeypatch.setattr(app, "PlatformStack", failing_stack)

@@ -12,9 +12,12 @@ import http.server
 import json
 import shlex
 import stat
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +25,7 @@ from platformctl.exit_codes import ExitCode
 from platformctl.release.image_ref import ImageRef
 
 pytestmark = [pytest.mark.emulator, pytest.mark.slow]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 class _Health(http.server.BaseHTTPRequestHandler):
@@ -95,19 +99,24 @@ def test_verify_fails_when_the_smoke_url_keeps_failing(platformctl, deployed, he
 
 
 def test_observation_stops_at_the_first_alarm(platformctl, aws, platform, deployed, health):
+    """The alarm fires once the observation has passed twice (read from the command's own output, so a
+    slow start on a loaded machine cannot make the alarm come first); the command stops at it."""
     _alarm(aws, platform, "acme-prod-api-5xx", "OK")
-    timer = threading.Timer(2.0, _alarm, (aws, platform, "acme-prod-api-5xx", "ALARM"))
-    timer.start()
-    started = time.monotonic()
-    try:
-        done = platformctl("verify", "--env", "prod", "--app", "api", "--smoke-url", health.url,
-                           "--observe", "60", "--interval", "0.5", "--dry-run")
-    finally:
-        timer.cancel()
-    elapsed = time.monotonic() - started
-    assert done.code == ExitCode.CHECK_FAILED and "acme-prod-api-5xx" in done.err
-    assert done.out.count("PASS alarms") >= 2  # observed more than once before the alarm fired
-    assert elapsed < 30, f"observation should stop at the alarm, took {elapsed:.1f} s"
+    command = [sys.executable, "-m", "platformctl.main", "verify", "--env", "prod", "--app", "api", "--smoke-url",
+               health.url, "--observe", "120", "--interval", "0.5", "--dry-run", "--outdir", str(platformctl.outdir)]
+    with subprocess.Popen(command, cwd=ROOT, env=platformctl.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as running:
+        passes, fired = 0, None
+        for line in running.stdout:
+            passes += "PASS alarms" in line
+            if passes == 2 and fired is None:
+                _alarm(aws, platform, "acme-prod-api-5xx", "ALARM")
+                fired = time.monotonic()
+        err = running.stderr.read()
+        code = running.wait(timeout=60)
+    assert fired is not None, "the observation never passed twice"
+    assert code == ExitCode.CHECK_FAILED and "acme-prod-api-5xx" in err
+    assert time.monotonic() - fired < 30, "observation should stop at the alarm"
 
 
 def test_verify_record_good_records_only_after_every_check_passed(platformctl, aws, platform, deployed, health):
