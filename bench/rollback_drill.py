@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from emulated_registry import create_repositories, push_image  # noqa: E402
 from small_stacks import SmallStacks, create_state_bucket  # noqa: E402
 
 from platform_constructs.config.loader import load_platform  # noqa: E402
@@ -93,8 +94,8 @@ def main() -> int:
 
         # application: prod ran a good image, a bad one is live; roll back (no cluster: dry run)
         records = ReleaseRecords(aws.client("ssm", role_arn=prod.aws.deploy_role_arn), prod.naming.prefix, "prod")
-        repository = prod.apps["api"].image_repository
-        good, bad = (ImageRef.pinned(f"{repository}@sha256:{digit * 64}") for digit in "ab")
+        create_repositories(aws.client("ecr"), platform)  # a rollback checks that the registry keeps the image
+        good, bad = (ImageRef.pinned(push_image(aws.client("ecr"), platform, n)) for n in (10, 11))
         records.record_release("api", good, "release 1", note="drill")
         records.record_good("api", good, note="drill")
         records.record_release("api", bad, "release 2", note="drill")

@@ -11,7 +11,6 @@ emulator's variables for AWS, so exit codes, stdout/stderr and timing are those 
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -19,36 +18,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from emulated_registry import create_repositories, push_image
 
 from local_aws.emulator import LocalAws
-from platform_constructs.naming import Naming
-from platform_constructs.registry.ecr_props import repository_name, repository_uri
-from platform_constructs.stacks.names import environment_order
 from platformctl.release.records import ReleaseRecords
 
 ROOT = Path(__file__).resolve().parents[3]
-DIGIT = "0123456789abcdef"
-MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json"
 
 
 @pytest.fixture()
 def image(aws, platform) -> Callable[..., str]:
     """``image(env, n, app="api")``: a digest reference of ``app``'s repository, pushed to the emulated
     registry (tagged ``main-<n>``); ``n`` picks the digest."""
-    shared = platform.shared
-    naming = Naming(shared.naming.prefix, shared.name)
     ecr = aws.client("ecr")
 
     def reference(env: str, n: int, app: str = "api") -> str:
-        digest = f"sha256:{DIGIT[n % 16] * 64}"
-        manifest = json.dumps({"schemaVersion": 2, "mediaType": MANIFEST_TYPE, "config": {"digest": digest},
-                               "layers": []})
-        try:
-            ecr.put_image(repositoryName=repository_name(naming, app), imageManifest=manifest,
-                          imageManifestMediaType=MANIFEST_TYPE, imageTag=f"main-{n:040x}", imageDigest=digest)
-        except ecr.exceptions.ImageAlreadyExistsException:
-            pass
-        return f"{repository_uri(shared.aws.account_id, shared.aws.region, naming, app)}@{digest}"
+        return push_image(ecr, platform, n, app)
 
     return reference
 
@@ -65,18 +50,7 @@ def local_aws(platform) -> Iterator[LocalAws]:
 @pytest.fixture()
 def registry(local_aws, platform) -> None:
     """The shared registry's repositories, empty, with the lifecycle policy the shared stack gives them."""
-    shared = platform.shared
-    naming = Naming(shared.naming.prefix, shared.name)
-    ecr = local_aws.client("ecr")
-    policy = shared.registry.lifecycle.to_json(environment_order(platform))
-    for repo in shared.registry.repositories:
-        name = repository_name(naming, repo)
-        try:
-            ecr.delete_repository(repositoryName=name, force=True)
-        except ecr.exceptions.RepositoryNotFoundException:
-            pass
-        ecr.create_repository(repositoryName=name, imageTagMutability="IMMUTABLE")
-        ecr.put_lifecycle_policy(repositoryName=name, lifecyclePolicyText=policy)
+    create_repositories(local_aws.client("ecr"), platform)
 
 
 @pytest.fixture()
