@@ -9,6 +9,7 @@ with strings and comments handled, so a brace inside a shell script never confus
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -223,8 +224,6 @@ def step_stages(pipeline_block: Block) -> list[Block]:
 
 def platformctl_calls(block: Block) -> list[list[str]]:
     """Every ``platformctl`` command line in the ``sh`` steps of ``block``, split like a shell would."""
-    import shlex
-
     calls = []
     for step in sh_steps(block):
         for command in shell_commands(step.script):
@@ -232,6 +231,22 @@ def platformctl_calls(block: Block) -> list[list[str]]:
             if words and words[0] == "platformctl":
                 calls.append(words[1:])
     return calls
+
+
+def url_variables(block: Block) -> dict[str, tuple[str, bool]]:
+    """The application URLs ``block`` reads from the configuration, ``env.X = sh(script: 'platformctl app-url
+    --env E --app ...')``: X -> (E, whether it is the health-check URL)."""
+    found = {}
+    tokens = block.tokens
+    for index in range(len(tokens) - 5):
+        if [t.value for t in tokens[index:index + 2]] + [tokens[index + 3].value, tokens[index + 4].value] != \
+                ["env", ".", "=", "sh"]:
+            continue
+        script = next(t.value for t in tokens[index + 5:index + 10] if t.kind == "string")
+        words = shlex.split(script)
+        if words[:2] == ["platformctl", "app-url"]:
+            found[tokens[index + 2].value] = (words[words.index("--env") + 1], "--health-check" in words)
+    return found
 
 
 def assert_catches_fault(source: str, fault: str, mutate: Callable[[str], str],

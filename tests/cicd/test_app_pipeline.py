@@ -12,7 +12,8 @@ milestones, each deployment holds only that application's lock in that environme
 checkout of the environment's recorded platform revision, is bounded by a timeout step inside the
 stage and rolled back by the stage's post when it did not succeed (failure, abort, timeout); only
 commits on the application's main branch go beyond dev; the DAST stage can run in its pod and
-fails only on a FAIL rule.
+fails only on a FAIL rule; the application is called at the URL its configuration gives it
+(``platformctl app-url``) in the environment each stage tests.
 
 Each rule is a function returning the problems it finds; it must find none in the real file, and
 must find the seeded fault in a mutated copy (so no rule passes vacuously).
@@ -27,7 +28,7 @@ from pathlib import Path
 import pytest
 import yaml
 from pipeline_budgets import release_seconds, rollback_seconds
-from groovy_blocks import Block, assert_catches_fault, parse, platformctl_calls, sh_steps, step_stages
+from groovy_blocks import Block, assert_catches_fault, parse, platformctl_calls, sh_steps, step_stages, url_variables
 
 from platform_constructs.config.loader import load_platform
 from platformctl.commands.release import ROLLOUT_TIMEOUT_SECONDS
@@ -70,6 +71,9 @@ APPLICATION_CODE_PODS = {"app-test.yaml", "image-build.yaml", "scanners.yaml"}
 #: platformctl commands that read or change an environment: they need the apply identity.
 ENVIRONMENT_COMMANDS = {"deploy", "promote", "rollback", "undo", "verify", "record-good", "checkout-revision",
                         "record-revision", "releases", "revision"}
+#: Stages that call the application at its URL (besides the verify steps), and the environment they test.
+URL_CALLERS = {"Integration Tests": "dev", "Comprehensive Integration/E2E Tests": "staging",
+               "Performance/Load Tests": "staging", "DAST baseline": "staging"}
 PLATFORM = load_platform(ROOT / "environments")
 
 
@@ -339,11 +343,30 @@ def runnable_dast(app: Block) -> list[str]:
     return problems
 
 
+def urls_from_configuration(app: Block) -> list[str]:
+    """Every call of the application goes to the URL ``platformctl app-url`` gives for the environment it tests
+    (the health-check URL for verify), never to one the pipeline composes."""
+    problems = [f"line {step.line}: a URL composed in the pipeline" for step in sh_steps(app) if "://" in step.script]
+    urls = url_variables(app)
+    for stage in app.blocks("stage"):
+        for call in platformctl_calls(stage):
+            if call[0] == "verify" and ("--smoke-url" not in call or
+                                        urls.get(_arg(call, "--smoke-url").lstrip("$")) != (_arg(call, "--env"), True)):
+                problems.append(f"{stage.argument}: verify --env {_arg(call, '--env')} does not smoke-test the "
+                                "health-check URL app-url gives for that environment")
+    for name, env in URL_CALLERS.items():
+        stage = next((b for b in app.blocks("stage") if b.argument == name), None)
+        used = set(re.findall(r"\$\{?(\w+)", " ".join(step.script for step in sh_steps(stage)))) if stage else set()
+        if not [variable for variable in used if urls.get(variable) == (env, False)]:
+            problems.append(f"{name}: does not call the application at its URL in {env} (platformctl app-url)")
+    return problems
+
+
 RULES: list[Callable[[Block], list[str]]] = [
     seed_order, approvals, milestones_before_promotions, application_locks, rollback_when_unsuccessful,
     deployments_bounded_inside_the_stage, releases_at_the_recorded_revision, only_main_beyond_dev,
     identities_by_pod, single_quoted_shell, credentials_stay_in_the_shell, parallel_security_scans, junit_reports,
-    runnable_dast,
+    runnable_dast, urls_from_configuration,
 ]
 
 #: (what breaks, how the source is changed, the rule that must notice)
@@ -399,6 +422,16 @@ MUTATIONS = [
      runnable_dast),
     ("DAST rules file outside /zap/wrk", lambda s: s.replace(
         "cp cicd/zap/baseline-rules.tsv /zap/wrk/baseline-rules.tsv", "true", 1), runnable_dast),
+    ("a smoke URL composed in the pipeline", lambda s: s.replace(
+        '--smoke-url "$DEV_HEALTH_URL"', '--smoke-url "https://$APP.dev.acme.example/healthz"', 1),
+     urls_from_configuration),
+    ("prod verified at staging's URL", lambda s: s.replace(
+        'verify --env prod --app "$APP" --smoke-url "$PROD_HEALTH_URL"\'',
+        'verify --env prod --app "$APP" --smoke-url "$STAGING_HEALTH_URL"\'', 1), urls_from_configuration),
+    ("E2E tests against dev", lambda s: s.replace('e2e-test BASE_URL="$STAGING_URL"', 'e2e-test BASE_URL="$DEV_URL"', 1),
+     urls_from_configuration),
+    ("DAST of a composed URL", lambda s: s.replace('-t "$STAGING_URL"', '-t "https://$APP.staging.acme.example"', 1),
+     urls_from_configuration),
     ("double-quoted sh", lambda s: s.replace("sh 'platformctl synth'", 'sh "platformctl synth"', 1), single_quoted_shell),
     ("secret in a Groovy string", lambda s: s.replace("echo \"QA approval by ${QA_APPROVER}",
                                                       "echo \"token ${ZAP_AUTH_HEADER_VALUE} by ${QA_APPROVER}", 1),
@@ -497,3 +530,11 @@ def test_each_environment_records_its_last_good_image_after_its_last_check():
                 for call in platformctl_calls(stage) if call[0] == "record-good"]
     assert recorded == [("Manual Test/UAT in dev", "dev"), ("Stakeholder/Product Owner Approval", "staging"),
                         ("Post-Deployment Validation", "prod")]
+
+
+def test_an_application_without_an_entry_where_it_runs_stops_the_first_stage():
+    """The URLs come from ``platformctl applications --json``: an environment without one fails the build at once."""
+    build = _stages(_pipeline(SOURCE))["Jenkins Build"]
+    words = [t.value for t in build.tokens if t.kind == "ident"]
+    assert words[words.index("findAll") - 1] == "environments" and words[words.index("containsKey") - 1] == "urls"
+    assert build.calls("error")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from envfiles import copy_environments, set_value
+from envfiles import add_environment, copy_environments, set_value
 from groovy_blocks import Block, assert_catches_fault, parse, platformctl_calls, step_stages
 from pipeline_budgets import slowest_update_minutes
 
@@ -215,11 +215,7 @@ def _environments_json(environments: Path) -> dict:
 
 def test_a_fourth_environment_file_is_delivered_with_no_edit_of_the_pipeline(tmp_path):
     environments = copy_environments(tmp_path / "environments")
-    qa = (environments / "staging.toml").read_text().replace('name = "staging"', 'name = "qa"')
-    (environments / "qa.toml").write_text(qa)
-    for dotted, value in (("state.key_prefix", "platform/qa"), ("aws.account_id", "555555555555"),
-                          ("network.cidr", "10.40.0.0/16"), ("release.promote_from", ["dev"])):
-        set_value(environments, "qa.toml", dotted, value)
+    add_environment(environments, "qa", account_id="555555555555", cidr="10.40.0.0/16", promote_from=["dev"])
     set_value(environments, "prod.toml", "release.promote_from", ["qa", "staging"])
 
     before = [target["name"] for target in _environments_json(ROOT / "environments")["targets"]]

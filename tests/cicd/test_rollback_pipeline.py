@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from groovy_blocks import Block, assert_catches_fault, parse, platformctl_calls, step_stages
+from groovy_blocks import Block, assert_catches_fault, parse, platformctl_calls, step_stages, url_variables
 from pipeline_budgets import rollback_seconds, slowest_update_minutes
 
 from platform_constructs.config.loader import load_platform
@@ -158,9 +158,12 @@ def test_break_glass_is_bounded_below_its_stage_and_the_rto():
     assert wait + int(bound) * 60 < 15 * 60  # lock wait + undo inside the critical RTO
 
 
-def test_verification_records_the_good_image():
-    calls = platformctl_calls(_stages(parse(APP_SOURCE))["Verify"])
-    assert len(calls) == 1 and calls[0][0] == "verify" and "--record-good" in calls[0]
+def test_verification_smoke_tests_the_configured_url_and_records_the_good_image():
+    stage = _stages(parse(APP_SOURCE))["Verify"]
+    verifies = [call for call in platformctl_calls(stage) if call[0] == "verify"]
+    assert len(verifies) == 1 and "--record-good" in verifies[0]
+    smoke_url = verifies[0][verifies[0].index("--smoke-url") + 1]
+    assert url_variables(stage) == {smoke_url.lstrip("$"): ("$TARGET_ENV", True)}  # platformctl app-url --health-check
 
 
 # --- infrastructure rollback ---------------------------------------------------------------------

@@ -17,12 +17,21 @@ ResourceNotFoundException = error_class("ResourceNotFoundException")
 ResourceInUseException = error_class("ResourceInUseException")
 InvalidRequestException = error_class("InvalidRequestException")
 
-#: Version each add-on gets when the request names none (what EKS reports as the default).
-DEFAULT_ADDON_VERSIONS = {
-    "vpc-cni": "v1.19.5-eksbuild.1", "coredns": "v1.11.4-eksbuild.10", "kube-proxy": "v1.32.3-eksbuild.7",
-    "eks-pod-identity-agent": "v1.3.7-eksbuild.2", "aws-ebs-csi-driver": "v1.44.0-eksbuild.1",
-    "amazon-cloudwatch-observability": "v4.1.0-eksbuild.1",
+#: Versions of each add-on DescribeAddonVersions offers, newest first; the last is EKS's default (what an
+#: add-on created without a version gets).
+ADDON_VERSIONS = {
+    "vpc-cni": ("v1.20.1-eksbuild.1", "v1.19.5-eksbuild.1"),
+    "coredns": ("v1.12.1-eksbuild.2", "v1.11.4-eksbuild.10"),
+    "kube-proxy": ("v1.33.0-eksbuild.2", "v1.32.3-eksbuild.7"),
+    "eks-pod-identity-agent": ("v1.3.8-eksbuild.2", "v1.3.7-eksbuild.2"),
+    "aws-ebs-csi-driver": ("v1.45.0-eksbuild.2", "v1.44.0-eksbuild.1"),
+    "amazon-cloudwatch-observability": ("v4.2.0-eksbuild.1", "v4.1.0-eksbuild.1"),
+    "metrics-server": ("v0.8.0-eksbuild.1", "v0.7.2-eksbuild.3"),
 }
+DEFAULT_ADDON_VERSIONS = {name: versions[-1] for name, versions in ADDON_VERSIONS.items()}
+#: Settings a cluster reports as they were requested (EKS Auto Mode's capabilities among them).
+_ROUND_TRIPPED = (("upgradePolicy", "upgrade_policy"), ("zonalShiftConfig", "zonal_shift_config"),
+                  ("computeConfig", "compute_config"), ("storageConfig", "storage_config"))
 
 
 def _now() -> datetime.datetime:
@@ -66,7 +75,8 @@ def _ec2(backend: Any) -> Any:
 
 @adjustment(
     "eks-cluster-description",
-    "A cluster reports what it was created with — accessConfig, upgradePolicy, zonalShiftConfig "
+    "A cluster reports what it was created with — accessConfig, upgradePolicy, zonalShiftConfig, and "
+    "EKS Auto Mode's computeConfig, storageConfig and kubernetesNetworkConfig.elasticLoadBalancing "
     "— and what EKS adds: the VPC id, default endpoint access, and a cluster security group "
     "created in the VPC (removed with the cluster). UpdateClusterConfig merges the changed "
     "settings into the existing ones; UpdateClusterVersion and DescribeUpdate work. (moto drops "
@@ -89,6 +99,8 @@ def _cluster_description() -> None:
                                      access.get("bootstrapClusterCreatorAdminPermissions", True)}
         cluster.upgrade_policy = self._get_param("upgradePolicy") or {"supportType": "EXTENDED"}
         cluster.zonal_shift_config = self._get_param("zonalShiftConfig") or {"enabled": False}
+        cluster.compute_config = self._get_param("computeConfig") or {"enabled": False}
+        cluster.storage_config = self._get_param("storageConfig") or {"blockStorage": {"enabled": False}}
         vpc_config = dict(cluster.resources_vpc_config or {})
         subnets = vpc_config.get("subnetIds", [])
         ec2 = _ec2(self.eks_backend)
@@ -126,10 +138,14 @@ def _cluster_description() -> None:
         if access:
             cluster.access_config = {**cluster.access_config, **access}
             changes.append({"type": "AuthenticationMode", "value": access.get("authenticationMode", "")})
-        for key, attribute in (("upgradePolicy", "upgrade_policy"), ("zonalShiftConfig", "zonal_shift_config")):
+        for key, attribute in _ROUND_TRIPPED:
             if self._get_param(key):
                 setattr(cluster, attribute, self._get_param(key))
                 changes.append({"type": key, "value": str(self._get_param(key))})
+        network = self._get_param("kubernetesNetworkConfig")
+        if network:
+            cluster.kubernetes_network_config = {**cluster.kubernetes_network_config, **network}
+            changes.append({"type": "KubernetesNetworkConfig", "value": str(network)})
         return ActionResult({"update": _update(self.eks_backend, "ConfigUpdate", changes)})
 
     def update_cluster_version(self: EKSResponse) -> ActionResult:
@@ -223,8 +239,9 @@ def _nodegroup_as_requested() -> None:
 
 @adjustment(
     "eks-addons",
-    "Managed add-ons exist: Create/Describe/Update/Delete/ListAddons and DescribeAddonVersions; "
-    "an add-on with podIdentityAssociations owns those associations (moto has no add-ons).",
+    "Managed add-ons exist: Create/Describe/Update/Delete/ListAddons and DescribeAddonVersions (newest "
+    "version first, one marked default for the requested Kubernetes version); an add-on with "
+    "podIdentityAssociations owns those associations (moto has no add-ons).",
 )
 def _addons() -> None:
     import moto.eks.urls
@@ -302,8 +319,10 @@ def _addons() -> None:
         cluster_version = self._get_param("kubernetesVersion") or "1.33"
         found = [{"addonName": name, "type": "networking", "owner": "aws", "publisher": "eks",
                   "addonVersions": [{"addonVersion": version, "architecture": ["amd64", "arm64"],
-                                     "compatibilities": [{"clusterVersion": cluster_version, "defaultVersion": True}]}]}
-                 for name, version in DEFAULT_ADDON_VERSIONS.items() if wanted in (None, name)]
+                                     "compatibilities": [{"clusterVersion": cluster_version,
+                                                          "defaultVersion": version == DEFAULT_ADDON_VERSIONS[name]}]}
+                                    for version in versions]}
+                 for name, versions in ADDON_VERSIONS.items() if wanted in (None, name)]
         return ActionResult({"addons": found})
 
     for handler in (create_addon, describe_addon, list_addons, update_addon, delete_addon, describe_addon_versions):

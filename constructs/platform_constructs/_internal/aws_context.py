@@ -38,8 +38,7 @@ def policy_document(*statements: dict[str, Any]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
 
 
-def assume_role_policy(service: str) -> str:
-    """Trust policy letting one AWS service principal assume a role."""
-    return policy_document(
-        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
-    )
+def assume_role_policy(service: str, *, tag_session: bool = False) -> str:
+    """Trust policy letting one AWS service principal assume a role (and pass session tags when ``tag_session``)."""
+    action: str | list[str] = ["sts:AssumeRole", "sts:TagSession"] if tag_session else "sts:AssumeRole"
+    return policy_document({"Effect": "Allow", "Principal": {"Service": service}, "Action": action})

@@ -34,6 +34,9 @@ class TargetRoles:
 
     deploy_role_arn: str
     planner_role_arn: str
+    further_deploy_role_arns: tuple[str, ...] = ()
+    """Roles a change of the target assumes besides its deploy role (its DNS delegation role in the tooling
+    account); only the apply identity may assume them."""
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,9 @@ class CiIdentities(Construct):
       every target's planner role and read the state objects, and write nothing: branch builds plan
       with ``-lock=false``.
     - ``{prefix}-shared-ci-apply``: only pods of the apply service account (``ci.apply``). It may
-      assume every target's deploy role, read and write the targets' state objects (and their lock
-      files), read the registry's images and lifecycle policy and tag an image as deployed.
+      assume every target's deploy role (and an environment's DNS delegation role), read and write the
+      targets' state objects (and their lock files), read the registry's images and lifecycle policy
+      and tag an image as deployed.
     - ``{prefix}-shared-ci-image-push`` and ``…-ci-image-scan``: the image build's pods may push to
       the application repositories, the scanners' pods may pull from them and read scan findings;
       neither may touch an environment. Every other pod of the ``ci-build`` cloud (tests, the
@@ -81,7 +85,8 @@ class CiIdentities(Construct):
             *_state_statements(state, STATE_READ, state_key_arns, write=False),
         ])
         self.apply_role = self._create_identity("apply", ci.apply, [
-            _statement("AssumeDeployRoles", ["sts:AssumeRole"], [target.deploy_role_arn for target in targets]),
+            _statement("AssumeDeployRoles", ["sts:AssumeRole"], [
+                arn for target in targets for arn in (target.deploy_role_arn, *target.further_deploy_role_arns)]),
             *_state_statements(state, STATE_WRITE, state_key_arns, write=True),
             _statement("TagDeployedImages", list(REGISTRY_RELEASE), list(repository_arns)),
         ])

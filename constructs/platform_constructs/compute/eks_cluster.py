@@ -23,11 +23,9 @@ from platform_constructs.observability.log_group import LogSettings
 from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
 
 POD_IDENTITY_AGENT_ADDON = "eks-pod-identity-agent"
-#: Add-ons the nodes need to become Ready (networking, service routing, pod credentials):
-#: created after the control plane and before any node group.
+#: Add-ons the nodes of managed node groups need to become Ready (networking, service routing, pod
+#: credentials): created after the control plane and before any node group. Auto Mode builds them in.
 ADDONS_BEFORE_NODES = ("vpc-cni", "kube-proxy", POD_IDENTITY_AGENT_ADDON)
-#: Add-ons whose pods need nodes: created after the node groups, so they never sit DEGRADED.
-ADDONS_AFTER_NODES = ("coredns", "aws-ebs-csi-driver")
 CONTAINER_INSIGHTS_ADDON = "amazon-cloudwatch-observability"
 #: Log groups the Container Insights agents write to; created up front so they get retention and KMS
 #: (the agents would otherwise create them without either). On AL2023 nodes the add-on sends no
@@ -43,8 +41,14 @@ _ADDON_IDENTITIES = {
                                ("CloudWatchAgentServerPolicy",)),
 }
 _CLUSTER_POLICIES = ("AmazonEKSClusterPolicy",)
+#: What EKS Auto Mode does with the cluster role: launch and scale nodes, attach EBS volumes, manage load
+#: balancers and pod networking.
+_AUTO_MODE_CLUSTER_POLICIES = ("AmazonEKSComputePolicy", "AmazonEKSBlockStoragePolicy",
+                               "AmazonEKSLoadBalancingPolicy", "AmazonEKSNetworkingPolicy")
 # The CNI policy stays on the node role: aws-node must assign pod IPs before any Pod Identity agent runs.
 _NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly")
+#: Auto Mode nodes only join the cluster and pull images; networking runs with the cluster role.
+_AUTO_MODE_NODE_POLICIES = ("AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly")
 _CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
 _NAMESPACE_EDIT_POLICY = "AmazonEKSEditPolicy"
 _SERVICE_ACCOUNT = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
@@ -62,12 +66,17 @@ class EksCluster(Construct):
       or created here); the cluster role may use only that key.
     - **Logs**: the selected control-plane log types go to ``/aws/eks/<cluster>/cluster``, created
       before the cluster with the environment's retention and KMS key.
-    - **Add-ons** (managed, in dependency order): vpc-cni, kube-proxy and eks-pod-identity-agent
-      before the nodes; coredns and aws-ebs-csi-driver (Pod Identity role) after them; with
-      ``container_insights`` also amazon-cloudwatch-observability (Pod Identity role, log groups
-      created up front).
-    - **Nodes**: a system node group plus ``props.node_groups``, all in ``subnet_ids`` (the private
-      subnets of every zone); see :class:`ManagedNodeGroup`.
+    - **Compute**: with ``compute = "auto-mode"`` (default) EKS Auto Mode starts nodes for pending pods
+      in its built-in node pools and removes idle ones, and brings pod networking, CoreDNS, Pod
+      Identity, EBS storage and the load-balancer controller (which binds pods to Terraform-owned
+      target groups). With ``node-groups`` a system node group plus ``props.node_groups``, all in
+      ``subnet_ids`` (the private subnets of every zone); see :class:`ManagedNodeGroup`.
+    - **Add-ons** (managed, in dependency order): with node groups vpc-cni, kube-proxy and
+      eks-pod-identity-agent before the nodes, coredns and aws-ebs-csi-driver (Pod Identity role) after
+      them; always metrics-server (the HorizontalPodAutoscaler's metrics); with ``container_insights``
+      amazon-cloudwatch-observability (Pod Identity role, log groups created up front). Each version is
+      pinned in ``props.addon_versions`` or resolved for ``kubernetes_version`` by the
+      ``aws_eks_addon_version`` data source, so a cluster upgrade moves the add-ons with it.
     - **Deletion protection**: the AWS provider 5.100 has no EKS ``deletion_protection`` argument
       (it arrived in provider 6), so ``props.deletion_protection`` becomes ``prevent_destroy``.
 
@@ -109,17 +118,20 @@ class EksCluster(Construct):
         self._associations: set[tuple[str, str]] = set()
 
         # create resources
-        self.cluster = self._create_cluster(subnet_ids, logs)
-        self._create_access_entries()
         self.node_role = aws.iam_role.IamRole(self, "NodeRole", name=node_role_name(naming),
                                               assume_role_policy=assume_role_policy("ec2.amazonaws.com"))
-        node_policies = attach_managed_policies(self, "NodeRole", self.node_role, _NODE_POLICIES)
-        self.addons = {name: self._addon(name) for name in ADDONS_BEFORE_NODES}
+        node_policies = attach_managed_policies(self, "NodeRole", self.node_role,
+                                                _AUTO_MODE_NODE_POLICIES if props.auto_mode else _NODE_POLICIES)
+        self.cluster = self._create_cluster(subnet_ids, logs, node_policies)
+        self._create_access_entries()
+        self.addons: dict[str, aws.eks_addon.EksAddon] = {}
+        for name in (addon for addon in props.addons if addon in ADDONS_BEFORE_NODES):
+            self.addons[name] = self._addon(name)
         self.node_groups = self._create_node_groups(subnet_ids, [*node_policies, *self.addons.values()])
-        nodes = [group.node_group for group in self.node_groups.values()]
-        self.addons.update({name: self._addon(name, depends_on=nodes) for name in ADDONS_AFTER_NODES})
-        if props.container_insights:
-            self.addons[CONTAINER_INSIGHTS_ADDON] = self._container_insights(logs, nodes)
+        nodes: list[TerraformResource] = [group.node_group for group in self.node_groups.values()]
+        for name in (addon for addon in props.addons if addon not in ADDONS_BEFORE_NODES):
+            self.addons[name] = (self._container_insights(logs, nodes) if name == CONTAINER_INSIGHTS_ADDON
+                                 else self._addon(name, depends_on=nodes))
 
         # expose attributes
         self.cluster_arn: str = self.cluster.arn
@@ -163,14 +175,25 @@ class EksCluster(Construct):
         self._associations.add((namespace, service_account))
         return aws.eks_pod_identity_association.EksPodIdentityAssociation(
             self, construct_id, cluster_name=self.cluster.name, namespace=namespace,
-            service_account=service_account, role_arn=role_arn, depends_on=[self.addons[POD_IDENTITY_AGENT_ADDON]],
+            service_account=service_account, role_arn=role_arn, depends_on=self._pod_identity_agent(),
         )
 
-    def _create_cluster(self, subnet_ids: Sequence[str], logs: LogSettings) -> aws.eks_cluster.EksCluster:
+    def _pod_identity_agent(self) -> list[TerraformResource] | None:
+        """What Pod Identity associations wait for: the agent add-on (node groups); Auto Mode has it built in."""
+        agent = self.addons.get(POD_IDENTITY_AGENT_ADDON)
+        return [agent] if agent is not None else None
+
+    def _create_cluster(self, subnet_ids: Sequence[str], logs: LogSettings,
+                        node_policies: Sequence[TerraformResource]) -> aws.eks_cluster.EksCluster:
         props = self.props
+        # Auto Mode's controllers tag what they create with the cluster's name through session tags
         role = aws.iam_role.IamRole(self, "ClusterRole", name=self._naming.name("eks-cluster"),
-                                    assume_role_policy=assume_role_policy("eks.amazonaws.com"))
-        prerequisites: list[TerraformResource] = attach_managed_policies(self, "ClusterRole", role, _CLUSTER_POLICIES)
+                                    assume_role_policy=assume_role_policy("eks.amazonaws.com",
+                                                                          tag_session=props.auto_mode))
+        policies = (*_CLUSTER_POLICIES, *_AUTO_MODE_CLUSTER_POLICIES) if props.auto_mode else _CLUSTER_POLICIES
+        prerequisites: list[TerraformResource] = attach_managed_policies(self, "ClusterRole", role, policies)
+        if props.auto_mode:
+            prerequisites.extend(node_policies)  # Auto Mode launches nodes with this role as soon as pods are pending
         prerequisites.append(aws.iam_role_policy.IamRolePolicy(
             self, "ClusterSecretsKeyPolicy", role=role.id, name="encrypt-kubernetes-secrets",
             policy=policy_document({
@@ -200,9 +223,21 @@ class EksCluster(Construct):
             encryption_config={"resources": ["secrets"], "provider": {"key_arn": self.secrets_key.arn}},
             upgrade_policy={"support_type": props.support_type},
             zonal_shift_config={"enabled": props.zonal_shift},
+            **self._auto_mode_settings(),
             depends_on=prerequisites,
             lifecycle=TerraformResourceLifecycle(prevent_destroy=props.deletion_protection),
         )
+
+    def _auto_mode_settings(self) -> dict[str, object]:
+        """The three Auto Mode capabilities, which EKS accepts only all on or all off."""
+        if not self.props.auto_mode:
+            return {}
+        return {
+            "compute_config": {"enabled": True, "node_pools": list(self.props.effective_node_pools),
+                               "node_role_arn": self.node_role.arn},
+            "kubernetes_network_config": {"elastic_load_balancing": {"enabled": True}},
+            "storage_config": {"block_storage": {"enabled": True}},
+        }
 
     def _create_access_entries(self) -> None:
         grants = [(role, _CLUSTER_ADMIN_POLICY, {"type": "cluster"}) for role in self.props.admin_roles]
@@ -222,8 +257,8 @@ class EksCluster(Construct):
 
     def _create_node_groups(self, subnet_ids: Sequence[str],
                             depends_on: list[TerraformResource]) -> dict[str, ManagedNodeGroup]:
-        groups: dict[str, NodeGroupProps] = {SYSTEM_NODE_GROUP: self.props.system_node_group,
-                                             **self.props.node_groups}
+        system = {SYSTEM_NODE_GROUP: self.props.system_node_group} if self.props.system_node_group else {}
+        groups: dict[str, NodeGroupProps] = {**system, **self.props.node_groups}
         return {
             name: ManagedNodeGroup(
                 self, f"{pascal_id(name)}NodeGroup", props=group,
@@ -244,13 +279,25 @@ class EksCluster(Construct):
                                      subject=subject, managed_policies=policies)
             identity = [aws.eks_addon.EksAddonPodIdentityAssociation(service_account=service_account,
                                                                      role_arn=role.arn)]
-            depends.append(self.addons[POD_IDENTITY_AGENT_ADDON])
+            depends.extend(self._pod_identity_agent() or ())
         return aws.eks_addon.EksAddon(
             self, f"Addon{pascal_id(name)}", cluster_name=self.cluster.name, addon_name=name,
-            # the cluster's default add-on version for its Kubernetes version; IaC owns the settings
+            addon_version=self._addon_version(name),
+            # IaC owns the settings: a hand edit is overwritten on the next apply
             resolve_conflicts_on_create="OVERWRITE", resolve_conflicts_on_update="OVERWRITE",
             pod_identity_association=identity, depends_on=depends or None,
         )
+
+    def _addon_version(self, name: str) -> str:
+        """The pinned version, or the one EKS offers for the configured Kubernetes version (read at plan time
+        from the configured version, so an upgrade plans the new add-on versions in the same run)."""
+        pinned = next((version for addon, version in self.props.addon_versions.items() if addon == name), None)
+        if pinned is not None:
+            return pinned
+        return aws.data_aws_eks_addon_version.DataAwsEksAddonVersion(
+            self, f"AddonVersion{pascal_id(name)}", addon_name=name, kubernetes_version=self.props.kubernetes_version,
+            most_recent=self.props.addon_version_selection == "latest",
+        ).version
 
     def _container_insights(self, logs: LogSettings, nodes: list[TerraformResource]) -> aws.eks_addon.EksAddon:
         log_groups = [

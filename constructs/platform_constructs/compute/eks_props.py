@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from platform_constructs.errors import ConstructValidationError
+from platform_constructs.k8s.namespaces import reserved_namespace_reason
 from platform_constructs.naming import Naming
 from platform_constructs.props import MAY_DIFFER, Cidr, Props, StrictBool, StrictInt, StrictStr
 
@@ -27,6 +28,18 @@ CapacityType = Literal["ON_DEMAND", "SPOT"]
 NodeAmiType = Literal["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD"]
 DesiredSizeOwner = Literal["autoscaler", "terraform"]
 SupportType = Literal["STANDARD", "EXTENDED"]
+#: ``auto-mode``: EKS Auto Mode runs and scales the nodes, pod networking, DNS, block storage and the
+#: load-balancer controller; ``node-groups``: managed node groups plus the classic add-ons (the team then
+#: installs a node autoscaler and the AWS Load Balancer Controller itself). docs/decisions/0009-*.
+ComputeMode = Literal["auto-mode", "node-groups"]
+#: Node pools EKS Auto Mode provides; ``system`` takes only critical add-ons (it is tainted).
+AutoModeNodePool = Literal["general-purpose", "system"]
+#: Managed add-ons whose version can be pinned in ``addon_versions``.
+AddonName = Literal["vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent", "aws-ebs-csi-driver",
+                    "amazon-cloudwatch-observability", "metrics-server"]
+#: How the version of an add-on without a pin is chosen for the cluster's Kubernetes version:
+#: ``default`` – the version EKS marks as default for it; ``latest`` – the newest compatible one.
+AddonVersionSelection = Literal["default", "latest"]
 
 #: Physical-name components: cluster ``{prefix}-{env}-eks``, node role ``{prefix}-{env}-eks-node``.
 CLUSTER_COMPONENT = "eks"
@@ -56,6 +69,8 @@ def _not_empty(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 KubernetesVersion = Annotated[StrictStr, AfterValidator(_kubernetes_version)]
+#: An EKS add-on version such as ``v0.7.2-eksbuild.1``.
+AddonVersion = Annotated[StrictStr, Field(pattern=r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")]
 #: An EC2 instance type such as ``m7i.large``.
 InstanceType = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")]
 #: An IAM role name (without path) in the environment's account.
@@ -150,8 +165,10 @@ class EksProps(Props):
 
     Always on, not configurable: authentication mode ``API`` (access entries, no ``aws-auth``
     config map), secrets envelope encryption with a rotating customer-managed key, a private
-    API endpoint, and the managed add-ons vpc-cni, kube-proxy, eks-pod-identity-agent, coredns
-    and aws-ebs-csi-driver. The model defaults are the production shape.
+    API endpoint, and the ``metrics-server`` add-on (the HorizontalPodAutoscaler's metrics source).
+    With ``compute = "node-groups"`` also the add-ons vpc-cni, kube-proxy, eks-pod-identity-agent,
+    coredns and aws-ebs-csi-driver, which EKS Auto Mode builds in. The model defaults are the
+    production shape.
     """
 
     kubernetes_version: KubernetesVersion = "1.34"
@@ -171,10 +188,24 @@ class EksProps(Props):
     """IAM roles of the environment's account given cluster-admin through access entries. Default: none."""
     deployer_roles: dict[RoleName, tuple[Namespace, ...]] = Field(default_factory=dict)
     """IAM role → namespaces it may deploy to (``AmazonEKSEditPolicy`` scoped to them). Default: none."""
-    system_node_group: NodeGroupProps = Field(default_factory=NodeGroupProps)
-    """The node group that always exists and runs the cluster add-ons. Default: the production shape."""
+    compute: ComputeMode = "auto-mode"
+    """Who runs the nodes: ``auto-mode`` (EKS Auto Mode: nodes follow pending pods and are removed when idle;
+    pod networking, DNS, Pod Identity, block storage and load balancing are built in) or ``node-groups``
+    (managed node groups and the classic add-ons). Default: ``auto-mode``."""
+    node_pools: tuple[AutoModeNodePool, ...] | None = None
+    """Built-in Auto Mode node pools (``compute = "auto-mode"`` only). Default: derived – ``general-purpose`` and
+    ``system``."""
+    system_node_group: NodeGroupProps | None = None
+    """The node group that runs the cluster add-ons (``compute = "node-groups"`` only, where it is required).
+    Default: none."""
     node_groups: dict[NodeGroupName, NodeGroupProps] = Field(default_factory=dict)
-    """Additional node groups by name (e.g. ``batch``). Default: none."""
+    """Additional managed node groups by name (e.g. ``batch``), with either compute mode. Default: none."""
+    addon_versions: dict[AddonName, AddonVersion] = Field(default_factory=dict)
+    """Pinned add-on versions; an add-on without a pin gets the version ``addon_version_selection`` picks for
+    ``kubernetes_version`` (so a cluster upgrade moves it too). Default: none."""
+    addon_version_selection: AddonVersionSelection = "default"
+    """For unpinned add-ons: the version EKS marks as ``default`` for the cluster's Kubernetes version, or the
+    ``latest`` compatible one. Default: ``default``."""
     container_insights: StrictBool = True
     """Install the ``amazon-cloudwatch-observability`` add-on (Container Insights metrics and
     container logs into pre-created, encrypted log groups). Default: ``True``."""
@@ -214,13 +245,68 @@ class EksProps(Props):
                         "is also in admin_roles; a role gets either cluster-admin or namespace edit")
             if not namespaces:
                 problem("access", f"deployer_roles.{role}", "lists no namespace; name the namespaces it deploys to")
+            for index, namespace in enumerate(namespaces):
+                reason = reserved_namespace_reason(namespace)
+                if reason is not None:
+                    problem("access", f"deployer_roles.{role}[{index}]",
+                            f"{reason}; a team gets edit rights in its own application namespaces only")
         if SYSTEM_NODE_GROUP in self.node_groups:
             problem("node-group-name", f"node_groups.{SYSTEM_NODE_GROUP}",
                     f"the name {SYSTEM_NODE_GROUP!r} is reserved for system_node_group")
-        if self.system_node_group.min_size < 1:
-            problem("node-sizes", "system_node_group.min_size",
-                    f"{self.system_node_group.min_size}: must be at least 1, or CoreDNS has nowhere to run")
-        found.extend(self.system_node_group.problems(f"{prefix}system_node_group."))
+        found.extend(self._compute_problems(prefix))
+        for name in sorted(set(self.addon_versions) - set(self.addons)):
+            problem("addon-version", f"addon_versions.{name}",
+                    f"pins an add-on this cluster does not install (compute = {self.compute!r}); installed: "
+                    f"{', '.join(self.addons)}")
         for name, group in self.node_groups.items():
             found.extend(group.problems(f"{prefix}node_groups.{name}."))
+        return found
+
+    @property
+    def auto_mode(self) -> bool:
+        """Whether EKS Auto Mode runs the nodes."""
+        return self.compute == "auto-mode"
+
+    @property
+    def effective_node_pools(self) -> tuple[AutoModeNodePool, ...]:
+        """The Auto Mode node pools (empty with ``node-groups``)."""
+        if not self.auto_mode:
+            return ()
+        return self.node_pools if self.node_pools is not None else ("general-purpose", "system")
+
+    @property
+    def addons(self) -> tuple[AddonName, ...]:
+        """Managed add-ons installed, in creation order: Auto Mode builds in networking, DNS, Pod Identity and
+        storage, so it needs only the metrics source (and Container Insights when on)."""
+        core: tuple[AddonName, ...] = () if self.auto_mode else (
+            "vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver")
+        insights: tuple[AddonName, ...] = ("amazon-cloudwatch-observability",) if self.container_insights else ()
+        return (*core, "metrics-server", *insights)
+
+    def _compute_problems(self, prefix: str) -> list[ConstructValidationError]:
+        found = []
+
+        def problem(field: str, message: str, code: str = "eks.compute") -> None:
+            found.append(ConstructValidationError(code, f"{prefix}{field}", message))
+
+        if self.auto_mode:
+            if self.system_node_group is not None:
+                problem("system_node_group", "applies only to compute = 'node-groups'; Auto Mode runs the cluster "
+                        "add-ons on its 'system' node pool")
+            if self.node_pools is not None and not self.node_pools:
+                problem("node_pools", "lists no node pool; Auto Mode then starts no node for any pod")
+            if self.node_pools is not None and len(set(self.node_pools)) != len(self.node_pools):
+                problem("node_pools", f"{list(self.node_pools)} lists a pool twice")
+            return found
+        if self.node_pools is not None:
+            problem("node_pools", "applies only to compute = 'auto-mode'")
+        if self.system_node_group is None:
+            problem("system_node_group", "is required with compute = 'node-groups': CoreDNS and the other add-ons "
+                    "need nodes")
+            return found
+        if self.system_node_group.min_size < 1:
+            problem("system_node_group.min_size",
+                    f"{self.system_node_group.min_size}: must be at least 1, or CoreDNS has nowhere to run",
+                    code="eks.node-sizes")
+        found.extend(self.system_node_group.problems(f"{prefix}system_node_group."))
         return found

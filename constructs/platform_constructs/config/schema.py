@@ -8,14 +8,17 @@ rejected with the field path.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 from platform_constructs.ci.ci_props import CiProps
 from platform_constructs.compute.eks_props import EksProps
 from platform_constructs.data.postgres_props import PostgresProps
 from platform_constructs.data.redis_props import RedisProps
+from platform_constructs.dns.dns_props import DnsProps, ParentZoneProps
+from platform_constructs.ingress.ingress_props import IngressProps
 from platform_constructs.k8s.rollout_props import RolloutProps
 from platform_constructs.k8s.workload_props import AppName, WorkloadProps
 from platform_constructs.network.props import NetworkProps
@@ -26,10 +29,15 @@ from platform_constructs.registry.ecr_props import RegistryProps
 from platform_constructs.search.search_props import SearchProps
 from platform_constructs.streaming.kafka_props import KafkaProps
 from platform_constructs.config.plan_guard_props import PlanGuardProps
+from platform_constructs.config.regions import AwsRegion
 from platform_constructs.config.release_props import ReleaseProps
+from platform_constructs.config.tiers import TIERS as TIERS, Tier  # TIERS re-exported: callers import it from here
+from platform_constructs.k8s.findings import raise_findings
 
-Tier = Literal["dev", "staging", "prod"]
-TIERS: tuple[Tier, ...] = ("dev", "staging", "prod")
+#: Tag keys AWS reserves for itself (any case); a resource cannot carry them.
+RESERVED_TAG_PREFIX = "aws:"
+#: Characters AWS allows in tag keys and values.
+_TAG_TEXT = re.compile(r"^[\w .:/=+\-@]*$")
 
 
 class AwsTarget(Props):
@@ -37,8 +45,8 @@ class AwsTarget(Props):
 
     account_id: StrictStr = Field(pattern=r"^\d{12}$")
     """12-digit AWS account id; the provider refuses to run against any other. Default: required."""
-    region: StrictStr = Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
-    """AWS region, e.g. ``eu-west-1``. Default: required."""
+    region: AwsRegion
+    """AWS region, e.g. ``eu-west-1``; one of the regions in ``config/regions.py``. Default: required."""
     deploy_role_name: StrictStr | None = Field(default=None, pattern=r"^[\w+=,.@-]{1,64}$")
     """IAM role assumed in ``account_id`` to deploy; ``None`` uses the caller's credentials as they are. Default: ``None``."""
 
@@ -72,7 +80,28 @@ class MandatoryTags(Props):
     data_classification: Literal["public", "internal", "confidential", "restricted"] = Field(alias="DataClassification")
     """Most sensitive class of data the environment holds. Default: required."""
     additional: dict[StrictStr, StrictStr] = Field(default_factory=dict, alias="Additional")
-    """Further tags. Default: none."""
+    """Further tags: keys of 1–128 and values of up to 256 characters AWS allows, no key starting with ``aws:``
+    (reserved by AWS) or naming a mandatory tag. Default: none."""
+
+    @model_validator(mode="after")
+    def _additional_tags_are_allowed(self) -> MandatoryTags:
+        mandatory = {"environment", "owner", "costcenter", "dataclassification"}
+        findings = []
+        for key, value in sorted(self.additional.items()):
+            if key.lower().startswith(RESERVED_TAG_PREFIX):
+                findings.append(("Additional", key, f"tag key {key!r} starts with {RESERVED_TAG_PREFIX!r}, "
+                                                    "a prefix AWS reserves for its own tags"))
+            elif key.lower() in mandatory:
+                findings.append(("Additional", key, f"tag key {key!r} would replace a mandatory tag; set it in "
+                                                    "its own field (Environment is always the environment's name)"))
+            elif not (1 <= len(key) <= 128 and _TAG_TEXT.match(key)):
+                findings.append(("Additional", key, f"tag key {key!r} must be 1-128 letters, digits, spaces "
+                                                    "or _ . : / = + - @"))
+            elif not (len(value) <= 256 and _TAG_TEXT.match(value)):
+                findings.append(("Additional", value, f"value of tag {key!r} must be at most 256 letters, digits, "
+                                                      "spaces or _ . : / = + - @"))
+        raise_findings(type(self).__name__, findings)
+        return self
 
     def as_dict(self, environment: str) -> dict[str, str]:
         """All tags, ``Environment`` included."""
@@ -90,7 +119,7 @@ class StateLocation(Props):
 
     bucket: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
     """State bucket, created by the ``bootstrap`` stack. Default: required."""
-    region: StrictStr = Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+    region: AwsRegion
     """Region of the state bucket; must be the shared (bootstrap) region. Default: required."""
     key_prefix: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9/_-]*[a-z0-9]$")
     """Prefix of the state keys; each stack writes ``{key_prefix}/{stack}.tfstate``. Default: required."""
@@ -165,6 +194,10 @@ class EnvironmentConfig(DeploymentTarget):
     """Alarm topic and alarm packs. Default: tier preset."""
     rollout: RolloutProps = Field(default_factory=RolloutProps)
     """Rolling-update preset of the environment's workloads. Default: tier preset."""
+    dns: DnsProps
+    """The environment's domain and hosted zones. Default: ``zones`` from the tier preset; ``domain`` required."""
+    ingress: IngressProps = Field(default_factory=IngressProps)
+    """How application entries (``[apps.<name>.ingress]``) are built. Default: tier preset."""
     apps: dict[AppName, WorkloadProps] = Field(default_factory=dict)
     """Applications, keyed by name (``[apps.<name>]``), each deployed by its own stack ``<env>-app-<name>``; each rolls out with ``rollout``. Default: none."""
     release: ReleaseProps = Field(default_factory=ReleaseProps)
@@ -183,3 +216,6 @@ class SharedConfig(DeploymentTarget):
     """Container registries. Default: tier preset."""
     ci: CiProps
     """Continuous delivery: CI cluster and network, agent identities, application sources. Default: required."""
+    parent_zone: ParentZoneProps | None = None
+    """The parent domain every environment's ``dns.domain`` is delegated from; its public zone lives in
+    the shared account. Default: none (then no environment may publish application entries)."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from platform_constructs._internal.structs import struct
-from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws, k8s
+from platform_constructs._internal.tf import Construct, TerraformResource, TerraformResourceLifecycle, aws, k8s
 from platform_constructs.errors import ConstructValidationError
 from platform_constructs.k8s.release_inputs import ReleaseInputs
 from platform_constructs.k8s.rollout_props import RolloutProps
@@ -23,6 +24,11 @@ TMP_SIZE_LIMIT = "64Mi"
 
 class RollingDeployment(Construct):
     """A Deployment, its Service, ServiceAccount (with an EKS Pod Identity association), disruption budget and autoscaler.
+
+    ``readiness_gates`` are extra pod conditions a pod needs before it counts as Ready – with an HTTPS entry,
+    its target being healthy in the load balancer (:class:`~platform_constructs.ingress.application_entry.ApplicationEntry`),
+    so a rollout never removes an old pod before a new one takes traffic. ``depends_on`` orders the
+    Deployment after what its pods need (the entry's TargetGroupBinding).
 
     Everything that decides how a release rolls out comes from ``rollout`` (the tier preset): the
     strategy, ``minReadySeconds``, the progress deadline below Terraform's update timeout (so a
@@ -59,6 +65,8 @@ class RollingDeployment(Construct):
         namespace: str,
         cluster_name: str,
         pod_role_arn: str,
+        readiness_gates: Sequence[str] = (),
+        depends_on: Sequence[TerraformResource] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         # validate
@@ -68,6 +76,7 @@ class RollingDeployment(Construct):
         self.namespace = namespace
         self._props = props
         self._rollout = rollout
+        self._readiness_gates = tuple(readiness_gates)
         self._selector = {"app.kubernetes.io/name": name}
         self._labels = {**self._selector, "app.kubernetes.io/managed-by": "terraform"}
 
@@ -87,7 +96,7 @@ class RollingDeployment(Construct):
             timeouts={"create": str(rollout.update_timeout), "update": str(rollout.update_timeout)},
             lifecycle=TerraformResourceLifecycle(ignore_changes=["spec[0].replicas"]) if props.autoscaling else None,
             # pods get AWS credentials only if the association exists when they are created
-            depends_on=[self.service_account, pod_identity],
+            depends_on=[self.service_account, pod_identity, *depends_on],
         )
         k8s.service_v1.ServiceV1(self, "Service", metadata=self._metadata(), spec=struct(k8s.service_v1.ServiceV1Spec, {
             "type": "ClusterIP", "selector": self._selector,
@@ -106,8 +115,8 @@ class RollingDeployment(Construct):
                     "type": "Utilization", "average_utilization": props.autoscaling.target_cpu_utilization}}}],
             }))
 
-        # expose attributes
-        self.image: str = self.deployment.spec.template.spec.container.get(0).image
+        # expose attributes (one jsii call; walking spec.template.spec.container.get(0) takes five)
+        self.image: str = self.deployment.get_string_attribute("spec[0].template[0].spec[0].container[0].image")
 
     @property
     def outputs(self) -> dict[str, object]:
@@ -153,6 +162,9 @@ class RollingDeployment(Construct):
             "container": [self._container(image)],
             "volume": [{"name": "tmp", "empty_dir": {"size_limit": TMP_SIZE_LIMIT}}],
         }
+        if self._readiness_gates:
+            # Ready only once each condition is true, e.g. the pod's target is healthy in the load balancer
+            spec["readiness_gate"] = [{"condition_type": gate} for gate in self._readiness_gates]
         if rollout.zone_spread is not None:
             spec["topology_spread_constraint"] = [
                 self._spread("topology.kubernetes.io/zone", rollout.zone_spread),

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import Field, computed_field, model_validator
 
 from platform_constructs.errors import ConstructValidationError
+from platform_constructs.ingress.target_health import LOAD_BALANCER_STOP_LAG, TargetHealthCheck
 from platform_constructs.k8s import rto
 from platform_constructs.k8s.duration import Duration, DurationField
 from platform_constructs.k8s.findings import Finding, raise_findings
@@ -58,7 +59,14 @@ class RolloutProps(Props):
     termination_grace_period: DurationField = Duration.seconds(45)
     """Time between SIGTERM and SIGKILL (``terminationGracePeriodSeconds``); must exceed ``pre_stop_sleep``. Default: ``45s``."""
     pre_stop_sleep: DurationField = Duration.seconds(10)
-    """preStop ``sleep`` before SIGTERM, so endpoints stop routing to the pod first; ``0s`` for none. Default: ``10s``."""
+    """preStop ``sleep`` before SIGTERM (the drain), so endpoints and the load balancer stop routing to the pod
+    first; ``0s`` for none. Default: ``10s``."""
+    request_timeout: DurationField = Duration.seconds(35)
+    """Longest request an application serves: after SIGTERM the pod finishes its in-flight requests within it,
+    and the load balancer keeps them open that long after the drain (see ``deregistration_delay``). Default: ``35s``."""
+    target_health_check: TargetHealthCheck = TargetHealthCheck()
+    """Timing of the load balancer's health check of each pod; with readiness gates a new pod is Ready only once
+    its target is healthy, so it is part of every rollout wave. Default: every 10s, healthy after 2, unhealthy after 2."""
     disruption_budget: CountOrPercentField | None = Count(1)
     """PodDisruptionBudget ``maxUnavailable`` for drains and node upgrades; ``None`` for no budget. Default: 1."""
     zone_spread: ZoneSpread | None = "DoNotSchedule"
@@ -71,6 +79,12 @@ class RolloutProps(Props):
     """Timing of the liveness probe. Default: every 10s, 3 failures."""
     image_pinning: ImagePinning = "digest"
     """Image references accepted at plan time: ``digest`` (``repo@sha256:…``) or ``tag`` (``repo:tag``, not ``latest``). Default: ``digest``."""
+
+    @property
+    def deregistration_delay(self) -> Duration:
+        """How long the load balancer keeps a removed target's in-flight requests: the drain plus the longest
+        request, so every request accepted before the drain ended can complete (drain < this <= grace period)."""
+        return self.pre_stop_sleep + self.request_timeout
 
     @property
     def deployment_strategy(self) -> DeploymentStrategy:
@@ -119,9 +133,13 @@ class RolloutProps(Props):
             findings.append(("progress_deadline", str(self.progress_deadline),
                              f"must be shorter than update_timeout ({self.update_timeout}), so a stuck rollout fails the "
                              "apply with 'exceeded its progress deadline' instead of a timeout"))
-        if self.termination_grace_period <= self.pre_stop_sleep:
+        if self.request_timeout < Duration.seconds(1):
+            findings.append(("request_timeout", str(self.request_timeout), "must be at least 1s"))
+        if self.termination_grace_period < self.deregistration_delay:
             findings.append(("termination_grace_period", str(self.termination_grace_period),
-                             f"must exceed pre_stop_sleep ({self.pre_stop_sleep}), or pods are killed before they drain"))
+                             f"must be at least pre_stop_sleep + request_timeout ({self.pre_stop_sleep} + "
+                             f"{self.request_timeout} = {self.deregistration_delay}, the load balancer's deregistration "
+                             "delay), or pods are killed while the load balancer still sends them requests"))
         for kind in ("startup_probe", "liveness_probe"):
             timing: ProbeTiming = getattr(self, kind)
             if timing.success_threshold != 1:
@@ -141,7 +159,8 @@ class RolloutProps(Props):
             findings.append(("progress_deadline", str(self.progress_deadline),
                              f"must exceed the time one wave of new pods needs ({wave}: startup probe "
                              f"{self.startup_probe.worst_case} + readiness {self.readiness_probe.time_to_healthy} + "
-                             f"min_ready {self.min_ready}), or a healthy but slow rollout is reported as failed"))
+                             f"load balancer {self.target_health_check.time_to_healthy} + min_ready {self.min_ready}), "
+                             "or a healthy but slow rollout is reported as failed"))
         worst = self.rto_estimate
         if worst.rollout_seconds >= self.update_timeout.to_seconds():
             findings.append(("update_timeout", str(self.update_timeout),
@@ -170,8 +189,9 @@ class RolloutProps(Props):
                     break
         required = [("min_ready", self.min_ready == Duration.seconds(0), "must be above 0s with zero_downtime, "
                      "so a pod that crashes right after becoming ready stops the rollout"),
-                    ("pre_stop_sleep", self.pre_stop_sleep == Duration.seconds(0), "must be above 0s with zero_downtime, "
-                     "so endpoints stop routing to a pod before it receives SIGTERM"),
+                    ("pre_stop_sleep", self.pre_stop_sleep < LOAD_BALANCER_STOP_LAG, "must be at least "
+                     f"{LOAD_BALANCER_STOP_LAG} with zero_downtime, so endpoints and the load balancer stop routing "
+                     "to a pod before it receives SIGTERM"),
                     ("disruption_budget", self.disruption_budget is None, "must be set with zero_downtime, "
                      "so node drains and upgrades keep pods available"),
                     ("zone_spread", self.zone_spread is None, "must be set with zero_downtime, "

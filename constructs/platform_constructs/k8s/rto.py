@@ -8,7 +8,7 @@ A bad release is recovered in two steps (docs/rolling-deployments.md):
 2. **Roll back**: the pipeline re-applies the last good image through Terraform
    (``rollback_overhead`` to start that apply), which rolls the pods in waves: each wave starts
    ``max_surge + max_unavailable`` new pods and waits for the startup probe's worst case, the
-   readiness probe and ``min_ready``.
+   readiness probe, the load balancer's health check (readiness gate) and ``min_ready``.
 
 The estimate takes the worst replica count from 1 to ``max_replicas`` (percentages resolve
 differently per count, so the largest count is not always the slowest).
@@ -54,8 +54,10 @@ class RtoEstimate:
 
 
 def wave_time(rollout: RolloutProps) -> Duration:
-    """Time one wave of new pods needs to count as available."""
-    time = rollout.startup_probe.worst_case + rollout.readiness_probe.time_to_healthy + rollout.min_ready
+    """Time one wave of new pods needs to count as available: started, ready, healthy in the load balancer
+    (the readiness gate), then ``min_ready``."""
+    time = (rollout.startup_probe.worst_case + rollout.readiness_probe.time_to_healthy
+            + rollout.target_health_check.time_to_healthy + rollout.min_ready)
     if isinstance(rollout.deployment_strategy, Recreate):
         time = time + rollout.termination_grace_period
     return time

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from platform_constructs.ingress.entry_props import AppIngress
 from platform_constructs.k8s.findings import Finding, raise_findings
 from platform_constructs.k8s.image_policy import REPOSITORY_PATTERN
 from platform_constructs.k8s.probes import ProbeAction
 from platform_constructs.k8s.resources import ComputeResources
 from platform_constructs.props import MAY_DIFFER, Props, StrictInt, StrictStr
+from platform_constructs.security.managed_policies import admin_grade_reason
 
 #: An application name: a DNS label of at most 32 characters (it names the Deployment, Service and namespace).
 AppName = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$")]
@@ -25,6 +27,18 @@ AppName = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z](?:[a-z0-9-]{0,
 NamespaceName = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")]
 #: An IAM managed policy ARN.
 PolicyArn = Annotated[StrictStr, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::(?:aws|\d{12}):policy/[\w+=,.@/-]+$")]
+
+
+def _not_admin_grade(arn: str) -> str:
+    reason = admin_grade_reason(arn)
+    if reason is not None:
+        raise ValueError(f"refused: {reason}; give the pods a customer-managed policy scoped to the application's "
+                         "own resources")
+    return arn
+
+
+#: A managed policy a workload's pods may have: not one of the administrator-grade AWS-managed policies.
+PodPolicyArn = Annotated[PolicyArn, AfterValidator(_not_admin_grade)]
 
 
 class Autoscaling(Props):
@@ -67,16 +81,31 @@ class WorkloadProps(Props):
     namespace: NamespaceName | None = None
     """Kubernetes namespace, owned by this application alone (its stack creates it; no other application of
     the environment may use it). Default: derived – the application name."""
-    pod_policy_arns: tuple[PolicyArn, ...] = ()
-    """IAM managed policies of the pods' role (EKS Pod Identity). Default: none."""
+    pod_policy_arns: tuple[PodPolicyArn, ...] = ()
+    """IAM managed policies of the pods' role (EKS Pod Identity); administrator-grade AWS-managed policies
+    (``AdministratorAccess``, ``PowerUserAccess``, any ``…FullAccess``) are refused. Default: none."""
+    ingress: AppIngress | None = None
+    """An HTTPS entry through a load balancer (``[apps.<name>.ingress]``). Default: none (reachable
+    inside the cluster only)."""
 
     @model_validator(mode="after")
-    def _replicas_or_autoscaling(self) -> WorkloadProps:
+    def _consistent(self) -> WorkloadProps:
+        findings: list[Finding] = []
         if self.replicas is not None and self.autoscaling is not None:
-            raise_findings(type(self).__name__, [("replicas", self.replicas,
-                                                  "must be unset when autoscaling is on; the autoscaler owns the "
-                                                  "replica count (set autoscaling.min_replicas instead)")])
+            findings.append(("replicas", self.replicas, "must be unset when autoscaling is on; the autoscaler owns "
+                             "the replica count (set autoscaling.min_replicas instead)"))
+        if self.ingress is not None and self.health_check_path is None:
+            findings.append(("ingress.health_check_path", None, "must be set: the readiness check is not an "
+                             "http_get the load balancer could reuse"))
+        raise_findings(type(self).__name__, findings)
         return self
+
+    @property
+    def health_check_path(self) -> str | None:
+        """Path the load balancer checks: ``ingress.health_check_path``, else the readiness ``http_get`` path."""
+        if self.ingress is not None and self.ingress.health_check_path is not None:
+            return self.ingress.health_check_path
+        return self.readiness.http_get
 
     @property
     def startup_check(self) -> ProbeAction:

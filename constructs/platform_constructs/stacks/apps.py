@@ -7,11 +7,14 @@ from platform_constructs._internal.tf import Construct, TerraformOutput, Terrafo
 from platform_constructs.compute.eks_props import CLUSTER_COMPONENT
 from platform_constructs.compute.pod_identity import ServiceAccountRef, pod_identity_trust_policy
 from platform_constructs.config.schema import EnvironmentConfig
+from platform_constructs.ingress.application_entry import ApplicationEntry, EntryEnvironment
+from platform_constructs.ingress.target_binding import TargetBinding
 from platform_constructs.k8s.cluster_access import EksClusterAccess
 from platform_constructs.k8s.image_policy import ImagePolicy
 from platform_constructs.k8s.release_inputs import release_inputs
 from platform_constructs.k8s.rolling_deployment import RollingDeployment
 from platform_constructs.naming import Naming
+from platform_constructs.parameters.platform_values import PlatformValuesReader
 from platform_constructs.policy.guard import apply_policy
 from platform_constructs.stacks.common import aws_provider, role_variable, s3_backend
 from platform_constructs.stacks.names import app_stack_name
@@ -32,10 +35,13 @@ class AppStack(TerraformStack):
     It holds the application's namespace (enforcing the ``restricted`` Pod Security Standard; an
     application owns its namespace, the configuration refuses two applications sharing one), the
     IAM role its pods assume through EKS Pod Identity, the variables ``image_<app>`` and
-    ``change_cause_<app>``, and a :class:`RollingDeployment` with the tier's rollout preset. Outputs
-    ``<app>_image`` (the image in state after the apply), ``<app>_deployment`` and ``<app>_namespace``
-    tell the pipeline what runs and where to watch it. Further per-application constructs are
-    added in :meth:`__init__`, after the deployment.
+    ``change_cause_<app>``, and a :class:`RollingDeployment` with the tier's rollout preset. With
+    ``[apps.<name>.ingress]`` also an :class:`ApplicationEntry` (HTTPS at its host; platform values
+    read from SSM, never from the platform stack's state; on a shared load balancer, its own listener
+    rule and certificate on the listener the platform stack publishes), whose target-health condition
+    the pods wait for. Outputs ``<app>_image`` (the image in state after the apply),
+    ``<app>_deployment`` and ``<app>_namespace`` tell the pipeline what runs and where to watch it;
+    ``<app>_url``, ``<app>_host`` and the load balancer and target group ARN suffixes where it is reached.
 
     The kubernetes provider has no binary in this machine's provider mirror, so this stack cannot
     be ``terraform validate``-d here; tests validate its AWS part with Terraform and its
@@ -49,25 +55,42 @@ class AppStack(TerraformStack):
         self.workload = env.apps[app]
         s3_backend(self, env.state, env.state.region)
         role_arn = role_variable(self, env)
-        aws_provider(self, env, role_arn=role_arn)
+        aws_provider(self, env.aws, env.all_tags, role_arn=role_arn)
         apply_policy(self, env.policy, owner=env.name)
         self.naming = Naming(env.naming.prefix, env.name)
 
         self.cluster = EksClusterAccess(self, "Cluster", cluster_name=self.naming.name(CLUSTER_COMPONENT),
                                         region=env.aws.region, role_arn=role_arn)
+        self.binding = TargetBinding.for_compute(env.eks.compute)
         self.namespace = self._create_namespace(self.workload.namespace_for(app))
+        self.entry = self._create_entry() if self.workload.ingress is not None else None
         release = release_inputs(self, app, ImagePolicy(env.rollout.image_pinning, self.workload.image_repository))
+        entry = self.entry
         self.deployment = RollingDeployment(
             self, f"App{pascal_id(app)}", name=app, props=self.workload, rollout=env.rollout, release=release,
             namespace=self.namespace.metadata.name, cluster_name=self.cluster.cluster_name,
             pod_role_arn=self._create_pod_role().arn,
+            readiness_gates=[entry.readiness_gate] if entry else (), depends_on=[entry.binding] if entry else (),
         )
-        for key, value in self.deployment.outputs.items():
+        outputs = {**self.deployment.outputs, **(entry.outputs if entry else {})}
+        for key, value in outputs.items():
             TerraformOutput(self, f"{app}_{key}", value=value, description=f"{key} of application {app}")
 
     def _create_namespace(self, name: str) -> k8s.namespace_v1.NamespaceV1:
         labels = {f"pod-security.kubernetes.io/{mode}": POD_SECURITY_LEVEL for mode in ("enforce", "audit", "warn")}
+        if self.workload.ingress is not None:
+            labels.update(self.binding.namespace_labels)
         return k8s.namespace_v1.NamespaceV1(self, f"Namespace{pascal_id(name)}", metadata={"name": name, "labels": labels})
+
+    def _create_entry(self) -> ApplicationEntry:
+        """The application's HTTPS entry, reading what the platform stack publishes (zones, VPC, load balancers)."""
+        env = self.env
+        environment = EntryEnvironment(
+            naming=self.naming, dns=env.dns, ingress=env.ingress, rollout=env.rollout,
+            cluster_name=self.cluster.cluster_name, binding=self.binding,
+            platform=PlatformValuesReader(self, "Platform", naming=self.naming))
+        return ApplicationEntry(self, f"Entry{pascal_id(self.app)}", app=self.app, workload=self.workload,
+                                namespace=self.namespace.metadata.name, environment=environment)
 
     def _create_pod_role(self) -> aws.iam_role.IamRole:
         """The IAM role of the application's pods: only EKS Pod Identity may assume it, and only for the

@@ -26,7 +26,7 @@ class BootstrapStack(TerraformStack):
         super().__init__(scope, BOOTSTRAP_STACK)
         shared = platform.shared
         LocalBackend(self, path=BOOTSTRAP_STATE_PATH)
-        aws_provider(self, shared, role_arn=role_variable(self, shared))
+        aws_provider(self, shared.aws, shared.all_tags, role_arn=role_variable(self, shared))
         apply_policy(self, shared.policy, owner=shared.name)
         buckets = {config.state.bucket: config.state for _, config in platform.configs()}
         for name, state in sorted(buckets.items()):

@@ -10,8 +10,9 @@ from platform_constructs._internal.tf import (
     aws,
 )
 from platform_constructs.ci.ci_props import ROLE_VARIABLE, planner_role_arn
-from platform_constructs.config.schema import DeploymentTarget, StateLocation
+from platform_constructs.config.schema import AwsTarget, DeploymentTarget, StateLocation
 from platform_constructs.naming import Naming
+
 
 def role_variable(stack: TerraformStack, target: DeploymentTarget) -> str | None:
     """Declare :data:`~platform_constructs.ci.ci_props.ROLE_VARIABLE` on ``stack`` and return its expression
@@ -33,24 +34,32 @@ def role_variable(stack: TerraformStack, target: DeploymentTarget) -> str | None
     return f"${{var.{ROLE_VARIABLE}}}"
 
 
-def aws_provider(stack: TerraformStack, target: DeploymentTarget, *, role_arn: str | None = None,
+def follow_role_variable(target: DeploymentTarget, *, deploying: str, planning: str) -> str:
+    """The role of a stack's second provider (e.g. one acting in another account), following the stack's
+    :func:`role_variable`: ``deploying`` while the stack assumes the deploy role, ``planning`` during a
+    read-only plan. The variable's validation admits only those two values, so the choice is total."""
+    return f'${{var.{ROLE_VARIABLE} == "{target.aws.deploy_role_arn}" ? "{deploying}" : "{planning}"}}'
+
+
+def aws_provider(stack: TerraformStack, target: AwsTarget, tags: dict[str, str], *, role_arn: str | None,
                  region: str | None = None, alias: str | None = None) -> aws.provider.AwsProvider:
     """The AWS provider of a stack: pinned to one account, tagging everything it creates.
 
     ``allowed_account_ids`` makes a plan against the wrong account fail before it changes
     anything; ``default_tags`` puts the mandatory tags on every taggable resource. ``role_arn``
-    is the expression :func:`role_variable` returned (``None``: the caller's credentials).
+    is the role the provider assumes, usually the expression :func:`role_variable` returned
+    (``None``: the caller's credentials).
     """
     assume_role = None
     if role_arn is not None:
         assume_role = [aws.provider.AwsProviderAssumeRole(role_arn=role_arn, session_name=f"platform-{stack.node.id}")]
     return aws.provider.AwsProvider(
         stack, "aws" if alias is None else f"aws-{alias}",
-        region=region or target.aws.region,
+        region=region or target.region,
         alias=alias,
-        allowed_account_ids=[target.aws.account_id],
+        allowed_account_ids=[target.account_id],
         assume_role=assume_role,
-        default_tags=[aws.provider.AwsProviderDefaultTags(tags=target.all_tags)],
+        default_tags=[aws.provider.AwsProviderDefaultTags(tags=tags)],
     )
 
 

@@ -1,7 +1,7 @@
 """Names of the stacks the platform synthesizes, from configuration alone (no cdktf import).
 
-One place decides them, so ``platformctl``, the checkov gate, the synth selection and the tests
-agree with the stacks without importing cdktf:
+One place decides them, so ``platformctl``, the checkov gate, the synth selection, its cache and the
+tests agree with the stacks without importing cdktf:
 
 * ``bootstrap`` and ``shared``: what ``shared.toml`` describes;
 * ``<env>``: the platform of one environment (network, cluster, data stores);
@@ -12,6 +12,10 @@ name with a ``-`` belongs to exactly one environment (the part before the first 
 application (the part after ``-app-``); ``bootstrap`` and ``shared`` contain no ``-``. Each stack's
 state key is ``{state.key_prefix}/{stack}.tfstate``; a stack name holds no ``/``, so distinct key
 prefixes (checked by the configuration rules) and distinct stack names give distinct keys.
+
+Every stack has one owner, the configuration it is built from (``shared`` or an environment).
+The stacks of one owner share its policy (suppressions are audited across them), so they are
+synthesized and cached together.
 """
 
 from __future__ import annotations

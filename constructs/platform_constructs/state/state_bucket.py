@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from platform_constructs._internal.aws_context import account_id, partition, policy_document
+from platform_constructs._internal.aws_context import account_id, partition
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
 from platform_constructs.props import Props, StrictBool, StrictInt, StrictStr
+from platform_constructs.security.buckets import expire_objects, secure_bucket
 from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
 
 
@@ -55,79 +56,17 @@ class StateBucket(Construct):
             "Condition": {"ArnLike": {"aws:SourceArn": f"arn:{partition(self)}:s3:::{props.bucket}"},
                           "StringEquals": {"aws:SourceAccount": account_id(self)}},
         }
-        self.log_bucket, log_bucket_policy = self._bucket("AccessLogs", log_bucket_name, lifecycle, kms_key_arn=None,
+        self.log_bucket, log_bucket_policy = secure_bucket(self, "AccessLogs", log_bucket_name, lifecycle, kms_key_arn=None,
                                                           extra_statements=(log_delivery,))
-        self.bucket, _ = self._bucket("State", props.bucket, lifecycle, kms_key_arn=self.key.arn)
+        self.bucket, _ = secure_bucket(self, "State", props.bucket, lifecycle, kms_key_arn=self.key.arn)
         aws.s3_bucket_logging.S3BucketLoggingA(
             self, "StateAccessLogging", bucket=self.bucket.id, target_bucket=self.log_bucket.id,
             target_prefix=log_prefix, depends_on=[log_bucket_policy],  # delivery is allowed before it starts
         )
-        self._lifecycle("StateLifecycle", self.bucket, "expire-old-state-versions",
+        expire_objects(self, "StateLifecycle", self.bucket, "expire-old-state-versions",
                         noncurrent_days=props.noncurrent_version_days)
-        self._lifecycle("AccessLogsLifecycle", self.log_bucket, "expire-access-logs",
+        expire_objects(self, "AccessLogsLifecycle", self.log_bucket, "expire-access-logs",
                         noncurrent_days=30, current_days=props.access_log_retention_days)
         self.bucket_name: str = self.bucket.bucket
         self.bucket_arn: str = self.bucket.arn
         self.kms_key_arn: str = self.key.arn
-
-    def _lifecycle(self, construct_id: str, bucket: aws.s3_bucket.S3Bucket, rule_id: str, *,
-                   noncurrent_days: int, current_days: int | None = None) -> None:
-        """Expire replaced versions (and, when given, current objects); abort stale multipart uploads."""
-        lifecycle = aws.s3_bucket_lifecycle_configuration
-        expiration = [lifecycle.S3BucketLifecycleConfigurationRuleExpiration(days=current_days)] if current_days else None
-        lifecycle.S3BucketLifecycleConfiguration(
-            self, construct_id, bucket=bucket.id,
-            rule=[lifecycle.S3BucketLifecycleConfigurationRule(
-                id=rule_id, status="Enabled",
-                filter=[lifecycle.S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                expiration=expiration,
-                noncurrent_version_expiration=[
-                    lifecycle.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=noncurrent_days)],
-                abort_incomplete_multipart_upload=[
-                    lifecycle.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)],
-            )],
-        )
-
-    def _bucket(self, construct_id: str, name: str, lifecycle: TerraformResourceLifecycle,
-                kms_key_arn: str | None, extra_statements: tuple[dict, ...] = (),
-                ) -> tuple[aws.s3_bucket.S3Bucket, aws.s3_bucket_policy.S3BucketPolicy]:
-        bucket = aws.s3_bucket.S3Bucket(self, f"{construct_id}Bucket", bucket=name, force_destroy=False,
-                                        lifecycle=lifecycle)
-        aws.s3_bucket_versioning.S3BucketVersioningA(
-            self, f"{construct_id}Versioning", bucket=bucket.id,
-            versioning_configuration=aws.s3_bucket_versioning.S3BucketVersioningVersioningConfiguration(status="Enabled"),
-        )
-        encryption = aws.s3_bucket_server_side_encryption_configuration
-        default = (
-            encryption.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
-                sse_algorithm="aws:kms", kms_master_key_id=kms_key_arn)
-            if kms_key_arn is not None
-            else encryption.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
-                sse_algorithm="AES256")
-        )
-        encryption.S3BucketServerSideEncryptionConfigurationA(
-            self, f"{construct_id}Encryption", bucket=bucket.id,
-            rule=[encryption.S3BucketServerSideEncryptionConfigurationRuleA(
-                apply_server_side_encryption_by_default=default, bucket_key_enabled=kms_key_arn is not None)],
-        )
-        aws.s3_bucket_public_access_block.S3BucketPublicAccessBlock(
-            self, f"{construct_id}PublicAccessBlock", bucket=bucket.id, block_public_acls=True,
-            block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True,
-        )
-        aws.s3_bucket_ownership_controls.S3BucketOwnershipControls(
-            self, f"{construct_id}Ownership", bucket=bucket.id,
-            rule=aws.s3_bucket_ownership_controls.S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
-        )
-        policy = aws.s3_bucket_policy.S3BucketPolicy(
-            self, f"{construct_id}Policy", bucket=bucket.id,
-            policy=policy_document(
-                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                 "Resource": [bucket.arn, f"{bucket.arn}/*"],
-                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-                {"Sid": "DenyOutdatedTls", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                 "Resource": [bucket.arn, f"{bucket.arn}/*"],
-                 "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}}},
-                *extra_statements,
-            ),
-        )
-        return bucket, policy

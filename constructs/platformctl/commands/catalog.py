@@ -1,23 +1,26 @@
-"""Catalog subcommands: what the configuration holds, for the pipelines (environments, applications).
+"""Catalog subcommands: what the configuration holds, for the pipelines (environments, applications, URLs).
 
-The pipelines never list environments or applications themselves: they read these commands'
-JSON, so adding an environment file or an application makes it deployable with no pipeline edit.
+The pipelines never list environments or applications themselves, nor compose an application's
+URL: they read these commands' output, so adding an environment file or an application makes it
+deployable with no pipeline edit, and a host set in ``[apps.<name>.ingress]`` is the one they call.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 from typing import Any
 
 from platform_constructs.config.schema import EnvironmentConfig
+from platform_constructs.ingress.urls import NoEntryError, app_url
 from platform_constructs.stacks.names import (
     SHARED_STACK,
     app_stack_name,
     environment_order,
     platform_stack_name,
 )
-from platformctl.exit_codes import ExitCode
+from platformctl.exit_codes import CliError, ExitCode
 from platformctl.process import CommandRunner
 from platformctl.project import Project
 
@@ -52,10 +55,25 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     applications = commands.add_parser(
         "applications", parents=[common], help="list the applications, their sources and environments",
         description="Every application of any environment, one per line; with --json its source repository and "
-                    "main branch ([ci.applications] in shared.toml), its image repository and the environments "
-                    "that run it, in promotion order. The release jobs take APP_REPO from here.")
+                    "main branch ([ci.applications] in shared.toml), the environments that run it, in promotion "
+                    "order, and its URL in each of them that has an [apps.<name>.ingress] entry. The release jobs take "
+                    "APP_REPO from here.")
     applications.add_argument("--json", action="store_true", help="print the full description as JSON")
     applications.set_defaults(handler=_applications)
+
+    url = commands.add_parser(
+        "app-url", parents=[common], help="the HTTPS URL of an application in an environment",
+        description="The URL an application is reached at in an environment: https:// and the host of its "
+                    "[apps.<name>.ingress] entry below the environment's domain (the host its certificate, load "
+                    "balancer rule and DNS records are made for). With --health-check, the URL of the path the "
+                    "load balancer checks (ingress.health_check_path, else the readiness probe's). The pipelines' "
+                    "smoke, integration, E2E, load, DAST and verify steps call the application there. Exit 2 when "
+                    "the application has no entry in the environment.")
+    url.add_argument("--env", required=True, help="application environment (platformctl environments lists them)")
+    url.add_argument("--app", required=True, help="application name")
+    url.add_argument("--health-check", action="store_true",
+                     help="the URL of the application's health-check path instead of its root")
+    url.set_defaults(handler=_app_url)
 
 
 def _environments(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
@@ -94,12 +112,34 @@ def _applications(args: argparse.Namespace, project: Project, runner: CommandRun
         print("\n".join(names))
         return ExitCode.OK
     sources = platform.shared.ci.applications
-    described = {
-        app: {
+    described = {}
+    for app in names:
+        environments = [name for name in order if app in platform.environments[name].apps]
+        described[app] = {
             "repository": sources[app].repository, "main_branch": sources[app].main_branch,
-            "environments": [name for name in order if app in platform.environments[name].apps],
+            "environments": environments,
+            "urls": _urls([platform.environments[name] for name in environments], app),
         }
-        for app in names
-    }
     print(json.dumps(described, indent=2))
+    return ExitCode.OK
+
+
+def _urls(environments: list[EnvironmentConfig], app: str) -> dict[str, str]:
+    """The application's URL in each of ``environments`` that publishes it (``[apps.<name>.ingress]``)."""
+    urls = {}
+    for env in environments:
+        with contextlib.suppress(NoEntryError):
+            urls[env.name] = app_url(env, app)
+    return urls
+
+
+def _app_url(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    env = project.environment(args.env)
+    try:
+        url = app_url(env, args.app)
+    except NoEntryError as error:
+        raise CliError(ExitCode.USAGE, f"{error}; the pipeline steps that call the application (smoke, integration, "
+                                       "E2E, load, DAST, verify) need its URL") from None
+    health_check_path = env.apps[args.app].health_check_path if args.health_check else None
+    print(url + (health_check_path or ""))
     return ExitCode.OK

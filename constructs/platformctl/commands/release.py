@@ -15,17 +15,18 @@ from pathlib import Path
 from platformctl.release.change import plan_and_apply, prepare, refuse_while_pending, stack_change
 from platformctl.release.inputs import (
     app_stack_of,
-    build_note,
     checked_app,
     checked_repository,
     pinned_image,
     release_records,
     workload_of,
 )
+from platformctl.env_vars import build_note
 from platformctl.exit_codes import CliError, ExitCode
+from platformctl.gates.plan_guard import Override
 from platformctl.progress import Progress
 from platformctl.project import Project
-from platformctl.terraform.flow import GuardOverrides, add_guard_arguments, guard_overrides
+from platformctl.terraform.flow import add_guard_arguments, guard_overrides
 from platform_constructs.config.schema import EnvironmentConfig
 from platformctl.aws_session import account_session, caller_session
 from platformctl.image.deployed import Registry, Repository, RetentionRefused, check_main_build
@@ -185,7 +186,7 @@ def _non_negative_float(text: str) -> float:
 
 
 def _deploy_release(project: Project, env: EnvironmentConfig, app: str, release: Release,
-                    overrides: GuardOverrides, runner: CommandRunner, progress: Progress) -> None:
+                    overrides: tuple[Override, ...], runner: CommandRunner, progress: Progress) -> None:
     """Plan (guarded, release scope checked) and apply ``release`` in the application's own stack."""
     stack = app_stack_of(project, env, app)
     change = stack_change(stack, {app: release}, runner, progress)
@@ -220,12 +221,13 @@ def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) 
     if expected is not None and expected != current:
         raise CliError(ExitCode.REFUSED, f"{where} runs {current}, not --expect-image {args.expect_image}: "
                                          "another release reached it; this build's image is no longer the one to promote")
-    progress.say(f"promoting {args.app} {current} from {source.name} (current and last good) to {target.name}")
+    progress.say(f"{'would promote' if runner.dry_run else 'promoting'} {args.app} {current} from {source.name} "
+                 f"(current and last good) to {target.name}")
     checked_repository(target, args.app, current, f"{source.name}'s image")
     _require_main_build(current)
     release = Release(current, args.change_cause or f"promote {current} from {source.name}")
     _deploy_release(project, target, args.app, release, overrides, runner, progress)
-    progress.say(f"{target.name}/{args.app} now runs {current}")
+    progress.say(f"{target.name}/{args.app} {'would run' if runner.dry_run else 'now runs'} {current}")
     return ExitCode.OK
 
 
@@ -252,11 +254,11 @@ def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner)
         if image is None:
             raise CliError(ExitCode.REFUSED, f"{env.name}/{args.app}: no last good image recorded at "
                                              f"{records.parameter_name(args.app, RecordKind.LAST_GOOD)}; pass --to REF")
-    progress.say(f"rolling {env.name}/{args.app} back to {image}")
+    progress.say(f"{'would roll' if runner.dry_run else 'rolling'} {env.name}/{args.app} back to {image}")
     release = Release(image, args.change_cause or f"rollback to {image}")
     if not args.break_glass:
         _deploy_release(project, env, args.app, release, overrides, runner, progress)
-        progress.say(f"{env.name}/{args.app} rolled back to {image}")
+        progress.say(f"{env.name}/{args.app} {'would be rolled' if runner.dry_run else 'rolled'} back to {image}")
         return ExitCode.OK
     _undo(env, args.app, runner, progress)
     try:
@@ -266,7 +268,9 @@ def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner)
         raise CliError(ExitCode.REAPPLY_PENDING,
                        f"{detail}\nthe cluster runs the undone revision but Terraform still holds the previous image: "
                        f"re-run `platformctl rollback --env {env.name} --app {args.app} --to {image}` until it succeeds") from None
-    progress.say(f"{env.name}/{args.app} rolled back to {image}; cluster and Terraform state agree")
+    progress.say(f"{env.name}/{args.app} would be rolled back to {image} (undo, then the Terraform re-apply)"
+                 if runner.dry_run
+                 else f"{env.name}/{args.app} rolled back to {image}; cluster and Terraform state agree")
     return ExitCode.OK
 
 
@@ -293,7 +297,8 @@ def _undo(env: EnvironmentConfig, app: str, runner: CommandRunner, progress: Pro
     runner.run(workload.rollout_undo())
     runner.run(workload.rollout_status(timeout_seconds=rollout_timeout))
     shown = runner.run(workload.running_image(), capture=True)
-    progress.say(f"break-glass: kubectl rollout undo of {env.name}/{app} complete; the Terraform re-apply must follow")
+    undone = "would be undone" if runner.dry_run else "undone"
+    progress.say(f"break-glass: {env.name}/{app} {undone} with kubectl rollout undo; the Terraform re-apply must follow")
     if shown is None:
         return
     records = release_records(env)
@@ -306,6 +311,10 @@ def _undo(env: EnvironmentConfig, app: str, runner: CommandRunner, progress: Pro
 
 def _verify(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
     progress = Progress()
+    if args.smoke_url is not None and not args.smoke_url.strip():
+        # e.g. "$(platformctl app-url ...)" whose lookup failed: skipping the smoke check would pass unseen
+        raise CliError(ExitCode.USAGE, "--smoke-url is empty; give the URL (platformctl app-url --health-check) "
+                                       "or leave the option out")
     env = project.environment(args.env)
     checked_app(env, args.app)
     records = release_records(env)
@@ -335,7 +344,11 @@ def _verify(args: argparse.Namespace, project: Project, runner: CommandRunner) -
     if failed:
         raise CliError(ExitCode.CHECK_FAILED, f"{env.name}/{args.app} failed verification: " +
                        "; ".join(f"{r.name}: {r.detail}" for r in failed))
-    progress.say(f"{env.name}/{args.app} verified ({expected})")
+    if runner.dry_run:
+        progress.say(f"{env.name}/{args.app}: the checks that only read passed; rollout status and the running image "
+                     f"would be checked against {expected}")
+    else:
+        progress.say(f"{env.name}/{args.app} verified ({expected})")
     if args.record_good:
         _write_good(records, args.app, expected, runner)
     return ExitCode.OK

@@ -30,15 +30,17 @@ from platform_constructs.ci.ci_props import ROLE_VARIABLE, planner_role_arn
 from platform_constructs.naming import Naming
 from platformctl.aws_session import caller_session
 from platformctl.exit_codes import CliError, ExitCode
+from platformctl.gates.plan_guard import Override
 from platformctl.gates.release_scope import release_scope
 from platformctl.image.deployed import Registry, Repository, RetentionRefused, check_retained
 from platformctl.process import CommandRunner
 from platformctl.progress import Progress
 from platformctl.project import Stack
 from platformctl.release.image_ref import ImageRef
-from platformctl.release.inputs import StackVariables, apps_of, build_note, release_records, stack_variables
+from platformctl.env_vars import build_note
+from platformctl.release.inputs import StackVariables, apps_of, release_records, stack_variables
 from platformctl.release.records import RecordKind, Release, ReleaseRecords
-from platformctl.terraform.flow import GuardOverrides, StackChange
+from platformctl.terraform.flow import StackChange
 
 
 def stack_change(stack: Stack, releases: Mapping[str, Release], runner: CommandRunner,
@@ -71,7 +73,7 @@ def prepare(change: StackChange, releases: dict[str, Release], *, read_only: boo
     return variables
 
 
-def plan_and_apply(change: StackChange, variables: StackVariables, plan_file: Path, overrides: GuardOverrides) -> None:
+def plan_and_apply(change: StackChange, variables: StackVariables, plan_file: Path, overrides: tuple[Override, ...]) -> None:
     """Registry check, plan (guarded), then apply with the deployed tags and release records written around it."""
     tags = [_checked_tag(change, variables, app, release) for app, release in sorted(variables.changed.items())]
     if change.plan(variables.values, plan_file, overrides):

@@ -9,10 +9,10 @@ release records, so it keeps the application's running image.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from platformctl.env_vars import build_note
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.progress import Progress
 from platformctl.project import Config, Project, Stack
@@ -40,11 +40,6 @@ def release_records(config: Config, *, read_only: bool = False) -> ReleaseRecord
     role = planner_role_arn(config.aws.account_id, Naming(config.naming.prefix, config.name)) if read_only else None
     session = account_session(config.aws, f"platformctl-{config.name}", role)
     return ReleaseRecords(session.client("ssm"), config.naming.prefix, config.name)
-
-
-def build_note() -> str:
-    """Who wrote a record: the Jenkins build (``BUILD_TAG``, ``BUILD_URL``) or a manual run."""
-    return f"platformctl {os.environ.get('BUILD_TAG', 'manual run')} {os.environ.get('BUILD_URL', '')}".strip()
 
 
 def pinned_image(text: str, option: str = "--image") -> ImageRef:

@@ -36,7 +36,7 @@ def _dev_side(platform, tmp_path, cluster_security_group: str, vpc_cidr: str) ->
     dev, shared = platform.environments["dev"], platform.shared
     outdir = tmp_path / "dev-ci-out"
     stack = TerraformStack(App(outdir=str(outdir)), "dev-ci")
-    aws_provider(stack, dev, role_arn=dev.aws.deploy_role_arn)
+    aws_provider(stack, dev.aws, dev.all_tags, role_arn=dev.aws.deploy_role_arn)
     vpc = aws.vpc.Vpc(stack, "Vpc", cidr_block=vpc_cidr, enable_dns_support=True, enable_dns_hostnames=True)
     subnets, tables = [], []
     for index, zone in enumerate("ab"):

@@ -280,6 +280,68 @@ def test_eks_cluster_nodegroup_addons_access_and_pod_identity(local_aws):
         ec2.describe_security_groups(GroupIds=[cluster_sg])
 
 
+def test_eks_auto_mode_capabilities_round_trip(local_aws):
+    ec2, eks = local_aws.client("ec2"), local_aws.client("eks")
+    vpc = ec2.create_vpc(CidrBlock="10.3.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.3.1.0/24")["Subnet"]["SubnetId"]
+    compute = {"enabled": True, "nodePools": ["general-purpose", "system"],
+               "nodeRoleArn": f"arn:aws:iam::{local_aws.account_id}:role/nodes"}
+    eks.create_cluster(name="auto", roleArn=f"arn:aws:iam::{local_aws.account_id}:role/cluster",
+                       resourcesVpcConfig={"subnetIds": [subnet]}, computeConfig=compute,
+                       kubernetesNetworkConfig={"elasticLoadBalancing": {"enabled": True}},
+                       storageConfig={"blockStorage": {"enabled": True}})
+    cluster = eks.describe_cluster(name="auto")["cluster"]
+    assert cluster["computeConfig"] == compute
+    assert cluster["kubernetesNetworkConfig"]["elasticLoadBalancing"] == {"enabled": True}
+    assert cluster["storageConfig"] == {"blockStorage": {"enabled": True}}
+    eks.update_cluster_config(name="auto", computeConfig={**compute, "nodePools": ["general-purpose"]})
+    assert eks.describe_cluster(name="auto")["cluster"]["computeConfig"]["nodePools"] == ["general-purpose"]
+
+
+def test_eks_addon_versions_offer_a_default_and_a_newer_version(local_aws):
+    [addon] = local_aws.client("eks").describe_addon_versions(addonName="metrics-server", kubernetesVersion="1.34")["addons"]
+    newest, default = addon["addonVersions"]
+    assert newest["addonVersion"] > default["addonVersion"]
+    assert [v["compatibilities"][0]["defaultVersion"] for v in (newest, default)] == [False, True]
+    assert {v["compatibilities"][0]["clusterVersion"] for v in (newest, default)} == {"1.34"}
+
+
+def test_a_zone_created_with_a_vpc_is_private_to_it(local_aws):
+    vpc = local_aws.client("ec2").create_vpc(CidrBlock="10.4.0.0/16")["Vpc"]["VpcId"]
+    route53 = local_aws.client("route53")
+    zone = route53.create_hosted_zone(Name="dev.acme.example", CallerReference="private",
+                                      VPC={"VPCRegion": "eu-west-1", "VPCId": vpc})["HostedZone"]
+    described = route53.get_hosted_zone(Id=zone["Id"])
+    assert described["HostedZone"]["Config"]["PrivateZone"] is True
+    assert described["VPCs"] == [{"VPCRegion": "eu-west-1", "VPCId": vpc}]
+
+
+def test_a_dns_validated_certificate_is_issued_once_its_record_is_public(local_aws):
+    acm, route53 = local_aws.client("acm"), local_aws.client("route53")
+    arn = acm.request_certificate(DomainName="api.dev.acme.example", ValidationMethod="DNS")["CertificateArn"]
+    [option] = acm.describe_certificate(CertificateArn=arn)["Certificate"]["DomainValidationOptions"]
+    record = option["ResourceRecord"]
+    assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "PENDING_VALIDATION"
+    private = route53.create_hosted_zone(Name="dev.acme.example", CallerReference="private", VPC={
+        "VPCRegion": "eu-west-1", "VPCId": local_aws.client("ec2").create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]})
+    public = route53.create_hosted_zone(Name="dev.acme.example", CallerReference="public")
+    change = {"Action": "UPSERT", "ResourceRecordSet": {"Name": record["Name"], "Type": "CNAME", "TTL": 300,
+                                                        "ResourceRecords": [{"Value": record["Value"]}]}}
+    route53.change_resource_record_sets(HostedZoneId=private["HostedZone"]["Id"], ChangeBatch={"Changes": [change]})
+    assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "PENDING_VALIDATION"  # VPC only
+    route53.change_resource_record_sets(HostedZoneId=public["HostedZone"]["Id"], ChangeBatch={"Changes": [change]})
+    assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "ISSUED"
+
+
+def test_a_load_balancer_without_a_scheme_is_internet_facing(local_aws):
+    ec2 = local_aws.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.6.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.6.{index}.0/24", AvailabilityZone=f"eu-west-1{zone}")[
+        "Subnet"]["SubnetId"] for index, zone in enumerate("ab")]
+    [balancer] = local_aws.client("elbv2").create_load_balancer(Name="entry", Subnets=subnets)["LoadBalancers"]
+    assert balancer["Scheme"] == "internet-facing"
+
+
 def test_eks_access_entries_need_the_api_authentication_mode(local_aws):
     ec2, eks = local_aws.client("ec2"), local_aws.client("eks")
     vpc = ec2.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]

@@ -81,7 +81,12 @@ def test_the_agent_identities_are_pinned_to_their_namespace_and_scoped_to_their_
     deployers = {config_.aws.deploy_role_arn for _, config_ in platform.configs()}
     planners = {f"arn:aws:iam::{config_.aws.account_id}:role/acme-{name}-ci-planner" for name, config_ in platform.configs()}
     assert set(statements["plan"]["AssumePlannerRoles"]["Resource"]) == planners
-    assert set(statements["apply"]["AssumeDeployRoles"]["Resource"]) == deployers
+    # and each environment's DNS delegation role, through which its platform stack writes its NS records
+    delegations = {f"${{aws_iam_role.{key}.arn}}" for key, role in resources_of(config, "aws_iam_role").items()
+                   if role["name"].startswith("acme-shared-dns-delegation-")}
+    assert len(delegations) == len(platform.environments)
+    assert set(statements["apply"]["AssumeDeployRoles"]["Resource"]) == deployers | delegations
+    assert not delegations & set(statements["plan"]["AssumePlannerRoles"]["Resource"])
     assert statements["plan"]["StateObjects"]["Action"] == ["s3:GetObject"]  # plans write no state and take no lock
     assert "s3:PutObject" in statements["apply"]["StateObjects"]["Action"]
     assert sorted(statements["apply"]["StateObjects"]["Resource"]) == sorted(

@@ -15,8 +15,11 @@ from platform_constructs.observability.log_group import LogSettings
 LOG_KEY = "arn:aws:kms:eu-west-1:111111111111:key/logs"
 SUBNETS = ["subnet-a", "subnet-b", "subnet-c"]
 BEFORE_NODES = {"vpc-cni", "kube-proxy", "eks-pod-identity-agent"}
-AFTER_NODES = {"coredns", "aws-ebs-csi-driver"}
+AFTER_NODES = {"coredns", "aws-ebs-csi-driver", "metrics-server"}
 INSIGHTS = "amazon-cloudwatch-observability"
+#: Managed node groups instead of Auto Mode: the classic add-ons and a system node group.
+NODE_GROUPS = {"compute": "node-groups", "system_node_group": {}}
+PARTITION = "${data.aws_partition.Partition.partition}"
 
 
 def build_cluster(props: EksProps | None = None, *, then=None, **kwargs):
@@ -129,7 +132,7 @@ def test_no_roles_no_access_entries(synth_stack):
 
 
 def test_addons_are_ordered_around_the_node_groups(synth_stack):
-    config = synth_stack(build_cluster(container_insights=False))
+    config = synth_stack(build_cluster(EksProps.model_validate({**NODE_GROUPS, "container_insights": False})))
     found = addons(config)
     assert set(found) == BEFORE_NODES | AFTER_NODES
     node_group = ref(config, "aws_eks_node_group", "SystemNodeGroup")
@@ -144,7 +147,7 @@ def test_addons_are_ordered_around_the_node_groups(synth_stack):
 
 
 def test_ebs_csi_driver_gets_its_permissions_through_pod_identity(synth_stack):
-    config = synth_stack(build_cluster(container_insights=False))
+    config = synth_stack(build_cluster(EksProps.model_validate({**NODE_GROUPS, "container_insights": False})))
     addon = addons(config)["aws-ebs-csi-driver"]
     role = ref(config, "aws_iam_role", "EbsCsiRole")
     assert addon["pod_identity_association"] == [{"service_account": "ebs-csi-controller-sa", "role_arn": f"${{{role}.arn}}"}]
@@ -178,14 +181,65 @@ def test_container_insights_off_installs_nothing_for_it(synth_stack):
     assert not resources_of(config, "aws_cloudwatch_log_group")
 
 
-def test_node_role_is_named_by_convention_and_has_no_inline_rights(synth_stack):
-    config = synth_stack(build_cluster())
+@pytest.mark.parametrize(("compute", "policies"), [
+    ({}, {"AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"}),
+    (NODE_GROUPS, {"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"}),
+])
+def test_node_role_is_named_by_convention_and_has_no_inline_rights(synth_stack, compute, policies):
+    config = synth_stack(build_cluster(EksProps.model_validate(compute)))
     role = resources_of(config, "aws_iam_role")[ref(config, "aws_iam_role", "NodeRole").split(".")[1]]
     assert role["name"] == "acme-test-eks-node"
     assert json.loads(role["assume_role_policy"])["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com"}
     attached = {a["policy_arn"].rsplit("/", 1)[1] for a in resources_of(config, "aws_iam_role_policy_attachment").values()
                 if "NodeRole" in a["role"]}
-    assert attached == {"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"}
+    assert attached == policies
+    assert not resources_of(config, "aws_iam_role_policy") or all(
+        "NodeRole" not in p["role"] for p in resources_of(config, "aws_iam_role_policy").values())
+
+
+def test_auto_mode_runs_nodes_storage_and_load_balancing_with_the_cluster_role(synth_stack):
+    config = synth_stack(build_cluster())
+    cluster = only(config, "aws_eks_cluster")
+    node_role = ref(config, "aws_iam_role", "NodeRole")
+    assert cluster["compute_config"] == {"enabled": True, "node_pools": ["general-purpose", "system"],
+                                         "node_role_arn": f"${{{node_role}.arn}}"}
+    assert cluster["kubernetes_network_config"] == {"elastic_load_balancing": {"enabled": True}}
+    assert cluster["storage_config"] == {"block_storage": {"enabled": True}}
+    assert cluster["bootstrap_self_managed_addons"] is False
+    assert not resources_of(config, "aws_eks_node_group")
+    cluster_role = ref(config, "aws_iam_role", "ClusterRole")
+    trust = json.loads(resources_of(config, "aws_iam_role")[cluster_role.split(".")[1]]["assume_role_policy"])
+    assert trust["Statement"][0]["Action"] == ["sts:AssumeRole", "sts:TagSession"]
+    attached = {a["policy_arn"].rsplit("/", 1)[1] for a in resources_of(config, "aws_iam_role_policy_attachment").values()
+                if a["role"] == f"${{{cluster_role}.name}}"}
+    assert attached == {"AmazonEKSClusterPolicy", "AmazonEKSComputePolicy", "AmazonEKSBlockStoragePolicy",
+                        "AmazonEKSLoadBalancingPolicy", "AmazonEKSNetworkingPolicy"}
+    # the node role can launch nodes the moment the cluster exists
+    node_policies = {f"aws_iam_role_policy_attachment.{name}" for name, a in
+                     resources_of(config, "aws_iam_role_policy_attachment").items() if "NodeRole" in a["role"]}
+    assert node_policies and node_policies <= set(cluster["depends_on"])
+
+
+def test_auto_mode_installs_only_the_metrics_source_and_insights(synth_stack):
+    config = synth_stack(build_cluster(container_insights=True, control_plane_log_types=()))
+    assert set(addons(config)) == {"metrics-server", INSIGHTS}
+    assert "depends_on" not in addons(config)["metrics-server"]
+
+
+@pytest.mark.parametrize(("selection", "most_recent"), [("default", False), ("latest", True)])
+def test_unpinned_addon_versions_follow_the_configured_kubernetes_version(synth_stack, selection, most_recent):
+    config = synth_stack(build_cluster(container_insights=False, kubernetes_version="1.33",
+                                       addon_version_selection=selection))
+    [(lookup_id, lookup)] = config["data"]["aws_eks_addon_version"].items()
+    assert lookup == {"addon_name": "metrics-server", "kubernetes_version": "1.33", "most_recent": most_recent}
+    assert addons(config)["metrics-server"]["addon_version"] == f"${{data.aws_eks_addon_version.{lookup_id}.version}}"
+
+
+def test_a_pinned_addon_version_is_used_as_it_is(synth_stack):
+    config = synth_stack(build_cluster(container_insights=True, control_plane_log_types=(),
+                                       addon_versions={"metrics-server": "v0.7.2-eksbuild.3"}))
+    assert addons(config)["metrics-server"]["addon_version"] == "v0.7.2-eksbuild.3"
+    assert [lookup["addon_name"] for lookup in config["data"]["aws_eks_addon_version"].values()] == [INSIGHTS]
 
 
 def test_attributes_and_outputs_reference_the_cluster(synth_stack):
@@ -224,17 +278,21 @@ def test_data_stores_can_allow_traffic_from_the_cluster(synth_stack):
     assert "AllowFromEksPort5432" in next(iter(resources_of(config, "aws_vpc_security_group_ingress_rule")))
 
 
-def test_pod_identity_association_for_a_workload(synth_stack):
+@pytest.mark.parametrize("compute", [{}, NODE_GROUPS], ids=["auto-mode", "node-groups"])
+def test_pod_identity_association_for_a_workload(synth_stack, compute):
     def associate(stack, cluster):
         cluster.add_pod_identity_association("ApiIdentity", namespace="api", service_account="api",
                                              role_arn="arn:aws:iam::111111111111:role/api")
 
-    config = synth_stack(build_cluster(then=associate))
+    config = synth_stack(build_cluster(EksProps.model_validate(compute), then=associate))
     association = only(config, "aws_eks_pod_identity_association")
     assert (association["namespace"], association["service_account"], association["role_arn"]) == (
         "api", "api", "arn:aws:iam::111111111111:role/api")
     assert association["cluster_name"] == f"${{{ref(config, 'aws_eks_cluster', 'Cluster')}.name}}"
-    assert association["depends_on"] == [ref(config, "aws_eks_addon", "AddonEksPodIdentityAgent")]
+    if compute:  # the agent is an add-on only with node groups; Auto Mode has it built in
+        assert association["depends_on"] == [ref(config, "aws_eks_addon", "AddonEksPodIdentityAgent")]
+    else:
+        assert "depends_on" not in association
 
 
 @pytest.mark.parametrize(("namespace", "service_account", "field", "fragment"), [
@@ -257,8 +315,12 @@ def test_bad_pod_identity_associations_are_refused(synth_stack, namespace, servi
 
 @pytest.mark.parametrize(("props", "field", "fragment"), [
     (EksProps(endpoint_public_access=True), "public_access_cidrs", "at least one source range"),
-    (EksProps.model_validate({"system_node_group": {"min_size": 2, "max_size": 4, "desired_size": 9}}),
+    (EksProps.model_validate({**NODE_GROUPS, "system_node_group": {"min_size": 2, "max_size": 4, "desired_size": 9}}),
      "system_node_group.desired_size", "9 must lie between"),
+    (EksProps.model_validate({"system_node_group": {}}), "system_node_group", "applies only to compute = 'node-groups'"),
+    (EksProps(compute="node-groups"), "system_node_group", "is required with compute = 'node-groups'"),
+    (EksProps(addon_versions={"coredns": "v1.11.4-eksbuild.10"}), "addon_versions.coredns",
+     "pins an add-on this cluster does not install"),
     (EksProps.model_validate({"node_groups": {"batch": {"capacity_type": "SPOT", "instance_types": ["c7i.large"]}}}),
      "node_groups.batch.instance_types", "SPOT needs at least 2"),
 ])
@@ -286,14 +348,14 @@ def test_tier_presets_synthesize_their_shape(synth_stack, platform, env):
     eks = platform.environments[env].eks
     config = synth_stack(build_cluster(eks))
     cluster = only(config, "aws_eks_cluster")
-    group = only(config, "aws_eks_node_group")
     assert cluster["version"] == eks.kubernetes_version
     assert cluster["lifecycle"]["prevent_destroy"] is (env == "prod")
     assert cluster["vpc_config"]["endpoint_public_access"] is False
     assert set(cluster["enabled_cluster_log_types"]) == (
         {"api", "audit", "authenticator", "controllerManager", "scheduler"} if env == "prod" else {"audit"})
-    assert group["capacity_type"] == {"dev": "SPOT", "prod": "ON_DEMAND"}[env]
-    assert group["scaling_config"]["min_size"] == {"dev": 1, "prod": 3}[env]
-    assert group["subnet_ids"] == SUBNETS
-    assert (INSIGHTS in addons(config)) is (env == "prod")
-    assert set(addons(config)) >= BEFORE_NODES | AFTER_NODES
+    assert cluster["compute_config"]["enabled"] is True  # every tier: nodes follow pending pods
+    assert not resources_of(config, "aws_eks_node_group")
+    assert set(addons(config)) == ({"metrics-server", INSIGHTS} if env == "prod" else {"metrics-server"})
+    lookups = config["data"]["aws_eks_addon_version"].values()
+    assert lookups and all(lookup["kubernetes_version"] == eks.kubernetes_version for lookup in lookups)
+    assert all(lookup["most_recent"] is (env == "dev") for lookup in lookups)

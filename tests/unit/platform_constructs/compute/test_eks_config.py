@@ -11,23 +11,21 @@ from platform_constructs.config.presets import Floor
 from platform_constructs.errors import ConfigError
 
 
-@pytest.mark.parametrize(("env", "capacity", "min_size", "log_types", "insights", "protected"), [
-    ("dev", "SPOT", 1, ("audit",), False, False),
-    ("staging", "ON_DEMAND", 2, ALL_CONTROL_PLANE_LOG_TYPES, True, True),
-    ("prod", "ON_DEMAND", 3, ALL_CONTROL_PLANE_LOG_TYPES, True, True),
+@pytest.mark.parametrize(("env", "selection", "log_types", "insights", "protected"), [
+    ("dev", "latest", ("audit",), False, False),
+    ("staging", "default", ALL_CONTROL_PLANE_LOG_TYPES, True, True),
+    ("prod", "default", ALL_CONTROL_PLANE_LOG_TYPES, True, True),
 ])
-def test_tier_presets(platform, env, capacity, min_size, log_types, insights, protected):
+def test_tier_presets(platform, env, selection, log_types, insights, protected):
     eks = platform.environments[env].eks
-    group = eks.system_node_group
-    assert (group.capacity_type, group.min_size) == (capacity, min_size)
+    assert (eks.compute, eks.effective_node_pools, eks.system_node_group) == (
+        "auto-mode", ("general-purpose", "system"), None)
+    assert "metrics-server" in eks.addons  # every tier autoscales: the HPA needs a metrics source
+    assert eks.addon_version_selection == selection
     assert eks.control_plane_log_types == log_types
     assert (eks.container_insights, eks.deletion_protection) == (insights, protected)
     assert eks.endpoint_public_access is False
     assert eks.problems() == []
-
-
-def test_dev_spot_group_has_a_fallback_instance_type(platform):
-    assert len(platform.environments["dev"].eks.system_node_group.instance_types) >= 2
 
 
 def test_staging_and_prod_run_the_same_kubernetes_version(platform):
@@ -49,11 +47,14 @@ def test_dev_may_open_a_cidr_restricted_public_endpoint(tmp_path):
     assert (eks.endpoint_public_access, eks.public_access_cidrs) == (True, ("203.0.113.0/24",))
 
 
-def test_staging_may_differ_from_prod_in_node_sizes(tmp_path):
+def test_a_team_may_switch_to_managed_node_groups_and_staging_may_differ_in_their_sizes(tmp_path):
     directory = copy_environments(tmp_path)
-    set_value(directory, "staging.toml", "eks.system_node_group.instance_types", ["m7i.xlarge"])
-    set_value(directory, "staging.toml", "eks.system_node_group.max_size", 8)
-    assert load_platform(directory).environments["staging"].eks.system_node_group.max_size == 8
+    for file, size in (("staging.toml", 8), ("prod.toml", 6)):
+        set_value(directory, file, "eks.compute", "node-groups")
+        set_value(directory, file, "eks.system_node_group", {"instance_types": ["m7i.large"], "max_size": size})
+    envs = load_platform(directory).environments
+    assert envs["staging"].eks.system_node_group.max_size == 8
+    assert envs["prod"].eks.addons[:3] == ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
 
 
 # (file, edit, field, fragment of the message)
@@ -63,24 +64,26 @@ BAD_EKS_CONFIG = [
      "must be False in tier staging"),
     ("prod.toml", ("eks.control_plane_log_types", ["api", "audit"]), "eks.control_plane_log_types",
      "must be a list including ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] in tier prod"),
-    ("prod.toml", ("eks.system_node_group.capacity_type", "SPOT"), "eks.system_node_group.capacity_type",
-     "must be 'ON_DEMAND' in tier prod"),
-    ("prod.toml", ("eks.system_node_group.min_size", 2), "eks.system_node_group.min_size",
-     "must be at least 3 in tier prod"),
     ("prod.toml", ("eks.deletion_protection", False), "eks.deletion_protection", "must be True in tier prod"),
     ("staging.toml", ("eks.container_insights", False), "eks.container_insights", "must be True in tier staging"),
     ("staging.toml", ("eks.kubernetes_version", "1.35"), "eks.kubernetes_version", "differs from prod ('1.34')"),
-    ("staging.toml", ("eks.system_node_group.max_unavailable_percentage", 20),
-     "eks.system_node_group.max_unavailable_percentage", "differs from prod (33)"),
+    ("staging.toml", ("eks.addon_version_selection", "latest"), "eks.addon_version_selection",
+     "differs from prod ('default')"),
     ("dev.toml", ("eks.kubernetes_version", "1.35.1"), "eks.kubernetes_version", "major.minor, no patch"),
-    ("dev.toml", ("eks.system_node_group.max_unavailable_percentage", 50),
-     "eks.system_node_group.max_unavailable_percentage", "less than or equal to 33"),
-    ("dev.toml", ("eks.system_node_group.desired_size", 5), "eks.system_node_group.desired_size",
-     "5 must lie between min_size (1) and max_size (3)"),
-    ("dev.toml", ("eks.system_node_group.instance_types", ["t3.large"]), "eks.system_node_group.instance_types",
-     "SPOT needs at least 2"),
-    ("dev.toml", ("eks.system_node_group.instance_types", ["t4g.large", "t3.large"]),
-     "eks.system_node_group.instance_types[0]", "t4g.large is an arm64 (Graviton) type"),
+    ("dev.toml", ("eks.node_groups.batch", {"max_unavailable_percentage": 50}),
+     "eks.node_groups.batch.max_unavailable_percentage", "less than or equal to 33"),
+    ("dev.toml", ("eks.node_groups.batch", {"min_size": 1, "max_size": 3, "desired_size": 5}),
+     "eks.node_groups.batch.desired_size", "5 must lie between min_size (1) and max_size (3)"),
+    ("dev.toml", ("eks.node_groups.batch", {"capacity_type": "SPOT", "instance_types": ["t3.large"]}),
+     "eks.node_groups.batch.instance_types", "SPOT needs at least 2"),
+    ("dev.toml", ("eks.node_groups.batch", {"instance_types": ["t4g.large", "t3.large"]}),
+     "eks.node_groups.batch.instance_types[0]", "t4g.large is an arm64 (Graviton) type"),
+    ("dev.toml", ("eks.system_node_group", {"min_size": 1}), "eks.system_node_group",
+     "applies only to compute = 'node-groups'"),
+    ("dev.toml", ("eks.addon_versions", {"coredns": "v1.11.4-eksbuild.10"}), "eks.addon_versions.coredns",
+     "pins an add-on this cluster does not install"),
+    ("dev.toml", ("eks.addon_versions", {"metrics-server": "latest"}), "eks.addon_versions.metrics-server",
+     "should match pattern"),
     ("dev.toml", ("eks.endpoint_public_access", True), "eks.public_access_cidrs", "at least one source range"),
     ("dev.toml", ("eks.public_access_cidrs", ["203.0.113.0/24"]), "eks.public_access_cidrs",
      "endpoint_public_access is false"),
@@ -90,7 +93,7 @@ BAD_EKS_CONFIG = [
     ("dev.toml", ("eks.node_groups.system", {"min_size": 1}), "eks.node_groups.system", "reserved"),
     ("dev.toml", ("eks.control_plane_log_types", ["audit", "kubelet"]), "eks.control_plane_log_types.1",
      "'controllerManager'"),
-    ("dev.toml", ("eks.system_node_group.spot", True), "eks.system_node_group.spot", "unknown key; allowed keys here"),
+    ("dev.toml", ("eks.node_groups.batch", {"spot": True}), "eks.node_groups.batch.spot", "unknown key; allowed keys here"),
 ]
 
 
@@ -107,8 +110,8 @@ def test_bad_eks_config_is_refused_naming_file_field_and_value(tmp_path, file, e
 
 def test_rule_findings_carry_the_offending_value(tmp_path):
     directory = copy_environments(tmp_path)
-    set_value(directory, "dev.toml", "eks.system_node_group.instance_types", ["t4g.large", "t3.large"])
-    with pytest.raises(ConfigError, match=r"eks.system_node_group.instance_types\[0\] = 't4g.large': "):
+    set_value(directory, "dev.toml", "eks.node_groups.batch", {"instance_types": ["t4g.large", "t3.large"]})
+    with pytest.raises(ConfigError, match=r"eks.node_groups.batch.instance_types\[0\] = 't4g.large': "):
         load_platform(directory)
 
 

@@ -15,9 +15,19 @@ def test_defaults_are_the_secure_production_shape():
     assert props.problems() == []
     assert (props.endpoint_public_access, props.deletion_protection, props.container_insights) == (False, True, True)
     assert props.control_plane_log_types == ("api", "audit", "authenticator", "controllerManager", "scheduler")
-    group = props.system_node_group
+    assert (props.compute, props.effective_node_pools) == ("auto-mode", ("general-purpose", "system"))
+    assert props.addons == ("metrics-server", "amazon-cloudwatch-observability")
+    group = NodeGroupProps()
     assert (group.capacity_type, group.min_size, group.max_unavailable_percentage) == ("ON_DEMAND", 3, 33)
     assert group.desired_size_owner == "autoscaler"
+
+
+def test_node_groups_bring_the_classic_addons_in_creation_order():
+    props = EksProps(compute="node-groups", system_node_group=NodeGroupProps(), container_insights=False)
+    assert props.problems() == []
+    assert props.effective_node_pools == ()
+    assert props.addons == ("vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver",
+                            "metrics-server")
 
 
 def test_initial_size_defaults_to_min_size():
@@ -49,6 +59,12 @@ MALFORMED = [
     (NodeGroupProps, {"root_volume_size_gib": 8}, ("root_volume_size_gib",), "greater than or equal to 20"),
     (NodeGroupProps, {"desired_size_owner": "karpenter"}, ("desired_size_owner",), "'autoscaler' or 'terraform'"),
     (NodeGroupProps, {"labels": {"-bad": "x"}}, ("labels", "-bad", "[key]"), "should match pattern"),
+    (EksProps, {"compute": "fargate"}, ("compute",), "'auto-mode' or 'node-groups'"),
+    (EksProps, {"node_pools": ("gpu",)}, ("node_pools", 0), "'general-purpose' or 'system'"),
+    (EksProps, {"addon_versions": {"metrics-server": "0.7.2"}}, ("addon_versions", "metrics-server"),
+     "should match pattern"),
+    (EksProps, {"addon_versions": {"istio": "v1.0.0-eksbuild.1"}}, ("addon_versions", "istio", "[key]"), "'vpc-cni'"),
+    (EksProps, {"addon_version_selection": "newest"}, ("addon_version_selection",), "'default' or 'latest'"),
 ]
 
 
@@ -63,6 +79,7 @@ def test_malformed_values_are_refused_at_their_field(model, values, location, fr
 
 
 SPOT_ONE_TYPE = {"capacity_type": "SPOT", "instance_types": ("t3.large",)}
+NODE_GROUPS = {"compute": "node-groups"}
 
 # (EksProps values, field named by the problem, fragment of the message, rule code)
 INCONSISTENT = [
@@ -79,21 +96,21 @@ INCONSISTENT = [
      "eks.access"),
     ({"deployer_roles": {"ci": ()}}, "deployer_roles.ci", "lists no namespace", "eks.access"),
     ({"node_groups": {"system": {}}}, "node_groups.system", "reserved for system_node_group", "eks.node-group-name"),
-    ({"system_node_group": {"min_size": 0}}, "system_node_group.min_size", "CoreDNS has nowhere to run",
+    ({**NODE_GROUPS, "system_node_group": {"min_size": 0}}, "system_node_group.min_size", "CoreDNS has nowhere to run",
      "eks.node-sizes"),
-    ({"system_node_group": {"min_size": 4, "max_size": 3}}, "system_node_group.min_size",
+    ({**NODE_GROUPS, "system_node_group": {"min_size": 4, "max_size": 3}}, "system_node_group.min_size",
      "4 is greater than max_size (3)", "eks.node-sizes"),
-    ({"system_node_group": {"min_size": 1, "max_size": 3, "desired_size": 5}}, "system_node_group.desired_size",
+    ({**NODE_GROUPS, "system_node_group": {"min_size": 1, "max_size": 3, "desired_size": 5}}, "system_node_group.desired_size",
      "5 must lie between min_size (1) and max_size (3)", "eks.node-sizes"),
-    ({"system_node_group": SPOT_ONE_TYPE}, "system_node_group.instance_types", "SPOT needs at least 2",
+    ({**NODE_GROUPS, "system_node_group": SPOT_ONE_TYPE}, "system_node_group.instance_types", "SPOT needs at least 2",
      "eks.spot-diversity"),
     ({"node_groups": {"batch": SPOT_ONE_TYPE}}, "node_groups.batch.instance_types", "SPOT needs at least 2",
      "eks.spot-diversity"),
-    ({"system_node_group": {"instance_types": ("m7i.large", "m7i.large")}}, "system_node_group.instance_types",
+    ({**NODE_GROUPS, "system_node_group": {"instance_types": ("m7i.large", "m7i.large")}}, "system_node_group.instance_types",
      "lists a type twice", "eks.duplicate"),
-    ({"system_node_group": {"instance_types": ("m7i.large", "m7g.large")}}, "system_node_group.instance_types[1]",
+    ({**NODE_GROUPS, "system_node_group": {"instance_types": ("m7i.large", "m7g.large")}}, "system_node_group.instance_types[1]",
      "m7g.large is an arm64 (Graviton) type but ami_type is AL2023_x86_64_STANDARD", "eks.architecture"),
-    ({"system_node_group": {"instance_types": ("c7i.large",), "ami_type": "AL2023_ARM_64_STANDARD"}},
+    ({**NODE_GROUPS, "system_node_group": {"instance_types": ("c7i.large",), "ami_type": "AL2023_ARM_64_STANDARD"}},
      "system_node_group.instance_types[0]", "c7i.large is an x86_64 type", "eks.architecture"),
 ]
 
@@ -108,7 +125,7 @@ def test_cross_field_problems_name_their_field(values, field, fragment, code):
 
 
 def test_every_problem_is_reported_not_only_the_first():
-    props = EksProps.model_validate({"endpoint_public_access": True, "admin_roles": ("a", "a"),
+    props = EksProps.model_validate({"endpoint_public_access": True, "admin_roles": ("a", "a"), **NODE_GROUPS,
                                      "system_node_group": {"min_size": 5, "max_size": 3}})
     assert {problem.field for problem in props.problems()} == {
         "public_access_cidrs", "admin_roles", "system_node_group.min_size"}

@@ -4,7 +4,7 @@ namespaces owned by one application; a promotion path that is also the apply ord
 from __future__ import annotations
 
 import pytest
-from envfiles import copy_environments, set_value
+from envfiles import add_environment, copy_environments, set_value
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -58,14 +58,8 @@ def test_every_stack_of_the_platform_has_its_own_state_key(platform):
 
 def test_environments_come_in_promotion_order(tmp_path):
     directory = copy_environments(tmp_path)
-    for name, tier, sources in (("qa", "staging", ["dev"]), ("perf", "staging", ["qa"])):
-        (directory / f"{name}.toml").write_text((directory / "staging.toml").read_text()
-                                                .replace('name = "staging"', f'name = "{name}"'))
-        set_value(directory, f"{name}.toml", "tier", tier)
-        set_value(directory, f"{name}.toml", "release.promote_from", sources)
-        set_value(directory, f"{name}.toml", "state.key_prefix", f"platform/{name}")
-        set_value(directory, f"{name}.toml", "aws.account_id", {"qa": "555555555555", "perf": "666666666666"}[name])
-        set_value(directory, f"{name}.toml", "network.cidr", {"qa": "10.40.0.0/16", "perf": "10.50.0.0/16"}[name])
+    add_environment(directory, "qa", account_id="555555555555", cidr="10.40.0.0/16", promote_from=["dev"])
+    add_environment(directory, "perf", account_id="666666666666", cidr="10.50.0.0/16", promote_from=["qa"])
     set_value(directory, "prod.toml", "release.promote_from", ["perf", "staging"])
     assert environment_order(load_platform(directory)) == ["dev", "qa", "perf", "staging", "prod"]
 

@@ -38,15 +38,16 @@ def test_tier_presets(platform):
 
 def test_prod_meets_its_rto_with_the_numbers_of_the_budget(platform):
     estimate = platform.environments["prod"].rollout.rto_estimate
-    # 12 replicas, surge 25% → 3 pods per wave, 4 waves of (60s startup + 5s readiness + 10s min ready)
-    assert (estimate.replicas, estimate.waves, estimate.wave_seconds) == (12, 4, 75)
-    assert (estimate.detect_seconds, estimate.rollback_seconds, estimate.total_seconds) == (180, 420, 600)
+    # 12 replicas, surge 25% → 3 pods per wave, 4 waves of (60s startup + 5s readiness
+    # + 30s target healthy in the load balancer (10s registration + 2 × 10s checks) + 10s min ready)
+    assert (estimate.replicas, estimate.waves, estimate.wave_seconds) == (12, 4, 105)
+    assert (estimate.detect_seconds, estimate.rollback_seconds, estimate.total_seconds) == (180, 540, 720)
     assert estimate.total_seconds <= estimate.budget_seconds == 900
 
 
 def test_the_estimate_is_printed_in_the_environment_report(platform):
     table = environment_table(platform)
-    assert "| `rollout.rto_estimate.total_seconds` | 305 | 600 | 600 | ◆ |" in table
+    assert "| `rollout.rto_estimate.total_seconds` | 325 | 720 | 720 | ◆ |" in table
     assert "| `rollout.rto_estimate.budget_seconds` | 1800 | 900 | 900 | ◆ |" in table
     assert "| `rollout.max_unavailable` | 50% | 0 | 0 | ◆ |" in table
 
@@ -65,19 +66,29 @@ BAD_PRESETS = [
     ({"strategy": "Recreate"}, "strategy", "zero_downtime needs RollingUpdate"),
     ({"strategy": "BlueGreen"}, "strategy", "Input should be 'RollingUpdate' or 'Recreate'"),
     ({"min_ready": "0s"}, "min_ready", "must be above 0s with zero_downtime"),
-    ({"pre_stop_sleep": "0s"}, "pre_stop_sleep", "must be above 0s with zero_downtime"),
+    ({"pre_stop_sleep": "0s"}, "pre_stop_sleep", "must be at least 10s with zero_downtime"),
+    ({"pre_stop_sleep": "5s"}, "pre_stop_sleep", "so endpoints and the load balancer stop routing to a pod"),
     ({"disruption_budget": None}, "disruption_budget", "must be set with zero_downtime"),
     ({"zone_spread": None}, "zone_spread", "must be set with zero_downtime"),
     ({"disruption_budget": 0}, "disruption_budget", "0 would block every node drain"),
     ({"min_ready": "3m"}, "progress_deadline", "must be greater than min_ready (3m)"),
     ({"progress_deadline": "10m"}, "progress_deadline", "must be shorter than update_timeout (10m)"),
     ({"progress_deadline": "1m"}, "progress_deadline",
-     "must exceed the time one wave of new pods needs (1m15s: startup probe 1m + readiness 5s + min_ready 10s)"),
+     "must exceed the time one wave of new pods needs (1m45s: startup probe 1m + readiness 5s + load balancer 30s "
+     "+ min_ready 10s)"),
     ({"max_surge": 1, "max_replicas": 12, "rto": "1h"}, "update_timeout",
-     "a rollout of 12 replica(s) takes up to 15m (12 wave(s) of 1m15s); the apply would time out first"),
-    ({"rto": "8m"}, "rto", "the worst-case recovery takes 10m at 10 replica(s): detect 3m (progress_deadline) + roll "
-     "back 7m (rollback_overhead 2m + 4 wave(s) of 1m15s)"),
-    ({"termination_grace_period": "10s"}, "termination_grace_period", "must exceed pre_stop_sleep (10s)"),
+     "a rollout of 12 replica(s) takes up to 21m (12 wave(s) of 1m45s); the apply would time out first"),
+    ({"rto": "8m"}, "rto", "the worst-case recovery takes 12m at 10 replica(s): detect 3m (progress_deadline) + roll "
+     "back 9m (rollback_overhead 2m + 4 wave(s) of 1m45s)"),
+    ({"termination_grace_period": "10s"}, "termination_grace_period",
+     "must be at least pre_stop_sleep + request_timeout (10s + 35s = 45s, the load balancer's deregistration delay)"),
+    ({"termination_grace_period": "44s"}, "termination_grace_period", "pods are killed while the load balancer"),
+    ({"request_timeout": "0s"}, "request_timeout", "must be at least 1s"),
+    ({"target_health_check": {"interval": "4s"}}, "target_health_check.interval", "must be from 5s to 300s"),
+    ({"target_health_check": {"interval": "5s", "timeout": "5s"}}, "target_health_check.timeout",
+     "must be shorter than interval (5s)"),
+    ({"target_health_check": {"healthy_threshold": 1}}, "target_health_check.healthy_threshold",
+     "greater than or equal to 2"),
     ({"revision_history_limit": 1}, "revision_history_limit", "greater than or equal to 2"),
     ({"liveness_probe": {"success_threshold": 2}}, "liveness_probe.success_threshold", "must be 1 for startup and liveness"),
     ({"startup_probe": {"success_threshold": 3}}, "startup_probe.success_threshold", "must be 1 for startup and liveness"),
@@ -102,7 +113,7 @@ def test_recreate_is_allowed_without_zero_downtime_and_takes_one_wave():
     estimate = rollout.rto_estimate
     assert estimate.waves == 1
     # old pods must be gone before new ones start: the grace period is part of the wave
-    assert estimate.wave_seconds == 60 + 5 + 10 + 45
+    assert estimate.wave_seconds == 60 + 5 + 30 + 10 + 45
 
 
 durations = st.integers(min_value=0, max_value=900).map(Duration.seconds)
@@ -142,8 +153,8 @@ def test_an_accepted_preset_keeps_every_promise(surge, unavailable, min_ready, p
     ("prod.toml", "rollout.rto", "1h", "rollout.rto = Duration('1h'): must be at most '15m' in tier prod"),
     ("prod.toml", "rollout.min_ready", "1s", "rollout.min_ready = Duration('1s'): must be at least '5s' in tier prod"),
     ("prod.toml", "rollout.progress_deadline", "12m", "rollout.progress_deadline = '12m': must be shorter than update_timeout"),
-    ("prod.toml", "rollout.max_surge", 1, "rollout.rto = '15m': the worst-case recovery takes 20m at 12 replica(s)"),
-    ("staging.toml", "rollout.max_surge", 1, "staging.toml: rollout.max_surge = Count(1): differs from prod"),
+    ("prod.toml", "rollout.max_surge", 1, "rollout.rto = '15m': the worst-case recovery takes 26m at 12 replica(s)"),
+    ("staging.toml", "rollout.max_surge", "50%", "staging.toml: rollout.max_surge = Percent(50): differs from prod"),
     ("staging.toml", "rollout.image_pinning", "tag", "rollout.image_pinning = 'tag': must be 'digest' in tier staging"),
     ("dev.toml", "rollout.max_surge", "0%", "dev.toml: rollout.max_unavailable = '50%': at 1 replica(s) max_surge 0% "
      "resolves to 0 (rounded up) and max_unavailable 50% to 0 (rounded down)"),

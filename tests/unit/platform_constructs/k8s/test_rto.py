@@ -1,4 +1,5 @@
-"""The RTO estimate: detect (progress deadline) + roll back (overhead + waves of startup, readiness, min ready)."""
+"""The RTO estimate: detect (progress deadline) + roll back (overhead + waves of startup, readiness, target health
+in the load balancer, min ready)."""
 
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ def test_estimate_at_one_replica_count_adds_up():
                            rollback_overhead=Duration.seconds(90), **LOOSE)
     estimate = rto.estimate_at(rollout, 7)
     assert estimate.waves == 4                    # 2 new pods per wave, 7 pods
-    assert estimate.wave_seconds == 60 + 10 + 20  # startup worst case + two readiness periods + min ready
-    assert estimate.rollout_seconds == 4 * 90
+    # startup worst case + two readiness periods + target healthy (10s registration + 2 checks of 10s) + min ready
+    assert estimate.wave_seconds == 60 + 10 + 30 + 20
+    assert estimate.rollout_seconds == 4 * 120
     assert estimate.detect_seconds == 7200
-    assert estimate.rollback_seconds == 90 + 360
-    assert estimate.total_seconds == 7200 + 450
+    assert estimate.rollback_seconds == 90 + 480
+    assert estimate.total_seconds == 7200 + 570
 
 
 def test_worst_case_is_taken_over_every_replica_count_not_only_the_largest():

@@ -32,7 +32,7 @@ def test_s3_backend_one_key_per_stack_encrypted_and_lockfile_locked(stack_json, 
 @pytest.mark.parametrize("stack", [*REMOTE_STACKS, "bootstrap"])
 def test_provider_is_pinned_to_its_account_and_tags_everything(stack_json, stack):
     environment = {"bootstrap": "shared"}.get(stack, stack.split("-")[0])
-    [provider] = stack_json(stack)["provider"]["aws"]
+    [provider] = [provider for provider in stack_json(stack)["provider"]["aws"] if "alias" not in provider]
     account = ACCOUNTS[environment]
     assert provider["allowed_account_ids"] == [account]
     assert provider["assume_role"][0]["role_arn"] == "${var.platform_role_arn}"
@@ -60,3 +60,18 @@ def test_constructs_never_branch_on_the_environment_name(platform, tmp_path):
         return {kind: len(items) for kind, items in json.loads(Testing.synth(stack))["resource"].items()}
 
     assert resources(prod) == resources(renamed)
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_the_delegation_provider_acts_in_the_shared_account_through_its_narrow_role(stack_json, env):
+    [provider] = [provider for provider in stack_json(env)["provider"]["aws"] if "alias" in provider]
+    assert provider["alias"] == "dns-parent"
+    assert provider["allowed_account_ids"] == [ACCOUNTS["shared"]]
+    # the environment's delegation role while the stack deploys; the tooling account's read-only planner
+    # during a read-only plan (branch builds), following the stack's role variable
+    tooling, deployer = ACCOUNTS["shared"], f"arn:aws:iam::{ACCOUNTS[env]}:role/platform-deployer"
+    assert provider["assume_role"][0]["role_arn"] == (
+        f'${{var.platform_role_arn == "{deployer}" ? "arn:aws:iam::{tooling}:role/acme-shared-dns-delegation-{env}" '
+        f': "arn:aws:iam::{tooling}:role/acme-shared-ci-planner"}}')
+    [record] = [record for record in stack_json(env)["resource"]["aws_route53_record"].values() if record["type"] == "NS"]
+    assert record["provider"] == "aws.dns-parent" and record["name"] == f"{env}.acme.example"

@@ -1,0 +1,62 @@
+"""A small platform stack holding only what application entries need, for emulator drills.
+
+It wears the real environment's provider (assumed deploy role, allowed account, default tags), builds a
+bare VPC (two public and two private subnets, a stand-in for the cluster's security group) instead of
+the whole Network construct, publishes the same platform values as the platform stack, and instantiates
+the real :class:`EnvironmentIngress` (zones, delegation, log bucket, WAF, shared load balancers). The
+environment's real ``<env>-app-<name>`` stacks can then be applied against it, AWS part only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def write_traffic_stack(outdir: Path, platform: Any, env_name: str) -> Path:
+    """Synthesize ``<env>-traffic`` into ``outdir``; returns the stack directory."""
+    from platform_constructs._internal.tf import App, LocalBackend, TerraformStack, aws
+    from platform_constructs.config.schema import AwsTarget
+    from platform_constructs.dns.dns_props import delegation_for
+    from platform_constructs.ingress.environment_ingress import EnvironmentIngress
+    from platform_constructs.naming import Naming
+    from platform_constructs.observability.log_group import LogSettings
+    from platform_constructs.parameters import table
+    from platform_constructs.parameters.platform_values import PlatformValuesWriter
+    from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
+    from platform_constructs.stacks.common import aws_provider
+
+    env = platform.environments[env_name]
+    naming = Naming(env.naming.prefix, env.name)
+    app = App(outdir=str(outdir))
+    stack = TerraformStack(app, f"{env_name}-traffic")
+    LocalBackend(stack, path="terraform.tfstate")
+    aws_provider(stack, env.aws, env.all_tags, role_arn=env.aws.deploy_role_arn)
+    delegation = delegation_for(platform.shared, env_name)
+    parent = aws_provider(stack, AwsTarget(account_id=delegation.account_id, region=delegation.region), env.all_tags,
+                          role_arn=delegation.role_arn, alias="dns-parent")
+    vpc = aws.vpc.Vpc(stack, "Vpc", cidr_block=env.network.cidr, enable_dns_support=True, enable_dns_hostnames=True)
+    subnets: dict[str, list[str]] = {"public": [], "private": []}
+    for index, (tier, zone) in enumerate((tier, zone) for tier in subnets for zone in "ab"):
+        subnet = aws.subnet.Subnet(stack, f"{tier}-{zone}", vpc_id=vpc.id, availability_zone=f"{env.aws.region}{zone}",
+                                   cidr_block=env.network.cidr.replace(".0.0/16", f".{index}.0/24"))
+        subnets[tier].append(subnet.id)
+    pods = aws.security_group.SecurityGroup(stack, "ClusterSecurityGroup", name=naming.name("cluster"), vpc_id=vpc.id,
+                                            description="stand-in for the EKS cluster security group")
+    key = KmsKey(stack, "LogsKey", props=KmsKeyProps(alias=naming.name("logs"), description="logs",
+                                                     service_principals=("logs",)))
+    values = PlatformValuesWriter(stack, "PlatformValues", naming=naming)
+    for value, content in ((table.VPC_ID, vpc.id), (table.VPC_CIDR, env.network.cidr),
+                           (table.PUBLIC_SUBNET_IDS, subnets["public"]), (table.PRIVATE_SUBNET_IDS, subnets["private"]),
+                           (table.CLUSTER_SECURITY_GROUP_ID, pods.id)):
+        values.publish(value, content)
+    EnvironmentIngress(
+        stack, "Ingress", naming=naming, dns=env.dns, ingress=env.ingress,
+        entries=[workload.ingress for workload in env.apps.values() if workload.ingress is not None],
+        account_id=env.aws.account_id, vpc_id=vpc.id, vpc_cidr=env.network.cidr,
+        public_subnet_ids=subnets["public"], private_subnet_ids=subnets["private"],
+        logs=LogSettings(retention_days=env.logs.retention_days, kms_key_arn=key.arn), values=values,
+        parent_provider=parent, parent_domain=delegation.parent_domain,
+    )
+    app.synth()
+    return outdir / "stacks" / f"{env_name}-traffic"
