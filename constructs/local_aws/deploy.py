@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from platform_constructs.config.loader import Platform, load_platform
+from platform_constructs.dns.dns_props import delegation_for
 from platform_constructs.errors import ConfigError
 from local_aws import inventory as emulator_inventory
 from local_aws.emulator import TEST_CREDENTIALS, LocalAws
@@ -135,6 +136,15 @@ class LocalStack:
         self.run("destroy", "-input=false", "-auto-approve")
 
 
+def provision_ci(emulator: LocalAws, platform: Platform) -> None:
+    """What the landing zone gives continuous delivery, which the shared stack's CI identities and every
+    platform stack's CI access name: the CI cluster and the hub transit gateway, shared with the environments."""
+    ci = platform.shared.ci
+    emulator.provision_ci_hub(cluster_name=ci.cluster_name, cidr=ci.network.cidr,
+                              transit_gateway_id=ci.network.transit_gateway_id,
+                              participants=sorted({env.aws.account_id for env in platform.environments.values()}))
+
+
 class LocalDeployment:
     """The stacks of one synthesized platform, deployed into one emulator.
 
@@ -164,11 +174,7 @@ class LocalDeployment:
         for name, config in self.platform.configs():
             if config.aws.deploy_role_name is not None:
                 created[name] = self.emulator.create_role(config.aws.account_id, config.aws.deploy_role_name)
-        ci = self.platform.shared.ci
-        self.emulator.provision_ci_hub(cluster_name=ci.cluster_name, cidr=ci.network.cidr,
-                                       transit_gateway_id=ci.network.transit_gateway_id,
-                                       participants=sorted({env.aws.account_id
-                                                            for env in self.platform.environments.values()}))
+        provision_ci(self.emulator, self.platform)
         return created
 
     def stack(self, name: str, *, synth_dir: Path | None = None) -> LocalStack:
@@ -187,6 +193,18 @@ class LocalDeployment:
                                             self.display)
             self._stacks[name].init()
         return self._stacks[name]
+
+    def apply_delegation_role(self, environment: str) -> None:
+        """Apply, of the shared stack, only the role that writes ``environment``'s DNS delegation into the parent
+        zone: what the environment's platform stack needs of the shared account (its ``dns-parent`` provider
+        assumes it) when a drill applies no more of the shared stack."""
+        delegation = delegation_for(self.platform.shared, environment)
+        if delegation is None:
+            return
+        shared = self.stack(SHARED)
+        roles = json.loads((shared.directory / "cdk.tf.json").read_text())["resource"]["aws_iam_role"]
+        [address] = [f"aws_iam_role.{name}" for name, role in roles.items() if role["name"] == delegation.role_name]
+        shared.run("apply", "-input=false", "-auto-approve", f"-target={address}")
 
     @staticmethod
     def stack_names(environment: str) -> list[str]:

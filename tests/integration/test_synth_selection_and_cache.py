@@ -102,7 +102,8 @@ def test_changing_one_environment_file_rebuilds_only_the_stacks_that_read_it(pro
     code, out, _ = project.synth()
     assert code == EXIT_OK
     # bootstrap and shared read every environment file (state buckets, node roles)
-    assert "synthesized: bootstrap, shared, staging, staging-app-api; from cache: dev, dev-app-api, prod, prod-app-api" in out
+    assert ("synthesized: bootstrap, shared, staging, staging-app-api; "
+            "from cache: dev, dev-app-api, prod, prod-app-api") in out
     code, out, _ = project.synth()
     assert "synthesized: none;" in out and "up to date" in out
 
