@@ -43,23 +43,21 @@ def app_lock(environment: str, app: str) -> str:
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
              dry_run: argparse.ArgumentParser) -> None:
     """Add the catalog subcommands (read-only: ``dry_run`` is unused)."""
-    environments = commands.add_parser(
-        "environments", parents=[common], help="list the environments and their stacks, in promotion order",
-        description="The environments of environments/*.toml in promotion order (each after the ones it takes "
-                    "promotions from), one per line; with --json every deployment target (shared first, then the "
-                    "environments) with its tier, protection, approvers, stacks and their Jenkins locks. The "
-                    "pipelines read this list: adding an environment file makes the environment deployable.")
-    environments.add_argument("--json", action="store_true", help="print the full description as JSON")
-    environments.set_defaults(handler=_environments)
-
-    applications = commands.add_parser(
-        "applications", parents=[common], help="list the applications, their sources and environments",
-        description="Every application of any environment, one per line; with --json its source repository and "
-                    "main branch ([ci.applications] in shared.toml), the environments that run it, in promotion "
-                    "order, and its URL in each of them that has an [apps.<name>.ingress] entry. The release jobs take "
-                    "APP_REPO from here.")
-    applications.add_argument("--json", action="store_true", help="print the full description as JSON")
-    applications.set_defaults(handler=_applications)
+    for name, summary, description, handler in (
+        ("environments", "list the environments and their stacks, in promotion order",
+         "The environments of environments/*.toml in promotion order (each after the ones it takes promotions "
+         "from), one per line; with --json every deployment target (shared first, then the environments) with its "
+         "tier, protection, approvers, stacks and their Jenkins locks. The pipelines read this list: adding an "
+         "environment file makes the environment deployable.", _environments),
+        ("applications", "list the applications, their sources and environments",
+         "Every application of any environment, one per line; with --json its source repository and main branch "
+         "([ci.applications] in shared.toml), the environments that run it, in promotion order, and its URL in "
+         "each of them that has an [apps.<name>.ingress] entry. The release jobs take APP_REPO from here.",
+         _applications),
+    ):
+        listing = commands.add_parser(name, parents=[common], help=summary, description=description)
+        listing.add_argument("--json", action="store_true", help="print the full description as JSON")
+        listing.set_defaults(handler=handler)
 
     url = commands.add_parser(
         "app-url", parents=[common], help="the HTTPS URL of an application in an environment",
