@@ -179,7 +179,8 @@ def sh_steps(block: Block) -> list[ShStep]:
     for index, token in enumerate(tokens):
         if token.kind != "ident" or token.value != "sh":
             continue
-        following = tokens[index + 1:index + 5]
+        # the script: the first string among the next tokens, ``sh(`` and ``script:`` possibly on lines of their own
+        following = [t for t in tokens[index + 1:index + 8] if t.value != "\n"][:4]
         string = next((t for t in following if t.kind == "string"), None)
         if string is not None:
             steps.append(ShStep(string.quote, string.value, token.line))

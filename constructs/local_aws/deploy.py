@@ -194,18 +194,6 @@ class LocalDeployment:
             self._stacks[name].init()
         return self._stacks[name]
 
-    def apply_delegation_role(self, environment: str) -> None:
-        """Apply, of the shared stack, only the role that writes ``environment``'s DNS delegation into the parent
-        zone: what the environment's platform stack needs of the shared account (its ``dns-parent`` provider
-        assumes it) when a drill applies no more of the shared stack."""
-        delegation = delegation_for(self.platform.shared, environment)
-        if delegation is None:
-            return
-        shared = self.stack(SHARED)
-        roles = json.loads((shared.directory / "cdk.tf.json").read_text())["resource"]["aws_iam_role"]
-        [address] = [f"aws_iam_role.{name}" for name, role in roles.items() if role["name"] == delegation.role_name]
-        shared.run("apply", "-input=false", "-auto-approve", f"-target={address}")
-
     @staticmethod
     def stack_names(environment: str) -> list[str]:
         """What an environment needs, in order: the state bucket, the shared stack, the environment."""
@@ -219,6 +207,18 @@ class LocalDeployment:
             stack.apply()
             timings[name] = stack.timings["apply"]
         return timings
+
+    def apply_prerequisites(self, environment: str) -> None:
+        """What planning ``environment`` needs and nothing more: the state bucket, and the shared account's role
+        for its DNS delegation (its ``dns-parent`` provider assumes that role), applied from the shared stack."""
+        self.apply([BOOTSTRAP])
+        delegation = delegation_for(self.platform.shared, environment)
+        if delegation is None:
+            return
+        shared = json.loads((self.synth_dir / "stacks" / SHARED / "cdk.tf.json").read_text())
+        [role] = [name for name, role in shared["resource"]["aws_iam_role"].items()
+                  if role["name"] == delegation.role_name]
+        self.stack(SHARED).run("apply", "-input=false", "-auto-approve", f"-target=aws_iam_role.{role}")
 
     def replan(self, names: Iterable[str]) -> dict[str, int]:
         """Plan each stack again: :data:`PLAN_EMPTY` when the emulator matches the configuration."""

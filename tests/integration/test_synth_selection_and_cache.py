@@ -57,13 +57,20 @@ def stacks_in(outdir: Path, *names: str) -> dict[str, tuple[str, int, int]]:
             path.split("/")[1] in names}
 
 
-def test_a_full_synth_from_the_cache_is_byte_identical_to_a_fresh_synth(primed_synth, synth_dir, tmp_path,
-                                                                         monkeypatch, capsys):
-    fresh = Project(tmp_path, monkeypatch, capsys)
-    shutil.copytree(primed_synth / "cache", fresh.cache)
-    code, out, _ = fresh.synth()
+def fresh_synth(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
+    """``cdktf.out`` of a synth of the same configuration, now, that neither reads nor writes a cache."""
+    code, out, _ = Project(root, monkeypatch, capsys).synth(no_cache=True)
+    assert code == EXIT_OK and "from cache: none" in out
+    return root / "cdktf.out"
+
+
+def test_a_full_synth_from_the_cache_is_byte_identical_to_a_fresh_synth(primed_synth, tmp_path, monkeypatch, capsys):
+    cached = Project(tmp_path / "cached", monkeypatch, capsys)
+    shutil.copytree(primed_synth / "cache", cached.cache)
+    code, out, _ = cached.synth()
     assert code == EXIT_OK and "synthesized: none; from cache: " + ", ".join(ALL_STACKS) in out
-    assert contents(fresh.outdir) == contents(primed_synth / "cdktf.out") == contents(synth_dir)
+    fresh = fresh_synth(tmp_path / "fresh", monkeypatch, capsys)
+    assert contents(cached.outdir) == contents(primed_synth / "cdktf.out") == contents(fresh)
 
 
 def test_an_environment_writes_only_its_stacks_and_the_others_stay_as_they_were(project):
@@ -108,7 +115,7 @@ def test_changing_one_environment_file_rebuilds_only_the_stacks_that_read_it(pro
     assert "synthesized: none;" in out and "up to date" in out
 
 
-def test_a_damaged_cache_entry_is_rebuilt_and_never_published(project, synth_dir):
+def test_a_damaged_cache_entry_is_rebuilt_and_never_published(project, tmp_path, monkeypatch, capsys):
     damaged = 0
     for entry in project.cache.glob("*.entry"):
         if json.loads(entry.read_bytes().partition(b"\n")[2])["owner"] == "prod":
@@ -122,7 +129,7 @@ def test_a_damaged_cache_entry_is_rebuilt_and_never_published(project, synth_dir
     assert code == EXIT_OK
     assert "warning: the cache entry of prod was damaged (content does not match its hash)" in err
     assert "synthesized: prod, prod-app-api;" in out
-    assert contents(project.outdir) == contents(synth_dir)
+    assert contents(project.outdir) == contents(fresh_synth(tmp_path / "fresh", monkeypatch, capsys))
     assert not any(b"evil-prod" in path.read_bytes() for path in project.cache.glob("*.entry"))
 
 

@@ -1,4 +1,4 @@
-"""Catalog subcommands: what the configuration holds, for the pipelines (environments, applications, URLs).
+"""Catalog subcommands: what the configuration holds, for the pipelines (environments, applications).
 
 The pipelines never list environments or applications themselves, nor compose an application's
 URL: they read these commands' output, so adding an environment file or an application makes it
@@ -20,7 +20,7 @@ from platform_constructs.stacks.names import (
     environment_order,
     platform_stack_name,
 )
-from platformctl.exit_codes import CliError, ExitCode
+from platformctl.exit_codes import ExitCode
 from platformctl.process import CommandRunner
 from platformctl.project import Project
 
@@ -58,20 +58,6 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         listing = commands.add_parser(name, parents=[common], help=summary, description=description)
         listing.add_argument("--json", action="store_true", help="print the full description as JSON")
         listing.set_defaults(handler=handler)
-
-    url = commands.add_parser(
-        "app-url", parents=[common], help="the HTTPS URL of an application in an environment",
-        description="The URL an application is reached at in an environment: https:// and the host of its "
-                    "[apps.<name>.ingress] entry below the environment's domain (the host its certificate, load "
-                    "balancer rule and DNS records are made for). With --health-check, the URL of the path the "
-                    "load balancer checks (ingress.health_check_path, else the readiness probe's). The pipelines' "
-                    "smoke, integration, E2E, load, DAST and verify steps call the application there. Exit 2 when "
-                    "the application has no entry in the environment.")
-    url.add_argument("--env", required=True, help="application environment (platformctl environments lists them)")
-    url.add_argument("--app", required=True, help="application name")
-    url.add_argument("--health-check", action="store_true",
-                     help="the URL of the application's health-check path instead of its root")
-    url.set_defaults(handler=_app_url)
 
 
 def _environments(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
@@ -130,14 +116,3 @@ def _urls(environments: list[EnvironmentConfig], app: str) -> dict[str, str]:
             urls[env.name] = app_url(env, app)
     return urls
 
-
-def _app_url(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
-    env = project.environment(args.env)
-    try:
-        url = app_url(env, args.app)
-    except NoEntryError as error:
-        raise CliError(ExitCode.USAGE, f"{error}; the pipeline steps that call the application (smoke, integration, "
-                                       "E2E, load, DAST, verify) need its URL") from None
-    health_check_path = env.apps[args.app].health_check_path if args.health_check else None
-    print(url + (health_check_path or ""))
-    return ExitCode.OK

@@ -1,4 +1,4 @@
-"""Release subcommands: promote, rollback, undo, verify, record-good, releases, revision, record-revision.
+"""Release subcommands: promote, rollback, undo, verify, record-good, releases, revision, record-revision, app-url.
 
 Applications move between environments only as digest references, and only from a state the
 records vouch for: promotion takes the image the source environment runs *and* last verified;
@@ -156,6 +156,21 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     record_revision.add_argument("--revision", required=True, metavar="COMMIT",
                                  help="full 40-character commit id (git rev-parse HEAD)")
     record_revision.set_defaults(handler=_record_revision)
+
+    url = commands.add_parser(
+        "app-url", parents=[common], help="print an application's HTTPS address from the configuration",
+        description="Print https://<host><path> of --app in --env, the host its [apps.<name>.ingress] entry gives "
+                    "(default <app>.<dns.domain>: the host its certificate, load-balancer rule and DNS records are "
+                    "made for); with --health-check, of the path the load balancer checks (ingress.health_check_path, "
+                    "else the readiness probe's). Pipelines ask for the address instead of composing it. An "
+                    "application without an entry is refused (exit 2).")
+    url.add_argument("--env", required=True, help="application environment")
+    url.add_argument("--app", required=True, help="application")
+    path = url.add_mutually_exclusive_group()
+    path.add_argument("--path", default="", help="path to append, starting with '/' (default: none)")
+    path.add_argument("--health-check", action="store_true",
+                      help="append the application's health-check path (what the smoke checks call)")
+    url.set_defaults(handler=_app_url)
 
 
 def _positive_int(text: str) -> int:
@@ -460,4 +475,19 @@ def _checkout_revision(args: argparse.Namespace, project: Project, runner: Comma
     if not args.no_synth and synth_in(into) != 0:
         raise CliError(ExitCode.FAILED, f"synth of {commit} in {into} failed (see above)")
     print(commit)
+    return ExitCode.OK
+
+
+def _app_url(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    from platform_constructs.ingress.urls import NoEntryError, app_url
+
+    env = project.environment(args.env)
+    workload = env.apps.get(args.app)
+    path = (workload.health_check_path or "") if args.health_check and workload is not None else args.path
+    try:
+        print(app_url(env, args.app, path))
+    except NoEntryError as problem:
+        raise CliError(ExitCode.USAGE, f"--app {args.app}: {problem}") from None
+    except ValueError as problem:
+        raise CliError(ExitCode.USAGE, f"--path: {problem}") from None
     return ExitCode.OK

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from local_aws.deploy import BOOTSTRAP, PLAN_CHANGES, TerraformFailed
+from local_aws.deploy import PLAN_CHANGES, TerraformFailed
 from platformctl.exit_codes import ExitCode
 from platformctl.gates.plan_guard import Override, evaluate
 from platformctl.main import main as platformctl
@@ -59,13 +59,6 @@ def _plan_json(deployment, synth_dir: Path, tmp_path: Path) -> tuple[str, Path]:
     return text, tmp_path / "prod.plan.json"
 
 
-def _prepare_prod(deployment) -> None:
-    """What a prod plan needs before it can run: the state bucket, and the shared account's role for prod's
-    DNS delegation (the prod stack's ``dns-parent`` provider assumes it)."""
-    deployment.apply([BOOTSTRAP])
-    deployment.apply_delegation_role(PROD)
-
-
 @pytest.fixture()
 def prod_config(synth_dir) -> dict:
     return json.loads((synth_dir / "stacks" / PROD / "cdk.tf.json").read_text())
@@ -73,7 +66,7 @@ def prod_config(synth_dir) -> dict:
 
 def test_the_guard_refuses_a_prod_plan_that_replaces_a_kms_key(deployment, platform, synth_dir, prod_config, tmp_path):
     key = _only(prod_config, "aws_kms_key", "LogsKey")
-    _prepare_prod(deployment)
+    deployment.apply_prerequisites(PROD)
     deployment.stack(PROD).run("apply", "-input=false", "-auto-approve", f"-target=aws_kms_key.{key}")
 
     def multi_region(config: dict) -> None:  # changing a key to multi-Region forces a new key
@@ -101,7 +94,7 @@ def test_prevent_destroy_and_the_guard_both_protect_the_prod_database(deployment
                                                                      tmp_path):
     database = _only(prod_config, "aws_db_instance", "Postgres")
     assert prod_config["resource"]["aws_db_instance"][database]["lifecycle"]["prevent_destroy"] is True
-    _prepare_prod(deployment)
+    deployment.apply_prerequisites(PROD)
     deployment.stack(PROD).run("apply", "-input=false", "-auto-approve", f"-target=aws_db_instance.{database}")
 
     def new_database_name(config: dict) -> None:  # the initial database name cannot change in place
@@ -129,7 +122,7 @@ def _renamed(config: dict, resource_type: str, name: str, new_name: str) -> None
 def test_platformctl_plan_guard_refuses_a_prod_plan_that_deletes_the_eks_cluster(deployment, platform, synth_dir,
                                                                                  prod_config, tmp_path, capsys):
     cluster = _only(prod_config, "aws_eks_cluster", "")
-    _prepare_prod(deployment)
+    deployment.apply_prerequisites(PROD)
     deployment.stack(PROD).run("apply", "-input=false", "-auto-approve", f"-target=aws_eks_cluster.{cluster}")
 
     text, plan_file = _plan_json(deployment, _variant(

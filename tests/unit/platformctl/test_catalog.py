@@ -77,38 +77,6 @@ def test_applications_name_their_source_and_the_environments_that_run_them(tmp_p
     }
 
 
-@pytest.mark.parametrize(("env", "extra", "url"), [
-    ("prod", [], "https://api.prod.acme.example"),
-    ("dev", ["--health-check"], "https://api.dev.acme.example/ready"),  # the readiness path: no health_check_path
-])
-def test_the_application_url_comes_from_its_entry(env, extra, url, capsys):
-    assert _run(capsys, "app-url", "--env", env, "--app", "api", *extra).strip() == url
-
-
-def test_the_health_check_url_follows_the_entry_s_health_check_path(tmp_path, monkeypatch, capsys):
-    environments = copy_environments(tmp_path / "environments")
-    set_value(environments, "staging.toml", "apps.api.ingress.health_check_path", "/healthz")
-    set_value(environments, "prod.toml", "apps.api.ingress.health_check_path", "/healthz")  # staging parity
-    set_value(environments, "staging.toml", "apps.api.ingress.sub_name", "shop")
-    set_value(environments, "prod.toml", "apps.api.ingress.sub_name", "shop")
-    monkeypatch.setenv("PLATFORM_ENVIRONMENTS_DIR", str(environments))
-    assert _run(capsys, "app-url", "--env", "staging", "--app", "api", "--health-check").strip() == (
-        "https://shop.staging.acme.example/healthz")
-
-
-@pytest.mark.parametrize(("app", "says"), [
-    ("worker", "application 'worker' of dev has no HTTPS entry; add [apps.worker.ingress]"),
-    ("billing", "dev has no application 'billing' (applications: api, worker)"),
-], ids=["no-entry", "no-such-application"])
-def test_an_application_without_a_url_is_refused_saying_why(app, says, tmp_path, monkeypatch, capsys):
-    environments = copy_environments(tmp_path / "environments")
-    set_value(environments, "dev.toml", "apps.worker", WORKER)
-    monkeypatch.setenv("PLATFORM_ENVIRONMENTS_DIR", str(environments))
-    assert main(["app-url", "--env", "dev", "--app", app]) == ExitCode.USAGE
-    captured = capsys.readouterr()
-    assert captured.out == "" and says in captured.err and "Traceback" not in captured.err
-
-
 def test_an_application_without_a_source_is_refused_before_any_pipeline_sees_it(tmp_path, monkeypatch, capsys):
     environments = copy_environments(tmp_path / "environments")
     set_value(environments, "dev.toml", "apps.billing", {**WORKER, "image_repository": WORKER["image_repository"]
