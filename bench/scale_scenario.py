@@ -61,6 +61,10 @@ def _staging_copy(staging: dict[str, Any], index: int, parent_domain: str) -> di
         "state": {**staging["state"], "key_prefix": f"platform/{name}"},
         "network": {**staging["network"], "cidr": f"10.{100 + index}.0.0/16"},
         "dns": {**staging["dns"], "domain": f"{name}.{parent_domain}"},
+        # suppressions name construct paths, which start with the stack: the copy's own
+        "policy": {**staging.get("policy", {}), "suppressions": [
+            {**suppression, "path": suppression["path"].replace("staging/", f"{name}/", 1)}
+            for suppression in staging.get("policy", {}).get("suppressions", [])]},
     }
 
 

@@ -208,3 +208,19 @@ def test_cdktf_cli_synthesizes_one_stack_and_still_finds_every_stack(tmp_path, s
                             text=True, check=False, timeout=300)
     assert listed.returncode == 0, listed.stdout + listed.stderr
     assert all(f"{name} " in listed.stdout for name in manifest["stacks"])
+
+
+def test_the_scale_scenario_is_a_configuration_the_platform_accepts_at_its_stated_size(tmp_path):
+    """10 environments, 210 applications, one stack each: 222 stacks; each copy's policy suppressions name
+    its own stacks (a suppression that suppresses nothing fails the synth)."""
+    from platform_constructs.config.loader import load_platform
+    from platform_constructs.stacks.names import stack_owners
+
+    platform = load_platform(write_scale_scenario(tmp_path / "environments"))
+    owners = stack_owners(platform)
+    assert (len(platform.environments), len(owners)) == (10, 222)
+    assert sum(len(env.apps) for env in platform.environments.values()) == 210
+    suppressions = [(name, suppression.path) for name, env in platform.environments.items()
+                    for suppression in env.policy.suppressions]
+    assert suppressions
+    assert [(name, path) for name, path in suppressions if owners.get(path.split("/")[0]) != name] == []
