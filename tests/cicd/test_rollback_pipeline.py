@@ -69,3 +69,13 @@ def test_each_kind_runs_only_when_chosen():
     for name, kind in (("Application rollback", "application"), ("Infrastructure rollback", "infrastructure")):
         when = STAGES[name].child("when")
         assert when is not None and kind in {t.value for t in when.tokens if t.kind == "string"}
+
+
+def test_the_address_lookup_never_holds_up_a_rollback():
+    """An application without an HTTPS entry is still rolled back; it is verified without the smoke check."""
+    [lookup] = {tuple(call) for call in platformctl_calls(STAGES["Prepare"]) if call[0] == "app-url"}
+    assert lookup == ("app-url", "--env", "$TARGET_ENV", "--app", "$APP")
+    assert "returnStatus" in {token.value for block in STAGES["Prepare"].walk() for token in block.tokens}
+    verifies = [call for call in platformctl_calls(STAGES["Application rollback"]) if call[0] == "verify"]
+    assert [("--smoke-url" in call, "--record-good" in call) for call in verifies] == [(True, True), (False, True)]
+    assert verifies[0][verifies[0].index("--smoke-url") + 1] == "$APP_URL/healthz"
