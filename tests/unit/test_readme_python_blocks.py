@@ -46,3 +46,20 @@ def test_the_construct_block_builds_the_network_it_describes(tmp_path, monkeypat
     synthesized = json.loads(Testing.synth(stack, True))
     assert len(synthesized["resource"]["aws_nat_gateway"]) == 3
     assert synthesized["resource"]["aws_kms_alias"]
+
+
+def test_the_deploying_workloads_example_is_accepted_by_every_environment(tmp_path):
+    """The README's new-application table, added to each environment file as it says, loads."""
+    import shutil
+
+    from platform_constructs.config import load_platform
+
+    text = (ROOT / "README.md").read_text()
+    [block] = re.findall(r"^## Deploying workloads\n.*?^```toml\n(.*?)^```", text, re.M | re.S)
+    new_app = re.match(r"\[apps\.(\w+)\]", block).group(1)
+    environments = shutil.copytree(ROOT / "environments", tmp_path / "environments")
+    for name in ("dev", "staging", "prod"):
+        with (environments / f"{name}.toml").open("a") as file:
+            file.write("\n" + block)
+    platform = load_platform(environments)
+    assert all(new_app in env.apps for env in platform.environments.values())
