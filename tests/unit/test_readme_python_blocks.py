@@ -58,6 +58,10 @@ def test_the_deploying_workloads_example_is_accepted_by_every_environment(tmp_pa
     [block] = re.findall(r"^## Deploying workloads\n.*?^```toml\n(.*?)^```", text, re.M | re.S)
     new_app = re.match(r"\[apps\.(\w+)\]", block).group(1)
     environments = shutil.copytree(ROOT / "environments", tmp_path / "environments")
+    [registry_line] = re.findall(r"`(\[registry\] repositories = \[.*?\])`", text)
+    shared = environments / "shared.toml"
+    shared.write_text(re.sub(r"^\[registry\]\nrepositories = .*$", registry_line.replace("] rep", "]\nrep"), shared.read_text(), flags=re.M))
+    assert '"billing"' in shared.read_text()
     for name in ("dev", "staging", "prod"):
         with (environments / f"{name}.toml").open("a") as file:
             file.write("\n" + block)
