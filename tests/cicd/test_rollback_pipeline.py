@@ -161,9 +161,18 @@ def test_break_glass_is_bounded_below_its_stage_and_the_rto():
 def test_verification_smoke_tests_the_configured_url_and_records_the_good_image():
     stage = _stages(parse(APP_SOURCE))["Verify"]
     verifies = [call for call in platformctl_calls(stage) if call[0] == "verify"]
-    assert len(verifies) == 1 and "--record-good" in verifies[0]
+    assert [("--smoke-url" in call, "--record-good" in call) for call in verifies] == [(True, True), (False, True)]
     smoke_url = verifies[0][verifies[0].index("--smoke-url") + 1]
     assert url_variables(stage) == {smoke_url.lstrip("$"): ("$TARGET_ENV", True)}  # platformctl app-url --health-check
+
+
+def test_the_address_lookup_never_holds_up_a_rollback():
+    """An application without an HTTPS entry is still verified (without the smoke check) and recorded good:
+    the lookup's exit status chooses the verification, it never fails the stage."""
+    stage = _stages(parse(APP_SOURCE))["Verify"]
+    text = _text(stage)
+    assert "if ( sh ( script : lookup , returnStatus : true ) = = 0 )" in text, text
+    assert "String lookup = platformctl app-url --env \"$TARGET_ENV\" --app \"$APP\" --health-check" in text, text
 
 
 # --- infrastructure rollback ---------------------------------------------------------------------

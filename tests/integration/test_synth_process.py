@@ -39,6 +39,12 @@ def process_env(**variables: str | Path) -> dict[str, str]:
     return env
 
 
+def copy_synthesized(synth_dir: Path, outdir: Path) -> None:
+    """A previous ``cdktf.out``: the session synth as synthesized, without what other tests' ``terraform
+    init`` or plans may have added to it in place (``platformctl validate`` works in the stack directory)."""
+    shutil.copytree(synth_dir, outdir, ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "tfplan*"))
+
+
 def wait_for(predicate, what: str, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -84,7 +90,7 @@ def test_an_interrupted_synth_exits_in_one_line_leaves_the_output_and_cleans_up(
                                                                                  group, code):
     environments = write_scale_scenario(tmp_path / "environments")
     outdir, tmp = tmp_path / "cdktf.out", tmp_path / "tmp"
-    shutil.copytree(synth_dir, outdir)
+    copy_synthesized(synth_dir, outdir)
     tmp.mkdir()
     before = tree_state(outdir)
     env = process_env(PLATFORM_ENVIRONMENTS_DIR=environments, CDKTF_OUTDIR=outdir, TMPDIR=tmp,
@@ -146,7 +152,7 @@ PERMISSIONS = [
 def test_publishing_is_all_or_nothing_when_directories_are_not_writable(tmp_path, synth_dir, newer, target, restrict,
                                                                         code, new, message):
     outdir = tmp_path / "parent" / "cdktf.out"
-    shutil.copytree(synth_dir, outdir)
+    copy_synthesized(synth_dir, outdir)
     (outdir / "stacks" / "prod" / ".terraform.lock.hcl").write_text("# lock\n")
     before = tree_state(outdir)
     restricted = (outdir / target).resolve()
@@ -177,7 +183,7 @@ def test_cdktf_cli_synthesizes_one_stack_and_still_finds_every_stack(tmp_path, s
     """``PLATFORM_STACKS=dev-app-api cdktf synth``: the CLI reads manifest.json afterwards and deletes stack
     directories it does not name; every stack stays. The app runs from the cache without cdktf."""
     outdir = tmp_path / "cdktf.out"
-    shutil.copytree(synth_dir, outdir)
+    copy_synthesized(synth_dir, outdir)
     before = tree_state(outdir)
     blocker = tmp_path / "site"
     blocker.mkdir()
