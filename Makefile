@@ -43,7 +43,7 @@ node_modules/.installed: package.json package-lock.json
 install: $(BIN)/.installed node_modules/.installed $(TOOLS_VENV)/.installed  ## create .venv, .venv-tools and node_modules (only when missing or stale)
 	@$(BIN)/python -m platformctl.terraform.cli $(TF_CLI_CONFIG) >/dev/null
 
-synth: install  ## synthesize into cdktf.out/ (cdktf synth); PLATFORM_STACKS=dev,dev-apps for one environment
+synth: install  ## synthesize into cdktf.out/ (cdktf synth); PLATFORM_STACKS=dev,dev-app-api for some stacks
 	cdktf synth
 
 tools: $(TOOLS_VENV)/.installed  ## install the scanners (checkov 3.3.30) into .venv-tools
@@ -67,8 +67,8 @@ local-env:  ## print exports pointing cdktf, platformctl, boto3 and the AWS CLI 
 drill: install  ## time the steps of an application and an infrastructure rollback against the local emulator
 	$(BIN)/python bench/rollback_drill.py
 
-lint-jenkins: node_modules/.installed  ## npm-groovy-lint (Node 22, Java 17) over cicd/Jenkinsfile-*: no error, no warning
-	cd cicd && npm-groovy-lint --noserver --config $(CURDIR)/cicd/.groovylintrc.js --failon warning Jenkinsfile-*
+lint-jenkins: node_modules/.installed  ## npm-groovy-lint (Node 22, Java 17) over cicd/Jenkinsfile-* and cicd/jobs.groovy: no error, no warning
+	cd cicd && npm-groovy-lint --noserver --config $(CURDIR)/cicd/.groovylintrc.js --failon warning Jenkinsfile-* jobs.groovy
 
 test: install  ## every test but the whole-environment drill, on two workers (about 10 min)
 	$(BIN)/python -m pytest -n 2 --dist worksteal -m "not e2e"

@@ -135,6 +135,15 @@ class LocalStack:
         self.run("destroy", "-input=false", "-auto-approve")
 
 
+def provision_ci(emulator: LocalAws, platform: Platform) -> None:
+    """What the landing zone gives continuous delivery, which the shared stack's CI identities and every
+    platform stack's CI access name: the CI cluster and the hub transit gateway, shared with the environments."""
+    ci = platform.shared.ci
+    emulator.provision_ci_hub(cluster_name=ci.cluster_name, cidr=ci.network.cidr,
+                              transit_gateway_id=ci.network.transit_gateway_id,
+                              participants=sorted({env.aws.account_id for env in platform.environments.values()}))
+
+
 class LocalDeployment:
     """The stacks of one synthesized platform, deployed into one emulator.
 
@@ -158,11 +167,13 @@ class LocalDeployment:
         self._stacks: dict[str, LocalStack] = {}
 
     def provision_accounts(self) -> dict[str, str]:
-        """Create each account's deployer role, trusted by the tooling account; returns name → role ARN."""
+        """What the landing zone provides: each account's deployer role, trusted by the tooling account, and the
+        CI network's hub and cluster (:meth:`LocalAws.provision_ci_hub`); returns name → deployer role ARN."""
         created = {}
         for name, config in self.platform.configs():
             if config.aws.deploy_role_name is not None:
                 created[name] = self.emulator.create_role(config.aws.account_id, config.aws.deploy_role_name)
+        provision_ci(self.emulator, self.platform)
         return created
 
     def stack(self, name: str, *, synth_dir: Path | None = None) -> LocalStack:

@@ -36,7 +36,7 @@ def where(snippet: Snippet) -> str:
 
 
 def test_the_documents_hold_snippets_of_known_languages_only():
-    assert PYTHON and TOML and BASH and ENVIRONMENT_DOCUMENTS
+    assert len(PYTHON) >= 2 and TOML and BASH and ENVIRONMENT_DOCUMENTS
     languages = {snippet.language for document in DOCUMENTS for snippet in snippets_of(document)}
     assert languages <= {"python", "toml", "bash", "hcl", "mermaid", ""}, "a block in another language would go unchecked"
 
@@ -50,9 +50,10 @@ def test_mermaid_diagram_is_well_formed(snippet):
 
 
 @pytest.mark.parametrize("snippet", PYTHON, ids=where)
-def test_python_snippet_runs(snippet, tmp_path):
+def test_python_snippet_runs(snippet, tmp_path, monkeypatch):
     from platform_constructs._internal.tf import TerraformStack, Testing, aws
 
+    monkeypatch.chdir(ROOT)  # as a reader runs them: from the repository root (load_platform("environments"))
     namespace: dict[str, object] = {"__name__": "snippet"}
     stack = None
     if snippet.marker == "stack":
@@ -64,6 +65,20 @@ def test_python_snippet_runs(snippet, tmp_path):
     exec(compile(snippet.text, snippet.where, "exec"), namespace)  # noqa: S102 - the documentation's own code
     if stack is not None:
         assert json.loads(Testing.synth(stack, True))["resource"], f"{snippet.where} created no resource"
+
+
+def test_the_construct_snippet_builds_the_network_it_describes(tmp_path):
+    from platform_constructs._internal.tf import TerraformStack, Testing, aws
+
+    [snippet] = [snippet for snippet in PYTHON if "Network(stack" in snippet.text]
+    stack = TerraformStack(Testing.app(outdir=str(tmp_path)), "snippet")
+    aws.provider.AwsProvider(stack, "aws", region="eu-west-1")
+    names: dict[str, object] = {"__name__": "snippet", "stack": stack}
+    exec(compile(snippet.text, snippet.where, "exec"), names)  # noqa: S102 - the documentation's own code
+    assert sorted(names["network"].subnet_ids("private")) == ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+    synthesized = json.loads(Testing.synth(stack, True))
+    assert len(synthesized["resource"]["aws_nat_gateway"]) == 3
+    assert synthesized["resource"]["aws_kms_alias"]
 
 
 @pytest.mark.parametrize("snippet", TOML, ids=where)
@@ -95,6 +110,28 @@ def lay_environment_snippets(document: Path, directory: Path) -> int:
 @pytest.mark.parametrize("document", ENVIRONMENT_DOCUMENTS, ids=lambda document: document.name)
 def test_environment_snippets_load_when_laid_into_the_environments(document, tmp_path):
     assert lay_environment_snippets(document, copy_environments(tmp_path / "environments")) >= 1
+
+
+def section_snippets(document: Path, heading: str) -> list[Snippet]:
+    """The blocks of ``document`` under the level-2 ``heading`` (up to the next one)."""
+    lines = document.read_text(encoding="utf-8").splitlines()
+    start = lines.index(heading)
+    end = next((number for number in range(start + 1, len(lines)) if lines[number].startswith("## ")), len(lines))
+    return [snippet for snippet in snippets_of(document) if start < snippet.line <= end]
+
+
+def test_the_deploying_workloads_example_adds_its_application_to_every_environment(tmp_path):
+    """The README's new application: its shared.toml part (image repository and source) and its table in every
+    environment file, laid where the README says, load; every environment then runs it from that repository."""
+    readme = ROOT / "README.md"
+    tables = [snippet for snippet in section_snippets(readme, "## Deploying workloads") if snippet.language == "toml"]
+    assert [snippet.marker for snippet in tables] == ["environment shared", "environment dev staging prod"]
+    [new_app] = tomllib.loads(tables[1].text)["apps"]
+    environments = copy_environments(tmp_path / "environments")
+    assert lay_environment_snippets(readme, environments) >= 2
+    platform = load_platform(environments)
+    assert new_app in platform.shared.registry.repositories and new_app in platform.shared.ci.applications
+    assert platform.environments and all(new_app in env.apps for env in platform.environments.values())
 
 
 def test_an_environment_snippet_the_presets_refuse_fails(tmp_path):

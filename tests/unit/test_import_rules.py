@@ -39,8 +39,9 @@ LIBRARY_LAYERS: tuple[tuple[str, ...], ...] = (
     ("k8s", "search", "streaming"),
     # the cluster reserves the Kubernetes namespaces; application entries route to the workloads
     ("compute", "ingress"),
-    # guardrails over every domain's resources, reading the markers the ingress constructs set
-    ("policy",),
+    # guardrails over every domain's resources, reading the markers the ingress constructs set; CI reachability and
+    # identities, built on the cluster's pod identities (neither imports the other)
+    ("policy", "ci"),
     ("config",),
     # output: reads and publishes cdktf.out (no cdktf import)
     ("stacks", "output"),

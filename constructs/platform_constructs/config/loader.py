@@ -23,14 +23,13 @@ from platform_constructs.config.accounts import ACCOUNTS_FILE, AccountRegistry
 from platform_constructs.config.platform import Platform
 from platform_constructs.config.schema import TIERS, EnvironmentConfig, SharedConfig
 from platform_constructs.errors import ConfigError, Problem
+from platform_constructs.naming import app_of_stack
 
 __all__ = ["SHARED_FILE", "Platform", "load_platform"]
 
 SHARED_FILE = "shared.toml"
 #: Stack names an environment file may not take: its stacks would collide with them.
 RESERVED_NAMES = frozenset({"bootstrap", "shared", "accounts"})
-#: Suffix of every environment's apps stack (``<env>-apps``).
-APPS_STACK_SUFFIX = "-apps"
 
 
 def load_platform(directory: Path | str = "environments") -> Platform:
@@ -54,7 +53,7 @@ def load_platform(directory: Path | str = "environments") -> Platform:
     for path in sorted(directory.glob("*.toml")):
         if path.name in (SHARED_FILE, ACCOUNTS_FILE):
             continue
-        if path.stem in RESERVED_NAMES or path.stem.endswith(APPS_STACK_SUFFIX):
+        if path.stem in RESERVED_NAMES or app_of_stack(path.stem) is not None:
             problems.append(Problem("config.reserved-name", "name", path.stem, _reserved_name_message(path.stem),
                                     str(path)))
             continue
@@ -81,8 +80,9 @@ def load_platform(directory: Path | str = "environments") -> Platform:
 
 
 def _reserved_name_message(stem: str) -> str:
-    if stem.endswith(APPS_STACK_SUFFIX):
-        return (f"collides with the apps stack of environment {stem.removesuffix(APPS_STACK_SUFFIX)!r}; "
+    of_stack = app_of_stack(stem)
+    if of_stack is not None:
+        return (f"collides with the stack of application {of_stack[1]!r} of environment {of_stack[0]!r}; "
                 "rename the file (environment names are letters and digits)")
     if stem == "accounts":
         return "is the account registry's name, not an environment's"

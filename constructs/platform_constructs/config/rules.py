@@ -72,12 +72,25 @@ def _workloads_fit_rollout(env: EnvironmentConfig) -> Iterable[Problem]:
 
 
 def _deploy_role_administers_the_cluster(env: EnvironmentConfig) -> Iterable[Problem]:
-    """The deploy role applies the ``<env>-apps`` stack, which creates namespaces (cluster-scoped)."""
+    """The deploy role applies the application stacks, which create namespaces (cluster-scoped)."""
     role = env.aws.deploy_role_name
     if env.apps and role is not None and role not in env.eks.admin_roles:
         yield Problem("eks.deploy-role-admin", "eks.admin_roles", list(env.eks.admin_roles),
-                      f"must include the deploy role {role!r}: it applies the apps stack, whose namespaces are "
+                      f"must include the deploy role {role!r}: it applies the application stacks, whose namespaces are "
                       "cluster-scoped")
+
+
+def _namespaces_belong_to_one_app(env: EnvironmentConfig) -> Iterable[Problem]:
+    """Each application's stack creates (and, when the application goes, deletes) its namespace: two
+    applications in one namespace would let one application's release or removal take the other's pods."""
+    owners: dict[str, str] = {}
+    for app, workload in sorted(env.apps.items()):
+        namespace = workload.namespace_for(app)
+        if namespace in owners:
+            yield Problem("k8s.namespace-taken", f"apps.{app}.namespace", namespace,
+                          f"is already the namespace of application {owners[namespace]}; a namespace belongs to "
+                          "exactly one application (its stack owns it), so give each application its own")
+        owners.setdefault(namespace, app)
 
 
 def _entries_fit_the_environment(env: EnvironmentConfig) -> Iterable[Problem]:
@@ -155,6 +168,7 @@ ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Problem]]] = [
     _eks_is_consistent,
     _workloads_fit_rollout,
     _deploy_role_administers_the_cluster,
+    _namespaces_belong_to_one_app,
     _entries_fit_the_environment,
     _entry_hosts_are_unique,
     _apps_stay_out_of_reserved_namespaces,
@@ -216,6 +230,65 @@ def _apps_pull_from_the_shared_registry(platform: Platform) -> Iterable[Problem]
                 yield Problem("registry.unknown-repository", f"apps.{app}.image_repository", workload.image_repository,
                               f"is not a repository of the shared registry; one of: {', '.join(sorted(known))}",
                               platform.files[env.name])
+
+
+def _applications_have_a_source(platform: Platform) -> Iterable[Problem]:
+    """Every application's release job builds the repository shared.toml names for it (never a free URL)."""
+    sources = platform.shared.ci.applications
+    for env in sorted(platform.environments.values(), key=lambda config: config.name):
+        for app in sorted(set(env.apps) - set(sources)):
+            yield Problem("ci.application-source", f"apps.{app}", app,
+                          f"has no source repository: add [ci.applications.{app}] to shared.toml "
+                          f"(known: {', '.join(sorted(sources)) or 'none'})", platform.files[env.name])
+
+
+def _protected_targets_have_approvers(platform: Platform) -> Iterable[Problem]:
+    """A protected target's changes wait for an approval: somebody must be named to give it."""
+    approvers = platform.shared.ci.approvers
+    for name, config in platform.configs():
+        if config.plan_guard.protected and config.tier not in approvers:
+            yield Problem("ci.approvers", "tier", config.tier,
+                          f"is protected but shared.toml names no approvers for tier {config.tier} "
+                          f"(ci.approvers; has: {', '.join(sorted(approvers)) or 'none'})", platform.files[name])
+
+
+def _ci_network_is_apart(platform: Platform) -> Iterable[Problem]:
+    """The CI network is routed to every environment's VPC: it may overlap none of them."""
+    ci = ipaddress.IPv4Network(platform.shared.ci.network.cidr)
+    for env in sorted(platform.environments.values(), key=lambda config: config.name):
+        if ci.overlaps(ipaddress.IPv4Network(env.network.cidr)):
+            yield Problem("ci.network-overlap", "network.cidr", env.network.cidr,
+                          f"overlaps the CI network {ci} (shared.toml ci.network.cidr), which is routed to it",
+                          platform.files[env.name])
+
+
+def _promotions_come_from_known_environments(platform: Platform) -> Iterable[Problem]:
+    """``promote_from`` names existing environments and never leads back to the environment itself:
+    the promotion path is also the order in which the infrastructure pipeline applies them."""
+    environments = platform.environments
+    for name, env in sorted(environments.items()):
+        for source in env.release.promote_from:
+            if source not in environments:
+                yield Problem("release.promote-from-unknown", "release.promote_from", list(env.release.promote_from),
+                              f"names {source!r}, which is not an environment; known: "
+                              f"{', '.join(sorted(environments))}", platform.files[name])
+        if name in _promotion_sources(platform, name):
+            yield Problem("release.promote-from-cycle", "release.promote_from", list(env.release.promote_from),
+                          f"leads back to {name}: promotions must flow one way (e.g. dev -> staging -> prod)",
+                          platform.files[name])
+
+
+def _promotion_sources(platform: Platform, name: str) -> set[str]:
+    """Every environment whose images can reach ``name`` through promotions."""
+    found: set[str] = set()
+    pending = list(platform.environments[name].release.promote_from)
+    while pending:
+        source = pending.pop()
+        if source in found or source not in platform.environments:
+            continue
+        found.add(source)
+        pending.extend(platform.environments[source].release.promote_from)
+    return found
 
 
 def _domains_hang_below_the_parent(platform: Platform) -> Iterable[Problem]:
@@ -282,6 +355,10 @@ PLATFORM_RULES: list[Callable[[Platform], Iterable[Problem]]] = [
     _state_in_bootstrap_region,
     _staging_matches_prod,
     _apps_pull_from_the_shared_registry,
+    _promotions_come_from_known_environments,
+    _applications_have_a_source,
+    _ci_network_is_apart,
+    _protected_targets_have_approvers,
     _domains_hang_below_the_parent,
 ]
 

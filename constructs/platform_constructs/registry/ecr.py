@@ -11,6 +11,7 @@ from platform_constructs._internal.tf import Construct, TerraformResourceLifecyc
 from platform_constructs.errors import Problem, refuse
 from platform_constructs.naming import Naming
 from platform_constructs.registry.ecr_props import RegistryProps, repository_name
+from platform_constructs.registry.lifecycle import InvalidLifecyclePolicy, parse_policy
 from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
 
 #: What pulling an image needs on the repository side; ``ecr:GetAuthorizationToken`` is granted
@@ -24,7 +25,9 @@ class ContainerRegistry(Construct):
 
     - every repository: IMMUTABLE tags (a tag names one image forever, so promotion by tag or
       digest is safe), scan on push, encryption with one rotating KMS key (given, or created
-      here), the lifecycle rules of ``props.lifecycle``;
+      here), the lifecycle rules of ``props.lifecycle`` for ``environments`` (promotion order:
+      each environment's deployed images are kept first, the last in the path with the highest
+      priority);
     - the registry: enhanced scanning (Amazon Inspector, continuous, all repositories) when
       ``props.enhanced_scanning``, else basic scan on push;
     - pulls: each repository policy lets exactly the roles in ``pull_role_arns`` pull. The
@@ -36,7 +39,7 @@ class ContainerRegistry(Construct):
     Example::
 
         registry = ContainerRegistry(self, "Registry", props=RegistryProps(repositories=("api",)),
-                                     naming=Naming("acme", "shared"),
+                                     naming=Naming("acme", "shared"), environments=["dev", "prod"],
                                      pull_role_arns=["arn:aws:iam::111111111111:role/acme-dev-eks-node"])
         registry.repository_urls["api"]
     """
@@ -48,15 +51,18 @@ class ContainerRegistry(Construct):
         *,
         props: RegistryProps,
         naming: Naming,
+        environments: Sequence[str] = (),
         pull_role_arns: Sequence[str] = (),
         kms_key: KmsKey | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         # validate
         matches = [_ROLE_ARN.match(arn) for arn in pull_role_arns]
-        refuse([Problem("ecr.pull-role", f"pull_role_arns[{index}]", arn,
-                        f"{arn!r} is not an IAM role ARN such as arn:aws:iam::111111111111:role/acme-dev-eks-node")
-                for index, (arn, match) in enumerate(zip(pull_role_arns, matches, strict=True)) if match is None],
+        self._lifecycle_policy = props.lifecycle.to_json(environments)
+        refuse([*(Problem("ecr.pull-role", f"pull_role_arns[{index}]", arn,
+                          f"{arn!r} is not an IAM role ARN such as arn:aws:iam::111111111111:role/acme-dev-eks-node")
+                  for index, (arn, match) in enumerate(zip(pull_role_arns, matches, strict=True)) if match is None),
+                *_lifecycle_problems(props, self._lifecycle_policy)],
                self.node.path)
         # resolve defaults
         pullers = [(match["partition"], match["account"], match[0]) for match in matches if match is not None]
@@ -109,7 +115,7 @@ class ContainerRegistry(Construct):
             lifecycle=TerraformResourceLifecycle(prevent_destroy=props.deletion_protection),
         )
         aws.ecr_lifecycle_policy.EcrLifecyclePolicy(
-            self, f"{construct_id}Lifecycle", repository=repository.name, policy=props.lifecycle.to_json(),
+            self, f"{construct_id}Lifecycle", repository=repository.name, policy=self._lifecycle_policy,
         )
         if pull_policy is not None:
             aws.ecr_repository_policy.EcrRepositoryPolicy(
@@ -128,3 +134,12 @@ def _pull_policy(pullers: list[tuple[str, str, str]]) -> str:
         "Action": list(PULL_ACTIONS),
         "Condition": {"ArnEquals": {"aws:PrincipalArn": sorted(arn for _, _, arn in pullers)}},
     })
+
+
+def _lifecycle_problems(props: RegistryProps, policy: str) -> list[Problem]:
+    """What ECR would refuse in the lifecycle policy document ``policy`` rendered from ``props``."""
+    try:
+        parse_policy(policy)
+    except InvalidLifecyclePolicy as error:
+        return [Problem("ecr.lifecycle", "lifecycle", props.lifecycle.model_dump(), str(error))]
+    return []

@@ -1,11 +1,17 @@
 """Names of the stacks the platform synthesizes, from configuration alone (no cdktf import).
 
-One place decides them, so the synth selection, its cache and the tests agree with the stacks
-without importing cdktf:
+One place decides them, so ``platformctl``, the checkov gate, the synth selection, its cache and the
+tests agree with the stacks without importing cdktf:
 
 * ``bootstrap`` and ``shared``: what ``shared.toml`` describes;
 * ``<env>``: the platform of one environment (network, cluster, data stores);
-* ``<env>-apps``: the workloads of one environment.
+* ``<env>-app-<name>``: one application of one environment, with its own state (a release unit).
+
+The names cannot collide: an environment name is letters and digits only (no ``-``), so every
+name with a ``-`` belongs to exactly one environment (the part before the first ``-``) and one
+application (the part after ``-app-``); ``bootstrap`` and ``shared`` contain no ``-``. Each stack's
+state key is ``{state.key_prefix}/{stack}.tfstate``; a stack name holds no ``/``, so distinct key
+prefixes (checked by the configuration rules) and distinct stack names give distinct keys.
 
 Every stack has one owner, the configuration it is built from (``shared`` or an environment).
 The stacks of one owner share its policy (suppressions are audited across them), so they are
@@ -16,24 +22,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from platform_constructs.naming import APP_STACK_INFIX, app_of_stack, app_stack_name
+
 if TYPE_CHECKING:
     from platform_constructs.config.loader import Platform
     from platform_constructs.config.schema import EnvironmentConfig
 
+# the application stacks' name grammar is defined with the other names, below the configuration that refuses
+# an environment file named like one; importers of this module find it here too
+__all__ = ["APP_STACK_INFIX", "BOOTSTRAP_STACK", "SHARED_STACK", "app_of_stack", "app_stack_name", "environment_order",
+           "environment_stack_names", "platform_stack_name", "stack_owners"]
+
 #: The stack that creates the state buckets (local state).
 BOOTSTRAP_STACK = "bootstrap"
-#: The stack of what every environment shares (container registries).
+#: The stack of what every environment shares (container registries, CI identities).
 SHARED_STACK = "shared"
 
 
-def apps_stack_name(environment: str) -> str:
-    """Name of the apps stack of an environment."""
-    return f"{environment}-apps"
+def platform_stack_name(environment: str) -> str:
+    """The stack holding an environment's platform: the environment's own name."""
+    return environment
 
 
 def environment_stack_names(env: EnvironmentConfig) -> list[str]:
-    """The stacks of one environment, in apply order: its platform, then its workloads."""
-    return [env.name, apps_stack_name(env.name)]
+    """The stacks of one environment, in apply order: its platform, then each application's."""
+    return [platform_stack_name(env.name), *(app_stack_name(env.name, app) for app in sorted(env.apps))]
 
 
 def stack_owners(platform: Platform) -> dict[str, str]:
@@ -42,3 +55,18 @@ def stack_owners(platform: Platform) -> dict[str, str]:
     for name in sorted(platform.environments):
         owners.update(dict.fromkeys(environment_stack_names(platform.environments[name]), name))
     return owners
+
+
+def environment_order(platform: Platform) -> list[str]:
+    """The environments in promotion order: each after every environment it takes promotions from
+    (``[release].promote_from``), ties by name. ``Jenkinsfile-infra`` applies them in this order."""
+    remaining = {name: set(env.release.promote_from) & set(platform.environments)
+                 for name, env in platform.environments.items()}
+    order: list[str] = []
+    while remaining:
+        ready = sorted(name for name, sources in remaining.items() if sources <= set(order))
+        if not ready:  # a cycle: the configuration rules refuse it before anything asks
+            raise ValueError(f"release.promote_from forms a cycle among {', '.join(sorted(remaining))}")
+        order.append(ready[0])
+        del remaining[ready[0]]
+    return order

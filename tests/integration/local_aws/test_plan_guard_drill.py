@@ -14,7 +14,7 @@ the synthesized JSON, as a code change would make them:
 
 An apps namespace cannot be planned here (no kubernetes provider binary on this machine), so its
 deletion is judged from a plan in ``terraform show -json`` shape built from the address the
-synthesized prod-apps stack gives it.
+synthesized prod-app-api stack gives it.
 """
 
 from __future__ import annotations
@@ -137,13 +137,13 @@ def test_platformctl_plan_guard_refuses_a_prod_plan_that_deletes_the_eks_cluster
 
 
 def test_platformctl_plan_guard_refuses_a_prod_plan_that_deletes_an_apps_namespace(stack_json, tmp_path, capsys):
-    [namespace] = list(stack_json("prod-apps")["resource"]["kubernetes_namespace_v1"])
+    [namespace] = list(stack_json("prod-app-api")["resource"]["kubernetes_namespace_v1"])
     address = f"kubernetes_namespace_v1.{namespace}"
     plan = {"format_version": "1.2", "terraform_version": "1.11.4", "planned_values": {}, "errored": False,
             "resource_changes": [{"address": address, "mode": "managed", "type": "kubernetes_namespace_v1",
                                   "name": namespace, "change": {"actions": ["delete"]},
                                   "action_reason": "delete_because_no_resource_config"}]}
-    plan_file = tmp_path / "prod-apps.plan.json"
+    plan_file = tmp_path / "prod-app-api.plan.json"
     plan_file.write_text(json.dumps(plan))
     assert platformctl(["plan-guard", str(plan_file), "--env", PROD, "--root", str(ROOT)]) == ExitCode.REFUSED
     assert f"{address}: delete (delete_because_no_resource_config): loses the namespace and everything in it" in \

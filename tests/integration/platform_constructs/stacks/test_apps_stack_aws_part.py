@@ -1,5 +1,5 @@
-"""The AWS part of the <env>-apps stacks with the real Terraform CLI: ``terraform validate`` of every
-environment's.
+"""The AWS part of the application stacks (``<env>-app-<name>``) with the real Terraform CLI: ``terraform
+validate`` of every environment's.
 
 No kubernetes provider binary exists on this machine, so the kubernetes resources are stripped
 first (the unit tests validate them against the Kubernetes schema instead). The apply of the AWS
@@ -19,8 +19,8 @@ from platformctl.terraform.cli import validate_stack, write_cli_config
 ENVIRONMENTS = ["dev", "staging", "prod"]
 
 
-def apps(stack_json, env):
-    return strip_metadata(stack_json(f"{env}-apps"))
+def apps(stack_json, env, app="api"):
+    return strip_metadata(stack_json(f"{env}-app-{app}"))
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def cli_config(tmp_path_factory):
 @pytest.mark.terraform
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_aws_part_is_valid_terraform(stack_json, cli_config, tmp_path, env):
-    stack_dir = tmp_path / f"{env}-apps"
+    stack_dir = tmp_path / f"{env}-app-api"
     stack_dir.mkdir()
     stripped = aws_only(apps(stack_json, env))
     assert {"aws_iam_role", "aws_eks_pod_identity_association"} <= set(stripped["resource"])
