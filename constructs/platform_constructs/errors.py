@@ -6,8 +6,15 @@ so a reader can fix the input without reading the code.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime
+import enum
+import math
+import re
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
 
 
 class ConstructValidationError(ValueError):
@@ -40,7 +47,11 @@ def refuse_first(problems: Sequence[ConstructValidationError], path: str) -> Non
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem in one input file."""
+    """One problem in one input file.
+
+    ``value`` is what the file holds at ``field``, ``None`` when the field is absent; a ``field`` in
+    angle brackets (``<file>``, ``<syntax>``) names the file itself and has no value.
+    """
 
     file: str
     field: str
@@ -48,7 +59,76 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.field} = {self.value!r}: {self.message}"
+        return f"{self.file}: {located(self.field, self.value)}: {self.message}"
+
+
+def located(field: str, value: object) -> str:
+    """``field = value`` in the file's own notation (TOML), ``field is absent``, or the bare ``<file>``."""
+    if field.startswith("<"):
+        return field
+    if value is None:
+        return f"{field} is absent"
+    return f"{field} = {toml_value(value)}"
+
+
+#: An integer as TOML writes it.
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+#: Keys TOML accepts without quotes.
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+#: Characters a TOML basic string must escape, with their short escapes where TOML has one.
+_SHORT_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+def toml_value(value: Any) -> str:
+    """``value`` as a TOML inline value, as the user writes it in an environment file: ``false``, ``"per_az"``,
+    ``["a", "b"]``, ``{ min_replicas = 2 }``. Frozen models are shown by the keys the file writes (aliases,
+    no derived values); values TOML cannot hold (an unset optional) are left out of tables. Never raises:
+    any other object is shown by its text, as the file writes it (``Duration`` ``"15m"``, ``Percent``
+    ``"25%"``, and a ``Count`` as the integer it is)."""
+    if value is None:
+        return "absent"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        return toml_value(value.value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _toml_float(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, BaseModel):
+        return toml_value(value.model_dump(by_alias=True, exclude_none=True, exclude_computed_fields=True))
+    if isinstance(value, Mapping):
+        items = [f"{_toml_key(str(key))} = {toml_value(item)}" for key, item in value.items() if item is not None]
+        return "{ " + ", ".join(items) + " }" if items else "{}"
+    if isinstance(value, Set):
+        return "[" + ", ".join(sorted(toml_value(item) for item in value)) + "]"
+    if isinstance(value, Sequence):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    text = str(value)
+    return text if _INTEGER.match(text) else _toml_string(text)
+
+
+def _toml_float(value: float) -> str:
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return repr(value)
+
+
+def _toml_string(text: str) -> str:
+    escaped = "".join(
+        _SHORT_ESCAPES.get(char) or (f"\\u{ord(char):04X}" if ord(char) < 0x20 or ord(char) == 0x7F else char)
+        for char in text)
+    return f'"{escaped}"'
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else _toml_string(key)
 
 
 class ConfigError(Exception):

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 
 from platform_constructs.config.tiers import TIERS, Tier, tier_rank
+from platform_constructs.errors import toml_value
 from platform_constructs.props import Props, StrictBool, StrictStr
 
 #: The registry's file name in the configuration directory; never an environment file.
@@ -67,8 +68,8 @@ class AccountRegistry(Props):
             where = f"accounts.{account_id}"
             implied = IMPLIED_TIERS.get(entry.environment)
             if implied is not None and entry.tier != implied:
-                yield (f"{where}.tier", entry.tier,
-                       f"must be {implied!r}: the environment name {entry.environment!r} implies tier {implied}")
+                yield (f"{where}.tier", entry.tier, f"must be {toml_value(implied)}: the environment name "
+                                                    f"{toml_value(entry.environment)} implies tier {implied}")
             if entry.protected is False and entry.tier != "dev":
                 yield (f"{where}.protected", False,
                        f"a {entry.tier} account is always protected; only a dev account may be unprotected")
@@ -92,7 +93,8 @@ def binding_findings(name: str, data: Mapping[str, Any], registry: AccountRegist
     findings: list[Finding] = []
     implied = IMPLIED_TIERS.get(name)
     if implied is not None and tier is not None and tier != implied:
-        findings.append(("tier", tier, f"must be {implied!r}: the name {name!r} implies tier {implied}"))
+        findings.append(("tier", tier,
+                         f"must be {toml_value(implied)}: the name {toml_value(name)} implies tier {implied}"))
     aws = data.get("aws")
     account_id = aws.get("account_id") if isinstance(aws, Mapping) else None
     if registry is None or not (isinstance(account_id, str) and _ACCOUNT_ID.match(account_id)):
@@ -105,11 +107,12 @@ def binding_findings(name: str, data: Mapping[str, Any], registry: AccountRegist
         return findings
     if entry.environment != name:
         findings.append(("aws.account_id", account_id,
-                         f"is the account of {entry.environment!r} in {registry_file}; one account holds one "
-                         f"environment, and {name!r} needs its own"))
+                         f"is the account of {toml_value(entry.environment)} in {registry_file}; one account holds one "
+                         f"environment, and {toml_value(name)} needs its own"))
         return findings
     if tier is not None and not findings and tier_rank(tier) < tier_rank(entry.tier):
-        findings.append(("tier", tier, f"is below tier {entry.tier!r} of account {account_id} ({registry_file}); "
+        findings.append(("tier", tier, f"is below tier {toml_value(entry.tier)} of account {account_id} "
+                                       f"({registry_file}); "
                                        f"an environment in a {entry.tier} account must be tier {entry.tier} or above"))
     guard = data.get("plan_guard")
     if entry.is_protected and isinstance(guard, Mapping) and guard.get("protected") is False:

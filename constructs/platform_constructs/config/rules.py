@@ -10,6 +10,8 @@ import ipaddress
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from platform_constructs.errors import toml_value
+
 if TYPE_CHECKING:
     from platform_constructs.config.loader import Platform
     from platform_constructs.config.schema import EnvironmentConfig
@@ -82,7 +84,8 @@ def _deploy_role_administers_the_cluster(env: EnvironmentConfig) -> Iterable[Fin
     role = env.aws.deploy_role_name
     if env.apps and role is not None and role not in env.eks.admin_roles:
         yield ("eks.admin_roles", list(env.eks.admin_roles),
-               f"must include the deploy role {role!r}: it applies the apps stack, whose namespaces are cluster-scoped")
+               f"must include the deploy role {toml_value(role)}: it applies the apps stack, whose namespaces are "
+               "cluster-scoped")
 
 
 def _entries_fit_the_environment(env: EnvironmentConfig) -> Iterable[Finding]:
@@ -106,10 +109,10 @@ def _entries_fit_the_environment(env: EnvironmentConfig) -> Iterable[Finding]:
                    f"is outside the environment's domain {domain}; use a name below it, e.g. {app}.{domain}")
         if ingress.visibility == "internet-facing" and not env.ingress.internet_facing_allowed:
             yield (f"apps.{app}.ingress.visibility", ingress.visibility,
-                   f"is not allowed in tier {env.tier} (ingress.internet_facing_allowed is false); use 'internal'")
+                   f"is not allowed in tier {env.tier} (ingress.internet_facing_allowed is false); use \"internal\"")
     if entries and not env.dns.has_public_zone:
         yield ("dns.zones", env.dns.zones, "has no public zone, but ACM validates the certificates of application "
-               "entries through public DNS records; use 'public' or 'both'")
+               "entries through public DNS records; use \"public\" or \"both\"")
 
 
 def _entry_hosts_are_unique(env: EnvironmentConfig) -> Iterable[Finding]:
@@ -142,7 +145,8 @@ def _apps_stay_out_of_reserved_namespaces(env: EnvironmentConfig) -> Iterable[Fi
         namespace = workload.namespace_for(app)
         reason = reserved_namespace_reason(namespace)
         if reason is not None:
-            derived = "" if workload.namespace else f" (namespace unset: the application's name {app!r} is used)"
+            derived = ("" if workload.namespace
+                       else f" (namespace unset: the application's name {toml_value(app)} is used)")
             yield f"apps.{app}.namespace", namespace, f"{reason}{derived}; choose a namespace of the application's own"
 
 
@@ -188,7 +192,7 @@ def _state_buckets_agree(platform: Platform) -> Iterable[tuple[str, Finding]]:
         first = aliases.setdefault(config.state.bucket, (name, config.state.kms_alias))
         if first[1] != config.state.kms_alias:
             yield name, ("state.kms_key_alias", config.state.kms_alias,
-                         f"differs from {first[1]!r} used by {first[0]} for bucket {config.state.bucket}")
+                         f"differs from {toml_value(first[1])} used by {first[0]} for bucket {config.state.bucket}")
 
 
 def _state_in_bootstrap_region(platform: Platform) -> Iterable[tuple[str, Finding]]:
@@ -246,6 +250,7 @@ def _staging_matches_prod(platform: Platform) -> Iterable[tuple[str, Finding]]:
     """
     from pydantic import BaseModel
 
+    from platform_constructs.config.partial import is_unknown
     from platform_constructs.props import may_differ
 
     def differences(staging: BaseModel, prod: BaseModel, prefix: str) -> Iterable[Finding]:
@@ -253,6 +258,8 @@ def _staging_matches_prod(platform: Platform) -> Iterable[tuple[str, Finding]]:
             if may_differ(info) or (not prefix and name in PARITY_IGNORED_SECTIONS):
                 continue
             ours, theirs = getattr(staging, name), getattr(prod, name)
+            if is_unknown(ours) or is_unknown(theirs):
+                continue  # reported where it is wrong; the other fields are still compared
             if isinstance(ours, BaseModel) and isinstance(theirs, BaseModel):
                 yield from differences(ours, theirs, f"{prefix}{name}.")
             elif (isinstance(ours, dict) and isinstance(theirs, dict) and ours.keys() == theirs.keys()
@@ -262,7 +269,7 @@ def _staging_matches_prod(platform: Platform) -> Iterable[tuple[str, Finding]]:
                     yield from differences(ours[key], theirs[key], f"{prefix}{name}.{key}.")
             elif ours != theirs:
                 yield f"{prefix}{name}", ours, (
-                    f"differs from prod ({theirs!r}); staging may differ from prod only in sizes and counts")
+                    f"differs from prod ({toml_value(theirs)}); staging may differ from prod only in sizes and counts")
 
     prods = [env for env in platform.environments.values() if env.tier == "prod"]
     for staging in (env for env in platform.environments.values() if env.tier == "staging"):

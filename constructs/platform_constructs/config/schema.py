@@ -31,6 +31,7 @@ from platform_constructs.config.plan_guard_props import PlanGuardProps
 from platform_constructs.config.regions import AwsRegion
 from platform_constructs.config.release_props import ReleaseProps
 from platform_constructs.config.tiers import TIERS as TIERS, Tier  # TIERS re-exported: callers import it from here
+from platform_constructs.errors import toml_value
 from platform_constructs.k8s.findings import raise_findings
 
 #: Tag keys AWS reserves for itself (any case); a resource cannot carry them.
@@ -88,17 +89,19 @@ class MandatoryTags(Props):
         findings = []
         for key, value in sorted(self.additional.items()):
             if key.lower().startswith(RESERVED_TAG_PREFIX):
-                findings.append(("Additional", key, f"tag key {key!r} starts with {RESERVED_TAG_PREFIX!r}, "
-                                                    "a prefix AWS reserves for its own tags"))
+                findings.append(("Additional", key, f"tag key {toml_value(key)} starts with "
+                                                    f"{toml_value(RESERVED_TAG_PREFIX)}, a prefix AWS reserves for "
+                                                    "its own tags"))
             elif key.lower() in mandatory:
-                findings.append(("Additional", key, f"tag key {key!r} would replace a mandatory tag; set it in "
-                                                    "its own field (Environment is always the environment's name)"))
+                findings.append(("Additional", key, f"tag key {toml_value(key)} would replace a mandatory tag; set "
+                                                    "it in its own field (Environment is always the environment's "
+                                                    "name)"))
             elif not (1 <= len(key) <= 128 and _TAG_TEXT.match(key)):
-                findings.append(("Additional", key, f"tag key {key!r} must be 1-128 letters, digits, spaces "
+                findings.append(("Additional", key, f"tag key {toml_value(key)} must be 1-128 letters, digits, spaces "
                                                     "or _ . : / = + - @"))
             elif not (len(value) <= 256 and _TAG_TEXT.match(value)):
-                findings.append(("Additional", value, f"value of tag {key!r} must be at most 256 letters, digits, "
-                                                      "spaces or _ . : / = + - @"))
+                findings.append(("Additional", value, f"value of tag {toml_value(key)} must be at most 256 letters, "
+                                                      "digits, spaces or _ . : / = + - @"))
         raise_findings(type(self).__name__, findings)
         return self
 

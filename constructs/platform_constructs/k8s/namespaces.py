@@ -7,6 +7,8 @@ without a namespace. Names starting with ``kube-`` are reserved by Kubernetes as
 
 from __future__ import annotations
 
+from platform_constructs.errors import toml_value
+
 #: Namespaces Kubernetes creates and owns.
 KUBERNETES_NAMESPACES: tuple[str, ...] = ("default", "kube-node-lease", "kube-public", "kube-system")
 #: Namespaces the platform's EKS add-ons run in (``compute/eks_cluster.py``): the EBS CSI driver and
@@ -19,7 +21,7 @@ RESERVED_NAMESPACES: frozenset[str] = frozenset(KUBERNETES_NAMESPACES + PLATFORM
 def reserved_namespace_reason(namespace: str) -> str | None:
     """Why ``namespace`` is off limits for applications and teams, or ``None`` when it is not."""
     if namespace in KUBERNETES_NAMESPACES or namespace.startswith("kube-"):
-        return f"{namespace!r} is reserved by Kubernetes (kube-*, default)"
+        return f"{toml_value(namespace)} is reserved by Kubernetes (kube-*, default)"
     if namespace in PLATFORM_NAMESPACES:
-        return f"{namespace!r} belongs to the platform's cluster add-ons"
+        return f"{toml_value(namespace)} belongs to the platform's cluster add-ons"
     return None
