@@ -32,7 +32,7 @@ def test_tier_preset_supplies_what_the_file_leaves_out(platform, env, nat, azs, 
 
 
 def test_file_value_overrides_the_preset(platform):
-    assert preset("dev", {"network"})["network"].get("cidr") is None
+    assert preset("dev", {"network"})["network"]["cidr"] == "10.0.0.0/16"
     assert platform.environments["dev"].network.cidr == "10.10.0.0/16"
 
 
