@@ -37,7 +37,7 @@ def test_bad_input_exits_2_naming_the_field_and_writes_nothing(tmp_path, monkeyp
     assert run_synth(ROOT, str(previous)) == EXIT_INVALID_CONFIG
 
     captured = capsys.readouterr()
-    assert f": {field} = " in captured.err
+    assert f": {field} = " in captured.err or f": {field} is absent: " in captured.err
     assert fragment in captured.err
     assert "Traceback" not in captured.err + captured.out
     assert tree_state(previous) == before

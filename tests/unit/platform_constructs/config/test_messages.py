@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from envfiles import copy_environments, delete_value, set_value
+from readme_blocks import readme_block
 
 from platform_constructs.config import load_platform
 from platform_constructs.config.messages import suggestion, unknown_key, unknown_tier
@@ -174,3 +175,17 @@ def test_a_suggestion_is_the_close_known_name_or_none(name, known, expected):
 def test_message_helpers_in_their_plain_forms():
     assert unknown_key("x", []) == "unknown key"
     assert unknown_tier(["prod"]) == "must be the name of a tier: dev, staging, prod"
+
+
+def test_the_readme_example_is_what_the_loader_prints(tmp_path):
+    directory = copy_environments(tmp_path / "environments")
+    for edit in (renaming("dev.toml", "network.cidr", "cidrr"), setting("prod.toml", "network.az_count", 2),
+                 setting("staging.toml", "kafka.prometheus_exporters", False)):
+        edit(directory)
+    with pytest.raises(ConfigError) as raised:
+        load_platform(directory)
+    shown = f"error: {raised.value}".replace(f"{tmp_path}/", "").splitlines()
+    documented = [line for line in readme_block("config-errors") if not line.startswith(("$ ", "make: "))]
+    assert len(documented) == len(shown) == 4
+    for doc, real in zip(documented, shown, strict=True):
+        assert real.startswith(doc.removesuffix("...")), (doc, real)
