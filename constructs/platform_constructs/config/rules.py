@@ -134,6 +134,68 @@ def _entry_hosts_are_unique(env: EnvironmentConfig) -> Iterable[Finding]:
         priorities.setdefault(priority, app)
 
 
+def _uses_fit_the_environment(env: EnvironmentConfig) -> Iterable[Finding]:
+    """An application uses only stores the environment has, topics it declares, and applications it runs."""
+    from platform_constructs.access.data_access_props import GRANTS_NAMESPACE_PREFIX
+
+    for app, workload in sorted(env.apps.items()):
+        uses = workload.uses
+        for store in uses.stores:
+            if not getattr(env, store).enabled:
+                yield (f"apps.{app}.uses.{store}", store, f"the environment has no {store} ({store}.enabled is false); "
+                       f"remove the use or enable [{store}]")
+        if uses.kafka is not None:
+            for mode in ("produce", "consume"):
+                for topic in getattr(uses.kafka, mode):
+                    if topic not in env.kafka.topics:
+                        yield (f"apps.{app}.uses.kafka.{mode}", topic, "is not a topic of the environment; declare it "
+                               f"in [kafka.topics] (declared: {', '.join(sorted(env.kafka.topics)) or 'none'})")
+        for peer in uses.apps:
+            if peer == app:
+                yield f"apps.{app}.uses.apps", peer, "names the application itself; its own pods always reach each other"
+            elif peer not in env.apps:
+                yield (f"apps.{app}.uses.apps", peer, f"is not an application of the environment "
+                       f"(applications: {', '.join(sorted(env.apps))})")
+        if uses.any and env.data_access.runner_image is None:
+            yield ("data_access.runner_image", None, f"is required: application {app} uses {', '.join(uses.stores)}, "
+                   "whose users and grants a job creates inside the stores with this image")
+        namespace = workload.namespace_for(app)
+        if namespace.startswith(GRANTS_NAMESPACE_PREFIX):
+            yield (f"apps.{app}.namespace", namespace, f"starts with {GRANTS_NAMESPACE_PREFIX!r}, the prefix of the "
+                   "grant jobs' namespaces (they hold data-store administrator rights)")
+    for role, namespaces in sorted(env.eks.deployer_roles.items()):
+        for namespace in namespaces:
+            if namespace.startswith(GRANTS_NAMESPACE_PREFIX):
+                yield (f"eks.deployer_roles.{role}", namespace, f"starts with {GRANTS_NAMESPACE_PREFIX!r}: a team that "
+                       "may edit a grant job's namespace could run pods with data-store administrator rights")
+
+
+def _uses_are_exclusive(env: EnvironmentConfig) -> Iterable[Finding]:
+    """A database user, a cache user, a consumer group and a schema's ownership each belong to one application."""
+    claims: dict[tuple[str, str], str] = {}
+
+    def claim(kind: str, name: str, app: str, field: str, what: str) -> Iterable[Finding]:
+        owner = claims.setdefault((kind, name), app)
+        if owner != app:
+            yield field, name, f"is already {what} of application {owner}; each application needs its own"
+
+    for app, workload in sorted(env.apps.items()):
+        uses = workload.uses
+        if uses.postgres is not None:
+            yield from claim("db-user", uses.postgres.user, app, f"apps.{app}.uses.postgres.user", "the database user")
+            if uses.postgres.access == "read-write":
+                yield from claim("schema-owner", uses.postgres.schema_in_use, app, f"apps.{app}.uses.postgres.schema",
+                                 "the schema owned (read-write)")
+        if uses.redis is not None:
+            yield from claim("cache-user", uses.redis.user, app, f"apps.{app}.uses.redis.user", "the cache user")
+        if uses.kafka is not None and uses.kafka.group is not None:
+            yield from claim("group", uses.kafka.group, app, f"apps.{app}.uses.kafka.group", "the consumer group")
+    for user in env.redis.users:
+        if ("cache-user", user.name) in claims:
+            yield ("redis.users", user.name, f"is also the cache user of application {claims['cache-user', user.name]}; "
+                   "an application's user is created from its [apps.<name>.uses.redis]")
+
+
 #: Rules over one environment file (after its fields validated).
 ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _subnet_plan_fits,
@@ -145,6 +207,8 @@ ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _deploy_role_administers_the_cluster,
     _entries_fit_the_environment,
     _entry_hosts_are_unique,
+    _uses_fit_the_environment,
+    _uses_are_exclusive,
 ]
 
 
@@ -200,6 +264,26 @@ def _apps_pull_from_the_shared_registry(platform: Platform) -> Iterable[tuple[st
             if workload.image_repository not in known:
                 yield env.name, (f"apps.{app}.image_repository", workload.image_repository,
                                  f"is not a repository of the shared registry; one of: {', '.join(sorted(known))}")
+
+
+def _grant_runner_comes_from_the_shared_registry(platform: Platform) -> Iterable[tuple[str, Finding]]:
+    """The grant jobs' image comes from a repository of the shared registry, which the nodes may pull from."""
+    import re
+
+    from platform_constructs.access.data_access_props import PINNED_IMAGE_PATTERN
+    from platform_constructs.naming import Naming
+    from platform_constructs.registry.ecr_props import repository_uri
+
+    shared = platform.shared
+    naming = Naming(shared.naming.prefix, shared.name)
+    known = {repository_uri(shared.aws.account_id, shared.aws.region, naming, repo)
+             for repo in shared.registry.repositories}
+    for env in platform.environments.values():
+        image = env.data_access.runner_image
+        match = re.match(PINNED_IMAGE_PATTERN, image or "")
+        if match is not None and match.group("repository") not in known:
+            yield env.name, ("data_access.runner_image", image,
+                             f"is not in a repository of the shared registry; one of: {', '.join(sorted(known))}")
 
 
 def _domains_hang_below_the_parent(platform: Platform) -> Iterable[tuple[str, Finding]]:
@@ -266,6 +350,7 @@ PLATFORM_RULES: list[Callable[[Platform], Iterable[tuple[str, Finding]]]] = [
     _state_in_bootstrap_region,
     _staging_matches_prod,
     _apps_pull_from_the_shared_registry,
+    _grant_runner_comes_from_the_shared_registry,
     _domains_hang_below_the_parent,
 ]
 

@@ -13,6 +13,8 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
+from platform_constructs.access.least_privilege import ADMIN_POLICY_NAMES, admin_policy_name
+from platform_constructs.access.uses_props import AppUses
 from platform_constructs.ingress.entry_props import AppIngress
 from platform_constructs.k8s.findings import Finding, raise_findings
 from platform_constructs.k8s.image_policy import REPOSITORY_PATTERN
@@ -68,7 +70,11 @@ class WorkloadProps(Props):
     namespace: NamespaceName | None = None
     """Kubernetes namespace. Default: derived – the application name."""
     pod_policy_arns: tuple[PolicyArn, ...] = ()
-    """IAM managed policies of the pods' role (EKS Pod Identity). Default: none."""
+    """Further IAM managed policies of the pods' role (EKS Pod Identity), never an admin policy
+    (AdministratorAccess, PowerUserAccess, IAMFullAccess). The data stores of ``uses`` need none. Default: none."""
+    uses: AppUses = AppUses()
+    """Data stores and applications it reaches (``[apps.<name>.uses]``); everything else is closed to it.
+    Default: none."""
     ingress: AppIngress | None = None
     """An HTTPS entry through a load balancer (``[apps.<name>.ingress]``). Default: none (reachable
     inside the cluster only)."""
@@ -79,6 +85,11 @@ class WorkloadProps(Props):
         if self.replicas is not None and self.autoscaling is not None:
             findings.append(("replicas", self.replicas, "must be unset when autoscaling is on; the autoscaler owns "
                              "the replica count (set autoscaling.min_replicas instead)"))
+        for index, arn in enumerate(self.pod_policy_arns):
+            if (name := admin_policy_name(arn)) is not None:
+                findings.append((f"pod_policy_arns.{index}", arn, f"attaches {name}, an administrator policy; "
+                                 f"pods get least privilege ({', '.join(ADMIN_POLICY_NAMES)} are refused): "
+                                 "declare the data stores in [apps.<name>.uses] or attach a policy of your own"))
         if self.ingress is not None and self.health_check_path is None:
             findings.append(("ingress.health_check_path", None, "must be set: the readiness check is not an "
                              "http_get the load balancer could reuse"))

@@ -4,17 +4,74 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
+from platform_constructs._internal.tf import Construct, Fn, TerraformResourceLifecycle, aws
 from platform_constructs.errors import refuse_first
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import LogSettings
+from platform_constructs.parameters import table
+from platform_constructs.parameters.platform_values import PlatformValuesReader, PlatformValuesWriter
+from platform_constructs.security.grants import Grantee, PolicyStatement, sid
 from platform_constructs.security.kms_key import KmsKey
 from platform_constructs.security.private_data_store import PrivateDataStore
 from platform_constructs.streaming.kafka_props import KafkaProps
 
 #: Path of the broker volume size inside ``aws_msk_cluster``: storage autoscaling owns it after creation.
 _VOLUME_SIZE_PATH = "broker_node_group_info[0].storage_info[0].ebs_storage_info[0].volume_size"
+
+
+@dataclass(frozen=True)
+class KafkaReference:
+    """What a client needs of the Kafka cluster: its brokers and the ARNs its IAM permissions name.
+
+    MSK names topics and groups after the cluster: ``arn:…:topic/<cluster>/<uuid>/<topic>`` and
+    ``arn:…:group/<cluster>/<uuid>/<group>``, the cluster ARN being ``arn:…:cluster/<cluster>/<uuid>``.
+    :class:`KafkaCluster` has one (:attr:`KafkaCluster.reference`); an application stack builds one from the
+    platform's published values with :meth:`from_parameters`. Both grant through the same code.
+    """
+
+    cluster_arn: str
+    bootstrap_brokers: str
+    """``host:9098,…`` of the SASL/IAM listener."""
+
+    @classmethod
+    def from_parameters(cls, reader: PlatformValuesReader) -> KafkaReference:
+        """The environment's cluster, as its platform stack published it."""
+        return cls(cluster_arn=reader.get(table.KAFKA_CLUSTER_ARN),
+                   bootstrap_brokers=reader.get(table.KAFKA_BOOTSTRAP_BROKERS))
+
+    def _child_arn(self, kind: str, name: str) -> str:
+        return f"{Fn.replace(self.cluster_arn, ':cluster/', f':{kind}/')}/{name}"
+
+    def topic_arn(self, topic: str) -> str:
+        """ARN of one topic of the cluster."""
+        return self._child_arn("topic", topic)
+
+    def group_arn(self, group: str) -> str:
+        """ARN of one consumer group of the cluster."""
+        return self._child_arn("group", group)
+
+    def _connect(self, grantee: Grantee) -> None:
+        grantee.add_to_policy(PolicyStatement("KafkaConnect", ("kafka-cluster:Connect",), (self.cluster_arn,)))
+
+    def grant_produce(self, grantee: Grantee, topics: Sequence[str]) -> PolicyStatement:
+        """Let ``grantee`` connect and write to exactly ``topics`` (idempotent writes need no more on Kafka ≥ 2.8)."""
+        self._connect(grantee)
+        statement = PolicyStatement("KafkaProduce", ("kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"),
+                                    tuple(self.topic_arn(topic) for topic in sorted(topics)))
+        grantee.add_to_policy(statement)
+        return statement
+
+    def grant_consume(self, grantee: Grantee, topics: Sequence[str], group: str) -> PolicyStatement:
+        """Let ``grantee`` connect, read exactly ``topics`` and commit offsets as consumer group ``group`` only."""
+        self._connect(grantee)
+        grantee.add_to_policy(PolicyStatement("KafkaConsume", ("kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"),
+                                              tuple(self.topic_arn(topic) for topic in sorted(topics))))
+        statement = PolicyStatement(sid("kafka", "group"), ("kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"),
+                                    (self.group_arn(group),))
+        grantee.add_to_policy(statement)
+        return statement
 
 
 class KafkaCluster(PrivateDataStore):
@@ -125,6 +182,7 @@ class KafkaCluster(PrivateDataStore):
         # expose attributes
         self.arn: str = self.cluster.arn
         self.bootstrap_brokers_sasl_iam: str = self.cluster.bootstrap_brokers_sasl_iam
+        self.reference = KafkaReference(cluster_arn=self.arn, bootstrap_brokers=self.bootstrap_brokers_sasl_iam)
 
     @property
     def outputs(self) -> dict[str, object]:
@@ -136,6 +194,19 @@ class KafkaCluster(PrivateDataStore):
             "security_group_id": self.security_group_id,
             "configuration_arn": self.configuration.arn,
         }
+
+    def grant_produce(self, grantee: Grantee, topics: Sequence[str]) -> PolicyStatement:
+        """See :meth:`KafkaReference.grant_produce`."""
+        return self.reference.grant_produce(grantee, topics)
+
+    def grant_consume(self, grantee: Grantee, topics: Sequence[str], group: str) -> PolicyStatement:
+        """See :meth:`KafkaReference.grant_consume`."""
+        return self.reference.grant_consume(grantee, topics, group)
+
+    def publish(self, values: PlatformValuesWriter) -> None:
+        """Publish what application stacks need to reach this cluster."""
+        values.publish(table.KAFKA_CLUSTER_ARN, self.arn)
+        values.publish(table.KAFKA_BOOTSTRAP_BROKERS, self.bootstrap_brokers_sasl_iam)
 
     def _create_storage_autoscaling(self, props: KafkaProps) -> None:
         target = aws.appautoscaling_target.AppautoscalingTarget(
