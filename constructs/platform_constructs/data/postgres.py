@@ -39,6 +39,8 @@ class PostgresReference:
     database_name: str
     master_secret_arn: str
     """ARN of the RDS-managed master secret (the grant job reads it; applications never do)."""
+    master_secret_key_arn: str
+    """KMS key the master secret is encrypted with."""
 
     @classmethod
     def from_parameters(cls, reader: PlatformValuesReader, props: PostgresProps) -> PostgresReference:
@@ -46,7 +48,8 @@ class PostgresReference:
         return cls(partition=partition(reader), region=region_name(reader), account_id=account_id(reader),
                    resource_id=reader.get(table.POSTGRES_RESOURCE_ID), endpoint=reader.get(table.POSTGRES_ENDPOINT),
                    port=props.port, database_name=props.database_name,
-                   master_secret_arn=reader.get(table.POSTGRES_MASTER_SECRET_ARN))
+                   master_secret_arn=reader.get(table.POSTGRES_MASTER_SECRET_ARN),
+                   master_secret_key_arn=reader.get(table.POSTGRES_MASTER_SECRET_KEY_ARN))
 
     def db_user_arn(self, db_user: str) -> str:
         """``arn:<partition>:rds-db:<region>:<account>:dbuser:<DbiResourceId>/<db_user>``."""
@@ -62,6 +65,16 @@ class PostgresReference:
         """
         statement = PolicyStatement(sid("postgres", "connect", db_user), ("rds-db:connect",),
                                     (self.db_user_arn(db_user),))
+        grantee.add_to_policy(statement)
+        return statement
+
+    def grant_read_master_secret(self, grantee: Grantee) -> PolicyStatement:
+        """Let ``grantee`` read the master user's secret – the grant job, which creates users and grants – and
+        decrypt it only through Secrets Manager."""
+        grantee.add_to_policy(PolicyStatement("PostgresMasterSecret", ("secretsmanager:GetSecretValue",),
+                                              (self.master_secret_arn,)))
+        statement = PolicyStatement("PostgresMasterSecretKey", ("kms:Decrypt",), (self.master_secret_key_arn,),
+                                    via_service=f"secretsmanager.{self.region}.amazonaws.com")
         grantee.add_to_policy(statement)
         return statement
 
@@ -170,7 +183,7 @@ class PostgresDatabase(PrivateDataStore):
         self.reference = PostgresReference(
             partition=partition(self), region=region_name(self), account_id=account_id(self),
             resource_id=self.resource_id, endpoint=self.endpoint, port=props.port, database_name=props.database_name,
-            master_secret_arn=self.master_user_secret_arn)
+            master_secret_arn=self.master_user_secret_arn, master_secret_key_arn=self.kms_key.arn)
 
     @property
     def outputs(self) -> dict[str, object]:
@@ -195,6 +208,7 @@ class PostgresDatabase(PrivateDataStore):
         values.publish(table.POSTGRES_ENDPOINT, self.endpoint)
         values.publish(table.POSTGRES_RESOURCE_ID, self.resource_id)
         values.publish(table.POSTGRES_MASTER_SECRET_ARN, self.master_user_secret_arn)
+        values.publish(table.POSTGRES_MASTER_SECRET_KEY_ARN, self.kms_key.arn)
 
     def _create_monitoring_role(
         self, naming: Naming,

@@ -46,6 +46,8 @@ POSTGRES_RESOURCE_ID = PlatformValue("postgres/resource-id",
                                      "DbiResourceId of the PostgreSQL database (part of the rds-db:connect ARN)")
 POSTGRES_MASTER_SECRET_ARN = PlatformValue("postgres/master-secret-arn",
                                            "ARN (not the value) of the RDS-managed master user secret")
+POSTGRES_MASTER_SECRET_KEY_ARN = PlatformValue("postgres/master-secret-key-arn",
+                                               "KMS key that encrypts the master user secret (and the database)")
 REDIS_PRIMARY_ENDPOINT = PlatformValue("redis/primary-endpoint", "primary endpoint of the cache (reads and writes)")
 REDIS_READER_ENDPOINT = PlatformValue("redis/reader-endpoint", "reader endpoint of the cache (replicas)")
 KAFKA_CLUSTER_ARN = PlatformValue("kafka/cluster-arn", "ARN of the Kafka cluster (topic and group ARNs derive from it)")
@@ -93,7 +95,8 @@ def shared_load_balancer(visibility: str) -> SharedLoadBalancerValues:
 TABLE: tuple[PlatformValue, ...] = (
     VPC_ID, VPC_CIDR, PUBLIC_SUBNET_IDS, PRIVATE_SUBNET_IDS, CLUSTER_SECURITY_GROUP_ID,
     PUBLIC_ZONE_ID, PRIVATE_ZONE_ID, ACCESS_LOG_BUCKET, WEB_ACL_ARN,
-    POSTGRES_ENDPOINT, POSTGRES_RESOURCE_ID, POSTGRES_MASTER_SECRET_ARN, REDIS_PRIMARY_ENDPOINT, REDIS_READER_ENDPOINT,
+    POSTGRES_ENDPOINT, POSTGRES_RESOURCE_ID, POSTGRES_MASTER_SECRET_ARN,
+    POSTGRES_MASTER_SECRET_KEY_ARN, REDIS_PRIMARY_ENDPOINT, REDIS_READER_ENDPOINT,
     KAFKA_CLUSTER_ARN, KAFKA_BOOTSTRAP_BROKERS, SEARCH_ENDPOINT, SEARCH_MASTER_ROLE_ARN,
     *shared_load_balancer("internal").all(), *shared_load_balancer("internet-facing").all(),
 )

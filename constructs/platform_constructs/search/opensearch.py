@@ -73,6 +73,12 @@ class SearchReference:
         grantee.add_to_policy(statement)
         return statement
 
+    def grant_assume_master(self, grantee: Grantee) -> PolicyStatement:
+        """Let ``grantee`` act as the master user (the grant job, which maps application roles to OpenSearch roles)."""
+        statement = PolicyStatement("SearchMasterRole", ("sts:AssumeRole",), (self.master_role_arn,))
+        grantee.add_to_policy(statement)
+        return statement
+
 
 class SearchDomain(PrivateDataStore):
     """An OpenSearch domain reachable only inside the VPC, over HTTPS, by IAM-signed requests.
@@ -237,6 +243,16 @@ class SearchDomain(PrivateDataStore):
                 "Effect": "Allow",
                 "Principal": {"AWS": f"arn:{aws_partition}:iam::{account}:root"},
                 "Action": "sts:AssumeRole",
+            }),
+        )
+        # the domain's access policy delegates to IAM: the master role may call the security API, nothing else
+        aws.iam_role_policy.IamRolePolicy(
+            self, "MasterRoleSecurityApi", role=role.id, name="security-api",
+            policy=policy_document({
+                "Sid": "SecurityPluginApi", "Effect": "Allow",
+                "Action": ["es:ESHttpGet", "es:ESHttpPut", "es:ESHttpDelete"],
+                "Resource": [f"arn:{aws_partition}:es:{region_name(self)}:{account}:domain/{self.domain_name}"
+                             f"/_plugins/_security/api/*"],
             }),
         )
         return role.arn

@@ -24,6 +24,8 @@ class PolicyStatement:
     """IAM actions, never a wildcard."""
     resources: tuple[str, ...]
     """ARNs (or tokens resolving to ARNs) of exactly the resources the use needs."""
+    via_service: str | None = None
+    """Allowed only in requests a service makes on the caller's behalf (``kms:ViaService``). Default: any request."""
 
     def __post_init__(self) -> None:
         if not _SID.match(self.sid):
@@ -33,7 +35,11 @@ class PolicyStatement:
 
     def to_json(self) -> dict[str, object]:
         """The statement as it appears in a policy document."""
-        return {"Sid": self.sid, "Effect": "Allow", "Action": list(self.actions), "Resource": list(self.resources)}
+        statement: dict[str, object] = {"Sid": self.sid, "Effect": "Allow", "Action": list(self.actions),
+                                        "Resource": list(self.resources)}
+        if self.via_service is not None:
+            statement["Condition"] = {"StringEquals": {"kms:ViaService": self.via_service}}
+        return statement
 
 
 class Grantee(Protocol):

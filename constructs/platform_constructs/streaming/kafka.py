@@ -63,6 +63,15 @@ class KafkaReference:
         grantee.add_to_policy(statement)
         return statement
 
+    def grant_manage_topics(self, grantee: Grantee, topics: Sequence[str]) -> PolicyStatement:
+        """Let ``grantee`` create, describe and add partitions to exactly ``topics`` (the grant job); no data access."""
+        self._connect(grantee)
+        statement = PolicyStatement("KafkaManageTopics", ("kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic",
+                                                          "kafka-cluster:AlterTopic"),
+                                    tuple(self.topic_arn(topic) for topic in sorted(topics)))
+        grantee.add_to_policy(statement)
+        return statement
+
     def grant_consume(self, grantee: Grantee, topics: Sequence[str], group: str) -> PolicyStatement:
         """Let ``grantee`` connect, read exactly ``topics`` and commit offsets as consumer group ``group`` only."""
         self._connect(grantee)
