@@ -252,7 +252,7 @@ class SearchDomain(PrivateDataStore):
                 "Sid": "SecurityPluginApi", "Effect": "Allow",
                 "Action": ["es:ESHttpGet", "es:ESHttpPut", "es:ESHttpDelete"],
                 "Resource": [f"arn:{aws_partition}:es:{region_name(self)}:{account}:domain/{self.domain_name}"
-                             f"/_plugins/_security/api/*"],
+                             f"/_plugins/_security/api/roles*"],  # roles/<name> and rolesmapping/<name>
             }),
         )
         return role.arn
