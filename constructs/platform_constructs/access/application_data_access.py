@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from platform_constructs._internal.aws_context import account_id, region_name
+from platform_constructs._internal.structs import struct
 from platform_constructs._internal.tf import Construct, Fn, TerraformResource, aws, k8s
 from platform_constructs.access.data_access_props import grants_namespace
 from platform_constructs.access.grants_plan import grants_plan
@@ -57,7 +58,7 @@ class DataEnvironment:
     @functools.cached_property
     def kafka(self) -> KafkaReference:
         """The environment's Kafka cluster, from its published values."""
-        return KafkaReference.from_parameters(self.platform)
+        return KafkaReference.from_parameters(self.platform, self.naming)
 
     @functools.cached_property
     def search(self) -> SearchReference:
@@ -216,7 +217,7 @@ class ApplicationDataAccess(Construct):
         return k8s.job_v1.JobV1(
             self, "GrantsJob",
             metadata={"name": GRANT_JOB, "namespace": namespace, "labels": self._labels(GRANT_JOB)},
-            spec=self._job_spec(Fn.sha256(plan)),
+            spec=struct(k8s.job_v1.JobV1Spec, self._job_spec(Fn.sha256(plan))),
             wait_for_completion=True,
             timeouts={"create": f"{config.data_access.job_timeout_seconds + 60}s",
                       "update": f"{config.data_access.job_timeout_seconds + 60}s"},

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from platform_constructs._internal.structs import struct
 from platform_constructs._internal.tf import Construct, TerraformResource, k8s
 from platform_constructs.network.props import NetworkProps
 from platform_constructs.network.subnet_plan import plan_subnets
@@ -92,7 +93,7 @@ class NetworkPolicySet(Construct):
         if port is not None and sources:
             self.resources.append(self._policy("Ingress", f"{app}-ingress", {
                 "pod_selector": self._selector, "policy_types": ["Ingress"],
-                "ingress": [{"from": sources, "ports": [_tcp(port)]}]}))
+                "ingress": [{"from_": sources, "ports": [_tcp(port)]}]}))
 
         egress: list[dict[str, Any]] = [
             {"ports": [{"port": str(DNS_PORT), "protocol": "UDP"}, _tcp(DNS_PORT)]},
@@ -104,14 +105,14 @@ class NetworkPolicySet(Construct):
         egress += [{"to": [peer.selector()], "ports": [_tcp(peer_port)]} for peer, peer_port in called]
         if aws_apis:
             # AWS APIs over HTTPS, but not the isolated subnets (the search domain also listens on 443 there)
-            egress.append({"to": [{"ip_block": {"cidr": ANYWHERE, "except": isolated}}], "ports": [_tcp(HTTPS_PORT)]})
+            egress.append({"to": [{"ip_block": {"cidr": ANYWHERE, "except_": isolated}}], "ports": [_tcp(HTTPS_PORT)]})
         self.resources.append(self._policy("Egress", f"{app}-egress", {
             "pod_selector": self._selector, "policy_types": ["Egress"], "egress": egress}))
 
     def _policy(self, construct_id: str, name: str, spec: dict[str, Any]) -> k8s.network_policy_v1.NetworkPolicyV1:
         return k8s.network_policy_v1.NetworkPolicyV1(self, construct_id, metadata={
             "name": name, "namespace": self._namespace, "labels": {"app.kubernetes.io/managed-by": "terraform"},
-        }, spec=spec)
+        }, spec=struct(k8s.network_policy_v1.NetworkPolicyV1Spec, spec))
 
 
 class ClusterNetworkPolicyEnforcement(Construct):

@@ -50,7 +50,8 @@ POSTGRES_MASTER_SECRET_KEY_ARN = PlatformValue("postgres/master-secret-key-arn",
                                                "KMS key that encrypts the master user secret (and the database)")
 REDIS_PRIMARY_ENDPOINT = PlatformValue("redis/primary-endpoint", "primary endpoint of the cache (reads and writes)")
 REDIS_READER_ENDPOINT = PlatformValue("redis/reader-endpoint", "reader endpoint of the cache (replicas)")
-KAFKA_CLUSTER_ARN = PlatformValue("kafka/cluster-arn", "ARN of the Kafka cluster (topic and group ARNs derive from it)")
+KAFKA_CLUSTER_UUID = PlatformValue("kafka/cluster-uuid",
+                                   "UUID of the Kafka cluster: with its name, part of its topic and group ARNs")
 KAFKA_BOOTSTRAP_BROKERS = PlatformValue("kafka/bootstrap-brokers-sasl-iam",
                                         "bootstrap brokers of the Kafka cluster's SASL/IAM listener")
 SEARCH_ENDPOINT = PlatformValue("search/endpoint", "HTTPS endpoint host of the OpenSearch domain")
@@ -97,6 +98,6 @@ TABLE: tuple[PlatformValue, ...] = (
     PUBLIC_ZONE_ID, PRIVATE_ZONE_ID, ACCESS_LOG_BUCKET, WEB_ACL_ARN,
     POSTGRES_ENDPOINT, POSTGRES_RESOURCE_ID, POSTGRES_MASTER_SECRET_ARN,
     POSTGRES_MASTER_SECRET_KEY_ARN, REDIS_PRIMARY_ENDPOINT, REDIS_READER_ENDPOINT,
-    KAFKA_CLUSTER_ARN, KAFKA_BOOTSTRAP_BROKERS, SEARCH_ENDPOINT, SEARCH_MASTER_ROLE_ARN,
+    KAFKA_CLUSTER_UUID, KAFKA_BOOTSTRAP_BROKERS, SEARCH_ENDPOINT, SEARCH_MASTER_ROLE_ARN,
     *shared_load_balancer("internal").all(), *shared_load_balancer("internet-facing").all(),
 )

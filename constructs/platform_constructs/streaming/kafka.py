@@ -6,7 +6,8 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from platform_constructs._internal.tf import Construct, Fn, TerraformResourceLifecycle, aws
+from platform_constructs._internal.aws_context import account_id, partition, region_name
+from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
 from platform_constructs.errors import refuse_first
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import LogSettings
@@ -21,28 +22,48 @@ from platform_constructs.streaming.kafka_props import KafkaProps
 _VOLUME_SIZE_PATH = "broker_node_group_info[0].storage_info[0].ebs_storage_info[0].volume_size"
 
 
+def kafka_cluster_name(naming: Naming) -> str:
+    """The cluster's name, ``<prefix>-<env>-kafka``."""
+    return naming.name("kafka")
+
+
 @dataclass(frozen=True)
 class KafkaReference:
     """What a client needs of the Kafka cluster: its brokers and the ARNs its IAM permissions name.
 
-    MSK names topics and groups after the cluster: ``arn:…:topic/<cluster>/<uuid>/<topic>`` and
-    ``arn:…:group/<cluster>/<uuid>/<group>``, the cluster ARN being ``arn:…:cluster/<cluster>/<uuid>``.
+    MSK names the cluster, its topics and its groups by the cluster's name and UUID:
+    ``arn:…:cluster/<cluster>/<uuid>``, ``arn:…:topic/<cluster>/<uuid>/<topic>``, ``arn:…:group/<cluster>/<uuid>/<group>``.
     :class:`KafkaCluster` has one (:attr:`KafkaCluster.reference`); an application stack builds one from the
     platform's published values with :meth:`from_parameters`. Both grant through the same code.
     """
 
-    cluster_arn: str
+    partition: str
+    region: str
+    account_id: str
+    cluster_name: str
+    cluster_uuid: str
     bootstrap_brokers: str
     """``host:9098,…`` of the SASL/IAM listener."""
 
     @classmethod
-    def from_parameters(cls, reader: PlatformValuesReader) -> KafkaReference:
+    def from_parameters(cls, reader: PlatformValuesReader, naming: Naming) -> KafkaReference:
         """The environment's cluster, as its platform stack published it."""
-        return cls(cluster_arn=reader.get(table.KAFKA_CLUSTER_ARN),
+        return cls(partition=partition(reader), region=region_name(reader), account_id=account_id(reader),
+                   cluster_name=kafka_cluster_name(naming), cluster_uuid=reader.get(table.KAFKA_CLUSTER_UUID),
                    bootstrap_brokers=reader.get(table.KAFKA_BOOTSTRAP_BROKERS))
 
+    def _arn(self, kind: str, name: str | None = None) -> str:
+        arn = (f"arn:{self.partition}:kafka:{self.region}:{self.account_id}:{kind}/{self.cluster_name}/"
+               f"{self.cluster_uuid}")
+        return arn if name is None else f"{arn}/{name}"
+
+    @property
+    def cluster_arn(self) -> str:
+        """ARN of the cluster."""
+        return self._arn("cluster")
+
     def _child_arn(self, kind: str, name: str) -> str:
-        return f"{Fn.replace(self.cluster_arn, ':cluster/', f':{kind}/')}/{name}"
+        return self._arn(kind, name)
 
     def topic_arn(self, topic: str) -> str:
         """ARN of one topic of the cluster."""
@@ -128,7 +149,7 @@ class KafkaCluster(PrivateDataStore):
 
         # resolve defaults
         self.props = props
-        self.cluster_name: str = naming.name("kafka")
+        self.cluster_name: str = kafka_cluster_name(naming)
         self.broker_count: int = props.broker_count
         server_properties = props.server_properties()
         revision = hashlib.sha256(f"{props.kafka_version}\n{server_properties}".encode()).hexdigest()[:8]
@@ -191,7 +212,10 @@ class KafkaCluster(PrivateDataStore):
         # expose attributes
         self.arn: str = self.cluster.arn
         self.bootstrap_brokers_sasl_iam: str = self.cluster.bootstrap_brokers_sasl_iam
-        self.reference = KafkaReference(cluster_arn=self.arn, bootstrap_brokers=self.bootstrap_brokers_sasl_iam)
+        self.reference = KafkaReference(partition=partition(self), region=region_name(self),
+                                        account_id=account_id(self), cluster_name=self.cluster_name,
+                                        cluster_uuid=self.cluster.cluster_uuid,
+                                        bootstrap_brokers=self.bootstrap_brokers_sasl_iam)
 
     @property
     def outputs(self) -> dict[str, object]:
@@ -214,7 +238,7 @@ class KafkaCluster(PrivateDataStore):
 
     def publish(self, values: PlatformValuesWriter) -> None:
         """Publish what application stacks need to reach this cluster."""
-        values.publish(table.KAFKA_CLUSTER_ARN, self.arn)
+        values.publish(table.KAFKA_CLUSTER_UUID, self.cluster.cluster_uuid)
         values.publish(table.KAFKA_BOOTSTRAP_BROKERS, self.bootstrap_brokers_sasl_iam)
 
     def _create_storage_autoscaling(self, props: KafkaProps) -> None:
