@@ -27,7 +27,8 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from platformctl.commands import image as image_commands, infra as infra_commands, release as release_commands
+from platformctl.commands import data_grants as data_grants_commands, image as image_commands
+from platformctl.commands import infra as infra_commands, release as release_commands
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.project import Project
 from platformctl.process import CommandFailed, CommandRunner
@@ -55,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="print the terraform/kubectl commands and record writes instead of doing them; "
                               "AWS is only read")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
-    for module in (infra_commands, release_commands, image_commands):
+    for module in (infra_commands, release_commands, image_commands, data_grants_commands):
         module.register(commands, common, dry_run)
     for subcommand in commands.choices.values():
         subcommand.formatter_class = argparse.RawDescriptionHelpFormatter  # keeps the exit-code table intact
