@@ -92,3 +92,29 @@ def test_each_use_refuses_what_it_cannot_grant(model, values, fragment):
 def test_a_redis_use_defaults_to_its_own_key_prefix():
     assert RedisUse(user="orders").access_string == "on ~orders:* +@all -@dangerous"
     assert RedisUse(user="orders", keys=["orders:*", "shared:{x}"]).key_patterns == ("orders:*", "shared:{x}")
+
+
+def _readme_section() -> str:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[4] / "README.md").read_text()
+    start = text.index("## Giving an application its database")
+    return text[start:text.index("\n## ", start + 1)]
+
+
+def test_the_readme_example_is_what_the_environments_declare_and_its_code_runs(platform, monkeypatch):
+    import re
+    import tomllib
+    from pathlib import Path
+
+    section = _readme_section()
+    [toml_block] = re.findall(r"```toml\n(.*?)```", section, re.S)
+    [python_block] = re.findall(r"```python\n(.*?)```", section, re.S)
+    declared = tomllib.loads(toml_block)["apps"]["api"]["uses"]
+    assert declared
+    for env in ("dev", "staging", "prod"):
+        uses = platform.environments[env].apps["api"].uses
+        for store, values in declared.items():
+            assert getattr(uses, store).model_dump(by_alias=True, exclude_unset=True) == values
+    monkeypatch.chdir(Path(__file__).resolve().parents[4])
+    exec(compile(python_block, "README.md", "exec"), {})
