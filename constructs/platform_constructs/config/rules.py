@@ -250,15 +250,20 @@ def _state_in_bootstrap_region(platform: Platform) -> Iterable[tuple[str, Findin
                          f"must be the shared (bootstrap) region {platform.shared.aws.region}")
 
 
-def _apps_pull_from_the_shared_registry(platform: Platform) -> Iterable[tuple[str, Finding]]:
-    """Every workload's image repository is one the shared stack creates (and lets the nodes pull)."""
+def _shared_repositories(platform: Platform) -> set[str]:
+    """URIs of the repositories the shared stack creates (and lets every environment's nodes pull from)."""
     from platform_constructs.naming import Naming
     from platform_constructs.registry.ecr_props import repository_uri
 
     shared = platform.shared
     naming = Naming(shared.naming.prefix, shared.name)
-    known = {repository_uri(shared.aws.account_id, shared.aws.region, naming, repo)
-             for repo in shared.registry.repositories}
+    return {repository_uri(shared.aws.account_id, shared.aws.region, naming, repo)
+            for repo in shared.registry.repositories}
+
+
+def _apps_pull_from_the_shared_registry(platform: Platform) -> Iterable[tuple[str, Finding]]:
+    """Every workload's image repository is one the shared stack creates (and lets the nodes pull)."""
+    known = _shared_repositories(platform)
     for env in platform.environments.values():
         for app, workload in sorted(env.apps.items()):
             if workload.image_repository not in known:
@@ -271,13 +276,8 @@ def _grant_runner_comes_from_the_shared_registry(platform: Platform) -> Iterable
     import re
 
     from platform_constructs.access.data_access_props import PINNED_IMAGE_PATTERN
-    from platform_constructs.naming import Naming
-    from platform_constructs.registry.ecr_props import repository_uri
 
-    shared = platform.shared
-    naming = Naming(shared.naming.prefix, shared.name)
-    known = {repository_uri(shared.aws.account_id, shared.aws.region, naming, repo)
-             for repo in shared.registry.repositories}
+    known = _shared_repositories(platform)
     for env in platform.environments.values():
         image = env.data_access.runner_image
         match = re.match(PINNED_IMAGE_PATTERN, image or "")

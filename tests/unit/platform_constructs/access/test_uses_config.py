@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from envfiles import copy_environments, set_value
+from readme_sections import readme_section
 
 from platform_constructs.access.uses_props import KafkaUse, PostgresUse, RedisUse, SearchUse, cache_users
 from platform_constructs.config import load_platform
@@ -94,20 +95,12 @@ def test_a_redis_use_defaults_to_its_own_key_prefix():
     assert RedisUse(user="orders", keys=["orders:*", "shared:{x}"]).key_patterns == ("orders:*", "shared:{x}")
 
 
-def _readme_section() -> str:
-    from pathlib import Path
-
-    text = (Path(__file__).resolve().parents[4] / "README.md").read_text()
-    start = text.index("## Giving an application its database")
-    return text[start:text.index("\n## ", start + 1)]
-
-
 def test_the_readme_example_is_what_the_environments_declare_and_its_code_runs(platform, monkeypatch):
     import re
     import tomllib
     from pathlib import Path
 
-    section = _readme_section()
+    section = readme_section("Giving an application its database")
     [toml_block] = re.findall(r"```toml\n(.*?)```", section, re.S)
     [python_block] = re.findall(r"```python\n(.*?)```", section, re.S)
     declared = tomllib.loads(toml_block)["apps"]["api"]["uses"]

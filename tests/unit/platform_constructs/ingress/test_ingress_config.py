@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from envfiles import copy_environments, delete_value
+from readme_sections import readme_section
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -73,15 +74,9 @@ def test_an_application_without_an_entry_has_no_url(platform):
         app_host(hidden, "api")
 
 
-def _readme_section() -> str:
-    text = (ROOT / "README.md").read_text()
-    start = text.index("## How a team exposes its application")
-    return text[start:text.index("\n## ", start + 1)]
-
-
 def test_the_readme_example_exposes_an_application(tmp_path, monkeypatch):
     """The section's TOML, added to environment files without an entry, and its Python, run as it is."""
-    section = _readme_section()
+    section = readme_section("How a team exposes its application")
     [toml] = re.findall(r"```toml\n(.*?)```", section, re.S)
     [python] = re.findall(r"```python\n(.*?)```", section, re.S)
     environments = copy_environments(tmp_path / "environments")

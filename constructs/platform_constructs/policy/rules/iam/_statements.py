@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from platform_constructs.policy.engine import Resource
+from platform_constructs.policy.engine import Resource, Verdict
 
 #: Resources whose ``policy`` is an identity policy document.
 IDENTITY_POLICY_TYPES = ("aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy")
@@ -64,3 +65,14 @@ def values(statement: dict[str, Any], key: str) -> list[str]:
 def label(statement: dict[str, Any], index: int) -> str:
     """How a message names a statement: its Sid, else its position."""
     return f"statement {statement.get('Sid') or index}"
+
+
+def statement_problems(resource: Resource, problems_of: Callable[[dict[str, Any], str], list[str]]) -> Verdict:
+    """Non-compliant with every problem ``problems_of(statement, label)`` finds in the Allow statements (or with
+    why they cannot be read); compliant when there is none."""
+    statements = allow_statements(resource)
+    if isinstance(statements, str):
+        return Verdict.non_compliant(statements)
+    problems = [problem for index, statement in enumerate(statements)
+                for problem in problems_of(statement, label(statement, index))]
+    return Verdict.require(not problems, "; ".join(problems))

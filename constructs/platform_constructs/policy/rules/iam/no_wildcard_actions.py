@@ -1,21 +1,21 @@
 """iam.no-wildcard-actions: an identity policy names every action it allows; no ``*``, no ``NotAction``."""
 
+from typing import Any
+
 from platform_constructs.policy.engine import Resource, Rule, Severity, Verdict
-from platform_constructs.policy.rules.iam._statements import IDENTITY_POLICY_TYPES, allow_statements, label, values
+from platform_constructs.policy.rules.iam._statements import IDENTITY_POLICY_TYPES, statement_problems, values
+
+
+def _problems(statement: dict[str, Any], name: str) -> list[str]:
+    problems = [f"{name} allows everything but NotAction"] if "NotAction" in statement else []
+    wildcards = [action for action in values(statement, "Action") if "*" in action or "?" in action]
+    if wildcards:
+        problems.append(f"{name} allows the wildcard action(s) {', '.join(wildcards)}")
+    return problems
 
 
 def _check(resource: Resource, _limits: object) -> Verdict:
-    statements = allow_statements(resource)
-    if isinstance(statements, str):
-        return Verdict.non_compliant(statements)
-    problems = []
-    for index, statement in enumerate(statements):
-        if "NotAction" in statement:
-            problems.append(f"{label(statement, index)} allows everything but NotAction")
-        wildcards = [action for action in values(statement, "Action") if "*" in action or "?" in action]
-        if wildcards:
-            problems.append(f"{label(statement, index)} allows the wildcard action(s) {', '.join(wildcards)}")
-    return Verdict.require(not problems, "; ".join(problems))
+    return statement_problems(resource, _problems)
 
 
 RULE = Rule(

@@ -5,9 +5,11 @@ declared scope and accepted; ``*`` alone, a whole segment ``*`` (``…:dbuser:db
 else (account, region, resource id) is not.
 """
 
+from typing import Any
+
 from platform_constructs.access.least_privilege import is_data_action
 from platform_constructs.policy.engine import Resource, Rule, Severity, Verdict
-from platform_constructs.policy.rules.iam._statements import IDENTITY_POLICY_TYPES, allow_statements, label, values
+from platform_constructs.policy.rules.iam._statements import IDENTITY_POLICY_TYPES, statement_problems, values
 
 
 def is_wildcard_resource(arn: str) -> bool:
@@ -20,21 +22,20 @@ def is_wildcard_resource(arn: str) -> bool:
     return not arn.endswith("*") or "*" in head or head.endswith(("/", ":")) or not head
 
 
+def _problems(statement: dict[str, Any], name: str) -> list[str]:
+    data_actions = [action for action in values(statement, "Action") if is_data_action(action)]
+    if not data_actions:
+        return []
+    problems = [f"{name} allows {', '.join(data_actions)} on everything but NotResource"] \
+        if "NotResource" in statement else []
+    wildcards = [arn for arn in values(statement, "Resource") if is_wildcard_resource(arn)]
+    if wildcards:
+        problems.append(f"{name} allows {', '.join(data_actions)} on {', '.join(wildcards)}")
+    return problems
+
+
 def _check(resource: Resource, _limits: object) -> Verdict:
-    statements = allow_statements(resource)
-    if isinstance(statements, str):
-        return Verdict.non_compliant(statements)
-    problems = []
-    for index, statement in enumerate(statements):
-        data_actions = [action for action in values(statement, "Action") if is_data_action(action)]
-        if not data_actions:
-            continue
-        if "NotResource" in statement:
-            problems.append(f"{label(statement, index)} allows {', '.join(data_actions)} on everything but NotResource")
-        wildcards = [arn for arn in values(statement, "Resource") if is_wildcard_resource(arn)]
-        if wildcards:
-            problems.append(f"{label(statement, index)} allows {', '.join(data_actions)} on {', '.join(wildcards)}")
-    return Verdict.require(not problems, "; ".join(problems))
+    return statement_problems(resource, _problems)
 
 
 RULE = Rule(
