@@ -4,7 +4,6 @@ the README example, and the props' own rules."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from envfiles import copy_environments, delete_value
@@ -17,8 +16,6 @@ from platform_constructs.config import load_platform
 from platform_constructs.dns.dns_props import DnsProps, domain_problem, is_subdomain
 from platform_constructs.ingress.entry_props import LISTENER_PRIORITIES, AppIngress, listener_rule_priority
 from platform_constructs.ingress.urls import NoEntryError, app_host, app_url
-
-ROOT = Path(__file__).resolve().parents[4]
 
 
 @pytest.mark.parametrize(("env", "sharing", "internet", "logs", "protected", "waf", "zones"), [
