@@ -18,7 +18,7 @@ export PATH := $(NODE_BIN):$(CURDIR)/$(BIN):$(PATH)
 export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install synth test bench report clean tools scan deploy-local deploy-local-down lint-jenkins drill postgres-server
+.PHONY: help install synth test bench report clean tools scan deploy-local deploy-local-down local-env lint-jenkins drill postgres-server
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -48,22 +48,26 @@ postgres-server:  ## install Debian's postgresql package when no PostgreSQL serv
 install: $(BIN)/.installed node_modules/.installed $(TOOLS_VENV)/.installed postgres-server  ## create .venv, .venv-tools and node_modules (only when missing or stale)
 	@$(BIN)/python -m platformctl.terraform.cli $(TF_CLI_CONFIG) >/dev/null
 
-synth: install  ## synthesize every stack into cdktf.out/ (cdktf synth)
+synth: install  ## synthesize into cdktf.out/ (cdktf synth); PLATFORM_STACKS=dev,dev-apps for one environment
 	cdktf synth
 
 tools: $(TOOLS_VENV)/.installed  ## install the scanners (checkov 3.3.30) into .venv-tools
 
 scan: synth  ## checkov gate over every synthesized stack (skips: checkov-skips.toml)
-	$(BIN)/python -m platformctl.gates.checkov --stacks cdktf.out/stacks
+	$(BIN)/platformctl scan
 
-# Environment `make deploy-local` deploys (with bootstrap and shared) into the local AWS emulator.
-PLATFORM_ENV ?= dev
+# Where the emulator keeps its state, certificate authority, logs and AWS CLI config.
+LOCAL_AWS_DIR ?= .local-aws
 
+# `platformctl local up` reads PLATFORM_ENV itself (unset: dev; set but empty: an error).
 deploy-local: install  ## deploy bootstrap, shared and $PLATFORM_ENV (default dev) into a local AWS emulator; stays up
-	$(BIN)/python -m local_aws.deploy up --env $(PLATFORM_ENV)
+	$(BIN)/platformctl local up --run-dir $(LOCAL_AWS_DIR)
 
 deploy-local-down:  ## stop the local AWS emulator and delete its state (.local-aws/)
-	$(BIN)/python -m local_aws.deploy down
+	$(BIN)/platformctl local down --run-dir $(LOCAL_AWS_DIR)
+
+local-env:  ## print exports pointing cdktf, platformctl, boto3 and the AWS CLI at the emulator: eval "$(make -s local-env)"
+	@$(BIN)/platformctl local env --run-dir $(LOCAL_AWS_DIR)
 
 drill: install  ## time the steps of an application and an infrastructure rollback against the local emulator
 	$(BIN)/python bench/rollback_drill.py
@@ -74,11 +78,13 @@ lint-jenkins: node_modules/.installed  ## npm-groovy-lint (Node 22, Java 17) ove
 test: install  ## run the whole test suite on two workers (the longest emulator drill starts first)
 	$(BIN)/python -m pytest -n 2 --dist worksteal
 
-report: $(BIN)/.installed  ## print the effective settings of every environment side by side
-	$(BIN)/python -m platformctl.report environments
+report: synth  ## reports/: every environment's settings side by side (environments.md, .html) and diagram-<env>.svg
+	@$(BIN)/platformctl diagram
+	@$(BIN)/platformctl report --format md --output reports/environments.md
+	@$(BIN)/platformctl report --format html --output reports/environments.html
 
-bench: install  ## measure full synth against the import floor
+bench: install  ## synth times (repository, scale scenario: full, one environment, unchanged) against the import floor
 	$(BIN)/python bench/synth.py
 
-clean:  ## remove build output (keeps .venv and node_modules)
-	rm -rf cdktf.out .cdktf.out.* .pytest_cache reports
+clean:  ## remove build output and the synth cache (keeps .venv and node_modules)
+	rm -rf cdktf.out .cdktf.out.* .cdktf-cache .pytest_cache reports

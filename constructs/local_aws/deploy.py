@@ -1,4 +1,4 @@
-"""Deploy the platform into a local AWS emulator: ``make deploy-local`` and ``make deploy-local-down``.
+"""Deploy the platform into a local AWS emulator: ``make deploy-local``, ``make local-env``, ``make deploy-local-down``.
 
 ``up`` synthesizes the platform (or takes ``--synth-dir``), starts the emulator
 (:class:`~.emulator.LocalAws`, moto on 127.0.0.1) in the background, creates the deployer role
@@ -10,10 +10,17 @@ credentials, ``AWS_CA_BUNDLE``). The bootstrap stack's local state goes to the r
 (``-backend-config=path=...``) instead of the repository's ``.state/``, which belongs to AWS.
 Afterwards every stack is planned again (``-detailed-exitcode``: 0 means nothing left to
 change), what was created is listed per account, and the emulator keeps running for the AWS
-CLI or boto3 until ``down``.
+CLI or boto3 until ``down``. Terraform runs with its machine-readable UI: the terminal (or CI
+log) shows one line per stack and resource class with elapsed times, and each stack's whole
+Terraform output goes to ``<run dir>/logs/<stack>.log``.
 
-Exit codes: 0 done; 1 a Terraform command failed or a re-plan was not empty; 2 invalid
-configuration or arguments.
+``env`` prints the ``export`` lines that point cdktf, Terraform, ``platformctl``, boto3 and the
+AWS CLI at the running emulator (``eval "$(make -s local-env)"``).
+
+Run it as ``platformctl local up|down|env`` (``make deploy-local``, ``make local-env``); ``python -m
+local_aws`` is what that runs. Exit codes from the one table (``platformctl --help``): 0 OK done;
+1 FAILED a Terraform command failed, or (``env``) no emulator is running; 4 CHECK_FAILED a re-plan
+was not empty; 2 USAGE invalid configuration, arguments or environment variables.
 """
 
 from __future__ import annotations
@@ -21,11 +28,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+import urllib.parse
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -33,43 +42,53 @@ from typing import Any, TextIO
 from platform_constructs.config.loader import Platform, load_platform
 from platform_constructs.errors import ConfigError
 from local_aws import inventory as emulator_inventory
-from local_aws.emulator import LocalAws
-from platformctl.terraform.cli import terraform_env, write_cli_config
+from local_aws.emulator import TEST_CREDENTIALS, LocalAws
+from platformctl import env_vars, exit_codes
+from platformctl.exit_codes import ExitCode
+from platformctl.terraform.cli import MirrorError, find_provider_mirror, terraform_env, write_cli_config
+from platformctl.terraform.progress import JSON_UI_COMMANDS, Display, display_for, run_terraform
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_RUN_DIR = ROOT / ".local-aws"
 #: Environment variable choosing the environment ``make deploy-local`` deploys.
-ENVIRONMENT_VARIABLE = "PLATFORM_ENV"
+ENVIRONMENT_VARIABLE = env_vars.PLATFORM_ENV.name
 BOOTSTRAP, SHARED = "bootstrap", "shared"
 #: Written by ``up`` into the run directory: each account's inventory before and after the deploy.
 INVENTORY_FILE = "inventory.json"
 #: ``terraform plan -detailed-exitcode``: 0 no changes, 2 changes present.
 PLAN_EMPTY, PLAN_CHANGES = 0, 2
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_REPLAN_NOT_EMPTY = (ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE,
+                                                             ExitCode.CHECK_FAILED)
 
 
 class TerraformFailed(RuntimeError):
     """A Terraform command exited with an unexpected code."""
 
-    def __init__(self, stack: str, argv: list[str], returncode: int, output: str) -> None:
+    def __init__(self, stack: str, argv: list[str], returncode: int, output: str, log: Path | None = None) -> None:
         self.stack, self.argv, self.returncode, self.output = stack, argv, returncode, output
         lines = output.splitlines()
         # each "Error:" diagnostic with the lines that explain it
         errors = ["\n".join(lines[i:i + 6]) for i, line in enumerate(lines) if line.startswith("Error:")][:5]
         detail = "\n".join(errors) or "\n".join(lines[-15:])
-        super().__init__(f"{stack}: `terraform {' '.join(argv[2:])}` exited {returncode}:\n{detail}")
+        where = f"\n(full log: {log})" if log is not None else ""
+        super().__init__(f"{stack}: `terraform {' '.join(argv[2:])}` exited {returncode}:\n{detail}{where}")
 
 
 @dataclass
 class LocalStack:
-    """One stack's synthesized configuration in a run directory, and Terraform aimed at the emulator."""
+    """One stack's synthesized configuration in a run directory, and Terraform aimed at the emulator.
+
+    Every command's output goes to :attr:`log`; with a :attr:`display`, its progress is shown as
+    one line per resource class (:mod:`platformctl.terraform.progress`).
+    """
 
     name: str
     directory: Path
     env: dict[str, str]
+    log: Path
     backend_config: tuple[str, ...] = ()
-    echo: TextIO | None = None
+    display: Display | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
     def argv(self, *args: str) -> list[str]:
@@ -77,22 +96,18 @@ class LocalStack:
         return ["terraform", f"-chdir={self.directory}", *args]
 
     def run(self, *args: str, ok: Iterable[int] = (0,)) -> subprocess.CompletedProcess[str]:
-        """Run Terraform, echoing its output when asked; raise :class:`TerraformFailed` outside ``ok``."""
-        argv = self.argv(*args, "-no-color")
+        """Run Terraform (machine-readable UI where it has one); raise :class:`TerraformFailed` outside ``ok``.
+
+        The returned ``stdout`` is the output as Terraform would have printed it.
+        """
+        json_ui = ("-json",) if args[0] in JSON_UI_COMMANDS else ()
+        argv = self.argv(*args, *json_ui, "-no-color")
         started = time.monotonic()
-        with subprocess.Popen(argv, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True) as process:
-            lines = []
-            for line in process.stdout or ():
-                lines.append(line)
-                if self.echo is not None:
-                    self.echo.write(f"[{self.name}] {line}")
-                    self.echo.flush()
+        finished = run_terraform(argv, self.env, stack=self.name, log=self.log, display=self.display)
         self.timings[args[0]] = time.monotonic() - started
-        output = "".join(lines)
-        if process.returncode not in tuple(ok):
-            raise TerraformFailed(self.name, argv, process.returncode, output)
-        return subprocess.CompletedProcess(argv, process.returncode, output, "")
+        if finished.returncode not in tuple(ok):
+            raise TerraformFailed(self.name, argv, finished.returncode, finished.output, self.log)
+        return subprocess.CompletedProcess(argv, finished.returncode, finished.output, "")
 
     def init(self) -> None:
         """``terraform init`` with the stack's own backend (plus the run directory's overrides)."""
@@ -127,17 +142,18 @@ class LocalDeployment:
         emulator: a started :class:`LocalAws` whose default account is the shared (tooling) account.
         platform: the validated configuration the stacks were synthesized from.
         synth_dir: a ``cdktf.out`` directory.
-        work_dir: where stack copies, the bootstrap state and the CLI configuration go.
-        echo: stream Terraform output there (``None``: quiet).
+        work_dir: where stack copies, the bootstrap state, the CLI configuration and the Terraform
+            logs (``logs/<stack>.log``) go.
+        display: show progress there (``None``: quiet; the logs are written either way).
     """
 
     def __init__(self, emulator: LocalAws, platform: Platform, synth_dir: Path, work_dir: Path,
-                 echo: TextIO | None = None) -> None:
+                 display: Display | None = None) -> None:
         self.emulator = emulator
         self.platform = platform
         self.synth_dir = Path(synth_dir)
         self.work_dir = Path(work_dir)
-        self.echo = echo
+        self.display = display
         self.cli_config = write_cli_config(self.work_dir / "terraform.tfrc")
         self._stacks: dict[str, LocalStack] = {}
 
@@ -161,7 +177,8 @@ class LocalDeployment:
             backend = (f"path={self.work_dir / 'state' / 'bootstrap.tfstate'}",) if name == BOOTSTRAP else ()
             (self.work_dir / "state").mkdir(parents=True, exist_ok=True)
             env = self.emulator.process_env(terraform_env(self.cli_config))
-            self._stacks[name] = LocalStack(name, directory, env, backend, self.echo)
+            self._stacks[name] = LocalStack(name, directory, env, self.work_dir / "logs" / f"{name}.log", backend,
+                                            self.display)
             self._stacks[name].init()
         return self._stacks[name]
 
@@ -197,14 +214,20 @@ class LocalDeployment:
 # --- command line ---------------------------------------------------------------------------
 
 def aws_cli_config(platform: Platform, *, endpoint: str, ca_bundle: Path, region: str) -> str:
-    """An AWS CLI/boto3 config file with one profile per account, each assuming its deployer role."""
-    lines = ["[profile local-aws]", f"region = {region}", f"endpoint_url = {endpoint}", f"ca_bundle = {ca_bundle}",
-             "aws_access_key_id = test", "aws_secret_access_key = test", ""]
+    """An AWS CLI/boto3 config file: the test credentials as the default profile (the tooling account), and one
+    profile per account assuming its deployer role."""
+    lines = ["[default]", f"region = {region}", f"endpoint_url = {endpoint}",
+             f"ca_bundle = {ca_bundle}", f"aws_access_key_id = {TEST_CREDENTIALS['AWS_ACCESS_KEY_ID']}",
+             f"aws_secret_access_key = {TEST_CREDENTIALS['AWS_SECRET_ACCESS_KEY']}", ""]
+    # The AWS CLI caches assumed-role credentials in ~/.aws/cli/cache by role and session name for an
+    # hour; a session name per emulator keeps a new emulator from being sent the previous one's keys.
+    session_name = f"local-aws-{urllib.parse.urlsplit(endpoint).port}"
     for name, config in platform.configs():
         if config.aws.deploy_role_arn is None:
             continue
-        lines += [f"[profile {name}]", f"role_arn = {config.aws.deploy_role_arn}", "source_profile = local-aws",
-                  f"region = {config.aws.region}", f"endpoint_url = {endpoint}", f"ca_bundle = {ca_bundle}", ""]
+        lines += [f"[profile {name}]", f"role_arn = {config.aws.deploy_role_arn}", "source_profile = default",
+                  f"role_session_name = {session_name}", f"region = {config.aws.region}",
+                  f"endpoint_url = {endpoint}", f"ca_bundle = {ca_bundle}", ""]
     return "\n".join(lines)
 
 
@@ -215,7 +238,11 @@ def how_to_inspect(run_dir: Path, environment: str, ca_bundle: Path) -> str:
     over the profiles' ``ca_bundle`` and the emulator's certificate would not be trusted.
     """
     return (
-        "Inspect it (the emulator keeps running until `make deploy-local-down`):\n"
+        "Use it (the emulator keeps running until `make deploy-local-down`):\n"
+        "  eval \"$(make -s local-env)\"   # cdktf, terraform, platformctl, boto3 and the AWS CLI now talk to it\n"
+        f"  cdktf diff {environment}\n"
+        f"  platformctl state-versions --env {environment} --stack {environment}\n"
+        "Or inspect it with the AWS CLI and boto3 only (one profile per account):\n"
         f"  export AWS_CONFIG_FILE={run_dir / 'aws-config'} AWS_CA_BUNDLE={ca_bundle}\n"
         f"  aws --profile {environment} ec2 describe-vpcs\n"
         f"  aws --profile {SHARED} s3 ls\n"
@@ -224,13 +251,25 @@ def how_to_inspect(run_dir: Path, environment: str, ca_bundle: Path) -> str:
     )
 
 
+def _platform() -> Platform | None:
+    """The validated configuration (``$PLATFORM_ENVIRONMENTS_DIR`` or ``environments/``); ``None`` once every
+    problem is printed."""
+    try:
+        return load_platform(env_vars.environments_dir(ROOT))
+    except (env_vars.EnvVarError, ConfigError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+
+
 def up(environment: str, run_dir: Path, synth_dir: Path | None, out: TextIO = sys.stdout) -> int:
     """Deploy ``bootstrap``, ``shared`` and ``environment`` into a (new or running) emulator."""
     started = time.monotonic()
-    environments_dir = Path(os.environ.get("PLATFORM_ENVIRONMENTS_DIR", ROOT / "environments"))
+    platform = _platform()
+    if platform is None:
+        return EXIT_INVALID
     try:
-        platform = load_platform(environments_dir)
-    except ConfigError as error:
+        find_provider_mirror()  # a bad mirror setting is refused before the emulator starts
+    except (env_vars.EnvVarError, MirrorError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
     if environment not in platform.environments:
@@ -252,7 +291,7 @@ def up(environment: str, run_dir: Path, synth_dir: Path | None, out: TextIO = sy
         print(f"local AWS emulator started: {emulator.endpoint} (pid {emulator.pid})", file=out)
     else:
         print(f"reusing the local AWS emulator at {emulator.endpoint} (pid {emulator.pid})", file=out)
-    deployment = LocalDeployment(emulator, platform, synth_dir, run_dir, echo=out)
+    deployment = LocalDeployment(emulator, platform, synth_dir, run_dir, display=display_for(out))
     deployment.provision_accounts()
     names = deployment.stack_names(environment)
     accounts = [SHARED, environment]
@@ -284,7 +323,44 @@ def up(environment: str, run_dir: Path, synth_dir: Path | None, out: TextIO = sy
     if dirty:
         print(f"error: the re-plan of {', '.join(dirty)} is not empty: the emulator differs from the configuration",
               file=sys.stderr)
+        return EXIT_REPLAN_NOT_EMPTY
+    return EXIT_OK
+
+
+def shell_exports(emulator: LocalAws, aws_config: Path, current: Mapping[str, str]) -> str:
+    """``export`` lines pointing Terraform, cdktf, platformctl, boto3 and the AWS CLI at ``emulator``.
+
+    The emulator's endpoint, certificate authority and region as ``make deploy-local`` gives them to
+    Terraform, and its AWS CLI config, whose default profile holds the test credentials. Neither
+    ``AWS_ACCESS_KEY_ID`` nor ``AWS_PROFILE`` is exported: the AWS CLI would prefer either over
+    ``--profile dev``. Every other ``AWS_*`` variable set in ``current`` is unset, so no profile,
+    session token or real credentials of the shell mix in.
+    """
+    settings = {name: value for name, value in emulator.env.items() if name not in TEST_CREDENTIALS}
+    exports = {**settings, "AWS_CONFIG_FILE": str(aws_config), "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+    stale = sorted(name for name in current if name.startswith("AWS_") and name not in exports)
+    lines = [f"# the local AWS emulator at {emulator.endpoint} (pid {emulator.pid}); "
+             f"stop it with `make deploy-local-down`"]
+    lines += [f"export {name}={shlex.quote(value)}" for name, value in exports.items()]
+    if stale:
+        lines.append(f"unset {' '.join(stale)}")
+    return "\n".join(lines) + "\n"
+
+
+def env(run_dir: Path, out: TextIO = sys.stdout) -> int:
+    """Print the ``export`` lines for the emulator running from ``run_dir`` (``eval "$(make -s local-env)"``)."""
+    emulator = LocalAws.attach(run_dir)
+    if emulator is None:
+        print(f"error: no local AWS emulator is running from {run_dir}: start it with `make deploy-local`",
+              file=sys.stderr)
         return EXIT_FAILED
+    platform = _platform()
+    if platform is None:
+        return EXIT_INVALID
+    aws_config = run_dir / "aws-config"
+    aws_config.write_text(aws_cli_config(platform, endpoint=emulator.endpoint, ca_bundle=emulator.ca_bundle,
+                                         region=emulator.region))
+    out.write(shell_exports(emulator, aws_config, os.environ))
     return EXIT_OK
 
 
@@ -302,20 +378,31 @@ def down(run_dir: Path, out: TextIO = sys.stdout) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m local_aws.deploy up|down``."""
-    parser = argparse.ArgumentParser(prog="python -m local_aws.deploy",
-                                     description=__doc__.split("\n\n")[0])
+    """``python -m local_aws up|down|env`` (run by ``platformctl local up|down|env``)."""
+    parser = argparse.ArgumentParser(prog="python -m local_aws", description=__doc__.split("\n\n")[0],
+                                     epilog=exit_codes.table(), formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    start = commands.add_parser("up", help="deploy bootstrap, shared and an environment into the emulator")
-    start.add_argument("--env", default=os.environ.get(ENVIRONMENT_VARIABLE) or "dev",
-                       help=f"environment to deploy (default: ${ENVIRONMENT_VARIABLE} or dev)")
+    start = commands.add_parser("up", help="deploy bootstrap, shared and an environment into the emulator",
+                                epilog=exit_codes.table(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    start.add_argument("--env", help=f"environment to deploy (default: ${ENVIRONMENT_VARIABLE}, else dev)")
     start.add_argument("--synth-dir", type=Path, help="use this cdktf.out instead of synthesizing")
-    stop = commands.add_parser("down", help="stop the emulator and delete its run directory")
-    for sub in (start, stop):
+    stop = commands.add_parser("down", help="stop the emulator and delete its run directory",
+                               epilog=exit_codes.table(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    show_env = commands.add_parser("env", help="print the export lines that point cdktf, Terraform, platformctl and "
+                                               "the AWS CLI at the running emulator: eval \"$(make -s local-env)\"",
+                                   epilog=exit_codes.table(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    for sub in (start, stop, show_env):
         sub.add_argument("--run-dir", type=Path, default=DEFAULT_RUN_DIR, help="default: .local-aws")
     args = parser.parse_args(argv)
     if args.command == "up":
-        return up(args.env, args.run_dir.resolve(), args.synth_dir, sys.stdout)
+        try:
+            environment = args.env if args.env is not None else env_vars.platform_env()
+        except env_vars.EnvVarError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return EXIT_INVALID
+        return up(environment, args.run_dir.resolve(), args.synth_dir, sys.stdout)
+    if args.command == "env":
+        return env(args.run_dir.resolve(), sys.stdout)
     return down(args.run_dir.resolve(), sys.stdout)
 
 

@@ -1,69 +1,57 @@
 """Build the cdktf app for a validated :class:`Platform` and synthesize it safely.
 
-Synthesis writes into a temporary directory next to the output directory and publishes
-the result only when every stack synthesized, so a failed run leaves the previous
-``cdktf.out`` exactly as it was.
+The stacks of one configuration file (its *owner*: ``shared`` or an environment, see
+:mod:`platform_constructs.stacks.names`) are always built together: they share the owner's policy,
+whose suppressions are audited across them. ``synthesize_owners`` builds only the owners asked for
+into a scratch directory and returns what cdktf wrote; ``synthesize`` builds everything and
+publishes it into ``cdktf.out`` all or nothing (:mod:`platform_constructs.output`).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 
 from platform_constructs._internal.tf import App
 from platform_constructs.config.loader import Platform
 from platform_constructs.dns.dns_props import delegation_for
+from platform_constructs.output import SynthesizedOutput, publish, read_synthesized
 from platform_constructs.stacks.apps import AppsStack
 from platform_constructs.stacks.bootstrap import BootstrapStack
 from platform_constructs.stacks.platform import PlatformStack
 from platform_constructs.stacks.shared import SharedStack
 
 
-def build_app(platform: Platform, outdir: str | Path) -> App:
-    """All stacks of the platform in one app: bootstrap, shared, and per environment
-    the platform stack (named like the environment) and its ``<env>-apps`` stack."""
-    app = App(outdir=str(outdir))
-    BootstrapStack(app, platform)
-    SharedStack(app, platform)
-    for name in sorted(platform.environments):
+def build_app(platform: Platform, outdir: str | Path, owners: Collection[str] | None = None) -> App:
+    """The stacks of ``owners`` (default: every configuration) in one app: for ``shared`` the
+    bootstrap and shared stacks, for an environment its platform stack (named like the environment)
+    and its ``<env>-apps`` stack.
+
+    Stack traces are left out of annotations, so ``manifest.json`` is the same on every run.
+    """
+    selected = set(owners) if owners is not None else {name for name, _ in platform.configs()}
+    app = App(outdir=str(outdir), stack_traces=False)
+    if platform.shared.name in selected:
+        BootstrapStack(app, platform)
+        SharedStack(app, platform)
+    for name in sorted(selected & set(platform.environments)):
         env = platform.environments[name]
-        PlatformStack(app, env, delegation=delegation_for(platform, name))
+        PlatformStack(app, env, delegation=delegation_for(platform.shared, name))
         AppsStack(app, env)
     return app
 
 
+def synthesize_owners(platform: Platform, owners: Collection[str], workdir: Path) -> SynthesizedOutput:
+    """Synthesize the stacks of ``owners`` into ``workdir`` (created) and return them."""
+    build_app(platform, workdir, owners).synth()
+    return read_synthesized(workdir)
+
+
 def synthesize(platform: Platform, outdir: str | Path) -> list[str]:
-    """Synthesize every stack into ``outdir``, all or nothing; returns the stack names."""
-    outdir = Path(outdir).resolve()
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
-    try:
-        build_app(platform, staging).synth()
-        return _publish(staging, outdir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _publish(staging: Path, outdir: Path) -> list[str]:
-    """Move the synthesized files into ``outdir``, keeping each stack's ``.terraform`` caches.
-
-    Stack directories that the new manifest no longer names are removed, as the cdktf CLI
-    does after its own synth.
-    """
-    manifest = json.loads((staging / "manifest.json").read_text())
-    stacks = sorted(manifest["stacks"])
-    for source in sorted(staging.rglob("*")):
-        if source.is_file() and source.name != "manifest.json":
-            target = outdir / source.relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
-    stacks_dir = outdir / "stacks"
-    for existing in stacks_dir.iterdir() if stacks_dir.is_dir() else ():
-        if existing.is_dir() and existing.name not in stacks:
-            shutil.rmtree(existing)
-    # The manifest goes last: readers that see it see a complete output.
-    os.replace(staging / "manifest.json", outdir / "manifest.json")
-    return stacks
+    """Synthesize every stack and publish them into ``outdir``, all or nothing; returns the stack names."""
+    outdir = Path(outdir)
+    with tempfile.TemporaryDirectory(prefix="platform-synth-") as scratch:
+        output = synthesize_owners(platform, [name for name, _ in platform.configs()], Path(scratch) / "cdktf.out")
+    publish(outdir, output)
+    return sorted(output.stacks)

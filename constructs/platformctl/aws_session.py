@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from platform_constructs.config.schema import AwsTarget
+from platformctl.credentials import ensure_found
 
 
 class WrongAccount(RuntimeError):
@@ -18,9 +19,13 @@ class WrongAccount(RuntimeError):
 
 
 def caller_session(region: str) -> Any:
-    """A session with the caller's credentials."""
+    """A session with the caller's credentials, found first (:class:`~platformctl.credentials.CredentialsProblem`).
+
+    Only found, not checked with STS: the session's first call fails as fast, and ``main`` explains its refusal.
+    """
     import boto3  # imported here: ``platformctl --help`` stays fast
 
+    ensure_found()
     return boto3.Session(region_name=region)
 
 

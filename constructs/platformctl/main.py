@@ -1,22 +1,13 @@
-"""``platformctl``: the commands the Jenkins pipelines run (synth, validate, scan, plan, deploy,
-promote, rollback, rollback-infra, verify, record-good; the read-only releases, state-versions and
-image-repository; and registry-login for image builds).
+"""``platformctl``: the one front door to every operator action — synth, validate, scan, plan-guard,
+plan, deploy, promote, rollback, rollback-infra, verify, record-good, report, diagram (an environment
+drawn as SVG), local up|down|env, data-grants (users, role mappings and topics inside the data stores);
+the read-only releases, state-versions and image-repository; and registry-login for image builds. Jenkins pipelines and ``make`` targets run these subcommands; the
+``python -m`` forms of the gates and the report are aliases of them.
 
-Every subcommand has ``--help``. Errors are one message naming the option and value, never a
-traceback. Only ``synth`` imports cdktf; the other commands start in well under a second.
-
-Exit codes:
-
-====  ===============  ==========================================================================
-code  name             meaning
-====  ===============  ==========================================================================
-0     OK               done (``plan``: the plan was written and passed the plan guard)
-1     FAILED           a step failed: Terraform, kubectl or an AWS call returned an error
-2     USAGE            bad arguments, or the environment configuration is invalid
-3     REFUSED          a safety rule refused: plan guard, promotion or rollback preconditions, state lock
-4     CHECK_FAILED     a gate found problems: verification, ``terraform validate``, checkov
-5     REAPPLY_PENDING  break-glass ``kubectl rollout undo`` done, the Terraform re-apply did not complete
-====  ===============  ==========================================================================
+Every subcommand has ``--help``, which ends with the one exit-code table of every platform tool
+(:mod:`platformctl.exit_codes`). Errors are one message naming the option and value, never a
+traceback. Only ``synth`` imports cdktf, and only ``local`` runs the emulator (as a child
+process: platformctl never imports it); the other commands start in well under a second.
 """
 
 from __future__ import annotations
@@ -27,8 +18,18 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from platformctl.commands import data_grants as data_grants_commands, image as image_commands
-from platformctl.commands import infra as infra_commands, release as release_commands
+from platformctl import exit_codes
+from platformctl.commands import (
+    data_grants as data_grants_commands,
+    diagram as diagram_commands,
+    gates as gate_commands,
+    image as image_commands,
+    infra as infra_commands,
+    local as local_commands,
+    release as release_commands,
+    report as report_commands,
+)
+from platformctl.credentials import CredentialsProblem, explain
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.project import Project
 from platformctl.process import CommandFailed, CommandRunner
@@ -43,9 +44,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The full command-line grammar; every subcommand registers its own arguments and handler."""
-    exit_codes = __doc__[__doc__.index("Exit codes:"):]
-    parser = _Parser(prog="platformctl", description="The commands the Jenkins pipelines run; each has --help.",
-                     epilog=exit_codes, formatter_class=argparse.RawDescriptionHelpFormatter)
+    epilog = exit_codes.table()
+    parser = _Parser(prog="platformctl", description="Every operator action of the platform; each command has --help.",
+                     epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", type=Path, default=Path.cwd(),
                         help="repository root holding environments/ (default: the current directory)")
@@ -56,13 +57,24 @@ def build_parser() -> argparse.ArgumentParser:
                          help="print the terraform/kubectl commands and record writes instead of doing them; "
                               "AWS is only read")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
-    for module in (infra_commands, release_commands, image_commands, data_grants_commands):
+    for module in (infra_commands, gate_commands, release_commands, image_commands, report_commands, diagram_commands,
+                   local_commands, data_grants_commands):
         module.register(commands, common, dry_run)
-    for subcommand in commands.choices.values():
+    for subcommand in _all_subcommands(parser):
         subcommand.formatter_class = argparse.RawDescriptionHelpFormatter  # keeps the exit-code table intact
         subcommand.description = textwrap.fill(subcommand.description or "", 100)
-        subcommand.epilog = exit_codes
+        subcommand.epilog = epilog
     return parser
+
+
+def _all_subcommands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every (nested) subcommand parser, e.g. ``plan`` and ``local up``."""
+    found: list[argparse.ArgumentParser] = []
+    for action in parser._actions:  # noqa: SLF001 - argparse keeps its subcommands there
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            for sub in dict.fromkeys(action.choices.values()):
+                found += [sub, *_all_subcommands(sub)]
+    return found
 
 
 def _aws_errors() -> tuple[type[BaseException], ...]:
@@ -84,15 +96,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as error:
         print(f"platformctl {args.command}: {error.message}", file=sys.stderr)
         code = error.code
+    except CredentialsProblem as problem:
+        print(f"platformctl {args.command}: {problem.message}", file=sys.stderr)
+        code = problem.exit_code
     except CommandFailed as error:
         print(f"platformctl {args.command}: {error}", file=sys.stderr)
         code = ExitCode.FAILED
     except _aws_errors() as error:  # evaluated only when an exception gets this far
-        print(f"platformctl {args.command}: AWS call failed: {error}", file=sys.stderr)
-        code = ExitCode.FAILED
+        problem = explain(error)  # credentials that expired during the run
+        print(f"platformctl {args.command}: {problem.message if problem else f'AWS call failed: {error}'}",
+              file=sys.stderr)
+        code = problem.exit_code if problem else ExitCode.FAILED
     except KeyboardInterrupt:
         print(f"platformctl {args.command}: interrupted", file=sys.stderr)
-        code = 130
+        code = ExitCode.INTERRUPTED
     sys.stdout.flush()
     return int(code)
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from platformctl.credentials import ensure_credentials
+
 
 @dataclass(frozen=True)
 class Command:
@@ -22,6 +24,8 @@ class Command:
     argv: tuple[str, ...]
     env: dict[str, str] = field(default_factory=dict, compare=False)
     """Complete process environment; empty means the caller's environment."""
+    uses_aws: bool = field(default=False, compare=False)
+    """The process reaches AWS with the caller's credentials: they are checked before it starts."""
 
     def __str__(self) -> str:
         return shlex.join(self.argv)
@@ -61,6 +65,8 @@ class CommandRunner:
         if self.dry_run:
             print(f"would run: {command}", file=self.out, flush=True)
             return None
+        if command.uses_aws:
+            ensure_credentials()  # a second, not Terraform's half-minute metadata wait, when there are none
         print(f"+ {command}", file=self.out, flush=True)
         try:
             result = subprocess.run(command.argv, cwd=cwd, env=command.env or None, text=True, check=False,

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from platformctl import env_vars
 from platformctl.exit_codes import CliError, ExitCode
 from platform_constructs.config.loader import Platform, load_platform
 from platform_constructs.config.schema import EnvironmentConfig, SharedConfig
 from platform_constructs.errors import ConfigError
 from platformctl.terraform.workdir import StackWorkdir
-from platformctl.terraform.cli import write_cli_config
+from platformctl.terraform.cli import MirrorError, write_cli_config
 
 Config = EnvironmentConfig | SharedConfig
 
@@ -31,6 +31,9 @@ class Stack:
     workdir: StackWorkdir
     variables: frozenset[str]
     """Names of the stack's Terraform input variables."""
+    protected: bool = True
+    """Whether the plan guard protects the stack's environment (account registry or ``[plan_guard]``);
+    protected unless the configuration says otherwise (fail closed)."""
 
     @property
     def name(self) -> str:
@@ -61,8 +64,10 @@ class Project:
     def at(cls, root: Path, outdir: Path | None = None) -> Project:
         """The project rooted at ``root``, honouring the same variables as ``main.py``."""
         root = root.resolve()
-        environments = Path(os.environ.get("PLATFORM_ENVIRONMENTS_DIR") or root / "environments")
-        default_out = Path(os.environ.get("CDKTF_OUTDIR") or root / "cdktf.out")
+        try:
+            environments, default_out = env_vars.environments_dir(root), env_vars.outdir(root)
+        except env_vars.EnvVarError as error:
+            raise CliError(ExitCode.USAGE, str(error)) from None
         return cls(root, environments.resolve(), (outdir or default_out).resolve())
 
     @functools.cached_property
@@ -90,24 +95,27 @@ class Project:
 
     def cli_config(self) -> Path:
         """Terraform CLI config: ``$TF_CLI_CONFIG_FILE`` when it exists, else the project's (mirror-aware) one."""
-        configured = os.environ.get("TF_CLI_CONFIG_FILE")
-        if configured and Path(configured).is_file():
-            return Path(configured)
-        return write_cli_config(self.root / ".terraform.d" / "platform.tfrc")
+        try:
+            return env_vars.tf_cli_config_file() or write_cli_config(self.root / ".terraform.d" / "platform.tfrc")
+        except (env_vars.EnvVarError, MirrorError) as error:
+            raise CliError(ExitCode.USAGE, str(error)) from None
 
     def stack_names(self) -> list[str]:
         """Stacks of the last synth, from ``manifest.json``."""
         manifest = self.outdir / "manifest.json"
         if not manifest.is_file():
             raise CliError(ExitCode.USAGE, f"{manifest} not found: run `platformctl synth` first")
-        return sorted(json.loads(manifest.read_text())["stacks"])
+        stacks = _json_file(manifest).get("stacks")
+        if not isinstance(stacks, dict):
+            raise CliError(ExitCode.USAGE, f"{manifest} lists no stacks: run `platformctl synth` again")
+        return sorted(stacks)
 
     def document(self, stack_name: str) -> dict[str, Any]:
         """The synthesized ``cdk.tf.json`` of a stack."""
         if stack_name not in self.stack_names():
             raise CliError(ExitCode.USAGE,
                            f"--stack {stack_name!r}: not in {self.outdir}; synthesized: {', '.join(self.stack_names())}")
-        return json.loads((self.outdir / "stacks" / stack_name / "cdk.tf.json").read_text())
+        return _json_file(self.outdir / "stacks" / stack_name / "cdk.tf.json")
 
     def backend(self, stack_name: str) -> tuple[str, str] | None:
         """``(bucket, key)`` of the stack's S3 state, ``None`` for any other backend."""
@@ -129,4 +137,16 @@ class Project:
                            f"s3://{backend[0]}/{backend[1]}, {env_name}'s stacks keep state under "
                            f"s3://{config.state.bucket}/{config.state.key_prefix}/")
         return Stack(config, StackWorkdir(self.outdir / "stacks" / stack_name, self.cli_config()),
-                     frozenset(document.get("variable", {})))
+                     frozenset(document.get("variable", {})), self.platform.protected(env_name))
+
+
+def _json_file(path: Path) -> dict[str, Any]:
+    """A JSON object written by the synth; anything else ends the command with exit 2."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CliError(ExitCode.USAGE,
+                       f"{path} cannot be read as JSON ({error}): run `platformctl synth` again") from None
+    if not isinstance(document, dict):
+        raise CliError(ExitCode.USAGE, f"{path} is not a JSON object: run `platformctl synth` again")
+    return document

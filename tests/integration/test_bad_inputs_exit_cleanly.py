@@ -7,11 +7,11 @@ traceback, and the previous ``cdktf.out`` byte for byte unchanged.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 from envfiles import copy_environments, set_value
+from trees import tree_state
 from unit.platform_constructs.access.test_uses_config import USES_BAD_INPUTS
 from unit.platform_constructs.config.test_loader import BAD_INPUTS as LOADER_BAD_INPUTS
 
@@ -19,11 +19,6 @@ from platformctl.synth import EXIT_INVALID_CONFIG, run_synth
 
 ROOT = Path(__file__).resolve().parents[2]
 BAD_INPUTS = LOADER_BAD_INPUTS + USES_BAD_INPUTS
-
-
-def digest(directory: Path) -> dict[str, str]:
-    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 def test_the_table_is_large_enough():
@@ -38,7 +33,7 @@ def test_bad_input_exits_2_naming_the_field_and_writes_nothing(tmp_path, monkeyp
     previous = tmp_path / "cdktf.out"
     (previous / "stacks" / "dev").mkdir(parents=True)
     (previous / "stacks" / "dev" / "cdk.tf.json").write_text('{"previous": true}')
-    before = digest(previous)
+    before = tree_state(previous)
     monkeypatch.setenv("PLATFORM_ENVIRONMENTS_DIR", str(environments))
 
     assert run_synth(ROOT, str(previous)) == EXIT_INVALID_CONFIG
@@ -47,5 +42,5 @@ def test_bad_input_exits_2_naming_the_field_and_writes_nothing(tmp_path, monkeyp
     assert f": {field} = " in captured.err
     assert fragment in captured.err
     assert "Traceback" not in captured.err + captured.out
-    assert digest(previous) == before
+    assert tree_state(previous) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cdktf.out", "environments"]

@@ -15,8 +15,10 @@ import pytest
 from envfiles import copy_environments
 
 from platform_constructs.config import load_platform
+from platformctl.exit_codes import ExitCode
 from platformctl.gates import checkov
 from platformctl.gates.checkov import Failure, GateError, Skip, load_skips, scan
+from platformctl.main import main as platformctl
 
 pytestmark = [pytest.mark.slow]
 
@@ -119,7 +121,7 @@ BAD_SKIPS = [
 def test_bad_skips_are_refused(tmp_path, entry, fragment):
     with pytest.raises(GateError) as raised:
         load_skips(write_skips(tmp_path, f"[[skip]]\n{entry}\n"))
-    assert raised.value.exit_code == checkov.EXIT_INVALID_INPUT
+    assert raised.value.exit_code == ExitCode.USAGE
     assert fragment in str(raised.value)
 
 
@@ -131,19 +133,22 @@ def test_every_repository_skip_is_explained_in_a_comment():
         assert lines[index - 1].startswith("# "), f"line {index + 1}: no comment right above this [[skip]]"
 
 
-def test_command_exit_codes(tmp_path, monkeypatch, capsys):
+def test_scan_exit_codes_come_from_the_one_table(tmp_path, monkeypatch, capsys):
     stacks = fake_stacks(tmp_path, OPEN_SSH)
-    environments = copy_environments(tmp_path / "environments")
+    (tmp_path / "manifest.json").write_text(json.dumps({"stacks": {"prod": {}}}))
+    monkeypatch.setenv("PLATFORM_ENVIRONMENTS_DIR", str(copy_environments(tmp_path / "environments")))
     monkeypatch.chdir(ROOT)
-    args = ["--stacks", str(stacks), "--environments", str(environments), "--skips", str(write_skips(tmp_path, ""))]
-    assert checkov.main(args) == checkov.EXIT_FAILED
+    args = ["scan", "--outdir", str(stacks.parent), "--skips", str(write_skips(tmp_path, ""))]
+    assert platformctl(args) == ExitCode.CHECK_FAILED
     assert "FAILED  CKV_AWS_24" in capsys.readouterr().out
-    assert checkov.main([*args[:4], "--skips", str(write_skips(tmp_path, "[[skip]]\ncheck = 1\n", "bad.toml"))]) == 2
-    assert checkov.main(["--stacks", str(tmp_path / "missing"), *args[2:]]) == 2
-    assert "no synthesized stacks" in capsys.readouterr().err
-    monkeypatch.setenv(checkov.CHECKOV_ENV, str(tmp_path / "no-checkov"))
-    assert checkov.main(args) == checkov.EXIT_NO_CHECKOV
+    assert platformctl([*args[:3], "--skips", str(write_skips(tmp_path, "[[skip]]\ncheck = 1\n", "bad.toml"))]) \
+        == ExitCode.USAGE
+    assert platformctl(["scan", "--outdir", str(tmp_path / "missing")]) == ExitCode.USAGE
+    assert "run `platformctl synth` first" in capsys.readouterr().err
+    monkeypatch.setenv("PLATFORM_CHECKOV", str(tmp_path / "no-checkov"))
+    assert platformctl(args) == ExitCode.FAILED
     assert "checkov not found" in capsys.readouterr().err
+    assert checkov.main(args[1:]) == ExitCode.FAILED  # the module form is an alias of `platformctl scan`
 
 
 def test_stack_tiers_cover_every_stack_of_the_platform(platform, synth_dir):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -10,13 +9,9 @@ from pathlib import Path
 
 import pytest
 from envfiles import copy_environments, set_value
+from trees import tree_state
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _tree_digest(directory: Path) -> dict[str, str]:
-    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture()
@@ -31,7 +26,7 @@ def previous_output(tmp_path) -> Path:
 def test_invalid_environment_exits_2_with_the_field_and_no_traceback(tmp_path, previous_output):
     environments = copy_environments(tmp_path / "environments")
     set_value(environments, "prod.toml", "network.az_count", 1)
-    before = _tree_digest(previous_output)
+    before = tree_state(previous_output)
     result = subprocess.run(
         [sys.executable, "main.py"], cwd=ROOT, capture_output=True, text=True, check=False,
         env={**os.environ, "PLATFORM_ENVIRONMENTS_DIR": str(environments), "CDKTF_OUTDIR": str(previous_output)},
@@ -39,7 +34,7 @@ def test_invalid_environment_exits_2_with_the_field_and_no_traceback(tmp_path, p
     assert result.returncode == 2
     assert "prod.toml: network.az_count = 1: must be at least 3 in tier prod" in result.stderr
     assert "Traceback" not in result.stderr
-    assert _tree_digest(previous_output) == before
+    assert tree_state(previous_output) == before
 
 
 def test_failed_synthesis_leaves_the_previous_output_untouched(platform, previous_output, monkeypatch):
@@ -50,10 +45,10 @@ def test_failed_synthesis_leaves_the_previous_output_untouched(platform, previou
         raise ConstructValidationError("test.failure", "network.cidr", "refused on purpose")
 
     monkeypatch.setattr(app, "PlatformStack", failing_stack)
-    before = _tree_digest(previous_output)
+    before = tree_state(previous_output)
     with pytest.raises(ConstructValidationError):
         app.synthesize(platform, previous_output)
-    assert _tree_digest(previous_output) == before
+    assert tree_state(previous_output) == before
     assert not [p for p in previous_output.parent.iterdir() if p.name.startswith(".cdktf.out.")]
 
 

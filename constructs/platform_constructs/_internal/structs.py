@@ -36,6 +36,7 @@ def _convert(value: Any, hint: Any) -> Any:
     return value
 
 
+@functools.cache  # a few hundred distinct hints, looked up once per value converted
 def _struct_in(hint: Any) -> type | None:
     """The jsii struct class named anywhere in a type hint (``Union[IResolvable, Sequence[Union[S, Dict]]]`` → ``S``)."""
     if isinstance(hint, type) and hasattr(hint, "__jsii_struct_bases__"):

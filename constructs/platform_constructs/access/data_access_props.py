@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from platform_constructs.k8s.namespaces import GRANTS_NAMESPACE_PREFIX
 from platform_constructs.props import MAY_DIFFER, Props, StrictInt, StrictStr
 
 #: A digest-pinned image reference: it runs with a data store's administrator rights, so it never moves.
 PINNED_IMAGE_PATTERN = (r"^(?P<repository>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)+)"
                         r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[0-9a-f]{64}$")
-#: Namespaces of the grant jobs are ``data-grants-<app>``: no application and no team may use the prefix.
-GRANTS_NAMESPACE_PREFIX = "data-grants-"
 
 
 def grants_namespace(app: str) -> str:

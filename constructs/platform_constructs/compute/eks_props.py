@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from platform_constructs.errors import ConstructValidationError
+from platform_constructs.k8s.namespaces import reserved_namespace_reason
 from platform_constructs.naming import Naming
 from platform_constructs.props import MAY_DIFFER, Cidr, Props, StrictBool, StrictInt, StrictStr
 
@@ -244,6 +245,11 @@ class EksProps(Props):
                         "is also in admin_roles; a role gets either cluster-admin or namespace edit")
             if not namespaces:
                 problem("access", f"deployer_roles.{role}", "lists no namespace; name the namespaces it deploys to")
+            for index, namespace in enumerate(namespaces):
+                reason = reserved_namespace_reason(namespace)
+                if reason is not None:
+                    problem("access", f"deployer_roles.{role}[{index}]",
+                            f"{reason}; a team gets edit rights in its own application namespaces only")
         if SYSTEM_NODE_GROUP in self.node_groups:
             problem("node-group-name", f"node_groups.{SYSTEM_NODE_GROUP}",
                     f"the name {SYSTEM_NODE_GROUP!r} is reserved for system_node_group")

@@ -1,12 +1,15 @@
-"""Load ``environments/*.toml``: parse, lay over the tier preset, validate, check the rules.
+"""Load ``environments/*.toml``: parse, bind to the account registry, lay over the tier preset,
+validate, check the rules.
 
 Every problem in every file is collected and raised together as one :class:`ConfigError`,
-before anything is synthesized.
+before anything is synthesized. A file that cannot be read (a directory, a dangling symbolic
+link, no permission, not UTF-8, nesting too deep for the parser) is a problem like any other.
 """
 
 from __future__ import annotations
 
 import collections.abc
+import os
 import tomllib
 import types
 import typing
@@ -17,21 +20,28 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from platform_constructs.config import presets, rules
+from platform_constructs.config import accounts, presets, rules
+from platform_constructs.config.accounts import ACCOUNTS_FILE, AccountRegistry
 from platform_constructs.config.schema import TIERS, EnvironmentConfig, SharedConfig
 from platform_constructs.errors import ConfigError, Problem
 
 SHARED_FILE = "shared.toml"
+#: Stack names an environment file may not take: its stacks would collide with them.
+RESERVED_NAMES = frozenset({"bootstrap", "shared", "accounts"})
+#: Suffix of every environment's apps stack (``<env>-apps``).
+APPS_STACK_SUFFIX = "-apps"
 
 
 @dataclass(frozen=True)
 class Platform:
-    """The shared configuration plus every environment, keyed by name."""
+    """The shared configuration plus every environment, keyed by name, and the account registry."""
 
     shared: SharedConfig
     environments: dict[str, EnvironmentConfig]
     files: dict[str, str]
     """Configuration name → file it came from."""
+    accounts: AccountRegistry
+    """Which account holds which environment, at which tier at least (``accounts.toml``)."""
 
     def configs(self) -> Iterator[tuple[str, EnvironmentConfig | SharedConfig]]:
         """``shared`` then the environments, in name order."""
@@ -39,24 +49,38 @@ class Platform:
         for name in sorted(self.environments):
             yield name, self.environments[name]
 
+    def protected(self, name: str) -> bool:
+        """Whether the plan guard protects configuration ``name``: its account is protected in the
+        registry, or its file turns ``[plan_guard] protected`` on."""
+        config = dict(self.configs())[name]
+        entry = self.accounts.entry(config.aws.account_id)
+        return config.plan_guard.protected or (entry is not None and entry.is_protected)
+
 
 def load_platform(directory: Path | str = "environments") -> Platform:
-    """Read and validate ``shared.toml`` and every other ``*.toml`` in ``directory``.
+    """Read and validate ``accounts.toml``, ``shared.toml`` and every other ``*.toml`` in ``directory``.
 
     Raises:
         ConfigError: listing every problem found, each with file, field path, value and rule.
     """
     directory = Path(directory)
+    if not directory.is_dir():
+        state = "is not a directory" if directory.exists() else "does not exist"
+        raise ConfigError([Problem(str(directory), "<directory>", None,
+                                   f"{state}; it must hold shared.toml, {ACCOUNTS_FILE} and one <env>.toml each")])
     problems: list[Problem] = []
-    if not (directory / SHARED_FILE).is_file():
-        raise ConfigError([Problem(str(directory / SHARED_FILE), "<file>", None, "file is missing")])
-    shared = _load_file(directory / SHARED_FILE, SharedConfig, problems)
+    registry_file = directory / ACCOUNTS_FILE
+    registry = _load_registry(registry_file, problems)
+    shared = _load_file(directory / SHARED_FILE, "shared", SharedConfig, (registry, str(registry_file)), problems)
     environments: dict[str, EnvironmentConfig] = {}
     files = {"shared": str(directory / SHARED_FILE)}
     for path in sorted(directory.glob("*.toml")):
-        if path.name == SHARED_FILE:
+        if path.name in (SHARED_FILE, ACCOUNTS_FILE):
             continue
-        env = _load_file(path, EnvironmentConfig, problems)
+        if path.stem in RESERVED_NAMES or path.stem.endswith(APPS_STACK_SUFFIX):
+            problems.append(Problem(str(path), "name", path.stem, _reserved_name_message(path.stem)))
+            continue
+        env = _load_file(path, path.stem, EnvironmentConfig, (registry, str(registry_file)), problems)
         if env is None:
             continue
         if env.name != path.stem:
@@ -66,9 +90,9 @@ def load_platform(directory: Path | str = "environments") -> Platform:
         files[env.name] = str(path)
     if not environments and not problems:
         problems.append(Problem(str(directory), "<file>", None, "no environment files (*.toml besides shared.toml)"))
-    if problems or shared is None:
+    if problems or shared is None or registry is None:
         raise ConfigError(problems)
-    platform = Platform(shared, environments, files)
+    platform = Platform(shared, environments, files, registry)
     for rule in rules.PLATFORM_RULES:
         for name, (field, value, message) in rule(platform):
             problems.append(Problem(files[name], field, value, message))
@@ -77,21 +101,75 @@ def load_platform(directory: Path | str = "environments") -> Platform:
     return platform
 
 
-def _load_file(path: Path, model: type[BaseModel], problems: list[Problem]) -> Any:
+def _reserved_name_message(stem: str) -> str:
+    if stem.endswith(APPS_STACK_SUFFIX):
+        return (f"collides with the apps stack of environment {stem.removesuffix(APPS_STACK_SUFFIX)!r}; "
+                "rename the file (environment names are letters and digits)")
+    if stem == "accounts":
+        return "is the account registry's name, not an environment's"
+    return f"collides with the {stem!r} stack; choose another environment name"
+
+
+def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
+    """The parsed file, or ``None`` after recording why it cannot be read (never a traceback)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        problems.append(Problem(str(path), "<file>", None, "is a directory, not a configuration file"))
+        return None
+    except FileNotFoundError:
+        message = (f"is a symbolic link to {os.readlink(path)!r}, which does not exist" if path.is_symlink()
+                   else "file is missing")
+        problems.append(Problem(str(path), "<file>", None, message))
+        return None
+    except OSError as error:
+        problems.append(Problem(str(path), "<file>", None, f"cannot be read: {error.strerror or error}"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(Problem(str(path), "<file>", None, f"is not UTF-8 text (byte {raw[error.start]:#04x} at "
+                                                           f"offset {error.start}); save it as UTF-8"))
+        return None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         problems.append(Problem(str(path), "<syntax>", None, f"not valid TOML: {error}"))
+    except RecursionError:
+        problems.append(Problem(str(path), "<syntax>", None, "nests arrays or inline tables too deeply to read"))
+    return None
+
+
+def _load_registry(path: Path, problems: list[Problem]) -> AccountRegistry | None:
+    data = _read_toml(path, problems)
+    if data is None:
         return None
+    try:
+        registry = AccountRegistry.model_validate(data)
+    except ValidationError as error:
+        problems.extend(_problems_from(path, AccountRegistry, error))
+        return None
+    found = [Problem(str(path), field, value, message) for field, value, message in registry.findings()]
+    problems.extend(found)
+    return None if found else registry
+
+
+def _load_file(path: Path, name: str, model: type[BaseModel], registry: tuple[AccountRegistry | None, str],
+               problems: list[Problem]) -> Any:
+    data = _read_toml(path, problems)
+    if data is None:
+        return None
+    found = accounts.binding_findings(name, data, *registry)
     tier = data.get("tier")
     sections = set(model.model_fields)
     merged = presets.deep_merge(presets.preset(tier, sections), data) if tier in TIERS else data
     try:
         config = model.model_validate(merged)
     except ValidationError as error:
+        problems.extend(Problem(str(path), field, value, message) for field, value, message in found)
         problems.extend(_problems_from(path, model, error))
         return None
-    found = [
+    found += [
         (floor.field, value, floor.describe())
         for floor in presets.floors(config.tier, sections)
         if floor.violated_by(value := _lookup(config, floor.field))

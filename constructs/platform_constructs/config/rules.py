@@ -136,8 +136,6 @@ def _entry_hosts_are_unique(env: EnvironmentConfig) -> Iterable[Finding]:
 
 def _uses_fit_the_environment(env: EnvironmentConfig) -> Iterable[Finding]:
     """An application uses only stores the environment has, topics it declares, and applications it runs."""
-    from platform_constructs.access.data_access_props import GRANTS_NAMESPACE_PREFIX
-
     for app, workload in sorted(env.apps.items()):
         uses = workload.uses
         for store in uses.stores:
@@ -159,15 +157,6 @@ def _uses_fit_the_environment(env: EnvironmentConfig) -> Iterable[Finding]:
         if uses.any and env.data_access.runner_image is None:
             yield ("data_access.runner_image", None, f"is required: application {app} uses {', '.join(uses.stores)}, "
                    "whose users and grants a job creates inside the stores with this image")
-        namespace = workload.namespace_for(app)
-        if namespace.startswith(GRANTS_NAMESPACE_PREFIX):
-            yield (f"apps.{app}.namespace", namespace, f"starts with {GRANTS_NAMESPACE_PREFIX!r}, the prefix of the "
-                   "grant jobs' namespaces (they hold data-store administrator rights)")
-    for role, namespaces in sorted(env.eks.deployer_roles.items()):
-        for namespace in namespaces:
-            if namespace.startswith(GRANTS_NAMESPACE_PREFIX):
-                yield (f"eks.deployer_roles.{role}", namespace, f"starts with {GRANTS_NAMESPACE_PREFIX!r}: a team that "
-                       "may edit a grant job's namespace could run pods with data-store administrator rights")
 
 
 def _uses_are_exclusive(env: EnvironmentConfig) -> Iterable[Finding]:
@@ -196,6 +185,18 @@ def _uses_are_exclusive(env: EnvironmentConfig) -> Iterable[Finding]:
                    "an application's user is created from its [apps.<name>.uses.redis]")
 
 
+def _apps_stay_out_of_reserved_namespaces(env: EnvironmentConfig) -> Iterable[Finding]:
+    """No application runs in Kubernetes' or the platform's namespaces (the namespace defaults to the app's name)."""
+    from platform_constructs.k8s.namespaces import reserved_namespace_reason
+
+    for app, workload in sorted(env.apps.items()):
+        namespace = workload.namespace_for(app)
+        reason = reserved_namespace_reason(namespace)
+        if reason is not None:
+            derived = "" if workload.namespace else f" (namespace unset: the application's name {app!r} is used)"
+            yield f"apps.{app}.namespace", namespace, f"{reason}{derived}; choose a namespace of the application's own"
+
+
 #: Rules over one environment file (after its fields validated).
 ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _subnet_plan_fits,
@@ -209,6 +210,7 @@ ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _entry_hosts_are_unique,
     _uses_fit_the_environment,
     _uses_are_exclusive,
+    _apps_stay_out_of_reserved_namespaces,
 ]
 
 

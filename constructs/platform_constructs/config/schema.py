@@ -8,9 +8,10 @@ rejected with the field path.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 from platform_constructs.access.data_access_props import DataAccessProps
 from platform_constructs.compute.eks_props import EksProps
@@ -28,10 +29,15 @@ from platform_constructs.registry.ecr_props import RegistryProps
 from platform_constructs.search.search_props import SearchProps
 from platform_constructs.streaming.kafka_props import KafkaProps
 from platform_constructs.config.plan_guard_props import PlanGuardProps
+from platform_constructs.config.regions import AwsRegion
 from platform_constructs.config.release_props import ReleaseProps
+from platform_constructs.config.tiers import TIERS as TIERS, Tier  # TIERS re-exported: callers import it from here
+from platform_constructs.k8s.findings import raise_findings
 
-Tier = Literal["dev", "staging", "prod"]
-TIERS: tuple[Tier, ...] = ("dev", "staging", "prod")
+#: Tag keys AWS reserves for itself (any case); a resource cannot carry them.
+RESERVED_TAG_PREFIX = "aws:"
+#: Characters AWS allows in tag keys and values.
+_TAG_TEXT = re.compile(r"^[\w .:/=+\-@]*$")
 
 
 class AwsTarget(Props):
@@ -39,8 +45,8 @@ class AwsTarget(Props):
 
     account_id: StrictStr = Field(pattern=r"^\d{12}$")
     """12-digit AWS account id; the provider refuses to run against any other. Default: required."""
-    region: StrictStr = Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
-    """AWS region, e.g. ``eu-west-1``. Default: required."""
+    region: AwsRegion
+    """AWS region, e.g. ``eu-west-1``; one of the regions in ``config/regions.py``. Default: required."""
     deploy_role_name: StrictStr | None = Field(default=None, pattern=r"^[\w+=,.@-]{1,64}$")
     """IAM role assumed in ``account_id`` to deploy; ``None`` uses the caller's credentials as they are. Default: ``None``."""
 
@@ -74,7 +80,28 @@ class MandatoryTags(Props):
     data_classification: Literal["public", "internal", "confidential", "restricted"] = Field(alias="DataClassification")
     """Most sensitive class of data the environment holds. Default: required."""
     additional: dict[StrictStr, StrictStr] = Field(default_factory=dict, alias="Additional")
-    """Further tags. Default: none."""
+    """Further tags: keys of 1–128 and values of up to 256 characters AWS allows, no key starting with ``aws:``
+    (reserved by AWS) or naming a mandatory tag. Default: none."""
+
+    @model_validator(mode="after")
+    def _additional_tags_are_allowed(self) -> MandatoryTags:
+        mandatory = {"environment", "owner", "costcenter", "dataclassification"}
+        findings = []
+        for key, value in sorted(self.additional.items()):
+            if key.lower().startswith(RESERVED_TAG_PREFIX):
+                findings.append(("Additional", key, f"tag key {key!r} starts with {RESERVED_TAG_PREFIX!r}, "
+                                                    "a prefix AWS reserves for its own tags"))
+            elif key.lower() in mandatory:
+                findings.append(("Additional", key, f"tag key {key!r} would replace a mandatory tag; set it in "
+                                                    "its own field (Environment is always the environment's name)"))
+            elif not (1 <= len(key) <= 128 and _TAG_TEXT.match(key)):
+                findings.append(("Additional", key, f"tag key {key!r} must be 1-128 letters, digits, spaces "
+                                                    "or _ . : / = + - @"))
+            elif not (len(value) <= 256 and _TAG_TEXT.match(value)):
+                findings.append(("Additional", value, f"value of tag {key!r} must be at most 256 letters, digits, "
+                                                      "spaces or _ . : / = + - @"))
+        raise_findings(type(self).__name__, findings)
+        return self
 
     def as_dict(self, environment: str) -> dict[str, str]:
         """All tags, ``Environment`` included."""
@@ -92,7 +119,7 @@ class StateLocation(Props):
 
     bucket: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
     """State bucket, created by the ``bootstrap`` stack. Default: required."""
-    region: StrictStr = Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+    region: AwsRegion
     """Region of the state bucket; must be the shared (bootstrap) region. Default: required."""
     key_prefix: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9/_-]*[a-z0-9]$")
     """Prefix of the state keys; each stack writes ``{key_prefix}/{stack}.tfstate``. Default: required."""

@@ -121,8 +121,8 @@ class RollingDeployment(Construct):
                     "type": "Utilization", "average_utilization": props.autoscaling.target_cpu_utilization}}}],
             }))
 
-        # expose attributes
-        self.image: str = self.deployment.spec.template.spec.container.get(0).image
+        # expose attributes (one jsii call; walking spec.template.spec.container.get(0) takes five)
+        self.image: str = self.deployment.get_string_attribute("spec[0].template[0].spec[0].container[0].image")
 
     @property
     def outputs(self) -> dict[str, object]:

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from platform_constructs.access.least_privilege import ADMIN_POLICY_NAMES, admin_policy_name
 from platform_constructs.access.uses_props import AppUses
 from platform_constructs.ingress.entry_props import AppIngress
 from platform_constructs.k8s.findings import Finding, raise_findings
@@ -21,6 +20,7 @@ from platform_constructs.k8s.image_policy import REPOSITORY_PATTERN
 from platform_constructs.k8s.probes import ProbeAction
 from platform_constructs.k8s.resources import ComputeResources
 from platform_constructs.props import MAY_DIFFER, Props, StrictInt, StrictStr
+from platform_constructs.security.managed_policies import admin_grade_reason
 
 #: An application name: a DNS label of at most 32 characters (it names the Deployment, Service and namespace).
 AppName = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$")]
@@ -28,6 +28,18 @@ AppName = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z](?:[a-z0-9-]{0,
 NamespaceName = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")]
 #: An IAM managed policy ARN.
 PolicyArn = Annotated[StrictStr, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::(?:aws|\d{12}):policy/[\w+=,.@/-]+$")]
+
+
+def _not_admin_grade(arn: str) -> str:
+    reason = admin_grade_reason(arn)
+    if reason is not None:
+        raise ValueError(f"refused: {reason}; declare the data stores in [apps.<name>.uses] or give the pods a "
+                         "customer-managed policy scoped to the application's own resources")
+    return arn
+
+
+#: A managed policy a workload's pods may have: not one of the administrator-grade AWS-managed policies.
+PodPolicyArn = Annotated[PolicyArn, AfterValidator(_not_admin_grade)]
 
 
 class Autoscaling(Props):
@@ -69,9 +81,10 @@ class WorkloadProps(Props):
     """CPU and memory requests and limits of the container. Default: 100m/128Mi requested, 500m/256Mi limit."""
     namespace: NamespaceName | None = None
     """Kubernetes namespace. Default: derived – the application name."""
-    pod_policy_arns: tuple[PolicyArn, ...] = ()
-    """Further IAM managed policies of the pods' role (EKS Pod Identity), never an admin policy
-    (AdministratorAccess, PowerUserAccess, IAMFullAccess). The data stores of ``uses`` need none. Default: none."""
+    pod_policy_arns: tuple[PodPolicyArn, ...] = ()
+    """Further IAM managed policies of the pods' role (EKS Pod Identity); administrator-grade AWS-managed policies
+    (``AdministratorAccess``, ``PowerUserAccess``, any ``…FullAccess``) are refused. The data stores of ``uses``
+    need none. Default: none."""
     uses: AppUses = AppUses()
     """Data stores and applications it reaches (``[apps.<name>.uses]``); everything else is closed to it.
     Default: none."""
@@ -85,11 +98,6 @@ class WorkloadProps(Props):
         if self.replicas is not None and self.autoscaling is not None:
             findings.append(("replicas", self.replicas, "must be unset when autoscaling is on; the autoscaler owns "
                              "the replica count (set autoscaling.min_replicas instead)"))
-        for index, arn in enumerate(self.pod_policy_arns):
-            if (name := admin_policy_name(arn)) is not None:
-                findings.append((f"pod_policy_arns.{index}", arn, f"attaches {name}, an administrator policy; "
-                                 f"pods get least privilege ({', '.join(ADMIN_POLICY_NAMES)} are refused): "
-                                 "declare the data stores in [apps.<name>.uses] or attach a policy of your own"))
         if self.ingress is not None and self.health_check_path is None:
             findings.append(("ingress.health_check_path", None, "must be set: the readiness check is not an "
                              "http_get the load balancer could reuse"))

@@ -1,8 +1,9 @@
-"""Run a rule pack over synthesized resources as a cdktf Aspect, and audit the suppressions.
+"""Run a rule pack over synthesized resources at synth, and audit the suppressions.
 
 ``apply_policy(stack, props, owner=...)`` attaches the pack chosen by ``props`` (the ``[policy]``
-section) to a stack. At synth every Terraform resource is rendered as it will appear in
-``cdk.tf.json`` and checked by each rule of the pack:
+section) to a stack. When the stack is validated at synth (after every aspect ran, before its
+``cdk.tf.json`` is written) the whole stack is rendered once as it will appear in ``cdk.tf.json``
+and every Terraform resource in it is checked by each rule of the pack:
 
 - a violation becomes an error annotation when ``props.enforce`` (synth fails, ``main.py`` exits 1)
   or a warning otherwise, naming the rule, the resource and the fix;
@@ -11,29 +12,21 @@ section) to a stack. At synth every Terraform resource is rendered as it will ap
 - a suppression that accepted nothing in any stack of its owner fails synth (app-level
   validation): stale exceptions do not linger.
 
-Resources are recognised with ``TerraformResource.is_terraform_resource`` and their
-``terraform_resource_type`` string, never with ``isinstance``.
+Rendering the stack in one call, rather than visiting every construct with an aspect that renders
+each resource, keeps the jsii round trips per stack constant: at platform scale the per-construct
+aspect was a third of the synth time (docs/decisions/0016-synth-selection-cache-and-atomic-output.md).
+Resources are read from the rendered ``resource`` section by their Terraform type, never with
+``isinstance``; a finding is annotated on the construct at the resource's path.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterator
 from typing import Any
 
-from platform_constructs._internal.tf import (
-    Annotations,
-    Aspects,
-    DefaultTokenResolver,
-    IAspect,
-    IConstruct,
-    IValidation,
-    StringConcat,
-    TerraformResource,
-    TerraformStack,
-    Tokenization,
-    jsii,
-)
-from platform_constructs.policy.engine import Finding, Resource, evaluate
+from platform_constructs._internal.tf import Annotations, IConstruct, IValidation, TerraformStack, jsii
+from platform_constructs.policy.engine import ANY_TYPE, Finding, Resource, Rule, evaluate
 from platform_constructs.policy.packs import PACKS
 from platform_constructs.policy.policy_props import PolicyProps
 
@@ -55,17 +48,31 @@ def apply_policy(stack: TerraformStack, props: PolicyProps, *, owner: str) -> Po
         app.node.add_validation(guard)
     elif guard.props != props:
         raise ValueError(f"stacks of {owner} were given different policies")
-    Aspects.of(stack).add(PolicyAspect(guard))
+    stack.node.add_validation(StackPolicyCheck(stack, guard))
     return guard
 
 
-def resource_of(node: TerraformResource, resolver: DefaultTokenResolver) -> Resource:
-    """A resource as it will appear in ``cdk.tf.json``: overrides applied, references as ``${...}``."""
-    rendered = Tokenization.resolve(node.to_terraform(), scope=node, resolver=resolver)
-    (resource_type, by_name), = rendered["resource"].items()
-    (name, body), = by_name.items()
-    props = {key: value for key, value in body.items() if key != "//"}
-    return Resource(type=resource_type, name=name, path=node.node.path, props=props)
+def rendered_resources(stack: TerraformStack) -> Iterator[Resource]:
+    """Every resource of ``stack`` as it will appear in ``cdk.tf.json``: overrides applied, references
+    as ``${...}``, ``path`` the construct path from the resource's ``//`` metadata."""
+    rendered = stack.to_terraform()
+    stack_id = rendered["//"]["metadata"]["stackName"]
+    for resource_type, by_name in sorted(rendered.get("resource", {}).items()):
+        for name, body in sorted(by_name.items()):
+            path = body.get("//", {}).get("metadata", {}).get("path") or f"{stack_id}/{name}"
+            props = {key: value for key, value in body.items() if key != "//"}
+            yield Resource(type=resource_type, name=name, path=path, props=props)
+
+
+def construct_at(stack: TerraformStack, path: str) -> IConstruct:
+    """The construct of ``stack`` at construct path ``path`` (the stack itself when no child matches)."""
+    node: IConstruct = stack
+    for part in path.split("/")[1:]:
+        child = node.node.try_find_child(part)
+        if child is None:
+            return stack
+        node = child
+    return node
 
 
 @jsii.implements(IValidation)
@@ -78,12 +85,28 @@ class PolicyGuard:
         self.rules = PACKS[props.pack]
         self.findings: list[Finding] = []
         self._used: set[int] = set()
-        self._resolver = DefaultTokenResolver(StringConcat())  # one for all resources: each is a jsii object
+        self._rules_by_type: dict[str, list[Rule]] = {}
 
-    def check(self, node: TerraformResource) -> list[Finding]:
-        """Evaluate the pack on one resource node and annotate it."""
-        resource = resource_of(node, self._resolver)
-        findings = evaluate(resource, self.rules, self.props.limits, self.props.suppressions)
+    def rules_for(self, resource_type: str) -> list[Rule]:
+        """The pack's rules that concern ``resource_type``, in pack order (a stack holds thousands of
+        resources of a few dozen types; each would otherwise meet every rule of the pack)."""
+        if resource_type not in self._rules_by_type:
+            self._rules_by_type[resource_type] = [
+                rule for rule in self.rules if rule.resource_types == ANY_TYPE or resource_type in rule.resource_types]
+        return self._rules_by_type[resource_type]
+
+    def check(self, stack: TerraformStack) -> list[Finding]:
+        """Evaluate the pack on every resource of ``stack`` and annotate the resources that break it."""
+        found = []
+        for resource in rendered_resources(stack):
+            findings = evaluate(resource, self.rules_for(resource.type), self.props.limits, self.props.suppressions)
+            if findings:
+                self._annotate(construct_at(stack, resource.path), findings)
+            found.extend(findings)
+        self.findings.extend(found)
+        return found
+
+    def _annotate(self, node: Any, findings: list[Finding]) -> None:
         suppressed = []
         for finding in findings:
             if finding.suppression is not None:
@@ -96,8 +119,6 @@ class PolicyGuard:
                 Annotations.of(node).add_warning(finding.message())
         if suppressed:
             node.add_override("//.policy", {"suppressed": suppressed})
-        self.findings.extend(findings)
-        return findings
 
     def validate(self) -> list[str]:
         """Every suppression that accepted no finding, as an error naming its index, rule and path."""
@@ -113,14 +134,18 @@ class PolicyGuard:
         return stale
 
 
-@jsii.implements(IAspect)
-class PolicyAspect:
-    """Visits every construct of a stack and hands Terraform resources to the guard."""
+@jsii.implements(IValidation)
+class StackPolicyCheck:
+    """Hands one stack to its guard when the stack is validated at synth, once however often it synthesizes."""
 
-    def __init__(self, guard: PolicyGuard) -> None:
+    def __init__(self, stack: TerraformStack, guard: PolicyGuard) -> None:
+        self.stack = stack
         self.guard = guard
+        self.checked = False
 
-    def visit(self, node: IConstruct) -> None:
-        """Check ``node`` when it is a Terraform resource (data sources and providers are not)."""
-        if TerraformResource.is_terraform_resource(node):
-            self.guard.check(node)
+    def validate(self) -> list[str]:
+        """Check the stack (findings become annotations, not validation errors)."""
+        if not self.checked:
+            self.checked = True
+            self.guard.check(self.stack)
+        return []

@@ -20,14 +20,10 @@ from platform_constructs.naming import Naming
 from platform_constructs.parameters.platform_values import PlatformValuesReader
 from platform_constructs.policy.guard import apply_policy
 from platform_constructs.stacks.common import aws_provider, s3_backend
+from platform_constructs.stacks.names import apps_stack_name
 
 #: Pod Security Admission level enforced in every application namespace.
 POD_SECURITY_LEVEL = "restricted"
-
-
-def apps_stack_name(environment: str) -> str:
-    """Name of the apps stack of an environment."""
-    return f"{environment}-apps"
 
 
 class AppsStack(TerraformStack):

@@ -6,10 +6,9 @@ from platform_constructs._internal.tf import Construct, LocalBackend, TerraformO
 from platform_constructs.config.loader import Platform
 from platform_constructs.policy.guard import apply_policy
 from platform_constructs.stacks.common import aws_provider
+from platform_constructs.stacks.names import BOOTSTRAP_STACK
 from platform_constructs.state.state_bucket import StateBucket, StateBucketProps
 
-#: Stack name, as ``cdktf list`` shows it.
-BOOTSTRAP_STACK = "bootstrap"
 #: Local state of the bootstrap stack, relative to its working directory
 #: (``cdktf.out/stacks/bootstrap``): kept outside ``cdktf.out`` so a new synth never loses it.
 BOOTSTRAP_STATE_PATH = "../../../.state/bootstrap.tfstate"

@@ -10,9 +10,7 @@ from platform_constructs.naming import Naming
 from platform_constructs.policy.guard import apply_policy
 from platform_constructs.registry.ecr import ContainerRegistry
 from platform_constructs.stacks.common import aws_provider, s3_backend
-
-#: Stack name, as ``cdktf list`` shows it.
-SHARED_STACK = "shared"
+from platform_constructs.stacks.names import SHARED_STACK
 
 
 class SharedStack(TerraformStack):

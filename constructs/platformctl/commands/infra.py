@@ -1,16 +1,14 @@
-"""Infrastructure subcommands: synth, validate, scan, plan, deploy, rollback-infra, state-versions."""
+"""Infrastructure subcommands: synth, plan, deploy, rollback-infra, state-versions."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 from pathlib import Path
 
 from platformctl.release.inputs import releases_from_arguments, stack_variables
 from platformctl.exit_codes import CliError, ExitCode
-from platformctl.gates.junit import Case, write_junit
 from platformctl.progress import Progress
 from platformctl.project import Project, Stack
 from platformctl.terraform.flow import StackChange, add_guard_arguments, guard_overrides
@@ -23,31 +21,30 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
              dry_run: argparse.ArgumentParser) -> None:
     """Add the infrastructure subcommands; ``common`` and ``dry_run`` are shared option groups."""
 
-    synth = commands.add_parser("synth", parents=[common], help="validate environments/ and synthesize every stack",
-                                description="Validate every environment file, then synthesize all stacks into the "
-                                            "output directory (all or nothing). Exit 2: invalid configuration.")
+    synth = commands.add_parser(
+        "synth", parents=[common], help="validate environments/ and synthesize the stacks (all, or those asked for)",
+        description="Validate every environment file (cross-file rules over all of them), then write the selected "
+                    "stacks into the output directory in one atomic rename; other stacks stay as they were. Stacks "
+                    "whose inputs did not change come from the synth cache (.cdktf-cache/) without importing cdktf. "
+                    "Exit 2: invalid configuration, selection or output path; 1: synthesis or publishing failed; "
+                    "130/143: interrupted.")
+    synth.add_argument("--env", action="append", default=[], metavar="NAME",
+                       help="write the stacks of this configuration (an environment: <env> and <env>-apps; shared: "
+                            "bootstrap and shared); repeatable")
+    synth.add_argument("--stack", action="append", default=[], metavar="NAME",
+                       help="write this stack (built with the other stacks of its configuration); repeatable")
+    synth.add_argument("--no-cache", action="store_true", help="synthesize everything asked for; neither read nor "
+                                                               "write the synth cache")
     synth.set_defaults(handler=_synth)
-
-    validate = commands.add_parser("validate", parents=[common], help="terraform validate the synthesized stacks",
-                                   description="terraform init -backend=false + validate for each stack, offline "
-                                               "through the provider mirror when there is one. Exit 4: a stack is invalid.")
-    validate.add_argument("--stack", action="append", default=[], help="stack to validate (repeatable; default: all)")
-    validate.set_defaults(handler=_validate)
-
-    scan = commands.add_parser("scan", parents=[common], help="checkov gate over the synthesized stacks",
-                               description="Run the checkov gate (terraform_json framework, skips only from the "
-                                           "reviewed checkov-skips.toml) over every synthesized stack. Exit 4: a failed "
-                                           "check no skip accepts, or a stale skip.")
-    scan.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
-    scan.set_defaults(handler=_scan)
 
     for name, summary, description in (
         ("plan", "terraform plan of one stack, checked by the plan guard",
          "terraform init + plan -out for one stack; the plan JSON is written next to the plan file and checked by the "
          "plan guard (exit 3 when it deletes or replaces stateful resources of a protected environment)."),
         ("deploy", "plan, guard and apply one stack (or apply a saved plan)",
-         "Apply one stack: with --plan, the saved plan (guarded again); otherwise plan, guard and apply. For an apps "
-         "stack, --app/--image set one application's image; every other application keeps its recorded current image."),
+         "Apply one stack: with --plan, the saved plan, refused (exit 3) unless it was made for this stack's state "
+         "and guarded again; otherwise plan, guard and apply. For an apps stack, --app/--image set one application's "
+         "image; every other application keeps its recorded current image."),
     ):
         sub = commands.add_parser(name, parents=[common, dry_run], help=summary, description=description)
         sub.add_argument("--env", required=True, help="environment (dev, staging, prod, shared)")
@@ -68,7 +65,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         "rollback-infra", parents=[common, dry_run], help="restore a stack's state version, then re-apply",
         description="Restore an earlier version of the stack's state object (through terraform state push: locked, "
                     "same lineage, kept as a new version) and re-apply the synthesized configuration through the plan "
-                    "guard. Synthesize the known-good revision first. List versions with state-versions.")
+                    "guard. The configuration is first planned against a local copy of that version and judged by the "
+                    "plan guard; nothing is pushed unless it passes (this runs in --dry-run too: it only reads AWS). "
+                    "Synthesize the known-good revision first. List versions with state-versions.")
     rollback_infra.add_argument("--env", required=True, help="environment")
     rollback_infra.add_argument("--stack", required=True, help="stack name")
     rollback_infra.add_argument("--to-version", required=True, metavar="VERSION_ID", help="S3 version id of the state to restore")
@@ -84,57 +83,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
 
 def _synth(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
-    from platformctl.synth import run_synth
+    from platformctl.synth import prepare_exit, run_synth
 
-    return run_synth(project.root, str(project.outdir))
-
-
-def _selected_stacks(args: argparse.Namespace, project: Project) -> list[str]:
-    available = project.stack_names()
-    unknown = sorted(set(args.stack) - set(available))
-    if unknown:
-        raise CliError(ExitCode.USAGE, f"--stack {', '.join(unknown)}: not synthesized; available: {', '.join(available)}")
-    return args.stack or available
-
-
-def _validate(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
-    from platformctl.terraform.cli import validate_stack
-
-    progress = Progress()
-    cli_config = project.cli_config()
-    failed = []
-    for name in _selected_stacks(args, project):
-        result = validate_stack(project.outdir / "stacks" / name, cli_config)
-        progress.say(f"{name}: {'valid' if result.valid else 'INVALID'}")
-        if not result.valid:
-            print(result.summary(), file=sys.stderr)
-            failed.append(name)
-    if failed:
-        raise CliError(ExitCode.CHECK_FAILED, f"terraform validate failed for {', '.join(failed)}")
-    return ExitCode.OK
-
-
-def _scan(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
-    from platformctl.gates import checkov
-
-    project.stack_names()  # refuses early when nothing was synthesized
-    try:
-        result = checkov.scan(project.outdir / "stacks", project.platform, project.root / checkov.SKIPS_FILE, project.root)
-    except checkov.GateError as error:
-        code = ExitCode.USAGE if error.exit_code == checkov.EXIT_INVALID_INPUT else ExitCode.FAILED
-        raise CliError(code, str(error)) from None
-    print(result.summary())
-    if args.junit:
-        cases = [Case(f"{f.check} {f.path}", f.stack, failure=f"{f.name} ({f.address})") for f in result.failed]
-        cases += [Case(f"{f.check} {f.path}", f.stack, skipped=f.skip.reason) for f in result.skipped if f.skip]
-        cases += [Case(f"stale {skip.describe()}", "checkov-skips.toml", failure="accepts no failed check")
-                  for skip in result.stale_skips]
-        cases.append(Case(f"{result.passed} checks passed", "checkov"))
-        write_junit(args.junit, "checkov", cases)
-    if not result.ok:
-        raise CliError(ExitCode.CHECK_FAILED, f"checkov gate: {len(result.failed)} failed check(s), "
-                                              f"{len(result.stale_skips)} stale skip(s)")
-    return ExitCode.OK
+    return prepare_exit(run_synth(project.root, str(project.outdir), environments=args.env,
+                                              stacks=args.stack, no_cache=args.no_cache))
 
 
 def _change_for(args: argparse.Namespace, project: Project, runner: CommandRunner) -> tuple[Stack, StackChange, Progress]:
@@ -159,6 +111,9 @@ def _deploy(args: argparse.Namespace, project: Project, runner: CommandRunner) -
                                        "belong to the plan command")
     stack, change, progress = _change_for(args, project, runner)
     if args.plan is not None:
+        if not args.plan.is_file():
+            raise CliError(ExitCode.USAGE, f"--plan {args.plan}: no such file; write it with platformctl plan")
+        change.check_target(args.plan)
         change.init()
         change.guard(args.plan, overrides)
         change.apply(args.plan)
@@ -195,14 +150,16 @@ def _rollback_infra(args: argparse.Namespace, project: Project, runner: CommandR
     except StateRestoreRefused as error:
         raise CliError(ExitCode.REFUSED, str(error)) from None
     progress.say(f"{stack.name}: state version {args.to_version} read (serial {restored['serial'] - 1} "
-                 f"-> pushed as {restored['serial']})")
+                 f"-> to be pushed as {restored['serial']})")
+    # judged before anything is pushed: a refusal leaves the current state as it is
+    change.judge_against_state(restored, variables.values, overrides)
     change.init()
     with tempfile.TemporaryDirectory(prefix="platformctl-state-") as scratch:
         state_file = Path(scratch) / "restored.tfstate"
         state_file.write_text(json.dumps(restored))
-        runner.run(stack.workdir.state_push(state_file))
-    progress.say(f"{stack.name}: state version {args.to_version} restored as the current state")
+        if runner.run(stack.workdir.state_push(state_file)) is not None:
+            progress.say(f"{stack.name}: state version {args.to_version} restored as the current state")
     if change.plan(variables.values, stack.workdir.default_plan, overrides):
         change.apply(stack.workdir.default_plan)
-    progress.say(f"{stack.name}: infrastructure rollback complete")
+    progress.say(f"{stack.name}: infrastructure rollback " + ("would be complete" if runner.dry_run else "complete"))
     return ExitCode.OK

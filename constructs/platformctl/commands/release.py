@@ -13,7 +13,6 @@ import time
 from platformctl.release.inputs import (
     Release,
     apps_stack_of,
-    build_note,
     checked_app,
     checked_repository,
     pinned_image,
@@ -21,10 +20,12 @@ from platformctl.release.inputs import (
     stack_variables,
     workload_of,
 )
+from platformctl.env_vars import build_note
 from platformctl.exit_codes import CliError, ExitCode
+from platformctl.gates.plan_guard import Override
 from platformctl.progress import Progress
 from platformctl.project import Project
-from platformctl.terraform.flow import GuardOverrides, StackChange, add_guard_arguments, guard_overrides
+from platformctl.terraform.flow import StackChange, add_guard_arguments, guard_overrides
 from platform_constructs.config.schema import EnvironmentConfig
 from platformctl.aws_session import account_session
 from platformctl.release.health import CheckResult, alarms_in_alarm, smoke
@@ -133,7 +134,7 @@ def _non_negative_float(text: str) -> float:
 
 
 def _deploy_release(project: Project, env: EnvironmentConfig, app: str, release: Release,
-                    overrides: GuardOverrides, runner: CommandRunner, progress: Progress) -> None:
+                    overrides: tuple[Override, ...], runner: CommandRunner, progress: Progress) -> None:
     """Plan (guarded) and apply ``release`` of ``app`` in ``env``'s apps stack."""
     stack = apps_stack_of(project, env, app)
     variables = stack_variables(stack, {app: release})
@@ -170,11 +171,12 @@ def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) 
     if expected is not None and expected != current:
         raise CliError(ExitCode.REFUSED, f"{where} runs {current}, not --expect-image {args.expect_image}: "
                                          "another release reached it; this build's image is no longer the one to promote")
-    progress.say(f"promoting {args.app} {current} from {source.name} (current and last good) to {target.name}")
+    progress.say(f"{'would promote' if runner.dry_run else 'promoting'} {args.app} {current} from {source.name} "
+                 f"(current and last good) to {target.name}")
     checked_repository(target, args.app, current, f"{source.name}'s image")
     release = Release(current, args.change_cause or f"promote {current} from {source.name}")
     _deploy_release(project, target, args.app, release, overrides, runner, progress)
-    progress.say(f"{target.name}/{args.app} now runs {current}")
+    progress.say(f"{target.name}/{args.app} {'would run' if runner.dry_run else 'now runs'} {current}")
     return ExitCode.OK
 
 
@@ -193,17 +195,19 @@ def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner)
         if image is None:
             raise CliError(ExitCode.REFUSED, f"{env.name}/{args.app}: no last good image recorded at "
                                              f"{records.parameter_name(args.app, RecordKind.LAST_GOOD)}; pass --to REF")
-    progress.say(f"rolling {env.name}/{args.app} back to {image}")
+    progress.say(f"{'would roll' if runner.dry_run else 'rolling'} {env.name}/{args.app} back to {image}")
     release = Release(image, args.change_cause or f"rollback to {image}")
     if not args.break_glass:
         _deploy_release(project, env, args.app, release, overrides, runner, progress)
-        progress.say(f"{env.name}/{args.app} rolled back to {image}")
+        progress.say(f"{env.name}/{args.app} {'would be rolled' if runner.dry_run else 'rolled'} back to {image}")
         return ExitCode.OK
     workload = workload_of(env, args.app)
     runner.run(workload.update_kubeconfig())
     runner.run(workload.rollout_undo())
     runner.run(workload.rollout_status(timeout_seconds=300))
-    progress.say(f"break-glass: kubectl rollout undo of {env.name}/{args.app} complete; the Terraform re-apply follows")
+    undone = "would be undone" if runner.dry_run else "undone"
+    progress.say(f"break-glass: {env.name}/{args.app} {undone} with kubectl rollout undo; "
+                 "the Terraform re-apply follows")
     try:
         _deploy_release(project, env, args.app, release, overrides, runner, progress)
     except (CliError, CommandFailed) as error:
@@ -211,7 +215,9 @@ def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner)
         raise CliError(ExitCode.REAPPLY_PENDING,
                        f"{detail}\nthe cluster runs the undone revision but Terraform still holds the previous image: "
                        f"re-run `platformctl rollback --env {env.name} --app {args.app} --to {image}` until it succeeds") from None
-    progress.say(f"{env.name}/{args.app} rolled back to {image}; cluster and Terraform state agree")
+    progress.say(f"{env.name}/{args.app} would be rolled back to {image} (undo, then the Terraform re-apply)"
+                 if runner.dry_run
+                 else f"{env.name}/{args.app} rolled back to {image}; cluster and Terraform state agree")
     return ExitCode.OK
 
 
@@ -245,7 +251,11 @@ def _verify(args: argparse.Namespace, project: Project, runner: CommandRunner) -
     if failed:
         raise CliError(ExitCode.CHECK_FAILED, f"{env.name}/{args.app} failed verification: " +
                        "; ".join(f"{r.name}: {r.detail}" for r in failed))
-    progress.say(f"{env.name}/{args.app} verified ({expected})")
+    if runner.dry_run:
+        progress.say(f"{env.name}/{args.app}: the checks that only read passed; rollout status and the running image "
+                     f"would be checked against {expected}")
+    else:
+        progress.say(f"{env.name}/{args.app} verified ({expected})")
     if args.record_good:
         _write_good(records, args.app, expected, runner)
     return ExitCode.OK

@@ -5,50 +5,49 @@ skip list), so every accepted finding lives in one reviewed file at the reposito
 ``checkov-skips.toml``. A skip names the check, where it applies (construct-path globs and/or
 tiers) and why. A failed check passes the gate only when a skip covers it; a skip that covers
 nothing fails the gate (it is stale). A skip scoped by tier alone may name only ``dev``: dev may
-trade a check for cost, staging and prod exceptions must name the resources they excuse.
+trade a check for cost. A skip that can apply to staging or prod must name the resources it
+excuses: each glob a literal stack and a construct (``prod/Postgres/*``), never ``*`` or ``prod/*``.
 
 checkov runs from its own virtual environment (``.venv-tools``, ``make tools``) because it pins
 boto3/packaging versions that conflict with the library's. This module never imports cdktf.
 
-``python -m platformctl.gates.checkov [--stacks DIR] [--environments DIR] [--skips FILE]``
-
-Exit codes: 0 the gate passed; 1 failed checks without a skip, or stale skips; 2 invalid skips
-file or environment configuration; 3 checkov missing or unusable.
+Command line: ``platformctl scan [--skips FILE] [--junit FILE]`` (``python -m platformctl.gates.checkov``
+is an alias). Exit codes from the one table (``platformctl --help``): 0 OK the gate passed;
+4 CHECK_FAILED failed checks without a skip, or stale skips; 2 USAGE invalid skips file or
+configuration; 1 FAILED checkov missing or crashing.
 """
 
 from __future__ import annotations
 
-import argparse
 import fnmatch
 import json
-import os
+import re
 import shutil
 import subprocess
-import sys
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from platform_constructs.config.loader import Platform, load_platform
+from platform_constructs.config.loader import Platform
 from platform_constructs.config.schema import TIERS
-from platform_constructs.errors import ConfigError
+from platformctl import env_vars
+from platformctl.exit_codes import ExitCode
 
 #: The reviewed skips file, at the repository root.
 SKIPS_FILE = "checkov-skips.toml"
-#: Overrides the checkov executable (default: ``.venv-tools/bin/checkov``, else ``checkov`` on PATH).
-CHECKOV_ENV = "PLATFORM_CHECKOV"
 TOOLS_VENV = ".venv-tools"
 MIN_REASON_LENGTH = 20
-
-EXIT_PASSED, EXIT_FAILED, EXIT_INVALID_INPUT, EXIT_NO_CHECKOV = 0, 1, 2, 3
+#: Tiers whose exceptions must name the resources they excuse.
+PROTECTED_TIERS = frozenset({"staging", "prod"})
+_WILDCARD = re.compile(r"[*?\[\]]")
 
 
 class GateError(Exception):
     """The gate could not run: bad skips file, or checkov missing or crashing."""
 
-    def __init__(self, message: str, exit_code: int) -> None:
+    def __init__(self, message: str, exit_code: ExitCode) -> None:
         super().__init__(message)
         self.exit_code = exit_code
 
@@ -133,22 +132,45 @@ class GateResult:
 
 
 def load_skips(path: Path) -> list[Skip]:
-    """Parse and validate the skips file; every problem is reported at once."""
-    try:
-        data = tomllib.loads(path.read_text())
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise GateError(f"{path}: cannot read the skips file ({error})", EXIT_INVALID_INPUT) from None
+    """Parse and validate the skips file; every problem is reported at once (exit 2, no traceback)."""
+    data = _read_skips_file(path)
     unknown = sorted(set(data) - {"skip"})
     problems = [f"{path}: {key}: unknown key; allowed: skip" for key in unknown]
+    entries = data.get("skip", [])
+    if not isinstance(entries, list):
+        problems.append(f"{path}: skip = {entries!r}: must be an array of [[skip]] tables")
+        entries = []
     skips = []
-    for index, entry in enumerate(data.get("skip", [])):
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            problems.append(f"{path}: skip.{index} = {entry!r}: must be a [[skip]] table")
+            continue
         found, skip = _skip_from(index, entry)
         problems += [f"{path}: skip.{index}.{problem}" for problem in found]
         if skip is not None:
             skips.append(skip)
     if problems:
-        raise GateError("invalid checkov skips:\n" + "\n".join(f"  - {p}" for p in problems), EXIT_INVALID_INPUT)
+        raise GateError("invalid checkov skips:\n" + "\n".join(f"  - {p}" for p in problems), ExitCode.USAGE)
     return skips
+
+
+def _read_skips_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_bytes().decode("utf-8")
+        return tomllib.loads(text)
+    except IsADirectoryError:
+        reason = "is a directory, not the skips file"
+    except FileNotFoundError:
+        reason = "does not exist" if not path.is_symlink() else "is a symbolic link to a missing file"
+    except OSError as error:
+        reason = f"cannot be read: {error.strerror or error}"
+    except UnicodeDecodeError as error:
+        reason = f"is not UTF-8 text (offset {error.start})"
+    except tomllib.TOMLDecodeError as error:
+        reason = f"is not valid TOML: {error}"
+    except RecursionError:
+        reason = "nests arrays or inline tables too deeply to read"
+    raise GateError(f"{path}: the checkov skips file {reason}", ExitCode.USAGE)
 
 
 def _skip_from(index: int, entry: Mapping[str, Any]) -> tuple[list[str], Skip | None]:
@@ -156,33 +178,50 @@ def _skip_from(index: int, entry: Mapping[str, Any]) -> tuple[list[str], Skip | 
                 for key in sorted(set(entry) - {"check", "paths", "reason", "tiers"})]
     check, reason = entry.get("check"), entry.get("reason")
     paths, tiers = entry.get("paths", []), entry.get("tiers", [])
-    if not (isinstance(check, str) and check.startswith(("CKV_", "CKV2_"))):
+    if not (isinstance(check, str) and re.fullmatch(r"CKV2?_[A-Z0-9]+_\d+", check)):
         problems.append(f"check = {check!r}: must be a checkov check id such as CKV_AWS_144")
     if not (isinstance(reason, str) and len(reason.strip()) >= MIN_REASON_LENGTH):
         problems.append(f"reason = {reason!r}: must say why the check does not apply "
                         f"(at least {MIN_REASON_LENGTH} characters)")
-    if not (isinstance(paths, list) and all(isinstance(glob, str) and glob for glob in paths)):
+    paths_ok = isinstance(paths, list) and all(isinstance(glob, str) and glob.strip() for glob in paths)
+    if not paths_ok:
         problems.append(f"paths = {paths!r}: must be a list of construct-path globs")
-    if not (isinstance(tiers, list) and set(tiers) <= set(TIERS)):
+    tiers_ok = isinstance(tiers, list) and all(isinstance(tier, str) and tier in TIERS for tier in tiers)
+    if not tiers_ok:
         problems.append(f"tiers = {tiers!r}: must be a list of {', '.join(TIERS)}")
-    elif not paths and (not tiers or set(tiers) - {"dev"}):
+    elif not paths and set(tiers) != {"dev"}:
         problems.append(f"tiers = {tiers!r}: a skip without paths may only name tier dev; "
                         "staging and prod exceptions must list the resources they excuse")
-    if problems:
+    elif paths_ok and (not tiers or set(tiers) & PROTECTED_TIERS):
+        problems += [f"paths = {paths!r}: {glob!r} does not name the resources it excuses; a skip that applies to "
+                     "staging or prod needs the stack and a construct in each glob, e.g. prod/Postgres/*"
+                     for glob in paths if not _names_resources(glob)]
+    if problems or not isinstance(check, str) or not isinstance(reason, str):
         return problems, None
     return [], Skip(index, check, reason.strip(), tuple(paths), tuple(tiers))
 
 
+def _names_resources(glob: str) -> bool:
+    """Whether a construct-path glob names a stack and a construct: ``prod/Postgres*/…``, not ``*`` or ``prod/*``."""
+    stack, _, rest = glob.partition("/")
+    construct = rest.split("/", 1)[0]
+    literal = re.sub(r"\[[^\]]*\]|[*?]", "", construct)
+    return bool(stack) and not _WILDCARD.search(stack) and bool(literal)
+
+
 def checkov_executable(root: Path) -> str:
     """The checkov to run: ``$PLATFORM_CHECKOV``, the tools venv's, or the one on PATH."""
-    configured = os.environ.get(CHECKOV_ENV)
+    try:
+        configured = env_vars.checkov()
+    except env_vars.EnvVarError as error:
+        raise GateError(str(error), ExitCode.USAGE) from None
     candidates = [configured] if configured else [str(root / TOOLS_VENV / "bin" / "checkov"), "checkov"]
     for candidate in candidates:
         found = shutil.which(candidate)
         if found:
             return found
     raise GateError(f"checkov not found (looked for {', '.join(candidates)}); run `make tools` "
-                    f"or set {CHECKOV_ENV}", EXIT_NO_CHECKOV)
+                    f"or set {env_vars.PLATFORM_CHECKOV.name}", ExitCode.FAILED)
 
 
 def run_checkov(executable: str, stacks_dir: Path) -> list[dict[str, Any]]:
@@ -195,7 +234,7 @@ def run_checkov(executable: str, stacks_dir: Path) -> list[dict[str, Any]]:
         reports = json.loads(process.stdout)
     except json.JSONDecodeError:
         raise GateError(f"checkov exited {process.returncode} without a JSON report:\n{process.stderr[-2000:]}",
-                        EXIT_NO_CHECKOV) from None
+                        ExitCode.FAILED) from None
     return reports if isinstance(reports, list) else [reports]
 
 
@@ -223,7 +262,7 @@ def failures_of(reports: Iterable[Mapping[str, Any]], stacks_dir: Path,
         for result in results.get("failed_checks", []):
             stack = Path(result["file_path"]).parent.name
             if stack not in tiers:
-                raise GateError(f"stack {stack} belongs to no configuration file", EXIT_INVALID_INPUT)
+                raise GateError(f"stack {stack} belongs to no configuration file", ExitCode.USAGE)
             if stack not in indexes:
                 indexes[stack] = resource_index(json.loads((stacks_dir / stack / "cdk.tf.json").read_text()))
             name = result["resource"].split(".", 1)[1]
@@ -265,29 +304,13 @@ def scan(stacks_dir: Path, platform: Platform, skips_file: Path, root: Path) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: run the gate and print its summary; see the module docstring for exit codes."""
-    root = Path.cwd()
-    parser = argparse.ArgumentParser(prog="python -m platformctl.gates.checkov",
-                                     description="checkov gate over the synthesized stacks")
-    parser.add_argument("--stacks", type=Path, default=root / "cdktf.out" / "stacks",
-                        help="directory holding <stack>/cdk.tf.json (default: cdktf.out/stacks)")
-    parser.add_argument("--environments", type=Path, default=root / "environments",
-                        help="environment files, to know each stack's tier (default: environments)")
-    parser.add_argument("--skips", type=Path, default=root / SKIPS_FILE, help=f"skips file (default: {SKIPS_FILE})")
-    args = parser.parse_args(argv)
-    try:
-        if not args.stacks.is_dir():
-            raise GateError(f"{args.stacks}: no synthesized stacks; run `make synth` first", EXIT_INVALID_INPUT)
-        result = scan(args.stacks.resolve(), load_platform(args.environments), args.skips, root)
-    except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_INVALID_INPUT
-    except GateError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return error.exit_code
-    print(result.summary())
-    return EXIT_PASSED if result.ok else EXIT_FAILED
+    """``python -m platformctl.gates.checkov ARGS``: an alias of ``platformctl scan ARGS``."""
+    import sys
+
+    from platformctl.main import main as platformctl
+
+    return platformctl(["scan", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

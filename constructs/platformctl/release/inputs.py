@@ -9,9 +9,9 @@ their records name — a deploy of one application never moves or relabels anoth
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
+from platformctl.env_vars import build_note
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.progress import Progress
 from platformctl.project import Config, Project, Stack
@@ -44,11 +44,6 @@ def release_records(config: Config) -> ReleaseRecords:
     """The release records of an environment, read and written in its own account."""
     session = account_session(config.aws, f"platformctl-{config.name}")
     return ReleaseRecords(session.client("ssm"), config.naming.prefix, config.name)
-
-
-def build_note() -> str:
-    """Who wrote a record: the Jenkins build (``BUILD_TAG``, ``BUILD_URL``) or a manual run."""
-    return f"platformctl {os.environ.get('BUILD_TAG', 'manual run')} {os.environ.get('BUILD_URL', '')}".strip()
 
 
 def pinned_image(text: str, option: str = "--image") -> ImageRef:

@@ -38,7 +38,7 @@ class Workload:
                 "--alias", self.cluster]
         if self.role_arn:
             argv += ["--role-arn", self.role_arn]
-        return Command(tuple(argv))
+        return Command(tuple(argv), uses_aws=True)
 
     def rollout_status(self, timeout_seconds: int) -> Command:
         """Wait until the latest rollout completes; exits 1 once the progress deadline is exceeded."""
@@ -55,4 +55,4 @@ class Workload:
         return self._kubectl("get", f"deployment/{self.deployment}", "--output", f"jsonpath={path}")
 
     def _kubectl(self, *args: str) -> Command:
-        return Command(("kubectl", "--context", self.cluster, "--namespace", self.namespace, *args))
+        return Command(("kubectl", "--context", self.cluster, "--namespace", self.namespace, *args), uses_aws=True)

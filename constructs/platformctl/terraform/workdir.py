@@ -7,6 +7,7 @@ The pipelines follow the documented cdktf pattern: synthesize once, then run Ter
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,5 +59,15 @@ class StackWorkdir:
         """``terraform state push``: replace the stack's state under Terraform's lock (same lineage, newer serial)."""
         return self._terraform("state", "push", str(state_file.resolve()))
 
+    def with_local_state(self, directory: Path, state_file: Path) -> StackWorkdir:
+        """A copy of this stack in ``directory`` whose backend is the local ``state_file``: plans there read
+        AWS like the real stack but never touch its state object or lock."""
+        document = json.loads((self.directory / "cdk.tf.json").read_text())
+        document.setdefault("terraform", {})["backend"] = {"local": {"path": str(state_file.resolve())}}
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "cdk.tf.json").write_text(json.dumps(document))
+        return StackWorkdir(directory, self.cli_config)
+
     def _terraform(self, *args: str) -> Command:
-        return Command(("terraform", f"-chdir={self.directory}", *args), env=terraform_env(self.cli_config))
+        return Command(("terraform", f"-chdir={self.directory}", *args), env=terraform_env(self.cli_config),
+                       uses_aws=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import pytest
 
@@ -39,6 +40,12 @@ def test_deploy_local_brings_up_dev_replans_empty_and_destroy_cleans_up(platform
             assert f"apply {name}: " in report and "re-plan: no changes" in report.split(f"apply {name}: ")[1]
         assert f"account {env.aws.account_id} ({DEV}, {env.aws.region}):" in report
         assert f"{prefix}-eks" in report and "aws --profile dev" in report
+        # progress: one line per stack and resource class, the full Terraform output in a log per stack
+        assert f"full Terraform log: {run_dir / 'logs' / 'dev.log'}" in report
+        assert re.search(r"dev\s+aws_opensearch_domain\s+still creating 1 of 1, for \d+:\d\d", report)
+        assert re.search(r"dev\s+aws_opensearch_domain\s+1 created in \d+:\d\d", report)
+        assert "Still creating..." not in report, "Terraform's raw lines go to the log, not the terminal"
+        assert "Still creating..." in (run_dir / "logs" / "dev.log").read_text()
 
         emulator = LocalAws.attach(run_dir)
         assert emulator is not None, "the emulator stays up after deploy-local for inspection"

@@ -8,7 +8,13 @@ the synthesized JSON, as a code change would make them:
   Terraform plans it, the guard refuses it;
 - a change that forces the database to be replaced: ``prevent_destroy`` already stops the plan;
 - a refactoring that renames the database construct (new address, old one gone):
-  ``prevent_destroy`` leaves with the old configuration, so only the guard stops it.
+  ``prevent_destroy`` leaves with the old configuration, so only the guard stops it;
+- the same refactoring of the EKS cluster (the AWS provider 5.x has no EKS deletion protection):
+  ``platformctl plan-guard --env prod`` refuses it with exit 3.
+
+An apps namespace cannot be planned here (no kubernetes provider binary on this machine), so its
+deletion is judged from a plan in ``terraform show -json`` shape built from the address the
+synthesized prod-apps stack gives it.
 """
 
 from __future__ import annotations
@@ -19,8 +25,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from local_aws.deploy import BOOTSTRAP, PLAN_CHANGES, TerraformFailed
-from platformctl.gates.plan_guard import EXIT_ALLOWED, EXIT_REFUSED, Override, evaluate, main
+from platformctl.exit_codes import ExitCode
+from platformctl.gates.plan_guard import Override, evaluate
+from platformctl.main import main as platformctl
 
 pytestmark = [pytest.mark.emulator, pytest.mark.terraform, pytest.mark.slow]
 
@@ -71,13 +80,12 @@ def test_the_guard_refuses_a_prod_plan_that_replaces_a_kms_key(deployment, platf
     refused = evaluate(text, protected=protected)
     assert [(f.address, f.action) for f in refused.blocked] == [(address, "replace")]
     assert f"{address}: replace" in refused.report()
-    assert main([str(plan_file), "--env", PROD, "--environments", str(Path(platform.files[PROD]).parent)]) \
-        == EXIT_REFUSED
+    assert platformctl(["plan-guard", str(plan_file), "--env", PROD, "--root", str(ROOT)]) == ExitCode.REFUSED
 
     allowed = evaluate(text, protected=protected, overrides=[Override(address, "logs re-encrypted; CHG-2041")])
     assert allowed.allowed and [f.address for f, _ in allowed.overridden] == [address]
-    assert main([str(plan_file), "--protect", "--allow", address, "--reason", "logs re-encrypted; CHG-2041"]) \
-        == EXIT_ALLOWED
+    assert platformctl(["plan-guard", str(plan_file), "--env", PROD, "--root", str(ROOT), "--allow", address,
+                        "--reason", "logs re-encrypted; CHG-2041"]) == ExitCode.OK
     # the same plan in an unprotected environment (dev) passes with a warning
     assert evaluate(text, protected=platform.environments["dev"].plan_guard.protected).allowed
 
@@ -95,14 +103,49 @@ def test_prevent_destroy_and_the_guard_both_protect_the_prod_database(deployment
     with pytest.raises(TerraformFailed, match="cannot be destroyed"):
         deployment.stack(PROD, synth_dir=_variant(synth_dir, tmp_path / "replace", new_database_name)).plan()
 
-    def renamed_construct(config: dict) -> None:  # a refactoring without a `moved` block
-        renamed = json.loads(json.dumps(config).replace(f"aws_db_instance.{database}",
-                                                        "aws_db_instance.Postgres_Database_Renamed"))
-        renamed["resource"]["aws_db_instance"]["Postgres_Database_Renamed"] = renamed["resource"][
-            "aws_db_instance"].pop(database)
-        config.update(renamed)
+    def renamed_construct(config: dict) -> None:
+        _renamed(config, "aws_db_instance", database, "Postgres_Database_Renamed")
 
     text, _ = _plan_json(deployment, _variant(synth_dir, tmp_path / "rename", renamed_construct), tmp_path)
     refused = evaluate(text, protected=platform.environments[PROD].plan_guard.protected)
     assert [(f.address, f.action, f.reason) for f in refused.blocked] == [
         (f"aws_db_instance.{database}", "delete", "delete_because_no_resource_config")]
+
+
+def _renamed(config: dict, resource_type: str, name: str, new_name: str) -> None:
+    """A refactoring without a ``moved`` block: the resource gets a new address, the old one is gone."""
+    renamed = json.loads(json.dumps(config).replace(f"{resource_type}.{name}", f"{resource_type}.{new_name}"))
+    renamed["resource"][resource_type][new_name] = renamed["resource"][resource_type].pop(name)
+    config.update(renamed)
+
+
+def test_platformctl_plan_guard_refuses_a_prod_plan_that_deletes_the_eks_cluster(deployment, platform, synth_dir,
+                                                                                 prod_config, tmp_path, capsys):
+    cluster = _only(prod_config, "aws_eks_cluster", "")
+    deployment.apply([BOOTSTRAP])
+    deployment.stack(PROD).run("apply", "-input=false", "-auto-approve", f"-target=aws_eks_cluster.{cluster}")
+
+    text, plan_file = _plan_json(deployment, _variant(
+        synth_dir, tmp_path / "rename", lambda config: _renamed(config, "aws_eks_cluster", cluster, "Eks_Renamed")),
+        tmp_path)
+    assert (f"aws_eks_cluster.{cluster}", "delete", "delete_because_no_resource_config") in [
+        (f.address, f.action, f.reason) for f in evaluate(text, protected=True).blocked]
+    capsys.readouterr()
+    assert platformctl(["plan-guard", str(plan_file), "--env", PROD, "--root", str(ROOT)]) == ExitCode.REFUSED
+    out = capsys.readouterr().out
+    assert f"aws_eks_cluster.{cluster}: delete (delete_because_no_resource_config): loses the cluster" in out
+
+
+def test_platformctl_plan_guard_refuses_a_prod_plan_that_deletes_an_apps_namespace(stack_json, tmp_path, capsys):
+    [namespace] = list(stack_json("prod-apps")["resource"]["kubernetes_namespace_v1"])
+    address = f"kubernetes_namespace_v1.{namespace}"
+    plan = {"format_version": "1.2", "terraform_version": "1.11.4", "planned_values": {}, "errored": False,
+            "resource_changes": [{"address": address, "mode": "managed", "type": "kubernetes_namespace_v1",
+                                  "name": namespace, "change": {"actions": ["delete"]},
+                                  "action_reason": "delete_because_no_resource_config"}]}
+    plan_file = tmp_path / "prod-apps.plan.json"
+    plan_file.write_text(json.dumps(plan))
+    assert platformctl(["plan-guard", str(plan_file), "--env", PROD, "--root", str(ROOT)]) == ExitCode.REFUSED
+    assert f"{address}: delete (delete_because_no_resource_config): loses the namespace and everything in it" in \
+        capsys.readouterr().out
+    assert platformctl(["plan-guard", str(plan_file), "--env", "dev", "--root", str(ROOT)]) == ExitCode.OK

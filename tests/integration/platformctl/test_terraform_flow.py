@@ -134,3 +134,59 @@ def test_rollback_infra_refuses_what_it_cannot_restore_safely(cli, stacks, aws, 
         done = cli("rollback-infra", "--env", "dev", "--stack", "dev", "--to-version", version)
         assert done.code == ExitCode.REFUSED and message in done.err, f"{case}: {done.output}"
     assert _parameter(aws, platform, "dev", "marker") == "v2"
+
+
+def test_deploy_refuses_a_saved_plan_made_for_another_stacks_state(cli, stacks, aws, platform):
+    """Terraform would apply prod's plan to prod's state from dev's directory; platformctl refuses it first."""
+    stacks.write("dev", marker="v1")
+    stacks.write("prod", marker="v1")
+    assert cli("plan", "--env", "prod", "--stack", "prod").code == ExitCode.OK
+    prod_plan = stacks.outdir / "stacks" / "prod" / "tfplan"
+    state = platform.environments["prod"].state
+
+    done = cli("deploy", "--env", "dev", "--stack", "dev", "--plan", str(prod_plan))
+    assert done.code == ExitCode.REFUSED, done.output
+    dev_key = platform.environments["dev"].state.key("dev")
+    assert (f"is not a plan of stack dev in dev: it writes to s3://{state.bucket}/{state.key('prod')} "
+            f"(workspace default), not to s3://{state.bucket}/{dev_key}") in done.err
+    dry = cli("deploy", "--env", "dev", "--stack", "dev", "--plan", str(prod_plan), "--dry-run")
+    assert dry.code == ExitCode.REFUSED and "is not a plan of stack dev" in dry.err
+    assert _parameter(aws, platform, "prod", "marker") is None and _parameter(aws, platform, "dev", "marker") is None
+
+
+def test_a_dry_run_of_a_saved_plan_runs_the_guard_and_exits_as_the_real_run_would(cli, stacks, aws, platform):
+    stacks.write("prod", marker="v1")
+    assert cli("deploy", "--env", "prod", "--stack", "prod").code == ExitCode.OK
+    stacks.write("prod", marker="v2", bucket_suffix="b")  # replaces the bucket
+    assert cli("plan", "--env", "prod", "--stack", "prod").code == ExitCode.REFUSED
+    plan_file = str(stacks.outdir / "stacks" / "prod" / "tfplan")
+
+    refused = cli("deploy", "--env", "prod", "--stack", "prod", "--plan", plan_file, "--dry-run")
+    assert refused.code == ExitCode.REFUSED, refused.output
+    assert "aws_s3_bucket.data: replace" in refused.out and "the plan guard would refuse" in refused.err
+    allowed = cli("deploy", "--env", "prod", "--stack", "prod", "--plan", plan_file, "--dry-run",
+                  "--allow", "aws_s3_bucket.data", "--reason", "test bucket recreated empty on purpose")
+    assert allowed.code == ExitCode.OK, allowed.output
+    assert "would run: terraform" in allowed.out and "apply" in allowed.out
+    assert " done" not in allowed.out and "plan written" not in allowed.out
+    assert _parameter(aws, platform, "prod", "marker") == "v1"  # nothing was applied
+
+
+def test_rollback_infra_judges_the_restored_state_before_pushing_it(cli, stacks, aws, platform):
+    stacks.write("prod", marker="v1")
+    assert cli("deploy", "--env", "prod", "--stack", "prod").code == ExitCode.OK
+    first = cli("state-versions", "--env", "prod", "--stack", "prod").out.splitlines()[1].split()[0]
+    stacks.write("prod", marker="v2", extra_parameter=True)
+    assert cli("deploy", "--env", "prod", "--stack", "prod").code == ExitCode.OK
+    before = cli("state-versions", "--env", "prod", "--stack", "prod").out
+
+    # the wrong revision was synthesized: against the state to restore, its plan replaces the bucket
+    stacks.write("prod", marker="v1", bucket_suffix="b")
+    for extra in ((), ("--dry-run",)):
+        done = cli("rollback-infra", "--env", "prod", "--stack", "prod", "--to-version", first, *extra)
+        assert done.code == ExitCode.REFUSED, done.output
+        assert "aws_s3_bucket.data: replace" in done.out
+        assert "the plan against the state to restore (nothing was pushed)" in done.err
+        assert "restored as the current state" not in done.out
+        assert cli("state-versions", "--env", "prod", "--stack", "prod").out == before  # nothing pushed
+    assert _parameter(aws, platform, "prod", "marker") == "v2"

@@ -26,11 +26,14 @@ pytestmark = [pytest.mark.emulator, pytest.mark.slow]
 
 class _Health(http.server.BaseHTTPRequestHandler):
     status = 200
+    answered: threading.Semaphore
+    """Released once per answered request."""
 
     def do_GET(self) -> None:  # noqa: N802 - http.server API
         self.send_response(type(self).status)
         self.end_headers()
         self.wfile.write(b"ok")
+        type(self).answered.release()
 
     def log_message(self, *args: object) -> None:
         pass
@@ -39,7 +42,7 @@ class _Health(http.server.BaseHTTPRequestHandler):
 @pytest.fixture()
 def health() -> Iterator[type[_Health]]:
     """A health endpoint on 127.0.0.1; set ``health.status`` to change its answer."""
-    handler = type("Health", (_Health,), {"status": 200})
+    handler = type("Health", (_Health,), {"status": 200, "answered": threading.Semaphore(0)})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -95,15 +98,27 @@ def test_verify_fails_when_the_smoke_url_keeps_failing(platformctl, deployed, he
 
 
 def test_observation_stops_at_the_first_alarm(platformctl, aws, platform, deployed, health):
+    """The alarm goes off after two observation rounds (each checks the alarms, then GETs the smoke URL), however
+    long the command takes to get there on a loaded machine."""
     _alarm(aws, platform, "acme-prod-api-5xx", "OK")
-    timer = threading.Timer(2.0, _alarm, (aws, platform, "acme-prod-api-5xx", "ALARM"))
-    timer.start()
+    stop = threading.Event()
+
+    def alarm_after_two_rounds() -> None:
+        for _ in range(2):
+            while not health.answered.acquire(timeout=0.1):
+                if stop.is_set():
+                    return
+        _alarm(aws, platform, "acme-prod-api-5xx", "ALARM")
+
+    trigger = threading.Thread(target=alarm_after_two_rounds, daemon=True)
+    trigger.start()
     started = time.monotonic()
     try:
         done = platformctl("verify", "--env", "prod", "--app", "api", "--smoke-url", health.url,
                            "--observe", "60", "--interval", "0.5", "--dry-run")
     finally:
-        timer.cancel()
+        stop.set()
+        trigger.join()
     elapsed = time.monotonic() - started
     assert done.code == ExitCode.CHECK_FAILED and "acme-prod-api-5xx" in done.err
     assert done.out.count("PASS alarms") >= 2  # observed more than once before the alarm fired

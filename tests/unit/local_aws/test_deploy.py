@@ -46,12 +46,13 @@ def test_aws_config_has_one_profile_per_account_assuming_its_deployer_role(platf
     parser = configparser.ConfigParser()
     parser.read_string(aws_cli_config(platform, endpoint="https://127.0.0.1:4567", ca_bundle=tmp_path / "ca.pem",
                                       region="eu-west-1"))
-    assert parser["profile local-aws"]["aws_access_key_id"] == "test"
+    assert parser["default"]["aws_access_key_id"] == "test"
     for name, config in platform.configs():
         profile = parser[f"profile {name}"]
         assert profile["role_arn"] == f"arn:aws:iam::{config.aws.account_id}:role/{config.aws.deploy_role_name}"
-        assert (profile["source_profile"], profile["endpoint_url"]) == ("local-aws", "https://127.0.0.1:4567")
+        assert (profile["source_profile"], profile["endpoint_url"]) == ("default", "https://127.0.0.1:4567")
         assert profile["ca_bundle"] == str(tmp_path / "ca.pem")
+        assert profile["role_session_name"] == "local-aws-4567"  # the AWS CLI's role cache is per emulator
 
 
 @pytest.mark.parametrize("command", [["up", "--help"], ["down", "--help"]])

@@ -30,7 +30,7 @@ USES_BAD_INPUTS = [
     ("dev.toml", ("apps.worker", {**WORKER, "uses": {"postgres": {"user": "worker", "schema": "api"}}}),
      "apps.worker.uses.postgres.schema", "is already the schema owned (read-write) of application api"),
     ("dev.toml", ("apps.api.pod_policy_arns", ["arn:aws:iam::aws:policy/AdministratorAccess"]),
-     "apps.api.pod_policy_arns.0", "attaches AdministratorAccess, an administrator policy"),
+     "apps.api.pod_policy_arns.0", "AdministratorAccess makes the pods administrators"),
     ("dev.toml", ("apps.api.uses.mongodb", {"user": "api"}), "apps.api.uses.mongodb",
      "unknown key; allowed keys here: apps, kafka, postgres, redis, search"),
     ("dev.toml", ("apps.api.uses.apps", ["billing"]), "apps.api.uses.apps", "is not an application of the environment"),
@@ -43,8 +43,9 @@ USES_BAD_INPUTS = [
     ("dev.toml", ("data_access.runner_image", OTHER_DIGEST), "data_access.runner_image",
      "is not in a repository of the shared registry"),
     ("staging.toml", ("apps.api.uses.redis", {"user": "other"}), "apps.api.uses.redis.user", "differs from prod"),
-    ("dev.toml", ("eks.deployer_roles.api-team", ["api", "data-grants-api"]), "eks.deployer_roles.api-team",
+    ("dev.toml", ("eks.deployer_roles.api-team", ["api", "data-grants-api"]), "eks.deployer_roles.api-team[1]",
      "starts with 'data-grants-'"),
+    ("dev.toml", ("apps.api.namespace", "data-grants-billing"), "apps.api.namespace", "starts with 'data-grants-'"),
 ]
 
 

@@ -77,7 +77,7 @@ BAD_INPUTS = [
     ("dev.toml", ("tier", "qa"), "tier", "'dev', 'staging' or 'prod'"),
     ("dev.toml", ("name", "qa"), "name", "must match the file name ('dev')"),
     ("dev.toml", ("aws.account_id", "1234"), "aws.account_id", "should match pattern"),
-    ("dev.toml", ("aws.region", "Europe"), "aws.region", "should match pattern"),
+    ("dev.toml", ("aws.region", "Europe"), "aws.region", "is not an AWS region the platform knows"),
     ("dev.toml", ("tags.DataClassification", "secret"), "tags.DataClassification", "'public', 'internal'"),
     ("staging.toml", ("state.key_prefix", "platform/dev"), "state.key_prefix", "already used by dev"),
     ("dev.toml", ("state.region", "us-east-1"), "state.region", "must be the shared (bootstrap) region"),

@@ -139,3 +139,17 @@ def test_policy_violation_in_an_environment_exits_1_and_writes_nothing(tmp_path,
     assert "[prod/Postgres/" in error
     assert "Traceback" not in error
     assert not outdir.exists()
+
+
+@pytest.mark.parametrize("pack", ["baseline", "production"])
+def test_each_resource_type_meets_exactly_the_rules_of_the_pack_that_concern_it(pack):
+    from platform_constructs.policy.engine import ANY_TYPE
+    from platform_constructs.policy.guard import PolicyGuard
+
+    guard = PolicyGuard(PolicyProps(pack=pack), owner="test")
+    types = sorted({kind for rule in guard.rules for kind in rule.resource_types if rule.resource_types != ANY_TYPE})
+    assert types and any(rule.resource_types == ANY_TYPE for rule in guard.rules)
+    for kind in [*types, "aws_unknown_thing"]:
+        assert guard.rules_for(kind) == [rule for rule in guard.rules
+                                         if rule.resource_types == ANY_TYPE or kind in rule.resource_types]
+    assert {rule.id for kind in types for rule in guard.rules_for(kind)} == {rule.id for rule in guard.rules}

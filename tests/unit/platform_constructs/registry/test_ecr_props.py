@@ -9,6 +9,7 @@ from envfiles import copy_environments, set_value
 from pydantic import ValidationError
 
 from platform_constructs.config import load_platform
+from platform_constructs.config.presets import preset
 from platform_constructs.errors import ConfigError
 from platform_constructs.registry.ecr_props import LifecyclePolicy, RegistryProps
 
@@ -65,10 +66,10 @@ def test_shared_config_names_the_repositories_and_gets_prod_defaults(platform):
     assert registry.lifecycle.expire_untagged_after_days == 7
 
 
-def test_a_dev_tier_registry_may_force_delete(tmp_path):
-    directory = copy_environments(tmp_path)
-    set_value(directory, "shared.toml", "tier", "dev")
-    registry = load_platform(directory).shared.registry
+def test_a_dev_tier_registry_may_force_delete():
+    # shared.toml itself is bound to tier prod (its name and the account registry); the dev column of the
+    # preset is what a dev-tier configuration with a registry gets
+    registry = RegistryProps.model_validate({**preset("dev", {"registry"})["registry"], "repositories": ["api"]})
     assert (registry.force_delete, registry.deletion_protection, registry.lifecycle.keep_last_releases) == (True, False, 10)
 
 

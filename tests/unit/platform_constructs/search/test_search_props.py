@@ -82,6 +82,8 @@ def test_a_domain_name_longer_than_opensearch_allows_is_refused_naming_the_envir
     set_value(directory, "integration1.toml", "naming.prefix", "acmeplatfo")
     set_value(directory, "integration1.toml", "network.cidr", "10.90.0.0/16")
     set_value(directory, "integration1.toml", "state.key_prefix", "platform/integration1")
+    set_value(directory, "integration1.toml", "aws.account_id", "666666666666")  # one account per environment
+    set_value(directory, "accounts.toml", "accounts.666666666666", {"environment": "integration1", "tier": "dev"})
     with pytest.raises(ConfigError) as raised:
         load_platform(directory)
     [problem] = raised.value.problems

@@ -1,7 +1,8 @@
-"""Plan guard: which planned changes refuse a plan, overrides, bad input, and the command line.
+"""Plan guard: which planned changes refuse a plan, overrides, and the ``platformctl plan-guard`` command.
 
 Plans here are written in the shape of ``terraform show -json PLANFILE`` (format 1.2); the
-emulator tests (tests/integration/emulator/test_plan_guard_drill.py) feed it real plans.
+emulator drill (tests/integration/local_aws/test_plan_guard_drill.py) feeds it real plans, and
+tests/adversarial/ holds the table of malformed inputs.
 """
 
 from __future__ import annotations
@@ -10,16 +11,16 @@ import json
 
 import pytest
 
+from platformctl.exit_codes import ExitCode
 from platformctl.gates.plan_guard import (
-    EXIT_ALLOWED,
-    EXIT_INVALID,
-    EXIT_REFUSED,
-    STATEFUL_TYPES,
+    STATEFUL,
+    STATELESS,
     Override,
     PlanGuardError,
+    classification,
     evaluate,
-    main,
 )
+from platformctl.main import main
 
 
 def change(address: str, *actions: str, reason: str | None = None, mode: str = "managed",
@@ -57,6 +58,16 @@ CASES = [
     ("resource in a module replaced", plan(change("module.data.aws_rds_cluster.main", "delete", "create")), True,
      [("module.data.aws_rds_cluster.main", "replace")]),
     ("stateless resource deleted", plan(change("aws_subnet.private_a", "delete")), True, []),
+    ("unclassified resource type deleted: guarded (fail closed)", plan(change("aws_dynamodb_table_item.x", "delete")),
+     True, [("aws_dynamodb_table_item.x", "delete")]),
+    ("EKS cluster replaced", plan(change("aws_eks_cluster.main", "delete", "create")), True,
+     [("aws_eks_cluster.main", "replace")]),
+    ("apps namespace deleted", plan(change("kubernetes_namespace_v1.api", "delete")), True,
+     [("kubernetes_namespace_v1.api", "delete")]),
+    ("state bucket versioning destroyed", plan(change("aws_s3_bucket_versioning.state", "delete")), True,
+     [("aws_s3_bucket_versioning.state", "delete")]),
+    ("log group deleted", plan(change("aws_cloudwatch_log_group.flow", "delete")), True,
+     [("aws_cloudwatch_log_group.flow", "delete")]),
     ("stateless resource replaced", plan(change("aws_launch_template.nodes", "delete", "create")), True, []),
     ("data source read", plan(change("data.aws_db_instance.main", "read", mode="data")), True, []),
     ("removed from state only (removed block, destroy = false)", plan(change(DB, "forget")), True, []),
@@ -75,18 +86,33 @@ def test_blocked_changes(case, plan_json, protected, expected):
     result = evaluate(plan_json, protected=protected)
     assert [(f.address, f.action) for f in result.blocked] == expected
     assert result.allowed is (not expected)
-    assert result.exit_code == (EXIT_REFUSED if expected else EXIT_ALLOWED)
+    assert result.exit_code == (ExitCode.REFUSED if expected else ExitCode.OK)
 
 
-@pytest.mark.parametrize("resource_type", sorted(STATEFUL_TYPES))
-def test_every_stateful_type_is_guarded(resource_type):
+@pytest.mark.parametrize("resource_type", sorted(STATEFUL))
+def test_every_stateful_type_is_guarded_and_says_what_it_loses(resource_type):
     result = evaluate(plan(change(f"{resource_type}.x", "delete", "create")), protected=True)
     assert [f.resource_type for f in result.blocked] == [resource_type]
+    assert STATEFUL[resource_type] in result.report()
 
 
-def test_the_brief_stateful_types_are_all_covered():
+@pytest.mark.parametrize("resource_type", sorted(STATELESS))
+def test_stateless_types_may_be_replaced_even_when_protected(resource_type):
+    assert evaluate(plan(change(f"{resource_type}.x", "delete", "create")), protected=True).allowed
+
+
+def test_the_table_is_one_classification_per_type():
+    assert STATEFUL and STATELESS and not set(STATEFUL) & STATELESS
+    assert classification("aws_eks_cluster") == "stateful" and classification("aws_subnet") == "stateless"
+    assert classification("aws_new_thing") == "unclassified"
+
+
+def test_the_issue_types_are_stateful():
     assert {"aws_db_instance", "aws_rds_cluster", "aws_elasticache_replication_group", "aws_msk_cluster",
-            "aws_opensearch_domain", "aws_s3_bucket", "aws_kms_key", "aws_ecr_repository"} <= STATEFUL_TYPES
+            "aws_opensearch_domain", "aws_s3_bucket", "aws_kms_key", "aws_ecr_repository", "aws_eks_cluster",
+            "aws_cloudwatch_log_group", "kubernetes_namespace_v1", "kubernetes_deployment_v1",
+            "aws_s3_bucket_versioning", "aws_secretsmanager_secret", "aws_route53_zone", "aws_lb",
+            "aws_acm_certificate", "aws_wafv2_web_acl"} <= set(STATEFUL)
 
 
 def test_unprotected_environments_still_see_the_findings():
@@ -116,15 +142,15 @@ def test_an_override_that_matches_nothing_is_reported_as_unused():
                       overrides=[Override("aws_db_instance.mian", "typo in the address here")])
     assert not result.allowed
     assert [o.address for o in result.unused_overrides] == ["aws_db_instance.mian"]
-    assert "override for aws_db_instance.mian matches nothing" in result.report()
+    assert "--allow aws_db_instance.mian matches nothing" in result.report()
 
 
-def test_the_refusal_names_each_resource_action_and_reason():
+def test_the_refusal_names_each_resource_action_reason_and_loss():
     result = evaluate(plan(change(DB, "delete", "create", reason="replace_because_cannot_update")), protected=True)
     report = result.report()
     assert "REFUSED" in report
-    assert "aws_db_instance.main: replace (replace_because_cannot_update)" in report
-    assert "--allow ADDRESS --reason" in report
+    assert "aws_db_instance.main: replace (replace_because_cannot_update): loses the database" in report
+    assert "--allow ADDRESS [--allow ADDRESS]... --reason" in report
 
 
 def test_result_as_json():
@@ -137,35 +163,15 @@ def test_result_as_json():
     }
 
 
-def test_plan_text_is_accepted_as_well_as_parsed_json():
+def test_plan_text_and_bytes_are_accepted_as_well_as_parsed_json():
     assert not evaluate(json.dumps(plan(change(DB, "delete"))), protected=True).allowed
-
-
-def test_stateful_types_can_be_widened():
-    table = plan(change("aws_dynamodb_table.sessions", "delete"))
-    assert evaluate(table, protected=True).allowed
-    assert not evaluate(table, protected=True, stateful_types=STATEFUL_TYPES | {"aws_dynamodb_table"}).allowed
-
-
-BAD_INPUTS = [
-    ("not JSON", "terraform plan output, not json", "plan is not JSON"),
-    ("JSON but not Terraform", {"resources": []}, "no format_version"),
-    ("a state, not a plan", {"format_version": "1.0", "values": {"root_module": {}}}, "not a plan"),
-    ("an errored plan", {"format_version": "1.2", "planned_values": {}, "errored": True}, "the plan errored"),
-    ("a JSON list", [], "no format_version"),
-]
-
-
-@pytest.mark.parametrize(("case", "plan_json", "message"), BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
-def test_unusable_plans_are_refused_with_the_reason(case, plan_json, message):
-    with pytest.raises(PlanGuardError, match=message):
-        evaluate(plan_json if not isinstance(plan_json, str) else plan_json, protected=True)
+    assert not evaluate(json.dumps(plan(change(DB, "delete"))).encode(), protected=True).allowed
 
 
 BAD_OVERRIDES = [
-    ("reason too short", DB, "because", "override.reason = 'because' (for aws_db_instance.main): must explain"),
+    ("reason too short", DB, "because", "--reason 'because' (for aws_db_instance.main): must explain"),
     ("reason only blanks", DB, "            ", "at least 10 characters"),
-    ("empty address", "", "a perfectly good reason", "override.address = '': must be a resource address"),
+    ("empty address", "", "a perfectly good reason", "--allow '': must be a resource address"),
 ]
 
 
@@ -175,7 +181,7 @@ def test_overrides_need_an_address_and_a_real_reason(case, address, reason, mess
         Override(address, reason)
 
 
-# --- command line ---------------------------------------------------------------------------
+# --- platformctl plan-guard ---------------------------------------------------------------------
 
 @pytest.fixture()
 def destructive_plan(tmp_path):
@@ -185,65 +191,52 @@ def destructive_plan(tmp_path):
     return path
 
 
-def test_cli_refuses_a_destructive_plan_when_protected(destructive_plan, capsys):
-    assert main([str(destructive_plan), "--protect"]) == EXIT_REFUSED
-    err = capsys.readouterr().err
-    assert "aws_db_instance.main: replace (replace_because_cannot_update)" in err
-    assert "aws_subnet.a" not in err
+@pytest.fixture(autouse=True)
+def repository_environments(monkeypatch):
+    from conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+
+
+def test_cli_refuses_a_destructive_plan_in_prod(destructive_plan, capsys):
+    assert main(["plan-guard", str(destructive_plan), "--env", "prod"]) == ExitCode.REFUSED
+    captured = capsys.readouterr()
+    assert "aws_db_instance.main: replace (replace_because_cannot_update)" in captured.out
+    assert "aws_subnet.a" not in captured.out
+    assert "the plan guard refused" in captured.err and "prod (protected environment)" in captured.err
 
 
 def test_cli_allows_it_with_an_override_and_a_reason(destructive_plan, capsys):
-    assert main([str(destructive_plan), "--protect", "--allow", DB, "--reason", "rebuilt from snapshot CHG-42"]) == 0
+    assert main(["plan-guard", str(destructive_plan), "--env", "prod", "--allow", DB,
+                 "--reason", "rebuilt from snapshot CHG-42"]) == ExitCode.OK
     assert "overridden: aws_db_instance.main: replace" in capsys.readouterr().out
 
 
-def test_cli_without_protection_warns_and_allows(destructive_plan, capsys):
-    assert main([str(destructive_plan)]) == EXIT_ALLOWED
+def test_cli_warns_and_allows_in_unprotected_dev(destructive_plan, capsys):
+    assert main(["plan-guard", str(destructive_plan), "--env", "dev"]) == ExitCode.OK
     assert "not protected" in capsys.readouterr().out
 
 
-def test_cli_reads_the_plan_from_stdin(destructive_plan, monkeypatch, capsys):
+def test_cli_reads_the_plan_from_stdin(destructive_plan, monkeypatch):
     import io
 
-    monkeypatch.setattr("sys.stdin", io.StringIO(destructive_plan.read_text()))
-    assert main(["-", "--protect"]) == EXIT_REFUSED
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(destructive_plan.read_bytes())))
+    assert main(["plan-guard", "-", "--env", "prod"]) == ExitCode.REFUSED
 
 
 def test_cli_json_output(destructive_plan, capsys):
-    assert main([str(destructive_plan), "--protect", "--json"]) == EXIT_REFUSED
+    assert main(["plan-guard", str(destructive_plan), "--env", "prod", "--json"]) == ExitCode.REFUSED
     assert json.loads(capsys.readouterr().out)["blocked"][0]["address"] == DB
 
 
 @pytest.mark.parametrize(("environment", "expected"), [
-    ("dev", EXIT_ALLOWED), ("staging", EXIT_REFUSED), ("prod", EXIT_REFUSED), ("shared", EXIT_REFUSED),
+    ("dev", ExitCode.OK), ("staging", ExitCode.REFUSED), ("prod", ExitCode.REFUSED), ("shared", ExitCode.REFUSED),
 ])
-def test_cli_takes_protection_from_the_environment_configuration(destructive_plan, environment, expected):
-    from conftest import ENVIRONMENTS
-
-    assert main([str(destructive_plan), "--env", environment, "--environments", str(ENVIRONMENTS)]) == expected
+def test_cli_takes_protection_from_the_registry_and_configuration(destructive_plan, environment, expected):
+    assert main(["plan-guard", str(destructive_plan), "--env", environment]) == expected
 
 
-CLI_ERRORS = [
-    ("--allow without --reason", ["--protect", "--allow", DB], "1 --allow but 0 --reason"),
-    ("reason too short", ["--protect", "--allow", DB, "--reason", "ok"], "override.reason = 'ok'"),
-    ("unknown environment", ["--env", "qa"], "--env = 'qa': no such environment; known: shared, dev, prod, staging"),
-]
+def test_the_module_form_is_an_alias_of_the_subcommand(destructive_plan):
+    from platformctl.gates import plan_guard
 
-
-@pytest.mark.parametrize(("case", "args", "message"), CLI_ERRORS, ids=[c[0] for c in CLI_ERRORS])
-def test_cli_bad_arguments_exit_2_naming_the_problem(destructive_plan, case, args, message, capsys):
-    from conftest import ENVIRONMENTS
-
-    assert main([str(destructive_plan), "--environments", str(ENVIRONMENTS), *args]) == EXIT_INVALID
-    assert message in capsys.readouterr().err
-
-
-def test_cli_missing_plan_file_exits_2(tmp_path, capsys):
-    assert main([str(tmp_path / "missing.json"), "--protect"]) == EXIT_INVALID
-    assert "cannot read plan" in capsys.readouterr().err
-
-
-def test_cli_protect_and_env_are_exclusive(destructive_plan):
-    with pytest.raises(SystemExit) as exit_info:
-        main([str(destructive_plan), "--protect", "--env", "prod"])
-    assert exit_info.value.code == EXIT_INVALID
+    assert plan_guard.main([str(destructive_plan), "--env", "prod"]) == ExitCode.REFUSED

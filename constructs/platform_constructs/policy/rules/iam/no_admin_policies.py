@@ -1,7 +1,7 @@
-"""iam.no-admin-policies: no role, user or group gets AdministratorAccess, PowerUserAccess or IAMFullAccess."""
+"""iam.no-admin-policies: no role, user or group gets an administrator-grade AWS-managed policy."""
 
-from platform_constructs.access.least_privilege import ADMIN_POLICY_NAMES, admin_policy_name
 from platform_constructs.policy.engine import Resource, Rule, Severity, Verdict
+from platform_constructs.security.managed_policies import admin_grade_reason
 
 _SINGLE = ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_user_policy_attachment",
            "aws_iam_group_policy_attachment")
@@ -12,13 +12,14 @@ def _check(resource: Resource, _limits: object) -> Verdict:
     field = _LISTS.get(resource.type, "policy_arn")
     arns = resource.get(field) or []
     arns = arns if isinstance(arns, list) else [arns]
-    admin = [name for arn in arns if (name := admin_policy_name(str(arn))) is not None]
-    return Verdict.require(not admin, f"{field} attaches {', '.join(admin)}")
+    refused = [str(arn).split(":policy/", 1)[-1] for arn in arns if admin_grade_reason(str(arn)) is not None]
+    return Verdict.require(not refused, f"{field} attaches {', '.join(refused)}")
 
 
 RULE = Rule(
     id="iam.no-admin-policies", severity=Severity.HIGH, resource_types=(*_SINGLE, *_LISTS),
-    summary=f"no principal gets an administrator policy ({', '.join(ADMIN_POLICY_NAMES)})",
+    summary="no principal gets an administrator-grade AWS-managed policy (AdministratorAccess, PowerUserAccess, "
+            "job-function administrators, any …FullAccess)",
     fix="grant exactly what is needed: declare data stores in [apps.<name>.uses], or attach a narrow policy",
     check=_check,
 )

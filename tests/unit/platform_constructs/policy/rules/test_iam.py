@@ -54,6 +54,9 @@ CASES = [
      "attaches PowerUserAccess, IAMFullAccess"),
     (ADMIN, "aws_iam_role", {"managed_policy_arns": ["arn:aws:iam::aws:policy/AdministratorAccess"]}, BAD,
      "managed_policy_arns attaches AdministratorAccess"),
+    (ADMIN, "aws_iam_user_policy_attachment", {"policy_arn": "arn:aws:iam::aws:policy/AmazonS3FullAccess"}, BAD,
+     "policy_arn attaches AmazonS3FullAccess"),
+    (ADMIN, "aws_iam_role_policy_attachment", {"policy_arn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"}, OK),
     (ADMIN, "aws_iam_role_policy", policy(allow("s3:GetObject", "arn:aws:s3:::b/k")), NA),
 ]
 
