@@ -1,18 +1,25 @@
-"""``data-grants apply``: the grants inside the data stores, run by each application's grant job."""
+"""``data-grants apply``: the grants inside the data stores, run by each application's grant job.
+
+The plan is read strictly first (a bad plan exits 2 naming every bad field, before anything connects). Then
+PostgreSQL, OpenSearch and Kafka are applied in that order, each idempotently; the first store that fails ends
+the command with exit 1 and its message, and the job's retry runs the whole plan again.
+``--dry-run`` prints what would be done and connects to nothing.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platformctl.exit_codes import CliError, ExitCode
 
-PLAN_VERSION = 1
+if TYPE_CHECKING:
+    from platformctl.data_grants.plan import GrantPlan
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser,
              dry_run: argparse.ArgumentParser) -> None:
     """Add ``data-grants apply`` (its ``--dry-run`` prints what it would do and connects to nothing)."""
     group = commands.add_parser("data-grants", help="apply an application's grants inside its data stores",
@@ -25,47 +32,64 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     apply_parser.set_defaults(handler=_apply)
 
 
-def read_plan(path: Path) -> dict[str, Any]:
-    """The plan in ``path``; a missing, unreadable or foreign plan is a usage error."""
+def _apply(args: argparse.Namespace, _project: object, _runner: object) -> int:
+    from platformctl.data_grants import GrantFailed
+    from platformctl.data_grants.plan import PlanInvalid, read_plan
+
     try:
-        plan = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise CliError(ExitCode.USAGE, f"--plan {path}: cannot read a JSON plan ({error})") from None
-    if not isinstance(plan, dict) or plan.get("version") != PLAN_VERSION:
-        raise CliError(ExitCode.USAGE, f"--plan {path}: not a grant plan of version {PLAN_VERSION}")
-    return plan
-
-
-def _apply(args: argparse.Namespace, _project: object, runner: object) -> int:
-    from platformctl.data_grants import kafka, postgres, search
-
-    plan = read_plan(args.plan)
-    lines = [f"grants of application {plan['application']}"]
-    if args.dry_run:
-        if "postgres" in plan:
-            grant = postgres.PostgresGrant.from_plan(plan["postgres"])
-            lines.append("postgres: " + " ".join(postgres.psql_command(grant)))
-        if "search" in plan:
-            lines += [f"search: {method} {url} {json.dumps(body)}" for method, url, body in search.requests(plan["search"])]
-        if "kafka" in plan:
-            lines += [f"kafka: topic {topic['name']} partitions={topic['partitions']} "
-                      f"replication_factor={topic['replication_factor']}" for topic in plan["kafka"]["topics"]]
+        plan = read_plan(args.plan)
+    except PlanInvalid as error:
+        raise CliError(ExitCode.USAGE, f"--plan {error}") from None
+    lines = [f"grants of application {plan.application}"]
+    try:
+        lines += dry_run_lines(plan) if args.dry_run else apply_plan(plan)
+    except GrantFailed as error:
         print("\n".join(lines))
-        return ExitCode.OK
-    import boto3
-
-    session = boto3.Session(region_name=plan["region"])
-    try:
-        if "postgres" in plan:
-            section = plan["postgres"]
-            password = postgres.master_password(section["master_secret_arn"], session)
-            lines.append(postgres.apply(postgres.PostgresGrant.from_plan(section), password))
-        if "search" in plan:
-            lines += search.apply(plan["search"], region=plan["region"], session=session)
-        if "kafka" in plan:
-            lines += kafka.reconcile(kafka.msk_admin(plan["kafka"]["bootstrap_brokers"], plan["region"]),
-                                     plan["kafka"]["topics"])
-    except (postgres.GrantFailed, kafka.TopicRefused) as error:
         raise CliError(ExitCode.FAILED, str(error)) from None
     print("\n".join(lines))
     return ExitCode.OK
+
+
+def dry_run_lines(plan: GrantPlan) -> list[str]:
+    """What :func:`apply_plan` would do, without connecting to anything."""
+    from platformctl.data_grants import postgres, search
+
+    lines = []
+    if plan.postgres is not None:
+        lines.append("postgres: would run " + " ".join(postgres.psql_command(plan.postgres)))
+    if plan.search is not None:
+        lines += [f"search: would {method} {url} {json.dumps(body)}"
+                  for method, url, body in search.requests(plan.search)]
+    if plan.kafka is not None:
+        lines += [f"kafka: would ensure topic {topic.name} partitions={topic.partitions} "
+                  f"replication_factor={topic.replication_factor}" for topic in plan.kafka.topics]
+    return lines
+
+
+def apply_plan(plan: GrantPlan, session: Any = None) -> list[str]:
+    """Apply every section of ``plan`` with the job's AWS identity (``session``: a boto3 session, default: the
+    job's); returns one line per grant.
+
+    Raises:
+        GrantFailed: a store refused or could not be reached.
+    """
+    from platformctl.data_grants import kafka, postgres, search
+
+    if session is None:
+        import boto3
+
+        session = boto3.Session(region_name=plan.region)
+    lines = []
+    if plan.postgres is not None:
+        password = postgres.master_password(plan.postgres.master_secret_arn, session)
+        lines.append("postgres: " + postgres.apply(plan.postgres, password))
+    if plan.search is not None:
+        credentials = search.master_credentials(plan.search, session)
+        lines += search.apply(plan.search, region=plan.region, credentials=credentials)
+    if plan.kafka is not None:
+        admin = kafka.msk_admin(plan.kafka.brokers, plan.region)
+        try:
+            lines += kafka.reconcile(admin, plan.kafka.topics)
+        finally:
+            admin.close()
+    return lines

@@ -4,3 +4,9 @@
 with the job's own Pod Identity role. Every step is idempotent: running a plan twice changes nothing the second
 time, so a replaced job, a retried pod or an operator re-run is always safe.
 """
+
+from __future__ import annotations
+
+
+class GrantFailed(RuntimeError):
+    """A store refused or could not be reached; the message names the store, the grant and the cause."""

@@ -11,39 +11,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
+from platformctl.data_grants import GrantFailed
+from platformctl.data_grants.plan import PostgresGrant
+
 #: TLS to the database: RDS forces it (``rds.force_ssl``); the job verifies the server's certificate.
 DEFAULT_SSLMODE = "verify-full"
-
-
-@dataclass(frozen=True)
-class PostgresGrant:
-    """The ``postgres`` section of a grant plan."""
-
-    host: str
-    port: int
-    database: str
-    master_user: str
-    user: str
-    schema: str
-    access: str
-    schema_owner: str | None
-
-    @classmethod
-    def from_plan(cls, section: Mapping[str, Any]) -> PostgresGrant:
-        """Read the plan's ``postgres`` section."""
-        return cls(host=section["host"], port=int(section["port"]), database=section["database"],
-                   master_user=section["master_user"], user=section["user"], schema=section["schema"],
-                   access=section["access"], schema_owner=section.get("schema_owner"))
-
-    def variables(self) -> dict[str, str]:
-        """The psql variables of ``grants.sql``; without an owning application the master owns the schema."""
-        return {"user": self.user, "schema": self.schema, "owner": self.schema_owner or self.master_user,
-                "database": self.database, "access": self.access}
 
 
 def script() -> str:
@@ -60,20 +36,20 @@ def psql_command(grant: PostgresGrant, *, psql: str = "psql") -> list[str]:
     return command
 
 
-class GrantFailed(RuntimeError):
-    """psql stopped; the transaction was rolled back, so nothing of the plan was applied."""
-
-
 def apply(grant: PostgresGrant, password: str, *, sslmode: str = DEFAULT_SSLMODE, psql: str = "psql",
           run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run) -> str:
     """Run the script as the master user; returns psql's summary line.
 
     Raises:
-        GrantFailed: psql failed, with its error message (the script runs in one transaction: nothing changed).
+        GrantFailed: psql could not run or failed, with its error message (the script runs in one transaction:
+            nothing changed).
     """
     environment = {**os.environ, "PGPASSWORD": password, "PGSSLMODE": sslmode, "PGCONNECT_TIMEOUT": "10"}
-    result = run(psql_command(grant, psql=psql), input=script(), env=environment, text=True, capture_output=True,
-                 check=False)
+    try:
+        result = run(psql_command(grant, psql=psql), input=script(), env=environment, text=True,
+                     capture_output=True, check=False)
+    except OSError as error:
+        raise GrantFailed(f"PostgreSQL grants of user {grant.user}: {psql} cannot run ({error})") from None
     if result.returncode != 0:
         raise GrantFailed(f"PostgreSQL grants of user {grant.user} failed (psql exit {result.returncode}): "
                           f"{result.stderr.strip()}")
@@ -83,4 +59,7 @@ def apply(grant: PostgresGrant, password: str, *, sslmode: str = DEFAULT_SSLMODE
 def master_password(secret_arn: str, session: Any) -> str:
     """The master user's password from the RDS-managed secret (a JSON document with ``password``)."""
     value = session.client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"]
-    return str(json.loads(value)["password"])
+    try:
+        return str(json.loads(value)["password"])
+    except (ValueError, KeyError, TypeError):
+        raise GrantFailed(f"secret {secret_arn}: not the JSON document with a password RDS keeps there") from None

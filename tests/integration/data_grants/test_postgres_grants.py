@@ -10,7 +10,9 @@ import pytest
 from postgres_server import MASTER_PASSWORD, MASTER_USER, SqlError, postgres_server
 
 from platform_constructs.access.grants_plan import grants_plan
-from platformctl.data_grants.postgres import GrantFailed, PostgresGrant, apply, psql_command
+from platformctl.data_grants import GrantFailed
+from platformctl.data_grants.plan import PostgresGrant
+from platformctl.data_grants.postgres import apply, psql_command
 
 #: Everything the grants decide, as one text: roles, memberships, passwords, schema owners, privileges.
 STATE = """
@@ -39,7 +41,7 @@ def grant_of(platform, server, app="api", **changes) -> PostgresGrant:
                        endpoints={"postgres": {"host": "127.0.0.1", "master_secret_arn": "arn:secret"},
                                   "search": {}, "kafka": {}})
     section = {**plan["postgres"], "port": server.port, **changes}
-    return PostgresGrant.from_plan(section)
+    return PostgresGrant.model_validate(section)
 
 
 def run(grant: PostgresGrant) -> str:
@@ -48,7 +50,7 @@ def run(grant: PostgresGrant) -> str:
 
 def test_the_read_write_user_gets_rds_iam_no_password_and_owns_its_schema(platform, server):
     grant = grant_of(platform, server)
-    assert (grant.user, grant.schema, grant.access, grant.master_user) == ("api", "api", "read-write", MASTER_USER)
+    assert (grant.user, grant.schema_name, grant.access, grant.master_user) == ("api", "api", "read-write", MASTER_USER)
 
     first = run(grant)
     state = server.sql(STATE)
