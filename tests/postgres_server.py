@@ -10,7 +10,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -18,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from ports import free_port
 
 MASTER_USER, MASTER_PASSWORD, DATABASE = "platform_admin", "local-test-only", "app"
 
@@ -53,19 +54,13 @@ class Server:
         return result.stdout.strip()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def postgres_server() -> Iterator[Server]:
     """Start a server in a new directory of the system's temporary directory, stop and delete it on exit.
 
     Not under pytest's ``tmp_path``: that lies below a directory only its owner (root) may enter.
     """
-    bindir, port = binaries(), _free_port()
+    bindir, port = binaries(), free_port()
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     directory = Path(tempfile.mkdtemp(prefix="postgres-grants-"))
     if as_postgres:
