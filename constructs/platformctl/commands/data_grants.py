@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,13 +41,13 @@ def _apply(args: argparse.Namespace, _project: object, _runner: object) -> int:
         plan = read_plan(args.plan)
     except PlanInvalid as error:
         raise CliError(ExitCode.USAGE, f"--plan {error}") from None
-    lines = [f"grants of application {plan.application}"]
+    print(f"grants of application {plan.application}", flush=True)
     try:
-        lines += dry_run_lines(plan) if args.dry_run else apply_plan(plan)
+        # each line as its grant is done: the job's log shows what was applied before a store refused
+        for line in dry_run_lines(plan) if args.dry_run else apply_plan(plan):
+            print(line, flush=True)
     except GrantFailed as error:
-        print("\n".join(lines))
         raise CliError(ExitCode.FAILED, str(error)) from None
-    print("\n".join(lines))
     return ExitCode.OK
 
 
@@ -66,9 +67,9 @@ def dry_run_lines(plan: GrantPlan) -> list[str]:
     return lines
 
 
-def apply_plan(plan: GrantPlan, session: Any = None) -> list[str]:
+def apply_plan(plan: GrantPlan, session: Any = None) -> Iterator[str]:
     """Apply every section of ``plan`` with the job's AWS identity (``session``: a boto3 session, default: the
-    job's); returns one line per grant.
+    job's); yields one line per grant as it is done.
 
     Raises:
         GrantFailed: a store refused or could not be reached.
@@ -79,17 +80,15 @@ def apply_plan(plan: GrantPlan, session: Any = None) -> list[str]:
         import boto3
 
         session = boto3.Session(region_name=plan.region)
-    lines = []
     if plan.postgres is not None:
         password = postgres.master_password(plan.postgres.master_secret_arn, session)
-        lines.append("postgres: " + postgres.apply(plan.postgres, password))
+        yield "postgres: " + postgres.apply(plan.postgres, password)
     if plan.search is not None:
         credentials = search.master_credentials(plan.search, session)
-        lines += search.apply(plan.search, region=plan.region, credentials=credentials)
+        yield from search.apply(plan.search, region=plan.region, credentials=credentials)
     if plan.kafka is not None:
         admin = kafka.msk_admin(plan.kafka.brokers, plan.region)
         try:
-            lines += kafka.reconcile(admin, plan.kafka.topics)
+            yield from kafka.reconcile(admin, plan.kafka.topics)
         finally:
             admin.close()
-    return lines

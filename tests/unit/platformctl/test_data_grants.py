@@ -228,13 +228,15 @@ def test_an_unusable_plan_file_exits_2(tmp_path, capsys, content, fragment):
     assert fragment in capsys.readouterr().err
 
 
-def test_a_store_that_fails_ends_the_command_with_exit_1_and_its_message(tmp_path, capsys, plan_document,
+def test_a_store_that_fails_ends_the_command_with_exit_1_after_what_was_done(tmp_path, capsys, plan_document,
                                                                           monkeypatch):
     from platformctl.commands import data_grants as command
 
     refusal = "OpenSearch PUT https://vpc-search.internal/...: HTTP 403 no permissions"
+    done = "postgres: user api: rds_iam, read-write on schema api (owner api)"
 
     def refuse(plan, session=None):
+        yield done
         raise GrantFailed(refusal)
 
     monkeypatch.setattr(command, "apply_plan", refuse)
@@ -243,4 +245,5 @@ def test_a_store_that_fails_ends_the_command_with_exit_1_and_its_message(tmp_pat
     assert main(["data-grants", "apply", "--plan", str(path)]) == 1
     captured = capsys.readouterr()
     assert captured.err == f"platformctl data-grants: {refusal}\n"
-    assert captured.out == "grants of application api\n"
+    # what was done before the refusal is in the job's log
+    assert captured.out == f"grants of application api\n{done}\n"
