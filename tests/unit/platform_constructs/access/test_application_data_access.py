@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from iam_simulation import is_allowed, resolve
 from tfjson import resources_of, strip_metadata
 
 from platform_constructs.network.subnet_plan import plan_subnets
@@ -164,3 +165,80 @@ def test_the_platform_publishes_what_the_applications_read_and_creates_their_cac
     api = users[f"acme-{env}-redis-api"]
     assert (api["user_name"], api["access_string"], api["authentication_mode"]) == (
         f"acme-{env}-redis-api", "on ~api:* +@all -@dangerous", {"type": "iam"})
+
+
+RESOURCE_ID, KAFKA_UUID = "db-ABCDEFGHIJKLMNOPQRSTUVWXY0", "8f2c64a1-33f1-4ab6-9b5e-2a8a4f6c1d2e-3"
+
+
+def pod_grants_as_applied(platform, stack_json, env):
+    """The api pod role's statements with every reference resolved as the deployed platform would resolve it."""
+    settings = platform.environments[env]
+    document = apps(stack_json, env)["resource"]["aws_iam_role_policy"]["ApiPodGrants"]["policy"]
+    published = {"PostgresResourceId": RESOURCE_ID, "KafkaClusterUuid": KAFKA_UUID}
+    values = {"data.aws_partition.Partition.partition": "aws", "data.aws_region.Region.name": settings.aws.region,
+              "data.aws_caller_identity.CallerIdentity.account_id": settings.aws.account_id}
+    for reference in re.findall(r"\$\{(data\.aws_ssm_parameter\.[^}]+)\}", document):
+        values[reference] = published[re.fullmatch(SSM, "${" + reference + "}").group(1)]
+    return json.loads(resolve(document, values))["Statement"]
+
+
+def _resources(env, account, region):
+    prefix = f"arn:aws:{{}}:{region}:{account}:"
+    return {
+        "db-user": lambda user: prefix.format("rds-db") + f"dbuser:{RESOURCE_ID}/{user}",
+        "cache-user": lambda user: prefix.format("elasticache") + f"user:acme-{env}-redis-{user}",
+        "cache": lambda _: prefix.format("elasticache") + f"replicationgroup:acme-{env}-redis",
+        "topic": lambda topic: prefix.format("kafka") + f"topic/acme-{env}-kafka/{KAFKA_UUID}/{topic}",
+        "index": lambda index: prefix.format("es") + f"domain/acme-{env}-search/{index}",
+    }
+
+
+#: (action, resource kind, name, allowed): what api's uses grant, and their nearest neighbours that they must not.
+SIMULATIONS = [
+    ("rds-db:connect", "db-user", "api", True),
+    ("rds-db:connect", "db-user", "orders", False),          # another application's user
+    ("rds-db:connect", "db-user", "postgres", False),        # the master user
+    ("elasticache:Connect", "cache-user", "api", True),
+    ("elasticache:Connect", "cache", "", True),
+    ("elasticache:Connect", "cache-user", "orders", False),
+    ("elasticache:Connect", "cache-user", "default", False),
+    ("kafka-cluster:WriteData", "topic", "api.events", True),
+    ("kafka-cluster:WriteData", "topic", "payments.events", False),
+    ("kafka-cluster:ReadData", "topic", "api.events", False),  # api produces, it does not consume
+    ("kafka-cluster:CreateTopic", "topic", "api.events", False),  # topics are the grant job's
+    ("es:ESHttpGet", "index", "api-2026.12", True),
+    ("es:ESHttpPut", "index", "api-2026.12", True),
+    ("es:ESHttpGet", "index", "orders-2026.12", False),
+    ("es:ESHttpGet", "index", "_security/api/roles", False),
+    ("secretsmanager:GetSecretValue", "db-user", "api", False),
+]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+@pytest.mark.parametrize(("action", "kind", "name", "allowed"), SIMULATIONS)
+def test_the_pod_role_may_connect_as_its_own_user_and_not_as_another(platform, stack_json, env, action, kind, name,
+                                                                      allowed):
+    """A policy simulation over the synthesized document (tests/iam_simulation.py: moto does not evaluate resources)."""
+    settings = platform.environments[env]
+    resource = _resources(env, settings.aws.account_id, settings.aws.region)[kind](name)
+    assert is_allowed(pod_grants_as_applied(platform, stack_json, env), action, resource) is allowed
+
+
+GET_FROM_B = {"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/*"}
+
+
+@pytest.mark.parametrize(("statements", "action", "resource", "allowed"), [
+    ([GET_FROM_B], "s3:getobject", "arn:aws:s3:::b/k", True),   # actions ignore case
+    ([GET_FROM_B], "s3:GetObject", "arn:aws:s3:::B/k", False),  # resources do not
+    ([{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}],
+     "s3:GetObject", "arn:aws:s3:::b/k", False),
+    ([{"Effect": "Allow", "Action": ["a:B"], "Resource": ["x?z"]}], "a:B", "xyz", True),
+    ([], "a:B", "x", False),
+])
+def test_the_evaluator_follows_iam_s_rules(statements, action, resource, allowed):
+    assert is_allowed(statements, action, resource) is allowed
+
+
+def test_the_evaluator_refuses_what_it_does_not_evaluate():
+    with pytest.raises(ValueError, match="Condition"):
+        is_allowed([{"Sid": "x", "Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {}}], "a:B", "x")
