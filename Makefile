@@ -20,7 +20,7 @@ export PATH := $(NODE_BIN):$(CURDIR)/$(BIN):$(PATH)
 export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install runtime synth test bench report clean tools scan deploy-local deploy-local-down local-env lint-jenkins drill
+.PHONY: help install runtime synth test bench report clean tools scan deploy-local deploy-local-down local-env lint-jenkins drill postgres-server
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -42,7 +42,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: runtime $(TOOLS_VENV)/.installed  ## create .venv, .venv-tools and node_modules (only when missing or stale)
+# The grant tests run the PostgreSQL grants against a real local server: Debian's postgresql package (psql, initdb).
+postgres-server:  ## install Debian's postgresql package when no PostgreSQL server is installed
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v psql >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+
+install: runtime $(TOOLS_VENV)/.installed postgres-server  ## create .venv, .venv-tools and node_modules (only when missing or stale)
 
 runtime: $(BIN)/.installed node_modules/.installed  ## .venv and node_modules only (no scanners), the Terraform CLI configuration and the cdktf log directory
 	@$(BIN)/python -m platformctl.terraform.cli $(TF_CLI_CONFIG) >/dev/null

@@ -1,8 +1,9 @@
 """The platform at scale, generated from the repository's environment files (issue 16).
 
 Ten environments: ``dev``, ``staging``, ``prod`` and seven more of tier staging (copies of
-``staging`` with their own account, VPC range and state keys), and 20 more applications in each
-of dev, staging and prod, each pulling from its own repository of the shared registry. Staging
+``staging`` with their own account, VPC range, state keys and domain below the shared parent zone),
+and 20 more applications in each of dev, staging and prod, each pulling from its own repository of
+the shared registry and published like ``api`` (its ``ingress`` table) under its own name. Staging
 parity makes every staging-tier environment run prod's applications, so the seven copies carry
 them too: 22 stacks, 210 applications.
 
@@ -50,7 +51,7 @@ def _with_apps(env: dict[str, Any]) -> dict[str, Any]:
     return {**env, "apps": apps}
 
 
-def _staging_copy(staging: dict[str, Any], index: int) -> dict[str, Any]:
+def _staging_copy(staging: dict[str, Any], index: int, parent_domain: str) -> dict[str, Any]:
     name = f"qa{index}"
     return {
         **staging,
@@ -58,6 +59,7 @@ def _staging_copy(staging: dict[str, Any], index: int) -> dict[str, Any]:
         "aws": {**staging["aws"], "account_id": f"5555555555{index:02d}"},
         "state": {**staging["state"], "key_prefix": f"platform/{name}"},
         "network": {**staging["network"], "cidr": f"10.{100 + index}.0.0/16"},
+        "dns": {**staging["dns"], "domain": f"{name}.{parent_domain}"},
     }
 
 
@@ -73,7 +75,7 @@ def write_scale_scenario(directory: Path, source: Path = ROOT / "environments") 
     for name in APP_ENVIRONMENTS:
         environments[name] = _with_apps(environments[name])
     for index in range(1, EXTRA_STAGING_ENVIRONMENTS + 1):
-        copy = _staging_copy(environments["staging"], index)
+        copy = _staging_copy(environments["staging"], index, shared["parent_zone"]["domain"])
         environments[copy["name"]] = copy
     for name, env in environments.items():
         (directory / f"{name}.toml").write_text(dumps(env))

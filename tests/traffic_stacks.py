@@ -32,7 +32,7 @@ def write_traffic_stack(outdir: Path, platform: Any, env_name: str) -> Path:
     stack = TerraformStack(app, f"{env_name}-traffic")
     LocalBackend(stack, path="terraform.tfstate")
     aws_provider(stack, env.aws, env.all_tags)
-    delegation = delegation_for(platform, env_name)
+    delegation = delegation_for(platform.shared, env_name)
     parent = aws_provider(stack, AwsTarget(account_id=delegation.account_id, region=delegation.region,
                                            deploy_role_name=delegation.role_name), env.all_tags, alias="dns-parent")
     vpc = aws.vpc.Vpc(stack, "Vpc", cidr_block=env.network.cidr, enable_dns_support=True, enable_dns_hostnames=True)

@@ -1,7 +1,7 @@
 """``platformctl``: the one front door to every operator action — synth, validate, scan, plan-guard,
 plan, deploy, promote, rollback, rollback-infra, verify, record-good, report, diagram (an environment
-drawn as SVG), local up|down|env; the read-only releases, state-versions and image-repository; and
-registry-login for image builds. Jenkins pipelines and ``make`` targets run these subcommands; the
+drawn as SVG), local up|down|env, data-grants (users, role mappings and topics inside the data stores);
+the read-only releases, state-versions and image-repository; and registry-login for image builds. Jenkins pipelines and ``make`` targets run these subcommands; the
 ``python -m`` forms of the gates and the report are aliases of them.
 
 Every subcommand has ``--help``, which ends with the one exit-code table of every platform tool
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from platformctl import exit_codes
 from platformctl.commands import (
+    data_grants as data_grants_commands,
     diagram as diagram_commands,
     gates as gate_commands,
     image as image_commands,
@@ -57,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "AWS is only read")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
     for module in (infra_commands, gate_commands, release_commands, image_commands, report_commands, diagram_commands,
-                   local_commands):
+                   local_commands, data_grants_commands):
         module.register(commands, common, dry_run)
     for subcommand in _all_subcommands(parser):
         subcommand.formatter_class = argparse.RawDescriptionHelpFormatter  # keeps the exit-code table intact

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from envfiles import copy_environments, set_value
 from trees import tree_state
-from unit.platform_constructs.config.test_loader import BAD_INPUTS
+from unit.platform_constructs.access.test_uses_config import USES_BAD_INPUTS
+from unit.platform_constructs.config.test_loader import BAD_INPUTS as LOADER_BAD_INPUTS
 
 from platformctl.synth import EXIT_INVALID_CONFIG, run_synth
 
 ROOT = Path(__file__).resolve().parents[2]
+BAD_INPUTS = LOADER_BAD_INPUTS + USES_BAD_INPUTS
 
 
 def test_the_table_is_large_enough():

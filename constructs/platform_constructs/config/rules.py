@@ -137,6 +137,57 @@ def _entry_hosts_are_unique(env: EnvironmentConfig) -> Iterable[Finding]:
         priorities.setdefault(priority, app)
 
 
+def _uses_fit_the_environment(env: EnvironmentConfig) -> Iterable[Finding]:
+    """An application uses only stores the environment has, topics it declares, and applications it runs."""
+    for app, workload in sorted(env.apps.items()):
+        uses = workload.uses
+        for store in uses.stores:
+            if not getattr(env, store).enabled:
+                yield (f"apps.{app}.uses.{store}", store, f"the environment has no {store} ({store}.enabled is false); "
+                       f"remove the use or enable [{store}]")
+        if uses.kafka is not None:
+            for mode in ("produce", "consume"):
+                for topic in getattr(uses.kafka, mode):
+                    if topic not in env.kafka.topics:
+                        yield (f"apps.{app}.uses.kafka.{mode}", topic, "is not a topic of the environment; declare it "
+                               f"in [kafka.topics] (declared: {', '.join(sorted(env.kafka.topics)) or 'none'})")
+        for peer in uses.apps:
+            if peer == app:
+                yield f"apps.{app}.uses.apps", peer, "names the application itself; its own pods always reach each other"
+            elif peer not in env.apps:
+                yield (f"apps.{app}.uses.apps", peer, f"is not an application of the environment "
+                       f"(applications: {', '.join(sorted(env.apps))})")
+        if uses.any and env.data_access.runner_image is None:
+            yield ("data_access.runner_image", None, f"is required: application {app} uses {', '.join(uses.stores)}, "
+                   "whose users and grants a job creates inside the stores with this image")
+
+
+def _uses_are_exclusive(env: EnvironmentConfig) -> Iterable[Finding]:
+    """A database user, a cache user, a consumer group and a schema's ownership each belong to one application."""
+    claims: dict[tuple[str, str], str] = {}
+
+    def claim(kind: str, name: str, app: str, field: str, what: str) -> Iterable[Finding]:
+        owner = claims.setdefault((kind, name), app)
+        if owner != app:
+            yield field, name, f"is already {what} of application {owner}; each application needs its own"
+
+    for app, workload in sorted(env.apps.items()):
+        uses = workload.uses
+        if uses.postgres is not None:
+            yield from claim("db-user", uses.postgres.user, app, f"apps.{app}.uses.postgres.user", "the database user")
+            if uses.postgres.access == "read-write":
+                yield from claim("schema-owner", uses.postgres.schema_in_use, app, f"apps.{app}.uses.postgres.schema",
+                                 "the schema owned (read-write)")
+        if uses.redis is not None:
+            yield from claim("cache-user", uses.redis.user, app, f"apps.{app}.uses.redis.user", "the cache user")
+        if uses.kafka is not None and uses.kafka.group is not None:
+            yield from claim("group", uses.kafka.group, app, f"apps.{app}.uses.kafka.group", "the consumer group")
+    for user in env.redis.users:
+        if ("cache-user", user.name) in claims:
+            yield ("redis.users", user.name, f"is also the cache user of application {claims['cache-user', user.name]}; "
+                   "an application's user is created from its [apps.<name>.uses.redis]")
+
+
 def _apps_stay_out_of_reserved_namespaces(env: EnvironmentConfig) -> Iterable[Finding]:
     """No application runs in Kubernetes' or the platform's namespaces (the namespace defaults to the app's name)."""
     from platform_constructs.k8s.namespaces import reserved_namespace_reason
@@ -161,6 +212,8 @@ ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _deploy_role_administers_the_cluster,
     _entries_fit_the_environment,
     _entry_hosts_are_unique,
+    _uses_fit_the_environment,
+    _uses_are_exclusive,
     _apps_stay_out_of_reserved_namespaces,
 ]
 
@@ -203,20 +256,40 @@ def _state_in_bootstrap_region(platform: Platform) -> Iterable[tuple[str, Findin
                          f"must be the shared (bootstrap) region {platform.shared.aws.region}")
 
 
-def _apps_pull_from_the_shared_registry(platform: Platform) -> Iterable[tuple[str, Finding]]:
-    """Every workload's image repository is one the shared stack creates (and lets the nodes pull)."""
+def _shared_repositories(platform: Platform) -> set[str]:
+    """URIs of the repositories the shared stack creates (and lets every environment's nodes pull from)."""
     from platform_constructs.naming import Naming
     from platform_constructs.registry.ecr_props import repository_uri
 
     shared = platform.shared
     naming = Naming(shared.naming.prefix, shared.name)
-    known = {repository_uri(shared.aws.account_id, shared.aws.region, naming, repo)
-             for repo in shared.registry.repositories}
+    return {repository_uri(shared.aws.account_id, shared.aws.region, naming, repo)
+            for repo in shared.registry.repositories}
+
+
+def _apps_pull_from_the_shared_registry(platform: Platform) -> Iterable[tuple[str, Finding]]:
+    """Every workload's image repository is one the shared stack creates (and lets the nodes pull)."""
+    known = _shared_repositories(platform)
     for env in platform.environments.values():
         for app, workload in sorted(env.apps.items()):
             if workload.image_repository not in known:
                 yield env.name, (f"apps.{app}.image_repository", workload.image_repository,
                                  f"is not a repository of the shared registry; one of: {', '.join(sorted(known))}")
+
+
+def _grant_runner_comes_from_the_shared_registry(platform: Platform) -> Iterable[tuple[str, Finding]]:
+    """The grant jobs' image comes from a repository of the shared registry, which the nodes may pull from."""
+    import re
+
+    from platform_constructs.access.data_access_props import PINNED_IMAGE_PATTERN
+
+    known = _shared_repositories(platform)
+    for env in platform.environments.values():
+        image = env.data_access.runner_image
+        match = re.match(PINNED_IMAGE_PATTERN, image or "")
+        if match is not None and match.group("repository") not in known:
+            yield env.name, ("data_access.runner_image", image,
+                             f"is not in a repository of the shared registry; one of: {', '.join(sorted(known))}")
 
 
 def _domains_hang_below_the_parent(platform: Platform) -> Iterable[tuple[str, Finding]]:
@@ -286,6 +359,7 @@ PLATFORM_RULES: list[Callable[[Platform], Iterable[tuple[str, Finding]]]] = [
     _state_in_bootstrap_region,
     _staging_matches_prod,
     _apps_pull_from_the_shared_registry,
+    _grant_runner_comes_from_the_shared_registry,
     _domains_hang_below_the_parent,
 ]
 

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
+from platform_constructs.access.data_access_props import DataAccessProps
 from platform_constructs.compute.eks_props import EksProps
 from platform_constructs.data.postgres_props import PostgresProps
 from platform_constructs.data.redis_props import RedisProps
@@ -204,6 +205,8 @@ class EnvironmentConfig(DeploymentTarget):
     """Applications deployed by the ``<env>-apps`` stack, keyed by name (``[apps.<name>]``); each rolls out with ``rollout``. Default: none."""
     release: ReleaseProps = Field(default_factory=ReleaseProps)
     """Environments whose verified images may be promoted here. Default: tier preset."""
+    data_access: DataAccessProps = Field(default_factory=DataAccessProps)
+    """How the grants inside the data stores run (``[data_access]``). Default: none until an application uses a store."""
 
 
 class SharedConfig(DeploymentTarget):

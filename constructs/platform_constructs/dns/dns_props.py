@@ -17,7 +17,7 @@ from platform_constructs.naming import Naming
 from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictStr
 
 if TYPE_CHECKING:
-    from platform_constructs.config.loader import Platform
+    from platform_constructs.config.schema import SharedConfig
 
 #: Which hosted zones an environment has. ``public``: one zone resolvable from the internet (ACM
 #: validates certificates through it). ``private``: one zone visible only inside the VPC.
@@ -121,9 +121,11 @@ def delegation_role_name(shared_prefix: str, environment: str) -> str:
     return Naming(shared_prefix, "shared").name(f"dns-delegation-{environment}")
 
 
-def delegation_for(platform: Platform, environment: str) -> Delegation | None:
-    """How ``environment``'s zone is delegated from the parent zone, or ``None`` without a parent zone."""
-    shared = platform.shared
+def delegation_for(shared: SharedConfig, environment: str) -> Delegation | None:
+    """How ``environment``'s zone is delegated from ``shared``'s parent zone, or ``None`` without a parent zone.
+
+    Built from ``shared.toml`` alone, which every environment's synth cache key covers.
+    """
     if shared.parent_zone is None:
         return None
     return Delegation(parent_domain=shared.parent_zone.domain, account_id=shared.aws.account_id,

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from platform_constructs.access.uses_props import AppUses
 from platform_constructs.ingress.entry_props import AppIngress
 from platform_constructs.k8s.findings import Finding, raise_findings
 from platform_constructs.k8s.image_policy import REPOSITORY_PATTERN
@@ -32,8 +33,8 @@ PolicyArn = Annotated[StrictStr, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam
 def _not_admin_grade(arn: str) -> str:
     reason = admin_grade_reason(arn)
     if reason is not None:
-        raise ValueError(f"refused: {reason}; give the pods a customer-managed policy scoped to the application's "
-                         "own resources")
+        raise ValueError(f"refused: {reason}; declare the data stores in [apps.<name>.uses] or give the pods a "
+                         "customer-managed policy scoped to the application's own resources")
     return arn
 
 
@@ -81,8 +82,12 @@ class WorkloadProps(Props):
     namespace: NamespaceName | None = None
     """Kubernetes namespace. Default: derived – the application name."""
     pod_policy_arns: tuple[PodPolicyArn, ...] = ()
-    """IAM managed policies of the pods' role (EKS Pod Identity); administrator-grade AWS-managed policies
-    (``AdministratorAccess``, ``PowerUserAccess``, any ``…FullAccess``) are refused. Default: none."""
+    """Further IAM managed policies of the pods' role (EKS Pod Identity); administrator-grade AWS-managed policies
+    (``AdministratorAccess``, ``PowerUserAccess``, any ``…FullAccess``) are refused. The data stores of ``uses``
+    need none. Default: none."""
+    uses: AppUses = AppUses()
+    """Data stores and applications it reaches (``[apps.<name>.uses]``); everything else is closed to it.
+    Default: none."""
     ingress: AppIngress | None = None
     """An HTTPS entry through a load balancer (``[apps.<name>.ingress]``). Default: none (reachable
     inside the cluster only)."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from platform_constructs._internal.ids import pascal_id
-from platform_constructs._internal.tf import Construct, TerraformOutput, TerraformStack, aws, k8s
+from platform_constructs._internal.tf import Construct, TerraformOutput, TerraformStack, k8s
+from platform_constructs.access.application_data_access import ApplicationDataAccess, DataEnvironment
+from platform_constructs.access.network_policies import ClusterNetworkPolicyEnforcement
 from platform_constructs.compute.eks_props import CLUSTER_COMPONENT
-from platform_constructs.compute.pod_identity import ServiceAccountRef, pod_identity_trust_policy
+from platform_constructs.compute.pod_identity import PodRole, ServiceAccountRef
 from platform_constructs.config.schema import EnvironmentConfig
 from platform_constructs.ingress.application_entry import ApplicationEntry, EntryEnvironment
 from platform_constructs.ingress.target_binding import TargetBinding
@@ -56,10 +58,15 @@ class AppsStack(TerraformStack):
         self.cluster = EksClusterAccess(self, "Cluster", cluster_name=self.naming.name(CLUSTER_COMPONENT),
                                         region=env.aws.region, role_arn=env.aws.deploy_role_arn)
         self.binding = TargetBinding.for_compute(env.eks.compute)
+        if env.eks.auto_mode and env.apps:
+            ClusterNetworkPolicyEnforcement(self, "NetworkPolicyEnforcement")
+        self._platform: PlatformValuesReader | None = None
         self._entry_environment: EntryEnvironment | None = None
+        self._data_environment: DataEnvironment | None = None
         namespaces = sorted({workload.namespace_for(app) for app, workload in env.apps.items()})
         self.namespaces = {namespace: self._namespace(namespace) for namespace in namespaces}
         self.entries: dict[str, ApplicationEntry] = {}
+        self.data: dict[str, ApplicationDataAccess] = {}
         self.apps = {app: self._deploy(app, workload) for app, workload in sorted(env.apps.items())}
         for app, deployment in self.apps.items():
             outputs = {**deployment.outputs, **(self.entries[app].outputs if app in self.entries else {})}
@@ -79,11 +86,29 @@ class AppsStack(TerraformStack):
         if workload.ingress is not None:
             entry = self.entries[app] = ApplicationEntry(self, f"Entry{pascal_id(app)}", app=app, workload=workload,
                                                          namespace=namespace, environment=self._entries())
+        role = self._pod_role(app, workload)
+        data = self.data[app] = ApplicationDataAccess(self, f"Data{pascal_id(app)}", app=app, namespace=namespace,
+                                                      pod_role=role, environment=self._data())
         return RollingDeployment(
             self, f"App{pascal_id(app)}", name=app, props=workload, rollout=self.env.rollout, release=release,
-            namespace=namespace, cluster_name=self.cluster.cluster_name, pod_role_arn=self._pod_role(app, workload).arn,
-            readiness_gates=[entry.readiness_gate] if entry else (), depends_on=[entry.binding] if entry else (),
+            namespace=namespace, cluster_name=self.cluster.cluster_name, pod_role_arn=role.arn,
+            readiness_gates=[entry.readiness_gate] if entry else (),
+            depends_on=[*([entry.binding] if entry else []), *role.resources, *data.prerequisites],
+            env_from_config_maps=[data.config_map_name], template_annotations=data.annotations,
         )
+
+    def _platform_values(self) -> PlatformValuesReader:
+        """The platform values reader, created with the first value read (a stack reading none has none)."""
+        if self._platform is None:
+            self._platform = PlatformValuesReader(self, "Platform", naming=self.naming)
+        return self._platform
+
+    def _data(self) -> DataEnvironment:
+        if self._data_environment is None:
+            self._data_environment = DataEnvironment(config=self.env, naming=self.naming,
+                                                     cluster_name=self.cluster.cluster_name,
+                                                     platform=self._platform_values())
+        return self._data_environment
 
     def _entries(self) -> EntryEnvironment:
         """What the entries share, created with the first entry (a stack without entries reads no platform value)."""
@@ -91,22 +116,15 @@ class AppsStack(TerraformStack):
             env = self.env
             self._entry_environment = EntryEnvironment(
                 naming=self.naming, dns=env.dns, ingress=env.ingress, rollout=env.rollout,
-                cluster_name=self.cluster.cluster_name, binding=self.binding,
-                platform=PlatformValuesReader(self, "Platform", naming=self.naming))
+                cluster_name=self.cluster.cluster_name, binding=self.binding, platform=self._platform_values())
         return self._entry_environment
 
-    def _pod_role(self, app: str, workload: WorkloadProps) -> aws.iam_role.IamRole:
+    def _pod_role(self, app: str, workload: WorkloadProps) -> PodRole:
         """The IAM role of ``app``'s pods: only EKS Pod Identity may assume it, and only for ``app``'s
-        service account in its namespace on this cluster (the session tags Pod Identity sets)."""
+        service account in its namespace on this cluster (the session tags Pod Identity sets). Its
+        permissions are the grants of its declared uses plus ``pod_policy_arns``."""
         subject = ServiceAccountRef(self.env.aws.account_id, self.cluster.cluster_name,
                                     workload.namespace_for(app), app)
-        role = aws.iam_role.IamRole(
-            self, f"{pascal_id(app)}PodRole", name=self.naming.name(f"{app}-pod"),
-            description=f"Pods of {app} on {self.cluster.cluster_name} (EKS Pod Identity)",
-            assume_role_policy=pod_identity_trust_policy(subject),
-        )
-        # exclusive: a policy attached by hand outside Terraform is detached again on the next apply
-        aws.iam_role_policy_attachments_exclusive.IamRolePolicyAttachmentsExclusive(
-            self, f"{pascal_id(app)}PodPolicies", role_name=role.name, policy_arns=list(workload.pod_policy_arns),
-        )
-        return role
+        return PodRole(self, f"{pascal_id(app)}Pod", name=self.naming.name(f"{app}-pod"), subject=subject,
+                       description=f"Pods of {app} on {self.cluster.cluster_name} (EKS Pod Identity)",
+                       managed_policy_arns=workload.pod_policy_arns)

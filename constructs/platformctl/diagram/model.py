@@ -6,6 +6,11 @@ the workloads of the apps stack, the registries and state bucket of the tooling 
 may talk to whom: each security-group ingress rule between two of them (or from the internet)
 becomes a :class:`Link` labelled with its protocol and port. DNS records, certificates, web
 firewalls and image pulls become "attached" links. Nothing here imports cdktf.
+
+References are followed across stacks the way Terraform resolves them at apply time: an application
+stack reads platform values through ``data.aws_ssm_parameter`` (``platform_constructs.parameters``),
+whose ``name`` is an ``aws_ssm_parameter`` the platform stack writes; the reference then stands for
+that parameter's ``value``. A certificate validation stands for the certificate it validates.
 """
 
 from __future__ import annotations
@@ -20,7 +25,10 @@ Document = Mapping[str, Any]
 
 TIERS = ("public", "private", "isolated")
 INTERNET = "internet"
-_REFERENCE = re.compile(r"\$\{(?:data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)((?:\.[A-Za-z0-9_\[\]]+)*)\}")
+#: ``type.name.attribute…`` or ``data.type.name.attribute…`` inside a Terraform expression (``${...}``);
+#: provider types always contain an underscore, which keeps ``var.x`` and ``local.x`` out.
+_REFERENCE = re.compile(r"(?<![\w.])(data\.)?([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z][A-Za-z0-9_-]*)"
+                        r"((?:\.[A-Za-z0-9_]+|\[\d+\])*)")
 _OPEN = ("0.0.0.0/0", "::/0")
 
 
@@ -98,11 +106,36 @@ def _resources(document: Document) -> Iterator[tuple[str, str, dict[str, Any]]]:
             yield resource_type, name, block
 
 
-def references(value: Any) -> Iterator[tuple[str, str, str]]:
-    """Every ``${type.name.attribute...}`` reference inside ``value``: ``(type, name, attribute path)``."""
+@dataclass(frozen=True)
+class Reference:
+    """One ``type.name.attribute`` inside a Terraform expression; ``data`` for a data source."""
+
+    type: str
+    name: str
+    attribute: str
+    data: bool = False
+
+
+def _expressions(text: str) -> Iterator[str]:
+    """The body of every ``${...}`` in ``text`` (braces inside it balanced)."""
+    start = text.find("${")
+    while start != -1:
+        depth, end = 0, start + 1
+        for end in range(start + 1, len(text)):
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            if depth == 0:
+                break
+        yield text[start + 2:end]
+        start = text.find("${", end)
+
+
+def references(value: Any) -> Iterator[Reference]:
+    """Every resource or data-source reference in the expressions inside ``value`` (``${aws_lb.x.arn}``,
+    ``${split(",", data.aws_ssm_parameter.y.insecure_value)}``)."""
     if isinstance(value, str):
-        for match in _REFERENCE.finditer(value):
-            yield match.group(1), match.group(2), match.group(3).lstrip(".")
+        for expression in _expressions(value):
+            for match in _REFERENCE.finditer(expression):
+                yield Reference(match.group(2), match.group(3), match.group(4).lstrip("."), bool(match.group(1)))
     elif isinstance(value, Mapping):
         for key, item in value.items():
             if key != "//":
@@ -123,6 +156,9 @@ class _Stack:
     def __init__(self, name: str, document: Document) -> None:
         self.name = name
         self.blocks = {(resource_type, block_name): block for resource_type, block_name, block in _resources(document)}
+        #: ``data.aws_ssm_parameter`` name → the parameter it reads (a platform value).
+        self.reads = {block_name: block.get("name") for block_name, block in
+                      document.get("data", {}).get("aws_ssm_parameter", {}).items()}
 
     def of_type(self, *types: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
         for (resource_type, name), block in self.blocks.items():
@@ -134,6 +170,10 @@ class _Stack:
 
 
 _SUBNET_GROUPS = ("aws_db_subnet_group", "aws_elasticache_subnet_group")
+_BALANCERS = ("aws_lb", "aws_alb")
+_LISTENERS = ("aws_lb_listener", "aws_alb_listener")
+_LISTENER_RULES = ("aws_lb_listener_rule", "aws_alb_listener_rule")
+_TARGET_GROUPS = ("aws_lb_target_group", "aws_alb_target_group")
 _SECURITY_GROUP_HOLDERS = ("vpc_security_group_ids", "security_group_ids", "security_groups")
 
 
@@ -148,16 +188,42 @@ class _Reader:
         self.nodes: dict[str, Node] = {}
         self.owners: dict[tuple[str, str, str], str] = {}  # (stack, sg type, sg name) -> node key
         self.links: dict[tuple[str, str, str], list[str]] = {}
+        #: parameter name → (the stack writing it, its value expression)
+        self.published = {block.get("name"): (stack, block.get("value")) for stack in self.stacks
+                          for _, _, block in stack.of_type("aws_ssm_parameter")}
+        self.listeners: dict[str, str] = {}  # listener key -> load balancer node key
+
+    def _targets(self, stack: _Stack, value: Any) -> Iterator[tuple[_Stack, Reference]]:
+        """The resources ``value`` refers to, each with the stack that holds it, through platform values
+        and certificate validations."""
+        for reference in references(value):
+            if reference.data:
+                written = self.published.get(stack.reads.get(reference.name)) if reference.type == "aws_ssm_parameter" \
+                    else None
+                if written is not None:
+                    yield from self._targets(*written)
+                continue
+            validation = stack.blocks.get((reference.type, reference.name)) \
+                if reference.type == "aws_acm_certificate_validation" else None
+            if validation is not None:
+                yield from self._targets(stack, validation.get("certificate_arn"))
+                continue
+            yield stack, reference
+
+    def _keys(self, stack: _Stack, value: Any, *types: str) -> list[str]:
+        """Keys (``<stack>:<type>.<name>``) of the resources ``value`` refers to, of ``types`` if given."""
+        return [holder.key(reference.type, reference.name) for holder, reference in self._targets(stack, value)
+                if not types or reference.type in types]
 
     # --- placement -----------------------------------------------------------------------
 
     def _subnets_of(self, stack: _Stack, block: Mapping[str, Any]) -> list[Subnet]:
         found = []
-        for resource_type, name, _ in references(block):
-            if resource_type == "aws_subnet" and (stack.name, name) in self.subnets:
-                found.append(self.subnets[(stack.name, name)])
-            elif resource_type in _SUBNET_GROUPS and (resource_type, name) in stack.blocks:
-                found += self._subnets_of(stack, stack.blocks[(resource_type, name)])
+        for holder, reference in self._targets(stack, block):
+            if reference.type == "aws_subnet" and (holder.name, reference.name) in self.subnets:
+                found.append(self.subnets[(holder.name, reference.name)])
+            elif reference.type in _SUBNET_GROUPS and (reference.type, reference.name) in holder.blocks:
+                found += self._subnets_of(holder, holder.blocks[(reference.type, reference.name)])
         return found
 
     def _add(self, stack: _Stack, resource_type: str, name: str, block: Mapping[str, Any], role: str, label: str,
@@ -170,8 +236,8 @@ class _Reader:
         self.nodes[node.key] = node
         for holder in _SECURITY_GROUP_HOLDERS:
             for nested in _nested_values(block, holder):
-                for sg_type, sg_name, _ in references(nested):
-                    self.owners.setdefault((stack.name, sg_type, sg_name), node.key)
+                for group_stack, group in self._targets(stack, nested):
+                    self.owners.setdefault((group_stack.name, group.type, group.name), node.key)
         return node
 
     # --- reading ---------------------------------------------------------------------------
@@ -191,7 +257,8 @@ class _Reader:
         for stack in self.stacks:
             self._read_compute(stack)
             self._read_data_stores(stack)
-            self._read_entries(stack)
+        self._read_entries()
+        for stack in self.stacks:
             self._read_tooling(stack)
         for stack in self.stacks:
             self._read_rules(stack)
@@ -240,30 +307,45 @@ class _Reader:
             self._add(stack, resource_type, name, block, "search", block.get("domain_name", name),
                       f"OpenSearch, {cluster.get('instance_count', 1)} node(s)")
 
-    def _read_entries(self, stack: _Stack) -> None:
-        groups = {name: f"{block.get('name', name)} ({block.get('protocol', '')} :{block.get('port', '?')}, "
-                        f"{block.get('target_type', 'instance')} targets)".replace("( :", "(:")
-                  for _, name, block in stack.of_type("aws_lb_target_group", "aws_alb_target_group")}
-        listeners: dict[str, list[str]] = {}
-        for _, _, block in stack.of_type("aws_lb_listener", "aws_alb_listener"):
-            forwards = [groups[ref_name] for ref_type, ref_name, _ in references(block.get("default_action", []))
-                        if ref_name in groups and ref_type.endswith("target_group")]
-            text = f"{block.get('protocol', '')} :{block.get('port', '?')}".strip()
-            for _, ref_name, _ in references(block.get("load_balancer_arn", "")):
-                listeners.setdefault(ref_name, []).append(
-                    f"listener {text}" + (f" → {', '.join(forwards)}" if forwards else ""))
-        for resource_type, name, block in stack.of_type("aws_lb", "aws_alb"):
-            facing = "internal" if block.get("internal") else "internet-facing"
-            self._add(stack, resource_type, name, block, "load balancer", block.get("name", name),
-                      f"{block.get('load_balancer_type', 'application')}, {facing}", tuple(listeners.get(name, ())))
-        for resource_type, name, block in stack.of_type("aws_route53_record"):
-            self._add(stack, resource_type, name, block, "DNS record", block.get("name", name),
-                      f"{block.get('type', '')} record")
-        for resource_type, name, block in stack.of_type("aws_acm_certificate"):
-            self._add(stack, resource_type, name, block, "certificate", block.get("domain_name", name), "ACM")
-        for resource_type, name, block in stack.of_type("aws_wafv2_web_acl"):
-            self._add(stack, resource_type, name, block, "web firewall", block.get("name", name),
-                      f"WAF, {block.get('scope', 'REGIONAL').lower()}")
+    def _read_entries(self) -> None:
+        """Load balancers with their listeners and listener rules (wherever they are: an application's rule
+        on dev's shared load balancer lives in the apps stack), DNS records, certificates and web ACLs."""
+        groups = {stack.key(resource_type, name): _target_group_text(name, block) for stack in self.stacks
+                  for resource_type, name, block in stack.of_type(*_TARGET_GROUPS)}
+        parts: dict[str, list[str]] = {}
+        for stack in self.stacks:
+            for resource_type, name, block in stack.of_type(*_LISTENERS):
+                forwards = [groups[key] for key in self._keys(stack, block.get("default_action", []), *_TARGET_GROUPS)
+                            if key in groups]
+                text = f"{block.get('protocol', '')} :{block.get('port', '?')}".strip()
+                for balancer in self._keys(stack, block.get("load_balancer_arn", ""), *_BALANCERS):
+                    self.listeners[stack.key(resource_type, name)] = balancer
+                    parts.setdefault(balancer, []).append(
+                        f"listener {text}" + (f" → {', '.join(forwards)}" if forwards else ""))
+        for stack in self.stacks:
+            for _, _, block in stack.of_type(*_LISTENER_RULES):
+                forwards = [groups[key] for key in self._keys(stack, block.get("action", []), *_TARGET_GROUPS)
+                            if key in groups]
+                listeners = self._keys(stack, block.get("listener_arn", ""), *_LISTENERS)
+                for balancer in filter(None, (self.listeners.get(listener) for listener in listeners)):
+                    parts[balancer].append(f"rule {_conditions_text(block)}"
+                                           + (f" → {', '.join(forwards)}" if forwards else ""))
+        for stack in self.stacks:
+            for resource_type, name, block in stack.of_type(*_BALANCERS):
+                facing = "internal" if block.get("internal") else "internet-facing"
+                self._add(stack, resource_type, name, block, "load balancer", block.get("name", name),
+                          f"{block.get('load_balancer_type', 'application')}, {facing}",
+                          tuple(parts.get(stack.key(resource_type, name), ())))
+            for resource_type, name, block in stack.of_type("aws_route53_record"):
+                # a record named at apply time validates a certificate: part of the certificate, not drawn
+                if "${" not in str(block.get("name", "")):
+                    self._add(stack, resource_type, name, block, "DNS record", block.get("name", name),
+                              f"{block.get('type', '')} record")
+            for resource_type, name, block in stack.of_type("aws_acm_certificate"):
+                self._add(stack, resource_type, name, block, "certificate", block.get("domain_name", name), "ACM")
+            for resource_type, name, block in stack.of_type("aws_wafv2_web_acl"):
+                self._add(stack, resource_type, name, block, "web firewall", block.get("name", name),
+                          f"WAF, {block.get('scope', 'REGIONAL').lower()}")
 
     def _read_tooling(self, stack: _Stack) -> None:
         for resource_type, name, block in stack.of_type("aws_ecr_repository"):
@@ -277,9 +359,9 @@ class _Reader:
     # --- links -----------------------------------------------------------------------------
 
     def _owner(self, stack: _Stack, reference: str) -> str | None:
-        for ref_type, ref_name, _ in references(reference):
-            if (stack.name, ref_type, ref_name) in self.owners:
-                return self.owners[(stack.name, ref_type, ref_name)]
+        for holder, target in self._targets(stack, reference):
+            if (holder.name, target.type, target.name) in self.owners:
+                return self.owners[(holder.name, target.type, target.name)]
         return None
 
     def _link(self, source: str, target: str, label: str, kind: str = "traffic") -> None:
@@ -312,24 +394,24 @@ class _Reader:
             return
         self._link(source, target, _port_text(protocol, from_port, to_port))
 
+    def _drawn(self, stack: _Stack, value: Any, *types: str) -> list[str]:
+        """The drawn resources ``value`` refers to."""
+        return [key for key in self._keys(stack, value, *types) if key in self.nodes]
+
     def _read_attachments(self, stack: _Stack) -> None:
-        nodes = {key.split(":", 1)[1]: key for key in self.nodes if key.startswith(f"{stack.name}:")}
         for resource_type, name, block in stack.of_type("aws_route53_record"):
-            for ref_type, ref_name, _ in references(block.get("alias", [])):
-                if f"{ref_type}.{ref_name}" in nodes:
-                    self._link(stack.key(resource_type, name), nodes[f"{ref_type}.{ref_name}"], "alias", "attached")
+            if stack.key(resource_type, name) in self.nodes:
+                for target in self._drawn(stack, block.get("alias", [])):
+                    self._link(stack.key(resource_type, name), target, "alias", "attached")
         for _, _, block in stack.of_type("aws_wafv2_web_acl_association"):
-            acl = [nodes.get(f"{t}.{n}") for t, n, _ in references(block.get("web_acl_arn", ""))]
-            protected = [nodes.get(f"{t}.{n}") for t, n, _ in references(block.get("resource_arn", ""))]
-            for source in filter(None, acl):
-                for target in filter(None, protected):
+            for source in self._drawn(stack, block.get("web_acl_arn", "")):
+                for target in self._drawn(stack, block.get("resource_arn", "")):
                     self._link(source, target, "filters", "attached")
-        for _, _, block in stack.of_type("aws_lb_listener", "aws_alb_listener"):
-            balancers = [nodes.get(f"{t}.{n}") for t, n, _ in references(block.get("load_balancer_arn", ""))]
-            certificates = [nodes.get(f"aws_acm_certificate.{n}") for t, n, _ in
-                            references(block.get("certificate_arn", "")) if t.startswith("aws_acm_certificate")]
-            for balancer in filter(None, balancers):
-                for certificate in filter(None, certificates):
+        for resource_type, name, block in stack.of_type(*_LISTENERS, "aws_lb_listener_certificate"):
+            listeners = [stack.key(resource_type, name)] if resource_type in _LISTENERS else \
+                self._keys(stack, block.get("listener_arn", ""), *_LISTENERS)
+            for balancer in filter(None, (self.listeners.get(listener) for listener in listeners)):
+                for certificate in self._drawn(stack, block.get("certificate_arn", ""), "aws_acm_certificate"):
                     self._link(certificate, balancer, "TLS", "attached")
         self._read_pulls(stack)
 
@@ -344,15 +426,10 @@ class _Reader:
                 principals = json.dumps(json.loads(policy)) if isinstance(policy, str) else json.dumps(policy)
             except json.JSONDecodeError:
                 continue
-            repository = next((self._owner_of_repository(stack, ref_name) for ref_type, ref_name, _ in
-                               references(block.get("repository", "")) if ref_type == "aws_ecr_repository"), None)
+            repository = next(iter(self._drawn(stack, block.get("repository", ""), "aws_ecr_repository")), None)
             if repository and any(role in principals for role in node_roles):
                 for cluster in clusters:
                     self._link(repository, cluster, "image pull", "attached")
-
-    def _owner_of_repository(self, stack: _Stack, name: str) -> str | None:
-        key = stack.key("aws_ecr_repository", name)
-        return key if key in self.nodes else None
 
 
 def _nested_values(block: Any, key: str) -> Iterator[Any]:
@@ -381,6 +458,20 @@ def _node_group_text(block: Mapping[str, Any]) -> str:
     types = ", ".join(block.get("instance_types", []))
     size = f"{scaling.get('min_size')}-{scaling.get('max_size')}" if scaling else ""
     return " ".join(part for part in (f"node group {name}", types, size and f"({size} nodes)") if part)
+
+
+def _target_group_text(name: str, block: Mapping[str, Any]) -> str:
+    return (f"{block.get('name', name)} ({block.get('protocol', '')} :{block.get('port', '?')}, "
+            f"{block.get('target_type', 'instance')} targets)").replace("( :", "(:")
+
+
+def _conditions_text(rule: Mapping[str, Any]) -> str:
+    """``api.dev.acme.example /*``: the hosts and paths a listener rule matches."""
+    values = []
+    for condition in rule.get("condition", []):
+        for kind in ("host_header", "path_pattern"):
+            values += list((_first(condition.get(kind)) or {}).get("values", []))
+    return " ".join(values)
 
 
 def _deployment_name(block: Mapping[str, Any]) -> str:

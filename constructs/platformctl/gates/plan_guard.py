@@ -70,6 +70,8 @@ STATEFUL: Mapping[str, str] = {
     "kubernetes_service_v1": "the application's endpoint (traffic stops)",
     "kubernetes_stateful_set_v1": "the workload and its volumes' bindings",
     "kubernetes_persistent_volume_claim_v1": "the volume's data",
+    "kubernetes_manifest": "the Kubernetes object it holds; for a TargetGroupBinding the pods leave the load "
+                           "balancer (traffic stops) until it is recreated",
     # addresses others depend on
     "aws_eip": "the public address partners allow-list (a new one is a new address)",
     "aws_route53_zone": "every DNS record; a new zone has new name servers, so the delegation breaks",
@@ -96,9 +98,13 @@ STATELESS: frozenset[str] = frozenset({
     "aws_secretsmanager_secret_version", "aws_secretsmanager_secret_rotation",
     "aws_lb_listener", "aws_lb_listener_rule", "aws_lb_target_group", "aws_route53_record",
     "aws_acm_certificate_validation", "aws_wafv2_web_acl_association", "aws_wafv2_web_acl_logging_configuration",
+    "aws_lb_listener_certificate", "aws_ssm_parameter",
     "kubernetes_horizontal_pod_autoscaler_v2", "kubernetes_pod_disruption_budget_v1",
     "kubernetes_service_account_v1", "kubernetes_ingress_v1", "kubernetes_config_map_v1",
     "kubernetes_network_policy_v1", "kubernetes_role_v1", "kubernetes_role_binding_v1",
+    # an application's grant job (issue 10): replaced whenever its plan changes, by design; it re-applies grants
+    # that converge (docs/decisions/0010-in-store-grants.md), and the users, roles and topics stay in the stores
+    "kubernetes_job_v1",
 })
 
 #: Actions ``terraform show -json`` writes (Terraform 1.11); any other refuses the input.

@@ -26,7 +26,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from local_aws.deploy import BOOTSTRAP, PLAN_CHANGES, TerraformFailed
+from local_aws.deploy import BOOTSTRAP, PLAN_CHANGES, SHARED, TerraformFailed
+from platform_constructs.dns.dns_props import delegation_for
 from platformctl.exit_codes import ExitCode
 from platformctl.gates.plan_guard import Override, evaluate
 from platformctl.main import main as platformctl
@@ -59,6 +60,16 @@ def _plan_json(deployment, synth_dir: Path, tmp_path: Path) -> tuple[str, Path]:
     return text, tmp_path / "prod.plan.json"
 
 
+def _prepare_prod(deployment, platform, synth_dir: Path) -> None:
+    """What a prod plan needs before it can run: the state bucket, and the shared account's role for prod's
+    DNS delegation (the prod stack's ``dns-parent`` provider assumes it), applied from the shared stack."""
+    deployment.apply([BOOTSTRAP])
+    role_name = delegation_for(platform.shared, PROD).role_name
+    shared = json.loads((synth_dir / "stacks" / SHARED / "cdk.tf.json").read_text())
+    [role] = [name for name, role in shared["resource"]["aws_iam_role"].items() if role["name"] == role_name]
+    deployment.stack(SHARED).run("apply", "-input=false", "-auto-approve", f"-target=aws_iam_role.{role}")
+
+
 @pytest.fixture()
 def prod_config(synth_dir) -> dict:
     return json.loads((synth_dir / "stacks" / PROD / "cdk.tf.json").read_text())
@@ -66,7 +77,7 @@ def prod_config(synth_dir) -> dict:
 
 def test_the_guard_refuses_a_prod_plan_that_replaces_a_kms_key(deployment, platform, synth_dir, prod_config, tmp_path):
     key = _only(prod_config, "aws_kms_key", "LogsKey")
-    deployment.apply([BOOTSTRAP])
+    _prepare_prod(deployment, platform, synth_dir)
     deployment.stack(PROD).run("apply", "-input=false", "-auto-approve", f"-target=aws_kms_key.{key}")
 
     def multi_region(config: dict) -> None:  # changing a key to multi-Region forces a new key
@@ -94,7 +105,7 @@ def test_prevent_destroy_and_the_guard_both_protect_the_prod_database(deployment
                                                                      tmp_path):
     database = _only(prod_config, "aws_db_instance", "Postgres")
     assert prod_config["resource"]["aws_db_instance"][database]["lifecycle"]["prevent_destroy"] is True
-    deployment.apply([BOOTSTRAP])
+    _prepare_prod(deployment, platform, synth_dir)
     deployment.stack(PROD).run("apply", "-input=false", "-auto-approve", f"-target=aws_db_instance.{database}")
 
     def new_database_name(config: dict) -> None:  # the initial database name cannot change in place
@@ -122,7 +133,7 @@ def _renamed(config: dict, resource_type: str, name: str, new_name: str) -> None
 def test_platformctl_plan_guard_refuses_a_prod_plan_that_deletes_the_eks_cluster(deployment, platform, synth_dir,
                                                                                  prod_config, tmp_path, capsys):
     cluster = _only(prod_config, "aws_eks_cluster", "")
-    deployment.apply([BOOTSTRAP])
+    _prepare_prod(deployment, platform, synth_dir)
     deployment.stack(PROD).run("apply", "-input=false", "-auto-approve", f"-target=aws_eks_cluster.{cluster}")
 
     text, plan_file = _plan_json(deployment, _variant(

@@ -58,7 +58,7 @@ def test_a_concurrent_apply_is_refused_while_the_first_holds_the_lock(deployment
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         output = _Output(first)
-        output.wait_for(PROMPT, timeout=300)
+        output.wait_for(PROMPT, timeout=600)  # a ceiling: planning all of dev on a loaded machine
         holder = json.loads(s3.get_object(Bucket=state.bucket, Key=lock_key)["Body"].read())
         assert holder["Operation"] == "OperationTypeApply"
 

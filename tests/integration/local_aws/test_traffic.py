@@ -66,7 +66,7 @@ def deployed(platform, stack_json, tmp_path_factory):
         terraform_env = emulator.process_env(dict(os.environ, TF_CLI_CONFIG_FILE=str(cli_config), TF_INPUT="0"))
         emulator.create_role(platform.shared.aws.account_id, DEPLOYER)
         shared = stack_dir(root, "shared", without_backend(stack_json("shared")))
-        apply_and_replan([(LocalStack("shared", shared, terraform_env), [])])
+        apply_and_replan([(LocalStack("shared", shared, terraform_env, root / "logs" / "shared.log"), [])])
 
         chains, clients = {}, {}
         for env_name in ENVIRONMENTS:  # synthesized one after the other: the jsii kernel is not for threads
@@ -77,8 +77,9 @@ def deployed(platform, stack_json, tmp_path_factory):
                 resourcesVpcConfig={"subnetIds": []})
             traffic = write_traffic_stack(root / f"{env_name}-traffic", platform, env_name)
             apps = stack_dir(root, f"{env_name}-apps", aws_only(stack_json(f"{env_name}-apps")))
-            chains[env_name] = [(LocalStack(f"{env_name}-traffic", traffic, terraform_env), []),
-                                (LocalStack(f"{env_name}-apps", apps, terraform_env),
+            chains[env_name] = [(LocalStack(f"{env_name}-traffic", traffic, terraform_env,
+                                            root / "logs" / f"{env_name}-traffic.log"), []),
+                                (LocalStack(f"{env_name}-apps", apps, terraform_env, root / "logs" / f"{env_name}-apps.log"),
                                  [f"-var=image_api={IMAGE}", "-var=change_cause_api=3f2c1e0"])]
             clients[env_name] = lambda service, role=deployer: emulator.client(service, role_arn=role)
         with ThreadPoolExecutor(max_workers=len(chains)) as pool:

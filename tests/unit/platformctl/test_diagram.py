@@ -21,6 +21,7 @@ from platformctl.exit_codes import ExitCode
 ROOT = Path(__file__).resolve().parents[3]
 SVG = "{http://www.w3.org/2000/svg}"
 ENVIRONMENTS = ("dev", "staging", "prod")
+DATA_STORES = ("database", "cache", "event streaming", "search")
 #: Resource type → the attribute holding its physical name: the main resources a reader looks for.
 MAIN = {"aws_vpc": "tags.Name", "aws_subnet": "tags.Name", "aws_eks_cluster": "name",
         "aws_eks_node_group": "node_group_name_prefix", "aws_db_instance": "identifier",
@@ -68,14 +69,20 @@ def test_the_svg_names_every_stacks_main_resources(synth_dir, env):
 def test_every_security_group_rule_between_drawn_resources_is_an_arrow(synth_dir, env):
     documents = _documents(synth_dir, env)
     rules = [rule for rule in documents[env]["resource"]["aws_vpc_security_group_ingress_rule"].values()
-             if "referenced_security_group_id" in rule]  # (interface endpoints admit the VPC's CIDR; not drawn)
+             if "referenced_security_group_id" in rule]  # (interface endpoints and load balancers admit CIDRs)
     assert len(rules) >= 4
     drawn = picture(env, documents)
     traffic = [link for link in drawn.links if link.kind == "traffic"]
-    assert sorted(link.label for link in traffic) == sorted(f"{rule['ip_protocol']} {rule['from_port']}"
-                                                            for rule in rules)
+    stores = {node.key for node in drawn.nodes if node.role in DATA_STORES}
+    balancers = {node.key for node in drawn.nodes if node.role == "load balancer"}
+    into_stores = [link for link in traffic if link.target in stores]
+    assert sorted(link.label for link in into_stores) == sorted(f"{rule['ip_protocol']} {rule['from_port']}"
+                                                                for rule in rules)
     cluster = next(node.key for node in drawn.nodes if node.role == "Kubernetes cluster")
-    assert {link.source for link in traffic} == {cluster}  # the data stores admit the cluster only
+    assert {link.source for link in into_stores} == {cluster}  # the data stores admit the cluster only
+    # every other arrow belongs to an entry (test_each_entry_is_drawn_from_its_clients_to_its_pods)
+    assert [link for link in traffic if link not in into_stores] == [
+        link for link in traffic if balancers & {link.source, link.target}]
     root = ET.fromstring(render(drawn))
     assert len(list(root.iter(f"{SVG}polyline"))) == len(drawn.links)
     titles = ["".join(title.itertext()) for title in root.iter(f"{SVG}title")]
@@ -95,6 +102,49 @@ def test_zones_and_tiers_place_each_resource(synth_dir, platform):
     assert by_role["image repository"].tier is None and by_role["state bucket"].tier is None
     assert len(drawn.nat_zones) == zones  # one NAT per zone in prod
     assert any(link.label == "image pull" and link.target == by_role["Kubernetes cluster"].key for link in drawn.links)
+
+
+def _resources(documents: dict[str, dict], stacks: tuple[str, ...], resource_type: str) -> list[dict]:
+    return [block for stack in stacks for block in documents[stack]["resource"].get(resource_type, {}).values()]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_each_entry_is_drawn_from_its_clients_to_its_pods(synth_dir, platform, env):
+    """The HTTPS entries of the environment (dev: one shared load balancer in the platform stack; staging and
+    prod: one per application in the apps stack), followed through the platform values the apps stack reads."""
+    documents = _documents(synth_dir, env)
+    stacks = (env, f"{env}-apps")
+    config = platform.environments[env]
+    entries = sorted(app for app, workload in config.apps.items() if workload.ingress is not None)
+    assert entries
+    drawn = picture(env, documents)
+    nodes = {(node.role, node.name): node for node in drawn.nodes}
+    links = {(link.source, link.target): (link.label, link.kind) for link in drawn.links}
+    cluster = nodes[("Kubernetes cluster", f"acme-{env}-eks")].key
+    balancer_blocks = _resources(documents, stacks, "aws_lb")
+    assert balancer_blocks
+    assert {name for role, name in nodes if role == "load balancer"} == {block["name"] for block in balancer_blocks}
+    groups = {block["name"]: block for block in _resources(documents, stacks, "aws_lb_target_group")}
+    for app in entries:
+        host = config.apps[app].ingress.host_in(app, config.dns.domain)
+        group = next(name for name in groups if name.startswith(f"acme-{env}-{app}-"))
+        balancer = next(node for (role, _), node in nodes.items() if role == "load balancer" and any(
+            part.startswith(f"rule {host} /* → {group} (HTTP :{groups[group]['port']}, ip targets)")
+            for part in node.parts))
+        assert {"listener HTTP :80", "listener HTTPS :443"} <= set(balancer.parts)
+        assert links[(balancer.key, cluster)] == (f"tcp {groups[group]['port']}", "traffic")
+        clients = INTERNET if config.apps[app].ingress.visibility == "internet-facing" else f"cidr:{config.network.cidr}"
+        assert links[(clients, balancer.key)] == ("tcp 443, tcp 80", "traffic")
+        assert balancer.tier == ("public" if clients == INTERNET else "private") and balancer.zones == drawn.zones
+        records = [node for (role, name), node in nodes.items() if role == "DNS record" and name == host]
+        assert records and all(links[(record.key, balancer.key)] == ("alias", "attached") for record in records)
+        assert links[(nodes[("certificate", host)].key, balancer.key)] == ("TLS", "attached")
+    for acl in _resources(documents, stacks, "aws_wafv2_web_acl"):
+        web_firewall = nodes[("web firewall", acl["name"])].key
+        assert [target for source, target in links if source == web_firewall]  # filters the internet-facing entries
+    assert bool(_resources(documents, stacks, "aws_wafv2_web_acl")) == config.ingress.waf.enabled
+    texts = _texts(render(drawn))
+    assert all(host in texts for host in (config.apps[app].ingress.host_in(app, config.dns.domain) for app in entries))
 
 
 def _with_entry(documents: dict[str, dict], env: str) -> dict[str, dict]:
@@ -132,16 +182,16 @@ def _with_entry(documents: dict[str, dict], env: str) -> dict[str, dict]:
 
 def test_load_balancer_entries_are_drawn_when_the_stacks_have_them(synth_dir):
     drawn = picture("dev", _with_entry(_documents(synth_dir, "dev"), "dev"))
-    by_role = {node.role: node for node in drawn.nodes}
-    entry = by_role["load balancer"]
+    by_role = {(node.role, node.name): node for node in drawn.nodes}
+    entry = by_role[("load balancer", "acme-dev-entry")]
     assert (entry.name, entry.tier, entry.zones) == ("acme-dev-entry", "public", drawn.zones)
     assert entry.parts == ("listener HTTPS :443 → acme-dev-api (HTTP :8080, ip targets)",)
     links = {(link.source, link.target): (link.label, link.kind) for link in drawn.links}
     assert links[(INTERNET, entry.key)] == ("tcp 443", "traffic")
-    assert links[(entry.key, by_role["Kubernetes cluster"].key)] == ("tcp 8080", "traffic")
-    assert links[(by_role["DNS record"].key, entry.key)] == ("alias", "attached")
-    assert links[(by_role["certificate"].key, entry.key)] == ("TLS", "attached")
-    assert links[(by_role["web firewall"].key, entry.key)] == ("filters", "attached")
+    assert links[(entry.key, by_role[("Kubernetes cluster", "acme-dev-eks")].key)] == ("tcp 8080", "traffic")
+    assert links[(by_role[("DNS record", "api.example.com")].key, entry.key)] == ("alias", "attached")
+    assert links[(by_role[("certificate", "api.example.com")].key, entry.key)] == ("TLS", "attached")
+    assert links[(by_role[("web firewall", "acme-dev-waf")].key, entry.key)] == ("filters", "attached")
     texts = _texts(render(drawn))
     for name in ("Internet", "acme-dev-entry", "api.example.com", "acme-dev-waf", "acme-dev-api (HTTP :8080"):
         assert name in texts

@@ -61,7 +61,7 @@ def test_malformed_values_are_refused_at_their_field(model, values, location, fr
 
 def test_shared_config_names_the_repositories_and_gets_prod_defaults(platform):
     registry = platform.shared.registry
-    assert registry.repositories == ("api", "worker")
+    assert registry.repositories == ("api", "worker", "platform-tools")
     assert (registry.force_delete, registry.deletion_protection, registry.enhanced_scanning) == (False, True, True)
     assert registry.lifecycle.expire_untagged_after_days == 7
 

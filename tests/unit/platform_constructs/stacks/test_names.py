@@ -9,7 +9,8 @@ import typing
 import pytest
 
 from platform_constructs.config.loader import Platform
-from platform_constructs.config.schema import EnvironmentConfig
+from platform_constructs.config.schema import EnvironmentConfig, SharedConfig
+from platform_constructs.dns.dns_props import Delegation, delegation_for
 from platform_constructs.stacks.names import stack_owners
 
 
@@ -32,18 +33,27 @@ def test_an_owner_s_stacks_are_exactly_what_the_app_builds_for_it(platform, tmp_
 
 
 @pytest.mark.parametrize(("module", "stack_class", "reads"), [
-    ("platform_constructs.stacks.platform", "PlatformStack", EnvironmentConfig),
-    ("platform_constructs.stacks.apps", "AppsStack", EnvironmentConfig),
-    ("platform_constructs.stacks.bootstrap", "BootstrapStack", Platform),
-    ("platform_constructs.stacks.shared", "SharedStack", Platform),
+    ("platform_constructs.stacks.platform", "PlatformStack", [EnvironmentConfig, Delegation | None]),
+    ("platform_constructs.stacks.apps", "AppsStack", [EnvironmentConfig]),
+    ("platform_constructs.stacks.bootstrap", "BootstrapStack", [Platform]),
+    ("platform_constructs.stacks.shared", "SharedStack", [Platform]),
 ])
 def test_each_stack_is_built_from_what_its_cache_key_covers(module, stack_class, reads):
-    """An environment's stacks are given its EnvironmentConfig alone, so their cache key leaves the
-    other environments' files out; bootstrap and shared are given the whole Platform (every file)."""
+    """An environment's stacks are given its EnvironmentConfig (and the platform stack the delegation of its
+    zone, built from shared.toml alone), so their cache key leaves the other environments' files out;
+    bootstrap and shared are given the whole Platform (every file)."""
     cls = getattr(__import__(module, fromlist=[stack_class]), stack_class)
     parameters = list(inspect.signature(cls.__init__).parameters)[2:]
     hints = typing.get_type_hints(cls.__init__)
-    assert [hints[name] for name in parameters] == [reads]
+    assert [hints[name] for name in parameters] == reads
+
+
+def test_the_delegation_is_built_from_shared_toml_alone():
+    """shared.toml is in every environment's cache key; the other environments' files are not."""
+    parameters = inspect.signature(delegation_for).parameters
+    # dns_props names SharedConfig for type checkers only (schema imports dns_props)
+    hints = typing.get_type_hints(delegation_for, localns={"SharedConfig": SharedConfig})
+    assert [hints[name] for name in parameters] == [SharedConfig, str]
 
 
 def test_no_stack_reads_another_stack_s_output(synth_dir):
