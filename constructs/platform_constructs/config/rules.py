@@ -340,6 +340,14 @@ def _staging_matches_prod(platform: Platform) -> Iterable[tuple[str, Finding]]:
                 # keyed sections such as apps.<name>: compare entry by entry, so sizes inside may differ
                 for key in sorted(ours):
                     yield from differences(ours[key], theirs[key], f"{prefix}{name}.{key}.")
+            elif (isinstance(ours, dict) and isinstance(theirs, dict) and ours.keys() != theirs.keys()
+                  and all(isinstance(value, BaseModel) for value in (*ours.values(), *theirs.values()))):
+                only = [f"{where} has {', '.join(sorted(keys))}" for where, keys in
+                        (("only prod", theirs.keys() - ours.keys()), ("only staging", ours.keys() - theirs.keys()))
+                        if keys]
+                yield f"{prefix}{name}", sorted(ours), (
+                    f"differs from prod ({toml_value(sorted(theirs))}): {'; '.join(only)}; staging and prod hold the "
+                    "same entries")
             elif ours != theirs:
                 yield f"{prefix}{name}", ours, (
                     f"differs from prod ({toml_value(theirs)}); staging may differ from prod only in sizes and counts")
