@@ -127,7 +127,7 @@ def add_app(directory: Path, request: NewApp) -> list[Path]:
     with _validated(directory) as rollback:
         if request.name not in platform.shared.registry.repositories:
             shared = directory / SHARED_FILE
-            rollback.write(shared, _with_repository(shared.read_text(), request.name,
+            rollback.write(shared, with_repository(shared.read_text(), request.name,
                                                     platform.shared.registry.repositories))
             written.append(shared)
         for name in chosen:
@@ -151,9 +151,9 @@ def _app_table(request: NewApp, repository: str, replicas: int) -> str:
             f"replicas = {replicas}\n")
 
 
-def _with_repository(text: str, name: str, effective: Sequence[str]) -> str:
+def with_repository(text: str, name: str, effective: Sequence[str]) -> str:
     """``shared.toml`` with ``name`` added to ``[registry] repositories``, the rest of the text untouched."""
-    registry = re.search(r"^\[registry\]\s*$", text, re.MULTILINE)
+    registry = re.search(r"^\[registry\][ \t]*$", text, re.MULTILINE)
     if registry is None:
         listed = ", ".join(json.dumps(item) for item in (*effective, name))
         return _appended(text, f"# One repository per image (platformctl new-app adds to it).\n[registry]\n"

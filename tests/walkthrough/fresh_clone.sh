@@ -26,6 +26,9 @@ done
 # git gives every file the clone's time, which would make `make` reinstall into the shared .venv; the
 # checkout's installation was made from these very files.
 touch -d "2000-01-01" pyproject.toml constraints.txt requirements-tools.txt package.json package-lock.json
+# Never install through the links: a stale or stamp-less installation would be rebuilt inside the checkout.
+make -q .venv/bin/.installed node_modules/.installed \
+    || fail "make would reinstall $checkout/.venv or node_modules (stale or no stamp): run make install there first"
 # The clone's code, not the checkout's, is what runs (the .venv's path file names the checkout's constructs/).
 export PYTHONPATH="$PWD/constructs"
 export PLATFORM_SYNTH_CACHE_DIR="$work/cache"

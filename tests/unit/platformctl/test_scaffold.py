@@ -142,3 +142,27 @@ def test_a_scaffolded_environment_and_application_synthesize(scaffolded_synth):
     assert "billing" in str(sorted(deployments)).lower()
     vpcs = scaffolded_synth["qa"]["resource"]["aws_vpc"]
     assert [vpc["cidr_block"] for vpc in vpcs.values()] == ["10.40.0.0/16"]
+
+
+REPOSITORY_EDITS = [
+    # (case, shared.toml text, expected text)
+    ("a one-line list", '[registry]\nrepositories = ["api"]\n', '[registry]\nrepositories = ["api", "billing"]\n'),
+    ("a list over several lines", '[registry]\nrepositories = [\n  "api",\n]\n# end\n',
+     '[registry]\nrepositories = [\n  "api", "billing"]\n# end\n'),
+    ("an empty list", "[registry]\nrepositories = []\n", '[registry]\nrepositories = ["billing"]\n'),
+    ("no repositories key: the effective list is written out", '[registry]\nforce_delete = false\n',
+     '[registry]\nrepositories = ["api", "billing"]\nforce_delete = false\n'),
+    ("no [registry] table", 'name = "shared"\n',
+     'name = "shared"\n\n# One repository per image (platformctl new-app adds to it).\n[registry]\n'
+     'repositories = ["api", "billing"]\n'),
+    ("a repositories key of another table is left alone", '[other]\nrepositories = ["x"]\n[registry]\n',
+     '[other]\nrepositories = ["x"]\n[registry]\nrepositories = ["api", "billing"]\n'),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [case[1:] for case in REPOSITORY_EDITS],
+                         ids=[case[0] for case in REPOSITORY_EDITS])
+def test_the_repository_is_added_to_the_registry_table_only(text, expected):
+    from platformctl.scaffold import with_repository
+
+    assert with_repository(text, "billing", ["api"]) == expected
