@@ -55,7 +55,7 @@ runtime: $(BIN)/.installed node_modules/.installed  ## .venv and node_modules on
 
 # platformctl synth is what `cdktf synth` runs (main.py), without the CLI around it: each problem is printed
 # once and the exit code is the app's, which make reports as "Error 2" (configuration) or "Error 1" (synth).
-synth: runtime  ## synthesize into cdktf.out/ (platformctl synth); PLATFORM_STACKS=dev,dev-apps for one environment
+synth: runtime  ## synthesize into cdktf.out/ (platformctl synth); PLATFORM_STACKS=dev,dev-app-api for some stacks
 	$(BIN)/platformctl synth
 
 tools: $(TOOLS_VENV)/.installed  ## install the scanners (checkov 3.3.30) into .venv-tools
@@ -79,8 +79,8 @@ local-env:  ## print exports pointing cdktf, platformctl, boto3 and the AWS CLI 
 drill: install  ## time the steps of an application and an infrastructure rollback against the local emulator
 	$(BIN)/python bench/rollback_drill.py
 
-lint-jenkins: node_modules/.installed  ## npm-groovy-lint (Node 22, Java 17) over cicd/Jenkinsfile-*: no error, no warning
-	cd cicd && npm-groovy-lint --noserver --config $(CURDIR)/cicd/.groovylintrc.js --failon warning Jenkinsfile-*
+lint-jenkins: node_modules/.installed  ## npm-groovy-lint (Node 22, Java 17) over cicd/Jenkinsfile-* and cicd/jobs.groovy: no error, no warning
+	cd cicd && npm-groovy-lint --noserver --config $(CURDIR)/cicd/.groovylintrc.js --failon warning Jenkinsfile-* jobs.groovy
 
 test: install  ## run the whole test suite on two workers (the longest emulator drill starts first)
 	$(BIN)/python -m pytest -n 2 --dist worksteal

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """cdktf entry point (``"app"`` in cdktf.json): validate every environment file, then synthesize and publish.
 
-Writes every stack, or only those named in ``$PLATFORM_STACKS`` (``PLATFORM_STACKS=dev,dev-apps
+Writes every stack, or only those named in ``$PLATFORM_STACKS`` (``PLATFORM_STACKS=dev,dev-app-api
 cdktf deploy dev``: the stack argument of ``cdktf synth|diff|deploy`` never reaches the app).
 Stacks whose inputs did not change come from the synth cache (``.cdktf-cache/``;
 ``PLATFORM_SYNTH_CACHE=off`` bypasses it). See ``platformctl.synth``.

@@ -4,7 +4,8 @@
 What is measured here is everything a rollback does except what needs a live cluster: the
 ``platformctl`` start, release-record reads through the deploy role, ``terraform init`` / plan /
 guard / apply against an S3 backend with locking, a state version restore, verification of
-alarms and a smoke URL. The Kubernetes rollout itself is the RTO budget's part
+alarms and a smoke URL, the checkout and synth of a recorded platform revision, and the
+break-glass undo's start (``kubectl`` itself needs a cluster). The Kubernetes rollout itself is the RTO budget's part
 (``rollout.rto_estimate`` in the environment report). docs/rollback.md quotes these numbers.
 
 Usage: ``.venv/bin/python bench/rollback_drill.py`` (``make drill``). It synthesizes into a
@@ -28,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from emulated_registry import create_repositories, push_image  # noqa: E402
 from small_stacks import SmallStacks, create_state_bucket  # noqa: E402
 
 from platform_constructs.config.loader import load_platform  # noqa: E402
@@ -81,16 +83,27 @@ def main() -> int:
 
         timings["platformctl --help"] = [_platformctl(env, "--help")[0] for _ in range(RUNS)]
 
+        # a release or rollback first checks out and synthesizes the environment's recorded revision
+        checkouts = []
+        for run in range(RUNS):
+            into = Path(scratch) / f"at-revision-{run}"
+            checkouts.append(_platformctl(env, "checkout-revision", "--ref", "HEAD", "--main-ref", "HEAD",
+                                          "--into", str(into))[0])
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(into)], check=True)
+        timings["checkout-revision (git worktree + synth of all stacks)"] = checkouts
+
         # application: prod ran a good image, a bad one is live; roll back (no cluster: dry run)
         records = ReleaseRecords(aws.client("ssm", role_arn=prod.aws.deploy_role_arn), prod.naming.prefix, "prod")
-        repository = prod.apps["api"].image_repository
-        good, bad = (ImageRef.pinned(f"{repository}@sha256:{digit * 64}") for digit in "ab")
+        create_repositories(aws.client("ecr"), platform)  # a rollback checks that the registry keeps the image
+        good, bad = (ImageRef.pinned(push_image(aws.client("ecr"), platform, n)) for n in (10, 11))
         records.record_release("api", good, "release 1", note="drill")
         records.record_good("api", good, note="drill")
         records.record_release("api", bad, "release 2", note="drill")
         timings["rollback --dry-run (records via deploy role, plan of commands)"] = [
             _platformctl(env, "rollback", "--env", "prod", "--app", "api", "--dry-run",
                          "--outdir", str(synthesized))[0] for _ in range(RUNS)]
+        timings["undo --dry-run (break glass: kubectl only, no synth)"] = [
+            _platformctl(env, "undo", "--env", "prod", "--app", "api", "--dry-run")[0] for _ in range(RUNS)]
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Healthy)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         smoke = f"http://127.0.0.1:{server.server_address[1]}/healthz"

@@ -2,10 +2,11 @@
 
 Ten environments: ``dev``, ``staging``, ``prod`` and seven more of tier staging (copies of
 ``staging`` with their own account, VPC range, state keys and domain below the shared parent zone),
-and 20 more applications in each of dev, staging and prod, each pulling from its own repository of
-the shared registry and published like ``api`` (its ``ingress`` table) under its own name. Staging
-parity makes every staging-tier environment run prod's applications, so the seven copies carry
-them too: 22 stacks, 210 applications.
+and 20 more applications in each of dev, staging and prod, each built from its own source repository
+(``[ci.applications]``), pulling from its own repository of the shared registry and published like
+``api`` (its ``ingress`` table) under its own name. Staging parity makes every staging-tier
+environment run prod's applications, so the seven copies carry them too: 210 applications, each in
+its own stack, and one cluster configuration stack per environment: 232 stacks.
 
 Usage: ``write_scale_scenario(directory)`` writes the files and returns the directory; or
 ``.venv/bin/python bench/scale_scenario.py DIRECTORY``.
@@ -60,6 +61,10 @@ def _staging_copy(staging: dict[str, Any], index: int, parent_domain: str) -> di
         "state": {**staging["state"], "key_prefix": f"platform/{name}"},
         "network": {**staging["network"], "cidr": f"10.{100 + index}.0.0/16"},
         "dns": {**staging["dns"], "domain": f"{name}.{parent_domain}"},
+        # suppressions name construct paths, which start with the stack: the copy's own
+        "policy": {**staging.get("policy", {}), "suppressions": [
+            {**suppression, "path": suppression["path"].replace("staging/", f"{name}/", 1)}
+            for suppression in staging.get("policy", {}).get("suppressions", [])]},
     }
 
 
@@ -69,6 +74,10 @@ def write_scale_scenario(directory: Path, source: Path = ROOT / "environments") 
     shared = _read(source / SHARED_FILE)
     shared["registry"] = {**shared["registry"],
                           "repositories": [*shared["registry"]["repositories"], *_app_names()]}
+    if "ci" in shared:  # every application's release job builds the repository [ci.applications] names
+        template = shared["ci"]["applications"]["api"]
+        shared["ci"]["applications"].update({app: {**template, "repository": template["repository"]
+                                                   .replace("/api.git", f"/{app}.git")} for app in _app_names()})
     (directory / SHARED_FILE).write_text(dumps(shared))
     environments = {path.stem: _read(path) for path in sorted(source.glob("*.toml"))
                     if path.name not in (SHARED_FILE, ACCOUNTS_FILE)}

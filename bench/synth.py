@@ -11,8 +11,8 @@ them, each in a fresh process with its own output directory, the scenarios inter
 
 * ``repository full``: every stack of ``environments/``, cache off;
 * ``scale full``: every stack of the scale scenario (``bench/scale_scenario.py``: 10 environments,
-  22 stacks, 210 applications), cache off;
-* ``scale one environment``: ``PLATFORM_STACKS=dev,dev-apps`` on the scale scenario, cache off;
+  232 stacks, 210 applications), cache off;
+* ``scale one environment``: ``PLATFORM_STACKS=dev,dev-app-api`` on the scale scenario, cache off;
 * ``scale no change``: the scale scenario again with a primed cache (nothing to synthesize).
 
 Then one profiled in-process synth of the scale scenario (``bench/synth_profile.py``) says where
@@ -93,7 +93,7 @@ def main() -> int:
             samples["import floor, exiting like main.py"].add([sys.executable, "-c", IMPORT_FLOOR_SAME_EXIT], base)
             main_py("repository full", run, ROOT / "environments", PLATFORM_SYNTH_CACHE="off")
             main_py("scale full", run, scale, PLATFORM_SYNTH_CACHE="off")
-            main_py("scale one environment", run, scale, PLATFORM_SYNTH_CACHE="off", PLATFORM_STACKS="dev,dev-apps")
+            main_py("scale one environment", run, scale, PLATFORM_SYNTH_CACHE="off", PLATFORM_STACKS="dev,dev-app-api")
             main_py("scale no change", 0, scale, **no_change)
         stacks = len(json.loads((scratch / "scale full-0" / "cdktf.out" / "manifest.json").read_text())["stacks"])
         profile = profile_synth(scale, scratch / "profiled" / "cdktf.out")

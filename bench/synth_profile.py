@@ -40,7 +40,7 @@ CATEGORIES = [
     ("building: BootstrapStack", "platform_constructs/stacks/bootstrap.py", "__init__"),
     ("building: SharedStack", "platform_constructs/stacks/shared.py", "__init__"),
     ("building: PlatformStack", "platform_constructs/stacks/platform.py", "__init__"),
-    ("building: AppsStack", "platform_constructs/stacks/apps.py", "__init__"),
+    ("building: AppStack", "platform_constructs/stacks/apps.py", "__init__"),
     ("App.synth (validation, rendering, writing)", "cdktf/__init__.py", "synth"),
 ]
 ROUND_TRIPS = ("create", "get", "set", "invoke", "sinvoke", "sget", "sset", "sync_complete", "load")

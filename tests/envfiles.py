@@ -76,3 +76,18 @@ def delete_value(directory: Path, file: str, dotted: str) -> None:
         node = node[part]
     del node[leaf]
     path.write_text(dumps(data))
+
+
+def add_environment(directory: Path, name: str, *, account_id: str, cidr: str, promote_from: list[str],
+                    like: str = "staging") -> None:
+    """Add environment ``name`` to ``directory`` as a copy of ``like``: its own account (registered in
+    accounts.toml at the copy's tier), state keys, VPC range and domain below the parent zone."""
+    (directory / f"{name}.toml").write_text(
+        (directory / f"{like}.toml").read_text().replace(f'name = "{like}"', f'name = "{name}"'))
+    parent = tomllib.loads((directory / "shared.toml").read_text())["parent_zone"]["domain"]
+    tier = tomllib.loads((directory / f"{name}.toml").read_text())["tier"]
+    for dotted, value in (("state.key_prefix", f"platform/{name}"), ("aws.account_id", account_id),
+                          ("network.cidr", cidr), ("release.promote_from", promote_from),
+                          ("dns.domain", f"{name}.{parent}")):
+        set_value(directory, f"{name}.toml", dotted, value)
+    set_value(directory, "accounts.toml", f"accounts.{account_id}", {"environment": name, "tier": tier})

@@ -9,7 +9,8 @@ with strings and comments handled, so a brace inside a shell script never confus
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import shlex
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 _STRING_QUOTES = ("'''", '"""', "'", '"')
@@ -178,7 +179,8 @@ def sh_steps(block: Block) -> list[ShStep]:
     for index, token in enumerate(tokens):
         if token.kind != "ident" or token.value != "sh":
             continue
-        following = tokens[index + 1:index + 5]
+        # the script: the first string among the next tokens, ``sh(`` and ``script:`` possibly on lines of their own
+        following = [t for t in tokens[index + 1:index + 8] if t.value != "\n"][:4]
         string = next((t for t in following if t.kind == "string"), None)
         if string is not None:
             steps.append(ShStep(string.quote, string.value, token.line))
@@ -223,8 +225,6 @@ def step_stages(pipeline_block: Block) -> list[Block]:
 
 def platformctl_calls(block: Block) -> list[list[str]]:
     """Every ``platformctl`` command line in the ``sh`` steps of ``block``, split like a shell would."""
-    import shlex
-
     calls = []
     for step in sh_steps(block):
         for command in shell_commands(step.script):
@@ -232,3 +232,28 @@ def platformctl_calls(block: Block) -> list[list[str]]:
             if words and words[0] == "platformctl":
                 calls.append(words[1:])
     return calls
+
+
+def url_variables(block: Block) -> dict[str, tuple[str, bool]]:
+    """The application URLs ``block`` reads from the configuration, ``env.X = sh(script: 'platformctl app-url
+    --env E --app ...')``: X -> (E, whether it is the health-check URL)."""
+    found = {}
+    tokens = block.tokens
+    for index in range(len(tokens) - 5):
+        if [t.value for t in tokens[index:index + 2]] + [tokens[index + 3].value, tokens[index + 4].value] != \
+                ["env", ".", "=", "sh"]:
+            continue
+        script = next(t.value for t in tokens[index + 5:index + 10] if t.kind == "string")
+        words = shlex.split(script)
+        if words[:2] == ["platformctl", "app-url"]:
+            found[tokens[index + 2].value] = (words[words.index("--env") + 1], "--health-check" in words)
+    return found
+
+
+def assert_catches_fault(source: str, fault: str, mutate: Callable[[str], str],
+                         rule: Callable[[Block], list[str]], read: Callable[[str], Block] = parse) -> None:
+    """A structural rule must notice a seeded fault: ``mutate`` still applies to ``source`` (the
+    fault is really seeded) and ``rule`` reports a problem in the mutated copy."""
+    mutated = mutate(source)
+    assert mutated != source, f"mutation {fault!r} no longer applies to the file"
+    assert rule(read(mutated)), f"{rule.__name__} did not notice: {fault}"

@@ -4,7 +4,7 @@ It wears the real environment's provider (assumed deploy role, allowed account, 
 bare VPC (two public and two private subnets, a stand-in for the cluster's security group) instead of
 the whole Network construct, publishes the same platform values as the platform stack, and instantiates
 the real :class:`EnvironmentIngress` (zones, delegation, log bucket, WAF, shared load balancers). The
-environment's real ``<env>-apps`` stack can then be applied against it, AWS part only.
+environment's real ``<env>-app-<name>`` stacks can then be applied against it, AWS part only.
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ def write_traffic_stack(outdir: Path, platform: Any, env_name: str) -> Path:
     app = App(outdir=str(outdir))
     stack = TerraformStack(app, f"{env_name}-traffic")
     LocalBackend(stack, path="terraform.tfstate")
-    aws_provider(stack, env.aws, env.all_tags)
+    aws_provider(stack, env.aws, env.all_tags, role_arn=env.aws.deploy_role_arn)
     delegation = delegation_for(platform.shared, env_name)
-    parent = aws_provider(stack, AwsTarget(account_id=delegation.account_id, region=delegation.region,
-                                           deploy_role_name=delegation.role_name), env.all_tags, alias="dns-parent")
+    parent = aws_provider(stack, AwsTarget(account_id=delegation.account_id, region=delegation.region), env.all_tags,
+                          role_arn=delegation.role_arn, alias="dns-parent")
     vpc = aws.vpc.Vpc(stack, "Vpc", cidr_block=env.network.cidr, enable_dns_support=True, enable_dns_hostnames=True)
     subnets: dict[str, list[str]] = {"public": [], "private": []}
     for index, (tier, zone) in enumerate((tier, zone) for tier in subnets for zone in "ab"):

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from platform_constructs.config.loader import Platform, load_platform
+from platform_constructs.dns.dns_props import delegation_for
 from platform_constructs.errors import ConfigError
 from local_aws import inventory as emulator_inventory
 from local_aws.emulator import TEST_CREDENTIALS, LocalAws
@@ -135,6 +136,15 @@ class LocalStack:
         self.run("destroy", "-input=false", "-auto-approve")
 
 
+def provision_ci(emulator: LocalAws, platform: Platform) -> None:
+    """What the landing zone gives continuous delivery, which the shared stack's CI identities and every
+    platform stack's CI access name: the CI cluster and the hub transit gateway, shared with the environments."""
+    ci = platform.shared.ci
+    emulator.provision_ci_hub(cluster_name=ci.cluster_name, cidr=ci.network.cidr,
+                              transit_gateway_id=ci.network.transit_gateway_id,
+                              participants=sorted({env.aws.account_id for env in platform.environments.values()}))
+
+
 class LocalDeployment:
     """The stacks of one synthesized platform, deployed into one emulator.
 
@@ -158,11 +168,13 @@ class LocalDeployment:
         self._stacks: dict[str, LocalStack] = {}
 
     def provision_accounts(self) -> dict[str, str]:
-        """Create each account's deployer role, trusted by the tooling account; returns name → role ARN."""
+        """What the landing zone provides: each account's deployer role, trusted by the tooling account, and the
+        CI network's hub and cluster (:meth:`LocalAws.provision_ci_hub`); returns name → deployer role ARN."""
         created = {}
         for name, config in self.platform.configs():
             if config.aws.deploy_role_name is not None:
                 created[name] = self.emulator.create_role(config.aws.account_id, config.aws.deploy_role_name)
+        provision_ci(self.emulator, self.platform)
         return created
 
     def stack(self, name: str, *, synth_dir: Path | None = None) -> LocalStack:
@@ -195,6 +207,18 @@ class LocalDeployment:
             stack.apply()
             timings[name] = stack.timings["apply"]
         return timings
+
+    def apply_prerequisites(self, environment: str) -> None:
+        """What planning ``environment`` needs and nothing more: the state bucket, and the shared account's role
+        for its DNS delegation (its ``dns-parent`` provider assumes that role), applied from the shared stack."""
+        self.apply([BOOTSTRAP])
+        delegation = delegation_for(self.platform.shared, environment)
+        if delegation is None:
+            return
+        shared = json.loads((self.synth_dir / "stacks" / SHARED / "cdk.tf.json").read_text())
+        [role] = [name for name, role in shared["resource"]["aws_iam_role"].items()
+                  if role["name"] == delegation.role_name]
+        self.stack(SHARED).run("apply", "-input=false", "-auto-approve", f"-target=aws_iam_role.{role}")
 
     def replan(self, names: Iterable[str]) -> dict[str, int]:
         """Plan each stack again: :data:`PLAN_EMPTY` when the emulator matches the configuration."""

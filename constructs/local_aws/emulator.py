@@ -20,6 +20,7 @@ Two ways to use it::
 from __future__ import annotations
 
 import atexit
+import ipaddress
 import json
 import os
 import shutil
@@ -219,6 +220,30 @@ class LocalAws:
             return iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
         except iam.exceptions.EntityAlreadyExistsException:
             return iam.get_role(RoleName=role_name)["Role"]["Arn"]
+
+    def provision_ci_hub(self, *, cluster_name: str, cidr: str, transit_gateway_id: str,
+                         participants: list[str]) -> None:
+        """Create, in the default (tooling) account, what the landing zone gives continuous delivery: the CI
+        VPC with the CI cluster, and the hub transit gateway (with the id the configuration declares) shared
+        through AWS RAM with the environment accounts. Idempotent."""
+        ec2, eks, ram = self.client("ec2"), self.client("eks"), self.client("ram")
+        if cluster_name not in eks.list_clusters()["clusters"]:
+            vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+            network = ipaddress.IPv4Network(cidr)
+            halves = list(network.subnets(prefixlen_diff=1))
+            subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=str(half), AvailabilityZone=f"{self.region}{zone}")
+                       ["Subnet"]["SubnetId"] for half, zone in zip(halves, "ab", strict=True)]
+            eks.create_cluster(name=cluster_name, roleArn=f"arn:aws:iam::{self.account_id}:role/{cluster_name}",
+                               resourcesVpcConfig={"subnetIds": subnets})
+        if not ec2.describe_transit_gateways(Filters=[{"Name": "transit-gateway-id", "Values": [transit_gateway_id]}])[
+                "TransitGateways"]:
+            gateway = ec2.create_transit_gateway(
+                Description="CI hub (landing zone)", Options={"AutoAcceptSharedAttachments": "enable"},
+                TagSpecifications=[{"ResourceType": "transit-gateway",
+                                    "Tags": [{"Key": "_custom_id_", "Value": transit_gateway_id}]}],
+            )["TransitGateway"]
+            ram.create_resource_share(name="ci-hub", resourceArns=[gateway["TransitGatewayArn"]],
+                                      principals=participants, allowExternalPrincipals=True)
 
     # --- internals --------------------------------------------------------------------------
 

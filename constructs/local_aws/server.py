@@ -17,7 +17,10 @@ import argparse
 import os
 import signal
 import sys
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 LOOPBACK = "127.0.0.1"
 
@@ -36,7 +39,7 @@ def serve(account_id: str, ready_file: Path, certificate: Path, private_key: Pat
     # the account of access keys moto did not issue (moto reads this global on every request)
     moto.iam.models.DEFAULT_ACCOUNT_ID = account_id
     apply_all()
-    app = with_request_context(DomainDispatcherApplication(create_backend_app))
+    app = one_request_at_a_time(with_request_context(DomainDispatcherApplication(create_backend_app)))
     server = make_server(LOOPBACK, 0, app, threaded=True, request_handler=MotoRequestHandler,
                          ssl_context=(str(certificate), str(private_key)))
     # moto builds some URLs (queue URLs, pre-signed links) from MOTO_PORT.
@@ -49,6 +52,24 @@ def serve(account_id: str, ready_file: Path, certificate: Path, private_key: Pat
         server.serve_forever()
     finally:
         server.server_close()
+
+
+def one_request_at_a_time(app: Callable[..., Iterable[bytes]]) -> Callable[..., list[bytes]]:
+    """WSGI middleware handling one request at a time, body included.
+
+    AWS applies each request atomically. moto's backends are plain dictionaries without locks, and
+    Terraform sends up to ten requests at once: a request that fails after its change was made
+    (another thread changed a dictionary it was reading) answers HTTP 500, and the SDK's retry then
+    meets its own first attempt (``InvalidSubnet.Conflict`` for the subnet it had just created).
+    Every handler is in-process and quick; none waits for another request.
+    """
+    lock = threading.Lock()
+
+    def serialized(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with lock:
+            return list(app(environ, start_response))
+
+    return serialized
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -29,20 +29,18 @@ def caller_session(region: str) -> Any:
     return boto3.Session(region_name=region)
 
 
-def account_session(target: AwsTarget, session_name: str) -> Any:
-    """A session in ``target.account_id``: the deploy role assumed, or the caller's credentials
-    when no role is configured (then they must already be in that account, as the provider's
-    ``allowed_account_ids`` demands)."""
+def account_session(target: AwsTarget, session_name: str, role_arn: str | None = None) -> Any:
+    """A session in ``target.account_id``: ``role_arn`` (default: the deploy role) assumed, or the
+    caller's credentials when no role is configured (then they must already be in that account,
+    as the provider's ``allowed_account_ids`` demands)."""
     session = caller_session(target.region)
-    if target.deploy_role_name is None:
+    role_arn = role_arn or target.deploy_role_arn
+    if role_arn is None:
         account = session.client("sts").get_caller_identity()["Account"]
         if account != target.account_id:
             raise WrongAccount(f"the caller's credentials are for account {account}, not {target.account_id}")
         return session
-    credentials = session.client("sts").assume_role(
-        RoleArn=f"arn:aws:iam::{target.account_id}:role/{target.deploy_role_name}",
-        RoleSessionName=session_name[:64],
-    )["Credentials"]
+    credentials = session.client("sts").assume_role(RoleArn=role_arn, RoleSessionName=session_name[:64])["Credentials"]
     import boto3
 
     return boto3.Session(

@@ -64,7 +64,7 @@ PLATFORM_TF_PROVIDER_MIRROR = Variable(
 PLATFORM_CHECKOV = Variable("PLATFORM_CHECKOV", "the checkov executable of the checkov gate",
                             "<root>/.venv-tools/bin/checkov, else checkov on PATH")
 PLATFORM_STACKS = Variable(
-    "PLATFORM_STACKS", "the stacks `main.py` writes, comma-separated (`dev,dev-apps`): the stack argument of "
+    "PLATFORM_STACKS", "the stacks `main.py` writes, comma-separated (`dev,dev-app-api`): the stack argument of "
     "`cdktf synth|diff|deploy` never reaches the app; every other stack in the output stays as it was",
     "every stack")
 #: The synth cache's directory under the root (gitignored) and size bound, when their variables are unset.
@@ -112,7 +112,8 @@ def synth_stacks(environ: Mapping[str, str] | None = None) -> tuple[str, ...] | 
         return None
     names = tuple(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
     if not names:
-        raise EnvVarError(f"{PLATFORM_STACKS.name} is set but names no stack; name stacks (dev,dev-apps) or unset it")
+        raise EnvVarError(f"{PLATFORM_STACKS.name} is set but names no stack; name stacks (dev,dev-app-api) "
+                          "or unset it")
     return names
 
 

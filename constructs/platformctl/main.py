@@ -20,6 +20,7 @@ from pathlib import Path
 
 from platformctl import exit_codes
 from platformctl.commands import (
+    catalog as catalog_commands,
     data_grants as data_grants_commands,
     diagram as diagram_commands,
     gates as gate_commands,
@@ -58,8 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="print the terraform/kubectl commands and record writes instead of doing them; "
                               "AWS is only read")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
-    for module in (infra_commands, gate_commands, release_commands, image_commands, report_commands, diagram_commands,
-                   local_commands, data_grants_commands, scaffold_commands):
+    for module in (catalog_commands, infra_commands, gate_commands, release_commands, image_commands, report_commands,
+                   diagram_commands, local_commands, data_grants_commands, scaffold_commands):
         module.register(commands, common, dry_run)
     for subcommand in _all_subcommands(parser):
         subcommand.formatter_class = argparse.RawDescriptionHelpFormatter  # keeps the exit-code table intact

@@ -1,8 +1,9 @@
 """External commands (terraform, kubectl) as data: built in one place, then run or only shown.
 
 Commands are values so that what needs a live cluster — ``kubectl rollout`` and applies of the
-``<env>-apps`` stacks, whose kubernetes provider cannot run on a machine without a cluster — can
-be checked up to the exact command line (``dry_run``), while everything else runs for real.
+application stacks (``<env>-app-<name>``), whose kubernetes provider cannot run on a machine
+without a cluster — can be checked up to the exact command line (``dry_run``), while everything
+else runs for real.
 """
 
 from __future__ import annotations

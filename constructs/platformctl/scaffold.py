@@ -1,8 +1,8 @@
 """Scaffolding: a new application or a new environment written into ``environments/``, valid at once.
 
 The files are edited as text (the repository has no TOML writer that keeps comments): an application is
-a table appended to each environment file plus its name in ``shared.toml``'s ``[registry] repositories``;
-an environment is a new file plus its entry appended to the account registry. Whether the result is
+a table appended to each environment file plus, in ``shared.toml``, its name in ``[registry] repositories``
+and its source repository (``[ci.applications.<name>]``, which its release job builds); an environment is a new file plus its entry appended to the account registry. Whether the result is
 valid is the loader's to say, not ours: every write is judged by :func:`load_platform` over the whole
 directory, and on any problem every touched file is put back as it was (:class:`Rollback`).
 """
@@ -99,13 +99,18 @@ class NewApp:
     health_path: str = "/healthz"
     environments: tuple[str, ...] | None = None
     """Environment names; ``None``: every environment."""
+    source: str | None = None
+    """Git URL of the application's repository; required unless ``shared.toml`` already names one."""
+    main_branch: str = "main"
+    """The branch whose commits may be promoted beyond dev (with ``source``)."""
 
 
 def add_app(directory: Path, request: NewApp) -> list[Path]:
-    """Add ``[apps.<name>]`` to each chosen environment file and the repository to ``shared.toml``.
+    """Add ``[apps.<name>]`` to each chosen environment file, and the image repository and the source
+    repository (``[ci.applications.<name>]``) to ``shared.toml`` where it does not name them yet.
 
     Returns the files written. Raises :class:`ScaffoldRefused` (nothing written) for an existing
-    application, an unknown environment, or any problem of the resulting configuration.
+    application, an unknown environment, a missing source, or any problem of the resulting configuration.
     """
     platform = load_platform(directory)
     try:
@@ -122,13 +127,24 @@ def add_app(directory: Path, request: NewApp) -> list[Path]:
                 for name in chosen if request.name in platform.environments[name].apps]
     if existing:
         raise ScaffoldRefused(existing)
+    known = platform.shared.ci.applications.get(request.name)
+    table = f"[ci.applications.{toml_key(request.name)}]"
+    if request.source is None and known is None:
+        raise ScaffoldRefused([f"--source: {SHARED_FILE} names no source repository for {request.name} ({table}); "
+                               "give its git URL, which its release job builds"])
+    if request.source is not None and known is not None and request.source != known.repository:
+        raise ScaffoldRefused([f"--source: {SHARED_FILE} {table} already names {known.repository}; edit it there"])
     repository = image_repository(platform, request.name)
     written = []
     with _validated(directory) as rollback:
+        shared = directory / SHARED_FILE
+        text = shared.read_text()
         if request.name not in platform.shared.registry.repositories:
-            shared = directory / SHARED_FILE
-            rollback.write(shared, with_repository(shared.read_text(), request.name,
-                                                    platform.shared.registry.repositories))
+            text = with_repository(text, request.name, platform.shared.registry.repositories)
+        if request.source is not None and known is None:
+            text = _appended(text, _source_table(request, request.source))
+        if text != shared.read_text():
+            rollback.write(shared, text)
             written.append(shared)
         for name in chosen:
             env = platform.environments[name]
@@ -149,6 +165,13 @@ def _app_table(request: NewApp, repository: str, replicas: int) -> str:
             f"readiness = {{ http_get = {health} }}\n"
             f"liveness = {{ http_get = {health} }}\n"
             f"replicas = {replicas}\n")
+
+
+def _source_table(request: NewApp, source: str) -> str:
+    return (f"# Added by `platformctl new-app {request.name}`: the repository its release job builds.\n"
+            f"[ci.applications.{toml_key(request.name)}]\n"
+            f"repository = {json.dumps(source)}\n"
+            f"main_branch = {json.dumps(request.main_branch)}\n")
 
 
 def with_repository(text: str, name: str, effective: Sequence[str]) -> str:
@@ -260,8 +283,8 @@ def _environment_file(platform: Platform, request: NewEnvironment) -> str:
         f"cidr = {json.dumps(request.cidr)}",
     ]
     if shared.aws.deploy_role_name is not None:
-        lines += ["", "# The deploy role applies the apps stack, whose namespaces are cluster-scoped: it administers the "
-                      "cluster.", "[eks]", f"admin_roles = [{json.dumps(shared.aws.deploy_role_name)}]"]
+        lines += ["", "# The deploy role applies the application stacks, whose namespaces are cluster-scoped: it "
+                      "administers the cluster.", "[eks]", f"admin_roles = [{json.dumps(shared.aws.deploy_role_name)}]"]
     return "\n".join(lines) + "\n"
 
 

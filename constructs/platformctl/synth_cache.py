@@ -1,7 +1,7 @@
 """A content-addressed cache of synthesized stacks: an unchanged configuration is never synthesized twice.
 
 The unit is an *owner*: the stacks built from one configuration file (``bootstrap`` and ``shared``
-from ``shared.toml``; ``<env>`` and ``<env>-apps`` from ``<env>.toml``), which are synthesized
+from ``shared.toml``; ``<env>`` and each ``<env>-app-<name>`` from ``<env>.toml``), which are synthesized
 together because their policy suppressions are audited across them. An owner's key is the SHA-256
 of everything that can change what cdktf writes for its stacks, erring on the side of rebuilding:
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from platform_constructs.stacks.names import BOOTSTRAP_STACK, stack_owners
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -60,11 +62,9 @@ def assert_refused(outcome: Outcome, code: int, *fragments: str) -> None:
 
 def previous_output(outdir: Path, platform: Any) -> Path:
     """A ``cdktf.out`` as a synth leaves it: a manifest and one ``cdk.tf.json`` per stack, each with its backend."""
-    stacks = {"bootstrap": None}
-    for name, config in platform.configs():
-        stacks[name] = config.state
-        if name != "shared":
-            stacks[f"{name}-apps"] = config.state
+    configs = dict(platform.configs())
+    stacks = {name: (None if name == BOOTSTRAP_STACK else configs[owner].state)
+              for name, owner in stack_owners(platform).items()}
     for name, state in stacks.items():
         backend = ({"local": {"path": "x"}} if state is None
                    else {"s3": {"bucket": state.bucket, "key": state.key(name)}})

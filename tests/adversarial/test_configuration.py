@@ -246,10 +246,10 @@ CASES: list[tuple[str, Setup, str, str, str]] = [
     # --- names that collide with stacks
     ("an environment named bootstrap", clone("dev.toml", "bootstrap.toml"), "bootstrap.toml", "name",
      'collides with the "bootstrap" stack'),
-    ("an environment file named like an apps stack", clone("dev.toml", "dev-apps.toml"), "dev-apps.toml", "name",
-     'collides with the apps stack of environment "dev"'),
-    ("an environment file named shared-apps", clone("dev.toml", "shared-apps.toml"), "shared-apps.toml", "name",
-     "collides with the apps stack"),
+    ("an environment file named like an application stack", clone("dev.toml", "dev-app-api.toml"), "dev-app-api.toml",
+     "name", 'collides with the stack of application "api" of environment "dev"'),
+    ("an environment file named shared-app-api", clone("dev.toml", "shared-app-api.toml"), "shared-app-api.toml",
+     "name", "collides with the stack of application"),
     # --- shapes the schema must refuse, not crash on
     ("tier as a number", edit("dev.toml", ("tier", 1)), "dev.toml", "tier",
      "must be the name of a tier: dev, staging, prod"),

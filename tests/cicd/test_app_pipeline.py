@@ -7,6 +7,14 @@ comprehensive integration/E2E tests -> performance/load tests -> security scans 
 stakeholder/product owner approval -> promote to prod -> monitor & observe -> post-deployment
 validation. The push is the trigger (APP_REF); every later step is one stage, in this order.
 
+Beyond the order: the job releases one application (its name), concurrent builds are ordered by
+milestones, each deployment holds only that application's lock in that environment, runs in a
+checkout of the environment's recorded platform revision, is bounded by a timeout step inside the
+stage and rolled back by the stage's post when it did not succeed (failure, abort, timeout); only
+commits on the application's main branch go beyond dev; the DAST stage can run in its pod and
+fails only on a FAIL rule; the application is called at the URL its configuration gives it
+(``platformctl app-url``) in the environment each stage tests.
+
 Each rule is a function returning the problems it finds; it must find none in the real file, and
 must find the seeded fault in a mutated copy (so no rule passes vacuously).
 """
@@ -19,7 +27,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from groovy_blocks import Block, parse, platformctl_calls, sh_steps, step_stages
+from pipeline_budgets import release_seconds, rollback_seconds
+from groovy_blocks import Block, assert_catches_fault, parse, platformctl_calls, sh_steps, step_stages, url_variables
+
+from platform_constructs.config.loader import load_platform
+from platformctl.commands.release import ROLLOUT_TIMEOUT_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = (ROOT / "cicd" / "Jenkinsfile-app").read_text()
@@ -50,7 +62,19 @@ APPROVALS = {
 #: Stages that change or check an environment's workload, and the environment their failure rolls back.
 ROLLBACK_ON_FAILURE = {"Deploy to dev": "dev", "Promote to staging": "staging", "Promote to prod": "prod",
                        "Monitor & Observe": "prod", "Post-Deployment Validation": "prod"}
+#: Stages that deploy, and the environment.
+DEPLOYMENTS = {"Deploy to dev": "dev", "Promote to staging": "staging", "Promote to prod": "prod"}
 TEST_STAGES = ["Unit Tests", "Integration Tests", "Comprehensive Integration/E2E Tests", "Performance/Load Tests"]
+#: Pods that run the application's own code (tests, image build, scanners): never the apply identity (the
+#: image build's pod carries only its own ECR push identity, the scanners' only the image-scan one).
+APPLICATION_CODE_PODS = {"app-test.yaml", "image-build.yaml", "scanners.yaml"}
+#: platformctl commands that read or change an environment: they need the apply identity.
+ENVIRONMENT_COMMANDS = {"deploy", "promote", "rollback", "undo", "verify", "record-good", "checkout-revision",
+                        "record-revision", "releases", "revision"}
+#: Stages that call the application at its URL (besides the verify steps), and the environment they test.
+URL_CALLERS = {"Integration Tests": "dev", "Comprehensive Integration/E2E Tests": "staging",
+               "Performance/Load Tests": "staging", "DAST baseline": "staging"}
+PLATFORM = load_platform(ROOT / "environments")
 
 
 def _pipeline(source: str) -> Block:
@@ -80,6 +104,26 @@ def _lock_resources(block: Block) -> set[str]:
     """Resources of every ``lock(resource: '...')`` in the block (stage options or around steps)."""
     return {next(t for t in block.tokens[i:] if t.kind == "string").value
             for i, token in enumerate(block.tokens) if token.kind == "ident" and token.value == "lock"}
+
+
+def _timeouts_minutes(tokens) -> list[int]:
+    """The ``time`` of every ``timeout(time: N, unit: 'MINUTES'|'HOURS'|'DAYS')`` among ``tokens``, in minutes."""
+    found = []
+    for index, token in enumerate(tokens):
+        if token.kind == "ident" and token.value == "timeout" and tokens[index + 1].value == "(":
+            args = tokens[index + 2:index + 12]
+            time = next(args[i + 2].value for i, t in enumerate(args) if t.value == "time")
+            unit = next(args[i + 2].value for i, t in enumerate(args) if t.value == "unit")
+            found.append(int(time) * {"MINUTES": 1, "HOURS": 60, "DAYS": 1440}[unit])
+    return found
+
+
+def _agent_pod(stage: Block) -> tuple[str, str | None, str]:
+    """(cloud, service account or None, pod file) of a stage's kubernetes agent."""
+    agent = stage.child("agent").blocks("kubernetes")[0]
+    values = {t.value: agent.statement(t.value) for t in agent.tokens if t.kind == "ident"}
+    pick = lambda key: values[key][0].value if values.get(key) else None  # noqa: E731
+    return pick("cloud"), pick("serviceAccount"), pick("yamlFile").split("/")[-1]
 
 
 # --- rules -------------------------------------------------------------------------------------
@@ -126,16 +170,20 @@ def milestones_before_promotions(app: Block) -> list[str]:
     return problems
 
 
-def environment_locks(app: Block) -> list[str]:
+def application_locks(app: Block) -> list[str]:
+    """A stage that changes an environment holds exactly the lock of this application there, and no other."""
     problems = []
     for name, stage in _stages(app).items():
-        needed = {f"env-{env}" for env in _changed_envs(stage)}
-        if needed - _lock_resources(stage):
-            problems.append(f"{name} changes {sorted(needed)} without holding {sorted(needed - _lock_resources(stage))}")
+        needed = {f"app-{env}-${{env.APP}}" for env in _changed_envs(stage)}
+        held = _lock_resources(stage)
+        if needed - held or held - needed:
+            problems.append(f"{name} changes {sorted(_changed_envs(stage))} holding {sorted(held)}, not {sorted(needed)}")
     return problems
 
 
-def rollback_on_failure(app: Block) -> list[str]:
+def rollback_when_unsuccessful(app: Block) -> list[str]:
+    """A deploy or check that failed, was aborted or timed out rolls back (``unsuccessful``, not only ``failure``),
+    under the application's lock, in a checkout of the recorded revision, within its own bound."""
     problems = []
     stages = _stages(app)
     checked = {name for name, stage in stages.items()
@@ -144,10 +192,90 @@ def rollback_on_failure(app: Block) -> list[str]:
         problems.append(f"stages that deploy or verify: {sorted(checked)}")
     for name, env in ROLLBACK_ON_FAILURE.items():
         post = stages[name].child("post") if name in stages else None
-        failure = post.child("failure") if post else None
-        rollbacks = [call for call in platformctl_calls(failure) if call[0] == "rollback"] if failure else []
+        unsuccessful = post.child("unsuccessful") if post else None
+        rollbacks = [call for call in platformctl_calls(unsuccessful) if call[0] == "rollback"] if unsuccessful else []
         if not rollbacks or any(_arg(call, "--env") != env for call in rollbacks):
-            problems.append(f"{name}: post failure does not run platformctl rollback --env {env}")
+            problems.append(f"{name}: post unsuccessful does not run platformctl rollback --env {env}")
+            continue
+        if not _timeouts_minutes(unsuccessful.tokens):
+            problems.append(f"{name}: the rollback in post is not bounded by its own timeout step")
+        if name not in DEPLOYMENTS and f"app-{env}-${{env.APP}}" not in _lock_resources(unsuccessful):
+            problems.append(f"{name}: the rollback in post does not take app-{env}-$APP")
+        if not any(b.keyword == "dir" and b.argument == "at-revision" for b in unsuccessful.walk()):
+            problems.append(f"{name}: the rollback does not run in the checkout of the recorded revision")
+    return problems
+
+
+def deployments_bounded_inside_the_stage(app: Block) -> list[str]:
+    """No stage-level timeout on a stage whose post rolls back (it would wrap the post and kill the rollback 60 s
+    after firing); the deploy work inside a timeout step long enough for everything inside it."""
+    problems = []
+    for name, env in ROLLBACK_ON_FAILURE.items():
+        stage = _stages(app).get(name)
+        if stage is None:
+            continue
+        options = stage.child("options")
+        if options is not None and options.calls("timeout"):
+            problems.append(f"{name}: a stage-level timeout also bounds the post that rolls back")
+        steps = stage.child("steps")
+        bounds = _timeouts_minutes(steps.tokens) if steps else []
+        if not bounds:
+            problems.append(f"{name}: the work is not inside a timeout step")
+        config = PLATFORM.environments[env]
+        if name in DEPLOYMENTS and bounds and bounds[0] * 60 <= release_seconds(config):
+            problems.append(f"{name}: {bounds[0]} min is shorter than the release it bounds "
+                            f"({release_seconds(config) // 60} min)")
+        rollback = _timeouts_minutes(stage.child("post").tokens) if stage.child("post") else []
+        needed = rollback_seconds(config, checkout=name not in DEPLOYMENTS)
+        if rollback and rollback[0] * 60 <= needed:
+            problems.append(f"{name}: the rollback's {rollback[0]} min is shorter than a rollback ({needed // 60} min)")
+    return problems
+
+
+def releases_at_the_recorded_revision(app: Block) -> list[str]:
+    """Each deployment checks out the revision its environment last applied and runs platformctl inside it."""
+    problems = []
+    for name, env in DEPLOYMENTS.items():
+        stage = _stages(app).get(name)
+        steps = stage.child("steps") if stage else None
+        calls = platformctl_calls(steps) if steps else []
+        checkout = [call for call in calls if call[0] == "checkout-revision"]
+        if checkout != [["checkout-revision", "--env", env, "--into", "at-revision"]]:
+            problems.append(f"{name}: does not check out {env}'s recorded revision: {checkout}")
+        inside = [b for b in steps.walk() if b.keyword == "dir" and b.argument == "at-revision"] if steps else []
+        changes = [call for block in inside for call in platformctl_calls(block) if call[0] in ("deploy", "promote")]
+        if not changes:
+            problems.append(f"{name}: the deployment does not run inside the checkout of the recorded revision")
+    return problems
+
+
+def only_main_beyond_dev(app: Block) -> list[str]:
+    """From the QA approval on, every stage runs only for a commit on the application's main branch."""
+    problems = []
+    names = list(_stages(app))
+    for name in names[names.index("Code Review & QA Approval"):]:
+        stage = _stages(app)[name]
+        around = next(b for b in app.blocks("stage") if b.argument == name or any(s is stage for s in b.walk())
+                      and b.child("when"))
+        when = stage.child("when") or around.child("when")
+        conditions = {t.value for t in when.tokens if t.kind == "string"} if when else set()
+        if not {"APP_ON_MAIN", "true"} <= conditions:
+            problems.append(f"{name}: runs for commits that are not on the main branch")
+    return problems
+
+
+def identities_by_pod(app: Block) -> list[str]:
+    """platformctl runs with the apply identity (cloud ci-apply); the application's own code never gets one."""
+    problems = []
+    for stage in app.blocks("stage"):
+        if stage.child("agent") is None or not stage.child("agent").blocks("kubernetes"):
+            continue
+        cloud, account, pod = _agent_pod(stage)
+        if pod in APPLICATION_CODE_PODS and (cloud != "ci-build" or account is not None):
+            problems.append(f"{stage.argument}: application code on {cloud} as {account}")
+        changes = {call[0] for call in platformctl_calls(stage)} & ENVIRONMENT_COMMANDS
+        if changes and (cloud, account) != ("ci-apply", "jenkins-apply"):
+            problems.append(f"{stage.argument}: platformctl {sorted(changes)} on {cloud} as {account}")
     return problems
 
 
@@ -196,9 +324,49 @@ def junit_reports(app: Block) -> list[str]:
     return problems
 
 
+def runnable_dast(app: Block) -> list[str]:
+    """zap-baseline.py runs from its writable work directory with the repository's rules file, fails only on FAIL."""
+    stage = next((b for b in app.blocks("stage") if b.argument == "DAST baseline"), None)
+    if stage is None:
+        return ["no DAST baseline stage"]
+    script = " ".join(step.script for step in sh_steps(stage.child("steps")))
+    words = next((command.split() for command in script.replace("\\\n", " ").split("\n")
+                  if "zap-baseline.py" in command), [])
+    problems = []
+    if "cp cicd/zap/baseline-rules.tsv /zap/wrk/baseline-rules.tsv" not in script or "cd /zap/wrk" not in script:
+        problems.append("the rules file is not copied into /zap/wrk, where zap-baseline.py reads -c")
+    for flag, value in (("-c", "baseline-rules.tsv"), ("-r", "dast.html"), ("-J", "dast.json")):
+        if flag not in words or words[words.index(flag) + 1] != value:
+            problems.append(f"zap-baseline.py without {flag} {value}")
+    if "-I" not in words:
+        problems.append("zap-baseline.py without -I: any WARN would fail the stage")
+    return problems
+
+
+def urls_from_configuration(app: Block) -> list[str]:
+    """Every call of the application goes to the URL ``platformctl app-url`` gives for the environment it tests
+    (the health-check URL for verify), never to one the pipeline composes."""
+    problems = [f"line {step.line}: a URL composed in the pipeline" for step in sh_steps(app) if "://" in step.script]
+    urls = url_variables(app)
+    for stage in app.blocks("stage"):
+        for call in platformctl_calls(stage):
+            if call[0] == "verify" and ("--smoke-url" not in call or
+                                        urls.get(_arg(call, "--smoke-url").lstrip("$")) != (_arg(call, "--env"), True)):
+                problems.append(f"{stage.argument}: verify --env {_arg(call, '--env')} does not smoke-test the "
+                                "health-check URL app-url gives for that environment")
+    for name, env in URL_CALLERS.items():
+        stage = next((b for b in app.blocks("stage") if b.argument == name), None)
+        used = set(re.findall(r"\$\{?(\w+)", " ".join(step.script for step in sh_steps(stage)))) if stage else set()
+        if not [variable for variable in used if urls.get(variable) == (env, False)]:
+            problems.append(f"{name}: does not call the application at its URL in {env} (platformctl app-url)")
+    return problems
+
+
 RULES: list[Callable[[Block], list[str]]] = [
-    seed_order, approvals, milestones_before_promotions, environment_locks, rollback_on_failure,
-    single_quoted_shell, credentials_stay_in_the_shell, parallel_security_scans, junit_reports,
+    seed_order, approvals, milestones_before_promotions, application_locks, rollback_when_unsuccessful,
+    deployments_bounded_inside_the_stage, releases_at_the_recorded_revision, only_main_beyond_dev,
+    identities_by_pod, single_quoted_shell, credentials_stay_in_the_shell, parallel_security_scans, junit_reports,
+    runnable_dast, urls_from_configuration,
 ]
 
 #: (what breaks, how the source is changed, the rule that must notice)
@@ -217,14 +385,53 @@ MUTATIONS = [
     ("milestones out of order", lambda s: s.replace("milestone(ordinal: 30,", "milestone(ordinal: 15,", 1),
      milestones_before_promotions),
     ("prod promotion without the prod lock", lambda s: s.replace(
-        "lock(resource: 'env-prod', inversePrecedence: true)\n                timeout(time: 30",
-        "timeout(time: 30", 1), environment_locks),
-    ("deploy without rollback on failure", lambda s: s.replace(
-        """failure { sh 'platformctl rollback --env staging --app "$APP"' }""", "failure { echo 'failed' }", 1),
-     rollback_on_failure),
+        'options { lock(resource: "app-prod-${env.APP}", inversePrecedence: true) }', "", 1), application_locks),
+    ("a release holding every application's lock", lambda s: s.replace(
+        '"app-staging-${env.APP}"', "'env-staging'", 1), application_locks),
+    ("rollback only on failure, not on abort", lambda s: s.replace("unsuccessful {", "failure {", 1),
+     rollback_when_unsuccessful),
     ("rollback of the wrong environment", lambda s: s.replace(
-        """failure { sh 'platformctl rollback --env dev --app "$APP"' }""",
-        """failure { sh 'platformctl rollback --env staging --app "$APP"' }""", 1), rollback_on_failure),
+        """sh 'platformctl rollback --env dev --app "$APP"'""", """sh 'platformctl rollback --env staging --app "$APP"'""",
+        1), rollback_when_unsuccessful),
+    ("rollback in post without its own bound", lambda s: s.replace(
+        "                    timeout(time: 25, unit: 'MINUTES') {\n                        dir('at-revision') { sh 'platformctl rollback --env dev",
+        "                    dir('at-revision') {\n                        dir('at-revision') { sh 'platformctl rollback --env dev", 1),
+     rollback_when_unsuccessful),
+    ("a stage-level timeout around the deploy and its rollback", lambda s: s.replace(
+        'options { lock(resource: "app-dev-${env.APP}", inversePrecedence: true) }',
+        'options {\n                lock(resource: "app-dev-${env.APP}", inversePrecedence: true)\n'
+        "                timeout(time: 30, unit: 'MINUTES')\n            }", 1), deployments_bounded_inside_the_stage),
+    ("a prod release bounded tighter than it can take", lambda s: s.replace(
+        "milestone(ordinal: 30, label: 'promote to prod')\n                timeout(time: 40,",
+        "milestone(ordinal: 30, label: 'promote to prod')\n                timeout(time: 10,", 1),
+     deployments_bounded_inside_the_stage),
+    ("a release synthesized from the job's own revision", lambda s: s.replace(
+        "sh 'platformctl checkout-revision --env staging --into at-revision'", "sh 'platformctl synth'", 1),
+     releases_at_the_recorded_revision),
+    ("feature builds reach staging", lambda s: s.replace(
+        "        stage('Promote to staging') {\n            when {\n                beforeAgent true\n"
+        "                environment name: 'APP_ON_MAIN', value: 'true'\n            }\n",
+        "        stage('Promote to staging') {\n", 1), only_main_beyond_dev),
+    ("tests run with the apply identity", lambda s: s.replace(
+        "cloud 'ci-build'\n                    yamlFile 'cicd/pods/app-test.yaml'",
+        "cloud 'ci-apply'\n                    yamlFile 'cicd/pods/app-test.yaml'", 1), identities_by_pod),
+    ("a promotion without the apply identity", lambda s: s.replace(
+        "cloud 'ci-apply'\n                    serviceAccount 'jenkins-apply'", "cloud 'ci-plan'\n"
+        "                    serviceAccount 'jenkins-plan'", 2), identities_by_pod),
+    ("DAST fails on warnings", lambda s: s.replace(" -c baseline-rules.tsv -I ", " -c baseline-rules.tsv ", 1),
+     runnable_dast),
+    ("DAST rules file outside /zap/wrk", lambda s: s.replace(
+        "cp cicd/zap/baseline-rules.tsv /zap/wrk/baseline-rules.tsv", "true", 1), runnable_dast),
+    ("a smoke URL composed in the pipeline", lambda s: s.replace(
+        '--smoke-url "$DEV_HEALTH_URL"', '--smoke-url "https://$APP.dev.acme.example/healthz"', 1),
+     urls_from_configuration),
+    ("prod verified at staging's URL", lambda s: s.replace(
+        'verify --env prod --app "$APP" --smoke-url "$PROD_HEALTH_URL"\'',
+        'verify --env prod --app "$APP" --smoke-url "$STAGING_HEALTH_URL"\'', 1), urls_from_configuration),
+    ("E2E tests against dev", lambda s: s.replace('e2e-test BASE_URL="$STAGING_URL"', 'e2e-test BASE_URL="$DEV_URL"', 1),
+     urls_from_configuration),
+    ("DAST of a composed URL", lambda s: s.replace('-t "$STAGING_URL"', '-t "https://$APP.staging.acme.example"', 1),
+     urls_from_configuration),
     ("double-quoted sh", lambda s: s.replace("sh 'platformctl synth'", 'sh "platformctl synth"', 1), single_quoted_shell),
     ("secret in a Groovy string", lambda s: s.replace("echo \"QA approval by ${QA_APPROVER}",
                                                       "echo \"token ${ZAP_AUTH_HEADER_VALUE} by ${QA_APPROVER}", 1),
@@ -244,26 +451,39 @@ def test_the_app_pipeline_keeps_the_rule(rule):
 
 @pytest.mark.parametrize("fault,mutate,rule", MUTATIONS, ids=[m[0] for m in MUTATIONS])
 def test_the_rule_catches_the_fault(fault, mutate, rule):
-    mutated = mutate(SOURCE)
-    assert mutated != SOURCE, f"mutation {fault!r} no longer applies to the Jenkinsfile"
-    assert rule(_pipeline(mutated)), f"{rule.__name__} did not notice: {fault}"
+    assert_catches_fault(SOURCE, fault, mutate, rule, _pipeline)
 
 
-def test_the_push_is_the_trigger_and_the_first_stage_checks_out_the_pushed_ref():
+def test_the_push_is_the_trigger_and_the_repository_comes_from_configuration():
     app = _pipeline(SOURCE)
-    assert "APP_REF" in {t.value for t in app.child("parameters").tokens if t.kind == "string"}
-    checkout = _stages(app)["Jenkins Build"].blocks("dir")[0]
-    assert checkout.calls("checkout") and "APP_REF" in {t.value for t in checkout.tokens if t.kind == "ident"}
+    parameters = {t.value for t in app.child("parameters").tokens if t.kind == "string"}
+    assert "APP_REF" in parameters and "APP_REPO" not in parameters and "APP" not in parameters
+    build = _stages(app)["Jenkins Build"]
+    assert ["applications", "--json"] in platformctl_calls(build)
+    assert "env . APP_REPO = source . repository" in " ".join(t.value for t in build.tokens)
+    checkout = build.blocks("dir")[0]
+    assert checkout.calls("checkout") and {"APP_REF", "APP_REPO"} <= {t.value for t in checkout.tokens}
+    environment = {t.value for t in app.child("environment").tokens if t.kind == "string"}
+    assert "${env.JOB_BASE_NAME}" in environment  # one job per application, named after it
 
 
-def test_top_level_agent_none_and_pipeline_options():
+def test_concurrent_builds_of_an_application_are_ordered_by_milestones_not_queued():
     app = _pipeline(SOURCE)
     assert [t.value for t in app.statement("agent")] == ["none"]
     options = app.child("options")
-    for required in ("buildDiscarder", "logRotator", "timeout", "disableConcurrentBuilds"):
+    for required in ("buildDiscarder", "logRotator", "skipStagesAfterUnstable"):
         assert options.calls(required), f"pipeline options lack {required}"
-    # a newer push must never abort a build in the middle of an apply (its rollback would not run)
-    assert "abortPrevious" not in {t.value for t in options.tokens}
+    # a parked approval must not hold up newer builds; a pipeline-wide timeout would wrap every post
+    assert not options.calls("disableConcurrentBuilds") and not options.calls("timeout")
+    ordinals = [int(app.tokens[i + 2].value) for i, t in enumerate(app.tokens[:-2])
+                if t.value == "ordinal" and app.tokens[i + 1].value == ":"]
+    assert ordinals == [10, 20, 30]
+
+
+def test_the_verify_timeout_is_shorter_than_the_stage_that_runs_it():
+    stages = _stages(_pipeline(SOURCE))
+    for name in DEPLOYMENTS:
+        assert _timeouts_minutes(stages[name].child("steps").tokens)[0] * 60 > ROLLOUT_TIMEOUT_SECONDS
 
 
 def test_every_working_stage_runs_in_a_kubernetes_pod_from_cicd_pods():
@@ -287,7 +507,9 @@ def test_image_is_built_with_rootless_buildkit_tagged_with_the_git_sha_and_deplo
     assert not [image for image in images if "kaniko" in image]  # archived upstream
     assert any(image.startswith("moby/buildkit:") and image.endswith("-rootless") for image in images)
     build = " ".join(step.script for step in sh_steps(stages["Build Docker Image & Tag"]))
-    assert "buildctl-daemonless.sh build" in build and ':$APP_SHA"' in build
+    assert "buildctl-daemonless.sh build" in build and ':$IMAGE_TAG"' in build
+    tag = [call for call in platformctl_calls(stages["Jenkins Build"]) if call[0] == "image-tag"]
+    assert tag == [["image-tag", "--commit", "$APP_SHA", "--on-main", "$APP_ON_MAIN"]]
     push = stages["Push Image to ECR"]
     assert "push=true" in " ".join(step.script for step in sh_steps(push))
     # IMAGE_REF = <repository>@<digest BuildKit reports for the pushed image>
@@ -308,3 +530,11 @@ def test_each_environment_records_its_last_good_image_after_its_last_check():
                 for call in platformctl_calls(stage) if call[0] == "record-good"]
     assert recorded == [("Manual Test/UAT in dev", "dev"), ("Stakeholder/Product Owner Approval", "staging"),
                         ("Post-Deployment Validation", "prod")]
+
+
+def test_an_application_without_an_entry_where_it_runs_stops_the_first_stage():
+    """The URLs come from ``platformctl applications --json``: an environment without one fails the build at once."""
+    build = _stages(_pipeline(SOURCE))["Jenkins Build"]
+    words = [t.value for t in build.tokens if t.kind == "ident"]
+    assert words[words.index("findAll") - 1] == "environments" and words[words.index("containsKey") - 1] == "urls"
+    assert build.calls("error")

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_BIN = ROOT / "node_modules" / ".bin"
-PIPELINES = sorted((ROOT / "cicd").glob("Jenkinsfile-*"))
+PIPELINES = sorted([*(ROOT / "cicd").glob("Jenkinsfile-*"), ROOT / "cicd" / "jobs.groovy"])
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +58,9 @@ def lint_report(tmp_path_factory) -> dict:
             for name, data in report["files"].items()} | {"__exit__": process.returncode}
 
 
-def test_three_pipelines_exist():
-    assert [p.name for p in PIPELINES] == ["Jenkinsfile-app", "Jenkinsfile-infra", "Jenkinsfile-rollback"]
+def test_the_pipelines_and_the_job_definitions_exist():
+    assert [p.name for p in PIPELINES] == ["Jenkinsfile-app", "Jenkinsfile-infra", "Jenkinsfile-rollback",
+                                           "Jenkinsfile-rollback-infra", "Jenkinsfile-seed", "jobs.groovy"]
 
 
 @pytest.mark.parametrize("pipeline", [p.name for p in PIPELINES])

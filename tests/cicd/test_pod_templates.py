@@ -31,10 +31,37 @@ def _validate(pod: dict, version: str) -> None:
 
 def test_the_pod_files_are_exactly_the_ones_the_pipelines_use():
     assert {path.name for path in PODS} == REFERENCED
-    used = {line.split("yamlFile '")[1].split("'")[0].split("/")[-1]
+    used = {line.split(marker)[1].split("'")[0].split("/")[-1]
             for pipeline in (ROOT / "cicd").glob("Jenkinsfile-*") for line in pipeline.read_text().splitlines()
-            if "yamlFile '" in line}
+            for marker in ("yamlFile '", "readTrusted('") if marker in line}
     assert used == REFERENCED
+
+
+def test_zap_gets_a_writable_work_directory_and_knows_it_runs_in_a_container():
+    """zap-baseline.py reads -c and writes -r/-J under /zap/wrk, and starts ZAP itself only when it believes it is
+    containerized (/.dockerenv, /run/.containerenv or IS_CONTAINERIZED=true: zaproxy docker/zap_common.py)."""
+    pod = _pod(ROOT / "cicd" / "pods" / "scanners.yaml")
+    [zap] = [container for container in pod["spec"]["containers"] if container["name"] == "zap"]
+    assert zap["securityContext"]["readOnlyRootFilesystem"] is True
+    mounts = {mount["mountPath"]: mount["name"] for mount in zap["volumeMounts"]}
+    volumes = {volume["name"]: volume for volume in pod["spec"]["volumes"]}
+    assert "emptyDir" in volumes[mounts["/zap/wrk"]] and not any(m.get("readOnly") for m in zap["volumeMounts"])
+    assert {"name": "IS_CONTAINERIZED", "value": "true"} in zap["env"]
+
+
+def test_the_zap_rules_file_is_one_zap_loads_and_fails_only_on_listed_rules():
+    """The format zap_common.load_config accepts: comments, or <id>TAB<level>TAB<text>; levels IGNORE/INFO/WARN/FAIL."""
+    lines = [line for line in (ROOT / "cicd" / "zap" / "baseline-rules.tsv").read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert lines
+    levels = {}
+    for line in lines:
+        assert line.count("\t") >= 2, f"not tab separated: {line!r}"
+        rule, level, _ = line.rstrip().split("\t", 2)
+        assert rule.isdigit() and level in ("IGNORE", "INFO", "WARN", "FAIL"), line
+        assert rule not in levels, f"rule {rule} listed twice"
+        levels[rule] = level
+    assert {"10010", "10011", "10021", "10035"} <= {rule for rule, level in levels.items() if level == "FAIL"}
 
 
 @pytest.mark.parametrize("path", PODS, ids=lambda p: p.name)
@@ -61,3 +88,14 @@ def test_pod_runs_as_non_root_without_privilege_escalation_and_within_limits(pat
         assert container["securityContext"].get("privileged", False) is False
         assert {"cpu", "memory"} <= set(container["resources"]["limits"]), container["name"]
         assert container["imagePullPolicy"] == "Always"
+
+
+def test_each_pod_runs_as_the_service_account_whose_identity_the_shared_stack_creates():
+    """The build-side pods name the service accounts CiIdentities binds (EKS Pod Identity); the platform
+    pod names none: the stage's Kubernetes cloud gives it jenkins-plan or jenkins-apply."""
+    from platform_constructs.config.loader import load_platform
+
+    ci = load_platform(ROOT / "environments").shared.ci
+    accounts = {path.name: _pod(path)["spec"].get("serviceAccountName") for path in PODS}
+    assert accounts == {"image-build.yaml": ci.image_push.service_account, "scanners.yaml": ci.image_scan.service_account,
+                        "platform.yaml": None, "app-test.yaml": None}

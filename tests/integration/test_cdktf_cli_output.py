@@ -108,7 +108,7 @@ def test_a_synth_under_cdktf_shows_no_deprecation_warning(shell, tmp_path):
     code, output = run([str(NODE_BIN / "cdktf"), "synth", "--output", str(tmp_path / "out")],
                        {**shell, "PLATFORM_STACKS": "dev", "PLATFORM_SYNTH_CACHE": "off"})
     assert code == 0, output
-    assert "synthesized: dev, dev-apps" in output
+    assert "synthesized: dev, dev-app-api" in output
     assert "DeprecationWarning" not in output and "[ERROR]" not in output and "ENOTFOUND" not in output, output
     assert (tmp_path / "out" / "stacks" / "dev" / "cdk.tf.json").is_file()
 

@@ -58,4 +58,4 @@ def test_cdktf_synth_needs_no_credentials(no_credentials, tmp_path):
     done, _ = _cdktf(no_credentials, "synth", "--output", str(tmp_path / "out"))
     assert done.returncode == 0, ANSI.sub("", done.stdout + done.stderr)
     stacks = json.loads((tmp_path / "out" / "manifest.json").read_text())["stacks"]
-    assert {"bootstrap", "shared", "dev", "dev-apps"} <= set(stacks)
+    assert {"bootstrap", "shared", "dev", "dev-app-api"} <= set(stacks)

@@ -153,7 +153,7 @@ def test_scan_exit_codes_come_from_the_one_table(tmp_path, monkeypatch, capsys):
 
 def test_stack_tiers_cover_every_stack_of_the_platform(platform, synth_dir):
     assert set(checkov.stack_tiers(platform)) == {path.name for path in (synth_dir / "stacks").iterdir()}
-    assert checkov.stack_tiers(load_platform(ROOT / "environments"))["prod-apps"] == "prod"
+    assert checkov.stack_tiers(load_platform(ROOT / "environments"))["prod-app-api"] == "prod"
 
 
 def test_the_gate_never_imports_cdktf():

@@ -27,7 +27,7 @@ def stack_documents(synth_dir):
 
 def test_no_synthesized_stack_holds_a_secret_literal(synth_dir):
     documents = stack_documents(synth_dir)
-    assert {"bootstrap", "shared", "dev", "staging", "prod", "dev-apps"} <= set(documents)
+    assert {"bootstrap", "shared", "dev", "staging", "prod", "dev-app-api"} <= set(documents)
     found = {stack: list(secret_literals(document)) for stack, document in documents.items()}
     assert found == {stack: [] for stack in documents}
 

@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = "<!-- synth-snippet: runs in tests/integration/test_synth_docs.py -->"
-STACKS = ["bootstrap", "dev", "dev-apps", "prod", "prod-apps", "shared", "staging", "staging-apps"]
+STACKS = ["bootstrap", "dev", "dev-app-api", "prod", "prod-app-api", "shared", "staging", "staging-app-api"]
 
 
 def snippet_commands() -> list[str]:

@@ -39,6 +39,12 @@ def process_env(**variables: str | Path) -> dict[str, str]:
     return env
 
 
+def copy_synthesized(synth_dir: Path, outdir: Path) -> None:
+    """A previous ``cdktf.out``: the session synth as synthesized, without what other tests' ``terraform
+    init`` or plans may have added to it in place (``platformctl validate`` works in the stack directory)."""
+    shutil.copytree(synth_dir, outdir, ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "tfplan*"))
+
+
 def wait_for(predicate, what: str, timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -84,7 +90,7 @@ def test_an_interrupted_synth_exits_in_one_line_leaves_the_output_and_cleans_up(
                                                                                  group, code):
     environments = write_scale_scenario(tmp_path / "environments")
     outdir, tmp = tmp_path / "cdktf.out", tmp_path / "tmp"
-    shutil.copytree(synth_dir, outdir)
+    copy_synthesized(synth_dir, outdir)
     tmp.mkdir()
     before = tree_state(outdir)
     env = process_env(PLATFORM_ENVIRONMENTS_DIR=environments, CDKTF_OUTDIR=outdir, TMPDIR=tmp,
@@ -146,7 +152,7 @@ PERMISSIONS = [
 def test_publishing_is_all_or_nothing_when_directories_are_not_writable(tmp_path, synth_dir, newer, target, restrict,
                                                                         code, new, message):
     outdir = tmp_path / "parent" / "cdktf.out"
-    shutil.copytree(synth_dir, outdir)
+    copy_synthesized(synth_dir, outdir)
     (outdir / "stacks" / "prod" / ".terraform.lock.hcl").write_text("# lock\n")
     before = tree_state(outdir)
     restricted = (outdir / target).resolve()
@@ -174,10 +180,10 @@ def test_publishing_is_all_or_nothing_when_directories_are_not_writable(tmp_path
 
 @pytest.mark.skipif(not (NODE_BIN / "cdktf").exists(), reason="the cdktf CLI is not installed")
 def test_cdktf_cli_synthesizes_one_stack_and_still_finds_every_stack(tmp_path, synth_dir, newer):
-    """``PLATFORM_STACKS=dev-apps cdktf synth``: the CLI reads manifest.json afterwards and deletes stack
+    """``PLATFORM_STACKS=dev-app-api cdktf synth``: the CLI reads manifest.json afterwards and deletes stack
     directories it does not name; every stack stays. The app runs from the cache without cdktf."""
     outdir = tmp_path / "cdktf.out"
-    shutil.copytree(synth_dir, outdir)
+    copy_synthesized(synth_dir, outdir)
     before = tree_state(outdir)
     blocker = tmp_path / "site"
     blocker.mkdir()
@@ -189,21 +195,39 @@ def test_cdktf_cli_synthesizes_one_stack_and_still_finds_every_stack(tmp_path, s
         "            raise ImportError(f'{name} imported by a synth the cache covers')\n"
         "sys.meta_path.insert(0, Blocker())\n")
     env = process_env(PLATFORM_ENVIRONMENTS_DIR=newer / "environments", PLATFORM_SYNTH_CACHE_DIR=newer / "cache",
-                      PLATFORM_STACKS="dev-apps", PYTHONPATH=blocker, CHECKPOINT_DISABLE="1")
+                      PLATFORM_STACKS="dev-app-api", PYTHONPATH=blocker, CHECKPOINT_DISABLE="1")
     cdktf = str(NODE_BIN / "cdktf")
     synth = subprocess.run([cdktf, "synth", "--output", str(outdir)], cwd=ROOT, env=env, capture_output=True,
                            text=True, check=False, timeout=300)
     assert synth.returncode == 0, synth.stdout + synth.stderr
     manifest = json.loads((outdir / "manifest.json").read_text())
     assert sorted(manifest["stacks"]) == sorted(p.name for p in (outdir / "stacks").iterdir()) == [
-        "bootstrap", "dev", "dev-apps", "prod", "prod-apps", "shared", "staging", "staging-apps"]
+        "bootstrap", "dev", "dev-app-api", "prod", "prod-app-api", "shared", "staging", "staging-app-api"]
     after = tree_state(outdir)
-    assert after["stacks/dev-apps/cdk.tf.json"][0] == tree_state(newer / "cdktf.out")["stacks/dev-apps/cdk.tf.json"][0]
-    assert after["stacks/dev-apps/cdk.tf.json"][0] != before["stacks/dev-apps/cdk.tf.json"][0]
-    assert {k: v for k, v in after.items() if not k.startswith(("stacks/dev-apps/", "manifest"))} == \
-        {k: v for k, v in before.items() if not k.startswith(("stacks/dev-apps/", "manifest"))}
+    written = "stacks/dev-app-api/cdk.tf.json"
+    assert after[written][0] == tree_state(newer / "cdktf.out")[written][0]
+    assert after[written][0] != before[written][0]
+    assert {k: v for k, v in after.items() if not k.startswith(("stacks/dev-app-api/", "manifest"))} == \
+        {k: v for k, v in before.items() if not k.startswith(("stacks/dev-app-api/", "manifest"))}
 
     listed = subprocess.run([cdktf, "list", "--output", str(outdir)], cwd=ROOT, env=env, capture_output=True,
                             text=True, check=False, timeout=300)
     assert listed.returncode == 0, listed.stdout + listed.stderr
     assert all(f"{name} " in listed.stdout for name in manifest["stacks"])
+
+
+def test_the_scale_scenario_is_a_configuration_the_platform_accepts_at_its_stated_size(tmp_path):
+    """10 environments, 210 applications, one stack each, and each environment's cluster configuration: 232
+    stacks; each copy's policy suppressions name
+    its own stacks (a suppression that suppresses nothing fails the synth)."""
+    from platform_constructs.config.loader import load_platform
+    from platform_constructs.stacks.names import stack_owners
+
+    platform = load_platform(write_scale_scenario(tmp_path / "environments"))
+    owners = stack_owners(platform)
+    assert (len(platform.environments), len(owners)) == (10, 232)
+    assert sum(len(env.apps) for env in platform.environments.values()) == 210
+    suppressions = [(name, suppression.path) for name, env in platform.environments.items()
+                    for suppression in env.policy.suppressions]
+    assert suppressions
+    assert [(name, path) for name, path in suppressions if owners.get(path.split("/")[0]) != name] == []

@@ -21,7 +21,7 @@ from platformctl.exit_codes import ExitCode
 from platformctl.synth import EXIT_INVALID_CONFIG, EXIT_OK, run_synth
 
 ROOT = Path(__file__).resolve().parents[2]
-ALL_STACKS = ["bootstrap", "dev", "dev-apps", "prod", "prod-apps", "shared", "staging", "staging-apps"]
+ALL_STACKS = ["bootstrap", "dev", "dev-app-api", "prod", "prod-app-api", "shared", "staging", "staging-app-api"]
 
 
 class Project:
@@ -57,27 +57,34 @@ def stacks_in(outdir: Path, *names: str) -> dict[str, tuple[str, int, int]]:
             path.split("/")[1] in names}
 
 
-def test_a_full_synth_from_the_cache_is_byte_identical_to_a_fresh_synth(primed_synth, synth_dir, tmp_path,
-                                                                         monkeypatch, capsys):
-    fresh = Project(tmp_path, monkeypatch, capsys)
-    shutil.copytree(primed_synth / "cache", fresh.cache)
-    code, out, _ = fresh.synth()
+def fresh_synth(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
+    """``cdktf.out`` of a synth of the same configuration, now, that neither reads nor writes a cache."""
+    code, out, _ = Project(root, monkeypatch, capsys).synth(no_cache=True)
+    assert code == EXIT_OK and "from cache: none" in out
+    return root / "cdktf.out"
+
+
+def test_a_full_synth_from_the_cache_is_byte_identical_to_a_fresh_synth(primed_synth, tmp_path, monkeypatch, capsys):
+    cached = Project(tmp_path / "cached", monkeypatch, capsys)
+    shutil.copytree(primed_synth / "cache", cached.cache)
+    code, out, _ = cached.synth()
     assert code == EXIT_OK and "synthesized: none; from cache: " + ", ".join(ALL_STACKS) in out
-    assert contents(fresh.outdir) == contents(primed_synth / "cdktf.out") == contents(synth_dir)
+    fresh = fresh_synth(tmp_path / "fresh", monkeypatch, capsys)
+    assert contents(cached.outdir) == contents(primed_synth / "cdktf.out") == contents(fresh)
 
 
 def test_an_environment_writes_only_its_stacks_and_the_others_stay_as_they_were(project):
     set_value(project.environments, "dev.toml", "apps.api.replicas", 2)
     set_value(project.environments, "prod.toml", "apps.api.autoscaling.max_replicas", 10)
-    others = ["bootstrap", "prod", "prod-apps", "shared", "staging", "staging-apps"]
+    others = ["bootstrap", "prod", "prod-app-api", "shared", "staging", "staging-app-api"]
     before = stacks_in(project.outdir, *others)
 
     code, out, _ = project.synth(environments=["dev"])
 
     assert code == EXIT_OK
-    assert "synthesized: dev, dev-apps; from cache: none" in out
+    assert "synthesized: dev, dev-app-api; from cache: none" in out
     assert stacks_in(project.outdir, *others) == before  # bytes, inodes and mtimes: prod is stale but untouched
-    dev_apps = json.loads((project.outdir / "stacks" / "dev-apps" / "cdk.tf.json").read_text())
+    dev_apps = json.loads((project.outdir / "stacks" / "dev-app-api" / "cdk.tf.json").read_text())
     assert dev_apps["resource"]["kubernetes_deployment_v1"]["AppApi_Deployment_1F592AA3"]["spec"]["replicas"] == "2"
     assert sorted(json.loads((project.outdir / "manifest.json").read_text())["stacks"]) == ALL_STACKS
     assert temporary_trees(project.outdir) == []
@@ -102,12 +109,13 @@ def test_changing_one_environment_file_rebuilds_only_the_stacks_that_read_it(pro
     code, out, _ = project.synth()
     assert code == EXIT_OK
     # bootstrap and shared read every environment file (state buckets, node roles)
-    assert "synthesized: bootstrap, shared, staging, staging-apps; from cache: dev, dev-apps, prod, prod-apps" in out
+    assert ("synthesized: bootstrap, shared, staging, staging-app-api; "
+            "from cache: dev, dev-app-api, prod, prod-app-api") in out
     code, out, _ = project.synth()
     assert "synthesized: none;" in out and "up to date" in out
 
 
-def test_a_damaged_cache_entry_is_rebuilt_and_never_published(project, synth_dir):
+def test_a_damaged_cache_entry_is_rebuilt_and_never_published(project, tmp_path, monkeypatch, capsys):
     damaged = 0
     for entry in project.cache.glob("*.entry"):
         if json.loads(entry.read_bytes().partition(b"\n")[2])["owner"] == "prod":
@@ -120,15 +128,15 @@ def test_a_damaged_cache_entry_is_rebuilt_and_never_published(project, synth_dir
 
     assert code == EXIT_OK
     assert "warning: the cache entry of prod was damaged (content does not match its hash)" in err
-    assert "synthesized: prod, prod-apps;" in out
-    assert contents(project.outdir) == contents(synth_dir)
+    assert "synthesized: prod, prod-app-api;" in out
+    assert contents(project.outdir) == contents(fresh_synth(tmp_path / "fresh", monkeypatch, capsys))
     assert not any(b"evil-prod" in path.read_bytes() for path in project.cache.glob("*.entry"))
 
 
 def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path, monkeypatch, capsys):
     fresh = Project(tmp_path, monkeypatch, capsys)
     code, out, _ = fresh.synth(environments=["dev"], no_cache=True)
-    assert code == EXIT_OK and "synthesized: dev, dev-apps; from cache: none" in out
+    assert code == EXIT_OK and "synthesized: dev, dev-app-api; from cache: none" in out
     assert not fresh.cache.exists()
 
 
@@ -155,10 +163,10 @@ def test_an_unknown_selection_exits_2_and_writes_nothing(project, monkeypatch, s
 
 
 def test_platform_stacks_selects_for_main_py(project, monkeypatch):
-    monkeypatch.setenv("PLATFORM_STACKS", "dev-apps, staging")
+    monkeypatch.setenv("PLATFORM_STACKS", "dev-app-api, staging")
     set_value(project.environments, "dev.toml", "apps.api.replicas", 2)
     code, out, _ = project.synth()
-    assert code == EXIT_OK and "written: dev-apps;" in out and "unchanged: staging;" in out
+    assert code == EXIT_OK and "written: dev-app-api;" in out and "unchanged: staging;" in out
 
 
 @pytest.mark.parametrize("where", ["outdir", "parent"])
@@ -258,8 +266,8 @@ def test_platformctl_synth_takes_env_stack_and_no_cache(project, capsys):
     code = main(["synth", "--outdir", str(project.outdir), "--env", "dev", "--stack", "shared", "--no-cache"])
     out = capsys.readouterr().out
     assert code == EXIT_OK
-    assert "synthesized: bootstrap, dev, dev-apps, shared; from cache: none" in out
-    assert "written: dev-apps;" in out and "unchanged: dev, shared;" in out
+    assert "synthesized: bootstrap, dev, dev-app-api, shared; from cache: none" in out
+    assert "written: dev-app-api;" in out and "unchanged: dev, shared;" in out
     assert tree_state(project.cache) == before
 
 
@@ -268,5 +276,5 @@ def test_a_cache_that_cannot_be_written_only_costs_time(project, monkeypatch):
     blocked.write_text("not a directory")
     monkeypatch.setenv("PLATFORM_SYNTH_CACHE_DIR", str(blocked))
     code, out, err = project.synth(environments=["dev"])
-    assert code == EXIT_OK and "synthesized: dev, dev-apps;" in out
+    assert code == EXIT_OK and "synthesized: dev, dev-app-api;" in out
     assert "warning: cannot write the synth cache" in err and len(err.strip().splitlines()) == 1

@@ -2,7 +2,7 @@
 
 Providers come from the machine's filesystem mirror (``$PLATFORM_TF_PROVIDER_MIRROR`` or a
 known location) for what it holds, and from the registry for the rest. The mirror here holds the
-AWS provider only and the registry is out of reach, so the ``<env>-apps`` stacks are validated
+AWS provider only and the registry is out of reach, so the ``<env>-app-<name>`` stacks are validated
 without their kubernetes blocks (references to them stood in for); the kubernetes part is covered
 by the manifest schema checks. Where the kubernetes provider can be installed, they are validated whole.
 """
@@ -34,7 +34,7 @@ def availability() -> Availability:
 
 def test_every_stack_is_valid_terraform_as_far_as_its_providers_install_here(synth_dir, cli_config, availability):
     stacks = sorted((synth_dir / "stacks").iterdir())
-    assert {p.name for p in stacks} >= {"bootstrap", "shared", "dev", "staging", "prod", "dev-apps", "prod-apps"}
+    assert {p.name for p in stacks} >= {"bootstrap", "shared", "dev", "staging", "prod", "dev-app-api", "prod-app-api"}
     results = {p.name: validate_stack(p, cli_config, availability) for p in stacks}
     assert not [r for r in results.values() if not r.valid], "\n".join(r.summary() for r in results.values())
     for name, result in results.items():
@@ -46,10 +46,10 @@ def test_every_stack_is_valid_terraform_as_far_as_its_providers_install_here(syn
             assert all(address.startswith("kubernetes_") for address in result.left_out)
 
 
-def test_the_aws_part_of_an_apps_stack_is_really_validated(synth_dir, cli_config, availability, tmp_path):
-    stack = tmp_path / "dev-apps"
+def test_the_aws_part_of_an_application_stack_is_really_validated(synth_dir, cli_config, availability, tmp_path):
+    stack = tmp_path / "dev-app-api"
     stack.mkdir()
-    document = json.loads((synth_dir / "stacks" / "dev-apps" / "cdk.tf.json").read_text())
+    document = json.loads((synth_dir / "stacks" / "dev-app-api" / "cdk.tf.json").read_text())
     association = next(iter(document["resource"]["aws_eks_pod_identity_association"].values()))
     association["service_acount"] = association.pop("service_account")  # a typo in an AWS block
     (stack / "cdk.tf.json").write_text(json.dumps(document))

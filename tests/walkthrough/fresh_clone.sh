@@ -87,17 +87,18 @@ stack_holds() {
 }
 
 run_block quick-start
-for stack in bootstrap shared dev dev-apps staging staging-apps prod prod-apps; do
+for stack in bootstrap shared dev dev-app-api staging staging-app-api prod prod-app-api; do
     stack_holds "$stack"
 done
 
 run_block add-app
 grep -q '"billing"' environments/shared.toml || fail "shared.toml's repositories do not list billing"
-stack_holds dev-apps acme-shared-billing
+grep -q '^\[ci.applications.billing\]' environments/shared.toml || fail "shared.toml names no source of billing"
+stack_holds dev-app-billing acme-shared-billing
 
 run_block add-env
 grep -q 'environment = "qa"' environments/accounts.toml || fail "accounts.toml does not register qa"
 stack_holds qa 10.40.0.0/16
-stack_holds qa-apps acme-shared-reports
+stack_holds qa-app-reports acme-shared-reports
 
 echo "walkthrough: quick start, add-app and add-env passed in $SECONDS s"

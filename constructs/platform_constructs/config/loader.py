@@ -32,12 +32,11 @@ from platform_constructs.config.partial import UNKNOWN, UnknownValue, is_unknown
 from platform_constructs.config.accounts import ACCOUNTS_FILE, AccountRegistry
 from platform_constructs.config.schema import TIERS, EnvironmentConfig, SharedConfig
 from platform_constructs.errors import ConfigError, Problem, toml_value
+from platform_constructs.stacks.names import app_of_stack
 
 SHARED_FILE = "shared.toml"
 #: Stack names an environment file may not take: its stacks would collide with them.
 RESERVED_NAMES = frozenset({"bootstrap", "shared", "accounts"})
-#: Suffix of every environment's apps stack (``<env>-apps``).
-APPS_STACK_SUFFIX = "-apps"
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,8 @@ class Platform:
     shared: SharedConfig
     environments: dict[str, EnvironmentConfig]
     files: dict[str, str]
-    """Configuration name → file it came from."""
+    """Configuration name → file it came from. While the rules judge a configuration with problems, it also
+    names the environment files that did not load (an environment that exists, though nothing of it is known)."""
     accounts: AccountRegistry
     """Which account holds which environment, at which tier at least (``accounts.toml``)."""
 
@@ -87,11 +87,12 @@ def load_platform(directory: Path | str = "environments") -> Platform:
     for path in sorted(directory.glob("*.toml")):
         if path.name in (SHARED_FILE, ACCOUNTS_FILE):
             continue
-        if path.stem in RESERVED_NAMES or path.stem.endswith(APPS_STACK_SUFFIX):
+        if path.stem in RESERVED_NAMES or app_of_stack(path.stem) is not None:
             problems.append(Problem(str(path), "name", path.stem, _reserved_name_message(path.stem)))
             continue
         before = len(problems)
         env = _load_file(path, path.stem, EnvironmentConfig, (registry, str(registry_file)), problems)
+        files[path.stem] = str(path)
         if env is None or is_unknown(env.name):
             continue
         if len(problems) == before:
@@ -100,7 +101,6 @@ def load_platform(directory: Path | str = "environments") -> Platform:
             problems.append(Problem(str(path), "name", env.name, f"must match the file name ({toml_value(path.stem)})"))
             continue
         environments[env.name] = env
-        files[env.name] = str(path)
     if not environments and not problems:
         problems.append(Problem(str(directory), "<file>", None, "no environment files (*.toml besides shared.toml)"))
     platform = Platform(UNKNOWN if shared is None else shared, environments, files,
@@ -131,8 +131,10 @@ def _cross_file_problems(platform: Platform, clean: set[str]) -> list[Problem]:
 
 
 def _reserved_name_message(stem: str) -> str:
-    if stem.endswith(APPS_STACK_SUFFIX):
-        return (f"collides with the apps stack of environment {toml_value(stem.removesuffix(APPS_STACK_SUFFIX))}; "
+    of_stack = app_of_stack(stem)
+    if of_stack is not None:
+        return (f"collides with the stack of application {toml_value(of_stack[1])} of environment "
+                f"{toml_value(of_stack[0])}; "
                 "rename the file (environment names are letters and digits)")
     if stem == "accounts":
         return "is the account registry's name, not an environment's"

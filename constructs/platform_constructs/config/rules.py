@@ -80,12 +80,25 @@ def _workloads_fit_rollout(env: EnvironmentConfig) -> Iterable[Finding]:
 
 
 def _deploy_role_administers_the_cluster(env: EnvironmentConfig) -> Iterable[Finding]:
-    """The deploy role applies the ``<env>-apps`` stack, which creates namespaces (cluster-scoped)."""
+    """The deploy role applies the application stacks, which create namespaces (cluster-scoped)."""
     role = env.aws.deploy_role_name
     if env.apps and role is not None and role not in env.eks.admin_roles:
         yield ("eks.admin_roles", list(env.eks.admin_roles),
-               f"must include the deploy role {toml_value(role)}: it applies the apps stack, whose namespaces are "
-               "cluster-scoped")
+               f"must include the deploy role {toml_value(role)}: it applies the application stacks, whose namespaces "
+               "are cluster-scoped")
+
+
+def _namespaces_belong_to_one_app(env: EnvironmentConfig) -> Iterable[Finding]:
+    """Each application's stack creates (and, when the application goes, deletes) its namespace: two
+    applications in one namespace would let one application's release or removal take the other's pods."""
+    owners: dict[str, str] = {}
+    for app, workload in sorted(env.apps.items()):
+        namespace = workload.namespace_for(app)
+        if namespace in owners:
+            yield (f"apps.{app}.namespace", namespace,
+                   f"is already the namespace of application {owners[namespace]}; a namespace belongs to exactly one "
+                   "application (its stack owns it), so give each application its own")
+        owners.setdefault(namespace, app)
 
 
 def _entries_fit_the_environment(env: EnvironmentConfig) -> Iterable[Finding]:
@@ -210,6 +223,7 @@ ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _eks_is_consistent,
     _workloads_fit_rollout,
     _deploy_role_administers_the_cluster,
+    _namespaces_belong_to_one_app,
     _entries_fit_the_environment,
     _entry_hosts_are_unique,
     _uses_fit_the_environment,
@@ -292,6 +306,63 @@ def _grant_runner_comes_from_the_shared_registry(platform: Platform) -> Iterable
                              f"is not in a repository of the shared registry; one of: {', '.join(sorted(known))}")
 
 
+def _applications_have_a_source(platform: Platform) -> Iterable[tuple[str, Finding]]:
+    """Every application's release job builds the repository shared.toml names for it (never a free URL)."""
+    sources = platform.shared.ci.applications
+    for env in sorted(platform.environments.values(), key=lambda config: config.name):
+        for app in sorted(set(env.apps) - set(sources)):
+            yield env.name, (f"apps.{app}", app, f"has no source repository: add [ci.applications.{app}] to shared.toml "
+                                                 f"(known: {', '.join(sorted(sources)) or 'none'})")
+
+
+def _protected_targets_have_approvers(platform: Platform) -> Iterable[tuple[str, Finding]]:
+    """A protected target's changes wait for an approval: somebody must be named to give it."""
+    approvers = platform.shared.ci.approvers
+    for name, config in platform.configs():
+        if config.plan_guard.protected and config.tier not in approvers:
+            yield name, ("tier", config.tier, f"is protected but shared.toml names no approvers for tier {config.tier} "
+                                              f"(ci.approvers; has: {', '.join(sorted(approvers)) or 'none'})")
+
+
+def _ci_network_is_apart(platform: Platform) -> Iterable[tuple[str, Finding]]:
+    """The CI network is routed to every environment's VPC: it may overlap none of them."""
+    ci = ipaddress.IPv4Network(platform.shared.ci.network.cidr)
+    for env in sorted(platform.environments.values(), key=lambda config: config.name):
+        if ci.overlaps(ipaddress.IPv4Network(env.network.cidr)):
+            yield env.name, ("network.cidr", env.network.cidr,
+                             f"overlaps the CI network {ci} (shared.toml ci.network.cidr), which is routed to it")
+
+
+def _promotions_come_from_known_environments(platform: Platform) -> Iterable[tuple[str, Finding]]:
+    """``promote_from`` names existing environments and never leads back to the environment itself:
+    the promotion path is also the order in which the infrastructure pipeline applies them."""
+    environments = platform.environments
+    # an environment whose file did not load still exists: what it promotes is judged once it loads
+    files = set(platform.files) - {"shared"}
+    for name, env in sorted(environments.items()):
+        for source in env.release.promote_from:
+            if source not in environments and source not in files:
+                yield name, ("release.promote_from", list(env.release.promote_from),
+                             f"names {toml_value(source)}, which is not an environment; known: "
+                             f"{', '.join(sorted(environments))}")
+        if name in _promotion_sources(platform, name):
+            yield name, ("release.promote_from", list(env.release.promote_from),
+                         f"leads back to {name}: promotions must flow one way (e.g. dev -> staging -> prod)")
+
+
+def _promotion_sources(platform: Platform, name: str) -> set[str]:
+    """Every environment whose images can reach ``name`` through promotions."""
+    found: set[str] = set()
+    pending = list(platform.environments[name].release.promote_from)
+    while pending:
+        source = pending.pop()
+        if source in found or source not in platform.environments:
+            continue
+        found.add(source)
+        pending.extend(platform.environments[source].release.promote_from)
+    return found
+
+
 def _domains_hang_below_the_parent(platform: Platform) -> Iterable[tuple[str, Finding]]:
     """Every environment's domain is delegated from the shared parent zone, and no two environments share one."""
     from platform_constructs.dns.dns_props import is_subdomain
@@ -368,6 +439,10 @@ PLATFORM_RULES: list[Callable[[Platform], Iterable[tuple[str, Finding]]]] = [
     _staging_matches_prod,
     _apps_pull_from_the_shared_registry,
     _grant_runner_comes_from_the_shared_registry,
+    _promotions_come_from_known_environments,
+    _applications_have_a_source,
+    _ci_network_is_apart,
+    _protected_targets_have_approvers,
     _domains_hang_below_the_parent,
 ]
 

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from platform_constructs.access.data_access_props import DataAccessProps
+from platform_constructs.ci.ci_props import CiProps
 from platform_constructs.compute.eks_props import EksProps
 from platform_constructs.data.postgres_props import PostgresProps
 from platform_constructs.data.redis_props import RedisProps
@@ -202,7 +203,7 @@ class EnvironmentConfig(DeploymentTarget):
     ingress: IngressProps = Field(default_factory=IngressProps)
     """How application entries (``[apps.<name>.ingress]``) are built. Default: tier preset."""
     apps: dict[AppName, WorkloadProps] = Field(default_factory=dict)
-    """Applications deployed by the ``<env>-apps`` stack, keyed by name (``[apps.<name>]``); each rolls out with ``rollout``. Default: none."""
+    """Applications, keyed by name (``[apps.<name>]``), each deployed by its own stack ``<env>-app-<name>``; each rolls out with ``rollout``. Default: none."""
     release: ReleaseProps = Field(default_factory=ReleaseProps)
     """Environments whose verified images may be promoted here. Default: tier preset."""
     data_access: DataAccessProps = Field(default_factory=DataAccessProps)
@@ -219,6 +220,8 @@ class SharedConfig(DeploymentTarget):
     """Always ``shared``. Default: ``shared``."""
     registry: RegistryProps = Field(default_factory=RegistryProps)
     """Container registries. Default: tier preset."""
+    ci: CiProps
+    """Continuous delivery: CI cluster and network, agent identities, application sources. Default: required."""
     parent_zone: ParentZoneProps | None = None
     """The parent domain every environment's ``dns.domain`` is delegated from; its public zone lives in
     the shared account. Default: none (then no environment may publish application entries)."""

@@ -115,6 +115,11 @@ class Delegation:
     role_name: str
     """Role in the shared account that may write exactly this environment's NS records."""
 
+    @property
+    def role_arn(self) -> str:
+        """The ARN of :attr:`role_name`."""
+        return f"arn:aws:iam::{self.account_id}:role/{self.role_name}"
+
 
 def delegation_role_name(shared_prefix: str, environment: str) -> str:
     """Name of the role in the shared account that writes ``environment``'s delegation (created by the shared stack)."""

@@ -43,6 +43,17 @@ def change_cause_variable_name(app: str) -> str:
     return f"change_cause_{app}"
 
 
+def parsed_image_local_name(app: str) -> str:
+    """The Terraform local holding ``app``'s image reference taken apart (repository, tag, digest)."""
+    return f"{image_variable_name(app)}_parts"
+
+
+def release_input_references(app: str) -> frozenset[str]:
+    """Terraform references that carry ``app``'s release: its two variables and the parsed image."""
+    return frozenset({f"var.{image_variable_name(app)}", f"var.{change_cause_variable_name(app)}",
+                      f"local.{parsed_image_local_name(app)}"})
+
+
 @dataclass(frozen=True)
 class ImagePolicy:
     """The pinning rule for one application's repository.

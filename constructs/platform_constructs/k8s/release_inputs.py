@@ -10,7 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from platform_constructs._internal.tf import TerraformLocal, TerraformStack, TerraformVariable, TerraformVariableValidationConfig
-from platform_constructs.k8s.image_policy import ImagePolicy, change_cause_variable_name, image_variable_name
+from platform_constructs.k8s.image_policy import (
+    ImagePolicy,
+    change_cause_variable_name,
+    image_variable_name,
+    parsed_image_local_name,
+)
 
 #: Longest change cause accepted; ``kubectl rollout history`` prints it on one line.
 MAX_CHANGE_CAUSE_LENGTH = 256
@@ -48,6 +53,6 @@ def release_inputs(stack: TerraformStack, app: str, policy: ImagePolicy) -> Rele
                           "e.g. the git SHA of the release.",
         )],
     )
-    parsed = TerraformLocal(stack, f"{image_name}_parts", f"${{{policy.parse_expression(image_name)}}}")
+    parsed = TerraformLocal(stack, parsed_image_local_name(app), f"${{{policy.parse_expression(image_name)}}}")
     return ReleaseInputs(image=policy.deployed_reference(f"local.{parsed.friendly_unique_id}"),
                          change_cause=f"${{var.{cause_name}}}")

@@ -80,7 +80,8 @@ class WorkloadProps(Props):
     resources: ComputeResources = ComputeResources()
     """CPU and memory requests and limits of the container. Default: 100m/128Mi requested, 500m/256Mi limit."""
     namespace: NamespaceName | None = None
-    """Kubernetes namespace. Default: derived – the application name."""
+    """Kubernetes namespace, owned by this application alone (its stack creates it; no other application of
+    the environment may use it). Default: derived – the application name."""
     pod_policy_arns: tuple[PodPolicyArn, ...] = ()
     """Further IAM managed policies of the pods' role (EKS Pod Identity); administrator-grade AWS-managed policies
     (``AdministratorAccess``, ``PowerUserAccess``, any ``…FullAccess``) are refused. The data stores of ``uses``

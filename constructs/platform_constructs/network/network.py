@@ -97,6 +97,10 @@ class Network(Construct):
         """Subnet ids of one tier in zone order."""
         return [self._subnets[tier][zone].id for zone in self.zones]
 
+    def route_table_ids(self, tier: SubnetTier) -> list[str]:
+        """Ids of the route tables of one tier (one per zone for private subnets with NAT per zone)."""
+        return [table.id for table in self._route_tables[tier]]
+
     @property
     def outputs(self) -> dict[str, object]:
         """Values other stacks and teams need, for ``TerraformOutput`` at stack level."""

@@ -11,6 +11,7 @@ from platform_constructs._internal.tf import Construct, TerraformResourceLifecyc
 from platform_constructs.errors import ConstructValidationError
 from platform_constructs.naming import Naming
 from platform_constructs.registry.ecr_props import RegistryProps, repository_name
+from platform_constructs.registry.lifecycle import InvalidLifecyclePolicy, parse_policy
 from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
 
 #: What pulling an image needs on the repository side; ``ecr:GetAuthorizationToken`` is granted
@@ -24,7 +25,9 @@ class ContainerRegistry(Construct):
 
     - every repository: IMMUTABLE tags (a tag names one image forever, so promotion by tag or
       digest is safe), scan on push, encryption with one rotating KMS key (given, or created
-      here), the lifecycle rules of ``props.lifecycle``;
+      here), the lifecycle rules of ``props.lifecycle`` for ``environments`` (promotion order:
+      each environment's deployed images are kept first, the last in the path with the highest
+      priority);
     - the registry: enhanced scanning (Amazon Inspector, continuous, all repositories) when
       ``props.enhanced_scanning``, else basic scan on push;
     - pulls: each repository policy lets exactly the roles in ``pull_role_arns`` pull. The
@@ -36,7 +39,7 @@ class ContainerRegistry(Construct):
     Example::
 
         registry = ContainerRegistry(self, "Registry", props=RegistryProps(repositories=("api",)),
-                                     naming=Naming("acme", "shared"),
+                                     naming=Naming("acme", "shared"), environments=["dev", "prod"],
                                      pull_role_arns=["arn:aws:iam::111111111111:role/acme-dev-eks-node"])
         registry.repository_urls["api"]
     """
@@ -48,12 +51,14 @@ class ContainerRegistry(Construct):
         *,
         props: RegistryProps,
         naming: Naming,
+        environments: Sequence[str] = (),
         pull_role_arns: Sequence[str] = (),
         kms_key: KmsKey | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         # validate
         pullers = [self._parse_role_arn(index, arn) for index, arn in enumerate(pull_role_arns)]
+        self._lifecycle_policy = self._checked_lifecycle(props, environments)
         # resolve defaults
         names = {repo: repository_name(naming, repo) for repo in props.repositories}
         self.kms_key = kms_key or KmsKey(self, "Key", props=KmsKeyProps(
@@ -89,6 +94,15 @@ class ContainerRegistry(Construct):
                 self.node.path)
         return match["partition"], match["account"], arn
 
+    def _checked_lifecycle(self, props: RegistryProps, environments: Sequence[str]) -> str:
+        """The lifecycle policy document, refused here if ECR would refuse it."""
+        policy = props.lifecycle.to_json(environments)
+        try:
+            parse_policy(policy)
+        except InvalidLifecyclePolicy as error:
+            raise ConstructValidationError("ecr.lifecycle", "lifecycle", str(error), self.node.path) from None
+        return policy
+
     def _create_scanning_configuration(self, enhanced: bool) -> None:
         scanning = aws.ecr_registry_scanning_configuration
         scanning.EcrRegistryScanningConfiguration(
@@ -114,7 +128,7 @@ class ContainerRegistry(Construct):
             lifecycle=TerraformResourceLifecycle(prevent_destroy=props.deletion_protection),
         )
         aws.ecr_lifecycle_policy.EcrLifecyclePolicy(
-            self, f"{construct_id}Lifecycle", repository=repository.name, policy=props.lifecycle.to_json(),
+            self, f"{construct_id}Lifecycle", repository=repository.name, policy=self._lifecycle_policy,
         )
         if pull_policy is not None:
             aws.ecr_repository_policy.EcrRepositoryPolicy(

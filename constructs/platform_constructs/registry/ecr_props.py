@@ -7,23 +7,17 @@ library, so no environment file ever holds raw lifecycle JSON.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
 from platform_constructs.naming import Naming
 from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictInt, StrictStr
+from platform_constructs.registry.image_tags import BRANCH_BUILD_PREFIX, MAIN_BUILD_PREFIX, deployed_pattern
 
 #: ECR repository names may be up to 256 characters.
 REPOSITORY_NAME_MAX_LENGTH = 256
-#: ECR accepts at most this many wildcards in one tag pattern.
-MAX_TAG_PATTERN_WILDCARDS = 4
-
-
-def _tag_pattern(value: str) -> str:
-    if value.count("*") > MAX_TAG_PATTERN_WILDCARDS:
-        raise ValueError(f"has {value.count('*')} wildcards; ECR allows at most {MAX_TAG_PATTERN_WILDCARDS}")
-    return value
 
 
 def _distinct(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -33,55 +27,69 @@ def _distinct(values: tuple[str, ...]) -> tuple[str, ...]:
     return values
 
 
-#: An image tag pattern; ``*`` matches any characters (``v*``, ``release-*``, ``*``).
-TagPattern = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9._*-]{1,128}$"), AfterValidator(_tag_pattern)]
 #: A repository's short name; the physical name is ``{prefix}-shared-{name}``.
 RepositoryName = Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 
 
 class LifecyclePolicy(Props):
-    """Which images a repository keeps: the last N release images, untagged ones for D days.
+    """Which images a repository keeps: every environment's recent releases first, then release candidates,
+    then feature builds; superseded layer sets after a few days.
 
-    Rendered as two ECR lifecycle rules: untagged images expire first (priority 1), then every
-    release image beyond the newest ``keep_last_releases`` (priority 2). Images with no tag
-    matching ``release_tag_pattern`` are never expired by this policy.
+    Rendered as ECR lifecycle rules in this priority order (tags: :mod:`~platform_constructs.registry.image_tags`):
+
+    1. per environment, last in the promotion path first: the newest ``keep_deployed_per_environment``
+       images ever made current there (``deployed-<env>-*``). An image selected by such a rule can
+       never be expired by a later rule, so an environment's current and last good images (the two
+       newest of its history, or close to them) stay, however many builds are pushed meanwhile;
+    2. the newest ``keep_main_builds`` main-branch builds (``main-*``) never deployed anywhere;
+    3. the newest ``keep_branch_builds`` feature builds (``branch-*``): they go first;
+    4. untagged images ``expire_untagged_after_days`` after their push.
+
+    Images with other tags are kept. ``platformctl`` refuses a release that would push an
+    environment's last good image out of its history (see docs/decisions/0012-ecr-lifecycle.md).
 
     Example::
 
-        LifecyclePolicy(keep_last_releases=50, expire_untagged_after_days=7)
+        LifecyclePolicy(keep_deployed_per_environment=50, keep_main_builds=30, keep_branch_builds=10)
     """
 
-    keep_last_releases: StrictInt = Field(default=100, ge=1, le=10000, json_schema_extra=MAY_DIFFER)
-    """Release images kept per repository, newest first; older ones expire. Default: 100."""
-    release_tag_pattern: TagPattern = "*"
-    """Tag pattern that makes an image a release (``*`` = every tagged image, e.g. git-SHA builds;
-    ``v*`` = version tags only). One pattern: ECR selects only images matching *every* pattern of
-    a list. Default: ``*``."""
+    keep_deployed_per_environment: StrictInt = Field(default=100, ge=2, le=1000, json_schema_extra=MAY_DIFFER)
+    """Images kept per environment among those ever made current there, newest first; at least 2 (the
+    current and the last good one). Default: 100."""
+    keep_main_builds: StrictInt = Field(default=50, ge=1, le=1000, json_schema_extra=MAY_DIFFER)
+    """Main-branch builds kept that no environment has run. Default: 50."""
+    keep_branch_builds: StrictInt = Field(default=20, ge=1, le=1000, json_schema_extra=MAY_DIFFER)
+    """Feature-branch builds kept that no environment has run. Default: 20."""
     expire_untagged_after_days: StrictInt = Field(default=7, ge=1, le=3650, json_schema_extra=MAY_DIFFER)
     """Days after push when an untagged image (a superseded layer set) expires. Default: 7."""
 
-    def rules(self) -> list[dict[str, object]]:
-        """The ECR lifecycle rules, in priority order."""
-        return [
-            {
-                "rulePriority": 1,
-                "description": f"Expire untagged images {self.expire_untagged_after_days} day(s) after push",
-                "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days",
-                              "countNumber": self.expire_untagged_after_days},
-                "action": {"type": "expire"},
-            },
-            {
-                "rulePriority": 2,
-                "description": f"Keep the last {self.keep_last_releases} release images",
-                "selection": {"tagStatus": "tagged", "tagPatternList": [self.release_tag_pattern],
-                              "countType": "imageCountMoreThan", "countNumber": self.keep_last_releases},
-                "action": {"type": "expire"},
-            },
+    def rules(self, environments: Sequence[str]) -> list[dict[str, object]]:
+        """The ECR lifecycle rules, in priority order; ``environments`` in promotion order (dev first)."""
+        kept = [(f"Keep the last {self.keep_deployed_per_environment} images deployed to {env}",
+                 deployed_pattern(env), self.keep_deployed_per_environment) for env in reversed(environments)]
+        kept += [(f"Keep the last {self.keep_main_builds} main-branch builds", f"{MAIN_BUILD_PREFIX}*",
+                  self.keep_main_builds),
+                 (f"Keep the last {self.keep_branch_builds} feature-branch builds", f"{BRANCH_BUILD_PREFIX}*",
+                  self.keep_branch_builds)]
+        rules: list[dict[str, object]] = [
+            {"rulePriority": priority, "description": description,
+             "selection": {"tagStatus": "tagged", "tagPatternList": [pattern], "countType": "imageCountMoreThan",
+                           "countNumber": count},
+             "action": {"type": "expire"}}
+            for priority, (description, pattern, count) in enumerate(kept, start=1)
         ]
+        rules.append({
+            "rulePriority": len(rules) + 1,
+            "description": f"Expire untagged images {self.expire_untagged_after_days} day(s) after push",
+            "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days",
+                          "countNumber": self.expire_untagged_after_days},
+            "action": {"type": "expire"},
+        })
+        return rules
 
-    def to_json(self) -> str:
+    def to_json(self, environments: Sequence[str]) -> str:
         """The lifecycle policy document ECR expects."""
-        return json.dumps({"rules": self.rules()}, sort_keys=True)
+        return json.dumps({"rules": self.rules(environments)}, sort_keys=True)
 
 
 class RegistryProps(Props):
@@ -94,7 +102,8 @@ class RegistryProps(Props):
     repositories: Annotated[tuple[RepositoryName, ...], AfterValidator(_distinct)] = ()
     """Short names of the repositories, one per image (e.g. ``api``, ``worker``). Default: none."""
     lifecycle: LifecyclePolicy = Field(default_factory=LifecyclePolicy)
-    """Which images every repository keeps. Default: 100 release images, untagged for 7 days."""
+    """Which images every repository keeps. Default: 100 per environment, 50 main and 20 feature builds,
+    untagged for 7 days."""
     enhanced_scanning: StrictBool = True
     """Registry-level enhanced scanning (Amazon Inspector, continuous, every repository); ``False``
     keeps ECR's basic scan on push only. Default: ``True``."""

@@ -1,1 +1,2 @@
-"""The stacks of the platform: bootstrap, shared, one platform stack and one apps stack per environment."""
+"""The stacks of the platform: bootstrap, shared, and per environment its platform stack and one
+stack per application."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from platform_constructs._internal.tf import Construct, LocalBackend, TerraformOutput, TerraformStack
 from platform_constructs.config.loader import Platform
 from platform_constructs.policy.guard import apply_policy
-from platform_constructs.stacks.common import aws_provider
+from platform_constructs.stacks.common import aws_provider, role_variable
 from platform_constructs.stacks.names import BOOTSTRAP_STACK
 from platform_constructs.state.state_bucket import StateBucket, StateBucketProps
 
@@ -26,7 +26,7 @@ class BootstrapStack(TerraformStack):
         super().__init__(scope, BOOTSTRAP_STACK)
         shared = platform.shared
         LocalBackend(self, path=BOOTSTRAP_STATE_PATH)
-        aws_provider(self, shared.aws, shared.all_tags)
+        aws_provider(self, shared.aws, shared.all_tags, role_arn=role_variable(self, shared))
         apply_policy(self, shared.policy, owner=shared.name)
         buckets = {config.state.bucket: config.state for _, config in platform.configs()}
         for name, state in sorted(buckets.items()):

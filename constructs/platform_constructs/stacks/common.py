@@ -2,23 +2,57 @@
 
 from __future__ import annotations
 
-from platform_constructs._internal.tf import S3Backend, TerraformStack, aws
-from platform_constructs.config.schema import AwsTarget, StateLocation
+from platform_constructs._internal.tf import (
+    S3Backend,
+    TerraformStack,
+    TerraformVariable,
+    TerraformVariableValidationConfig,
+    aws,
+)
+from platform_constructs.ci.ci_props import ROLE_VARIABLE, planner_role_arn
+from platform_constructs.config.schema import AwsTarget, DeploymentTarget, StateLocation
+from platform_constructs.naming import Naming
 
 
-def aws_provider(stack: TerraformStack, target: AwsTarget, tags: dict[str, str], *,
+def role_variable(stack: TerraformStack, target: DeploymentTarget) -> str | None:
+    """Declare :data:`~platform_constructs.ci.ci_props.ROLE_VARIABLE` on ``stack`` and return its expression
+    (``None`` without a deploy role). It defaults to the deploy role; a read-only plan (``platformctl plan
+    --read-only``, branch builds) passes the target's planner role instead; no other value is accepted."""
+    deployer = target.aws.deploy_role_arn
+    if deployer is None:
+        return None
+    planner = planner_role_arn(target.aws.account_id, Naming(target.naming.prefix, target.name))
+    TerraformVariable(
+        stack, ROLE_VARIABLE, type="string", nullable=False, default=deployer,
+        description="Role the providers assume: the deploy role, or the read-only planner role for a plan that is "
+                    "never applied.",
+        validation=[TerraformVariableValidationConfig(
+            condition=f'${{contains(["{deployer}", "{planner}"], var.{ROLE_VARIABLE})}}',
+            error_message=f"The value of {ROLE_VARIABLE} must be {deployer} or {planner}.",
+        )],
+    )
+    return f"${{var.{ROLE_VARIABLE}}}"
+
+
+def follow_role_variable(target: DeploymentTarget, *, deploying: str, planning: str) -> str:
+    """The role of a stack's second provider (e.g. one acting in another account), following the stack's
+    :func:`role_variable`: ``deploying`` while the stack assumes the deploy role, ``planning`` during a
+    read-only plan. The variable's validation admits only those two values, so the choice is total."""
+    return f'${{var.{ROLE_VARIABLE} == "{target.aws.deploy_role_arn}" ? "{deploying}" : "{planning}"}}'
+
+
+def aws_provider(stack: TerraformStack, target: AwsTarget, tags: dict[str, str], *, role_arn: str | None,
                  region: str | None = None, alias: str | None = None) -> aws.provider.AwsProvider:
     """The AWS provider of a stack: pinned to one account, tagging everything it creates.
 
     ``allowed_account_ids`` makes a plan against the wrong account fail before it changes
-    anything; ``default_tags`` puts the mandatory tags on every taggable resource.
+    anything; ``default_tags`` puts the mandatory tags on every taggable resource. ``role_arn``
+    is the role the provider assumes, usually the expression :func:`role_variable` returned
+    (``None``: the caller's credentials).
     """
     assume_role = None
-    if target.deploy_role_name is not None:
-        assume_role = [aws.provider.AwsProviderAssumeRole(
-            role_arn=f"arn:aws:iam::{target.account_id}:role/{target.deploy_role_name}",
-            session_name=f"platform-{stack.node.id}",
-        )]
+    if role_arn is not None:
+        assume_role = [aws.provider.AwsProviderAssumeRole(role_arn=role_arn, session_name=f"platform-{stack.node.id}")]
     return aws.provider.AwsProvider(
         stack, "aws" if alias is None else f"aws-{alias}",
         region=region or target.region,

@@ -1,11 +1,20 @@
 """Names of the stacks the platform synthesizes, from configuration alone (no cdktf import).
 
-One place decides them, so the synth selection, its cache and the tests agree with the stacks
-without importing cdktf:
+One place decides them, so ``platformctl``, the checkov gate, the synth selection, its cache and the
+tests agree with the stacks without importing cdktf:
 
 * ``bootstrap`` and ``shared``: what ``shared.toml`` describes;
 * ``<env>``: the platform of one environment (network, cluster, data stores);
-* ``<env>-apps``: the workloads of one environment.
+* ``<env>-cluster-config``: the Kubernetes settings of the environment's whole cluster (with EKS Auto Mode
+  and applications: NetworkPolicy enforcement), which no single application may own;
+* ``<env>-app-<name>``: one application of one environment, with its own state (a release unit).
+
+The names cannot collide: an environment name is letters and digits only (no ``-``), so every
+name with a ``-`` belongs to exactly one environment (the part before the first ``-``) and one
+application (the part after ``-app-``) or its cluster configuration (``-cluster-config``, which holds
+no ``-app-``); ``bootstrap`` and ``shared`` contain no ``-``. Each stack's
+state key is ``{state.key_prefix}/{stack}.tfstate``; a stack name holds no ``/``, so distinct key
+prefixes (checked by the configuration rules) and distinct stack names give distinct keys.
 
 Every stack has one owner, the configuration it is built from (``shared`` or an environment).
 The stacks of one owner share its policy (suppressions are audited across them), so they are
@@ -22,18 +31,44 @@ if TYPE_CHECKING:
 
 #: The stack that creates the state buckets (local state).
 BOOTSTRAP_STACK = "bootstrap"
-#: The stack of what every environment shares (container registries).
+#: The stack of what every environment shares (container registries, CI identities).
 SHARED_STACK = "shared"
+#: Separates the environment from the application in an application stack's name.
+APP_STACK_INFIX = "-app-"
+#: Ends the name of an environment's cluster configuration stack.
+CLUSTER_CONFIG_SUFFIX = "-cluster-config"
 
 
-def apps_stack_name(environment: str) -> str:
-    """Name of the apps stack of an environment."""
-    return f"{environment}-apps"
+def platform_stack_name(environment: str) -> str:
+    """The stack holding an environment's platform: the environment's own name."""
+    return environment
+
+
+def cluster_config_stack_name(env: EnvironmentConfig) -> str | None:
+    """The stack holding the Kubernetes settings of ``env``'s whole cluster, ``<env>-cluster-config``; ``None``
+    when there are none: only EKS Auto Mode needs one (NetworkPolicy enforcement is a ConfigMap in
+    ``kube-system``; node groups get it from the vpc-cni add-on of the platform stack), and only once
+    applications bring NetworkPolicies."""
+    return f"{env.name}{CLUSTER_CONFIG_SUFFIX}" if env.eks.auto_mode and env.apps else None
+
+
+def app_stack_name(environment: str, app: str) -> str:
+    """The stack holding one application of one environment, e.g. ``prod-app-api``."""
+    return f"{environment}{APP_STACK_INFIX}{app}"
+
+
+def app_of_stack(stack: str) -> tuple[str, str] | None:
+    """``(environment, application)`` of an application stack's name; ``None`` for any other stack."""
+    environment, infix, app = stack.partition(APP_STACK_INFIX)
+    return (environment, app) if infix and environment and app else None
 
 
 def environment_stack_names(env: EnvironmentConfig) -> list[str]:
-    """The stacks of one environment, in apply order: its platform, then its workloads."""
-    return [env.name, apps_stack_name(env.name)]
+    """The stacks of one environment, in apply order: its platform, its cluster configuration, then each
+    application's."""
+    cluster_config = cluster_config_stack_name(env)
+    return [platform_stack_name(env.name), *([cluster_config] if cluster_config else []),
+            *(app_stack_name(env.name, app) for app in sorted(env.apps))]
 
 
 def stack_owners(platform: Platform) -> dict[str, str]:
@@ -42,3 +77,18 @@ def stack_owners(platform: Platform) -> dict[str, str]:
     for name in sorted(platform.environments):
         owners.update(dict.fromkeys(environment_stack_names(platform.environments[name]), name))
     return owners
+
+
+def environment_order(platform: Platform) -> list[str]:
+    """The environments in promotion order: each after every environment it takes promotions from
+    (``[release].promote_from``), ties by name. ``Jenkinsfile-infra`` applies them in this order."""
+    remaining = {name: set(env.release.promote_from) & set(platform.environments)
+                 for name, env in platform.environments.items()}
+    order: list[str] = []
+    while remaining:
+        ready = sorted(name for name, sources in remaining.items() if sources <= set(order))
+        if not ready:  # a cycle: the configuration rules refuse it before anything asks
+            raise ValueError(f"release.promote_from forms a cycle among {', '.join(sorted(remaining))}")
+        order.append(ready[0])
+        del remaining[ready[0]]
+    return order

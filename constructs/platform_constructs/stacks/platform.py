@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from platform_constructs._internal.tf import Annotations, Construct, TerraformOutput, TerraformStack
+from platform_constructs.ci.ci_access import CiAccess
+from platform_constructs.ci.ci_props import CiNetwork, ci_role_arn, planner_role_arn
 from platform_constructs.compute.eks_cluster import EksCluster
-from platform_constructs.config.schema import AwsTarget, EnvironmentConfig
+from platform_constructs.config.schema import AwsTarget, EnvironmentConfig, SharedConfig
 from platform_constructs.data.postgres import PostgresDatabase
 from platform_constructs.access.uses_props import cache_users
 from platform_constructs.data.redis import RedisCache
@@ -23,8 +27,25 @@ from platform_constructs.parameters.platform_values import PlatformValuesWriter
 from platform_constructs.policy.guard import apply_policy
 from platform_constructs.search.opensearch import SearchDomain
 from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
-from platform_constructs.stacks.common import aws_provider, s3_backend
+from platform_constructs.stacks.common import aws_provider, follow_role_variable, role_variable, s3_backend
 from platform_constructs.streaming.kafka import KafkaCluster
+
+
+@dataclass(frozen=True)
+class CiReach:
+    """What the environment's CI access needs from shared.toml: the CI network, the plan identity, and
+    the tooling account's planner role (read-only plans read the parent zone through it)."""
+
+    network: CiNetwork
+    plan_role_arn: str
+    tooling_planner_role_arn: str
+
+    @classmethod
+    def of(cls, shared: SharedConfig) -> CiReach:
+        """Built from ``shared.toml`` alone, which every environment's synth cache key covers."""
+        naming = Naming(shared.naming.prefix, shared.name)
+        return cls(shared.ci.network, ci_role_arn(shared.aws.account_id, naming, "plan"),
+                   planner_role_arn(shared.aws.account_id, naming))
 
 
 class PlatformStack(TerraformStack):
@@ -38,14 +59,19 @@ class PlatformStack(TerraformStack):
     access-log bucket, the web ACL, and with ``ingress.load_balancer = "shared"`` one load balancer per
     visibility in use. Values the application stacks need are published as SSM parameters
     (:class:`PlatformValuesWriter`, ``/{prefix}/{env}/platform/...``).
+
+    With ``ci``, the environment attaches to the CI network and holds the role of read-only plans
+    (:class:`CiAccess`); a read-only plan reads the parent zone through the tooling account's planner role.
     """
 
-    def __init__(self, scope: Construct, env: EnvironmentConfig, delegation: Delegation | None = None) -> None:
+    def __init__(self, scope: Construct, env: EnvironmentConfig, delegation: Delegation | None = None, *,
+                 ci: CiReach | None = None) -> None:
         super().__init__(scope, env.name)
         self.env = env
         self.naming = Naming(env.naming.prefix, env.name)
         s3_backend(self, env.state, env.state.region)
-        aws_provider(self, env.aws, env.all_tags)
+        self.role_arn = role_variable(self, env)
+        aws_provider(self, env.aws, env.all_tags, role_arn=self.role_arn)
         apply_policy(self, env.policy, owner=env.name)
 
         self.logs_key = KmsKey(self, "LogsKey", props=KmsKeyProps(
@@ -89,16 +115,24 @@ class PlatformStack(TerraformStack):
             # workloads on the EKS nodes are the clients (docs/decisions/0010-in-store-grants.md: why the whole cluster)
             store.allow_from(self.cluster)
         self._monitor(env)
+        if ci is not None:
+            self.ci = CiAccess(self, "Ci", network=ci.network, naming=self.naming, ci_plan_role_arn=ci.plan_role_arn,
+                               vpc_id=self.network.vpc_id, subnet_ids=self.network.subnet_id_list("private"),
+                               route_table_ids=self.network.route_table_ids("private"),
+                               cluster_name=self.cluster.cluster.name,
+                               cluster_security_group_id=self.cluster.security_group_id)
         self._publish_network()
-        self.ingress = self._create_ingress(env, delegation)
+        self.ingress = self._create_ingress(env, delegation, ci)
         self._output("dns", self.ingress.zones.outputs)
 
-    def _create_ingress(self, env: EnvironmentConfig, delegation: Delegation | None) -> EnvironmentIngress:
+    def _create_ingress(self, env: EnvironmentConfig, delegation: Delegation | None,
+                        ci: CiReach | None) -> EnvironmentIngress:
         parent_provider = None
         if delegation is not None and env.dns.has_public_zone:
-            target = AwsTarget(account_id=delegation.account_id, region=delegation.region,
-                               deploy_role_name=delegation.role_name)
-            parent_provider = aws_provider(self, target, env.all_tags, alias="dns-parent")
+            role_arn = delegation.role_arn if self.role_arn is None or ci is None else follow_role_variable(
+                env, deploying=delegation.role_arn, planning=ci.tooling_planner_role_arn)
+            parent_provider = aws_provider(self, AwsTarget(account_id=delegation.account_id, region=delegation.region),
+                                           env.all_tags, role_arn=role_arn, alias="dns-parent")
         return EnvironmentIngress(
             self, "Ingress", naming=self.naming, dns=env.dns, ingress=env.ingress,
             entries=[workload.ingress for _, workload in sorted(env.apps.items()) if workload.ingress is not None],

@@ -1,4 +1,4 @@
-"""Image subcommands for the build stages: image-repository and registry-login."""
+"""Image subcommands for the build stages: image-repository, image-tag and registry-login."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from platformctl.project import Project
 from platformctl.aws_session import caller_session
 from platformctl.process import CommandRunner
 from platformctl.image.registry_login import ecr_region, write_docker_config
+from platform_constructs.registry.image_tags import build_tag
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
@@ -33,6 +34,16 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                              help="directory for config.json (the value of DOCKER_CONFIG)")
         sub.set_defaults(handler=handler)
 
+    tag = commands.add_parser(
+        "image-tag", parents=[common], help="print the tag of an image built from a commit",
+        description="main-<commit> for a commit on the application's main branch, branch-<commit> for any other: "
+                    "the registry's lifecycle policy keeps main builds longer, and promote refuses images without "
+                    "a main- tag.")
+    tag.add_argument("--commit", required=True, help="the application commit (7-40 hex digits)")
+    tag.add_argument("--on-main", choices=("true", "false"), required=True,
+                     help="whether the commit is on the application's main branch")
+    tag.set_defaults(handler=_image_tag)
+
 
 def _repository(args: argparse.Namespace, project: Project) -> str:
     env = project.environment(args.env)
@@ -52,4 +63,12 @@ def _registry_login(args: argparse.Namespace, project: Project, runner: CommandR
         raise CliError(ExitCode.USAGE, f"--app {args.app}: {error}") from None
     expires = write_docker_config(caller_session(region).client("ecr"), host, args.docker_config)
     print(f"wrote {args.docker_config / 'config.json'} for {host} (token valid until {expires:%Y-%m-%d %H:%M %Z})")
+    return ExitCode.OK
+
+
+def _image_tag(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    try:
+        print(build_tag(args.commit, on_main=args.on_main == "true"))
+    except ValueError as error:
+        raise CliError(ExitCode.USAGE, f"--commit {error}") from None
     return ExitCode.OK

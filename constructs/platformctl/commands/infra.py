@@ -7,7 +7,8 @@ import json
 import tempfile
 from pathlib import Path
 
-from platformctl.release.inputs import releases_from_arguments, stack_variables
+from platformctl.release.change import plan_and_apply, prepare, stack_change
+from platformctl.release.inputs import releases_from_arguments
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.progress import Progress
 from platformctl.project import Project, Stack
@@ -29,8 +30,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                     "Exit 2: invalid configuration, selection or output path; 1: synthesis or publishing failed; "
                     "130/143: interrupted.")
     synth.add_argument("--env", action="append", default=[], metavar="NAME",
-                       help="write the stacks of this configuration (an environment: <env> and <env>-apps; shared: "
-                            "bootstrap and shared); repeatable")
+                       help="write the stacks of this configuration (an environment: <env> and each <env>-app-<name>; "
+                            "shared: bootstrap and shared); repeatable")
     synth.add_argument("--stack", action="append", default=[], metavar="NAME",
                        help="write this stack (built with the other stacks of its configuration); repeatable")
     synth.add_argument("--no-cache", action="store_true", help="synthesize everything asked for; neither read nor "
@@ -43,12 +44,13 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
          "plan guard (exit 3 when it deletes or replaces stateful resources of a protected environment)."),
         ("deploy", "plan, guard and apply one stack (or apply a saved plan)",
          "Apply one stack: with --plan, the saved plan, refused (exit 3) unless it was made for this stack's state "
-         "and guarded again; otherwise plan, guard and apply. For an apps stack, --app/--image set one application's "
-         "image; every other application keeps its recorded current image."),
+         "and guarded again; otherwise plan, guard and apply. For an application's stack (<env>-app-<name>), --image "
+         "sets its image; without it the recorded current image is applied again."),
     ):
         sub = commands.add_parser(name, parents=[common, dry_run], help=summary, description=description)
-        sub.add_argument("--env", required=True, help="environment (dev, staging, prod, shared)")
-        sub.add_argument("--stack", required=True, help="stack name, e.g. dev or dev-apps")
+        sub.add_argument("--env", required=True, help="environment, or shared (platformctl environments lists them)")
+        sub.add_argument("--stack", required=True, help="stack name: the environment's own (its platform) or "
+                                                        "<env>-app-<name> (one application)")
         sub.add_argument("--app", help="application a bare --image REF is for (apps stacks)")
         sub.add_argument("--image", action="append", default=[], metavar="[APP=]REF",
                          help="image by digest, repository@sha256:<64 hex> (apps stacks; repeatable as APP=REF)")
@@ -56,6 +58,11 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         add_guard_arguments(sub)
         if name == "plan":
             sub.add_argument("--out", type=Path, help="plan file (default: <stack dir>/tfplan)")
+            sub.add_argument("--read-only", action="store_true",
+                             help="plan with the target's read-only planner role and no state lock (branch builds): "
+                                  "the plan can be reviewed, never applied")
+            sub.add_argument("--changed-file", type=Path, metavar="FILE",
+                             help="append the stack's name to FILE when the plan changes anything (for approvals)")
             sub.set_defaults(handler=_plan)
         else:
             sub.add_argument("--plan", type=Path, help="apply this saved plan (from platformctl plan) instead of planning")
@@ -89,18 +96,23 @@ def _synth(args: argparse.Namespace, project: Project, runner: CommandRunner) ->
                                               stacks=args.stack, no_cache=args.no_cache))
 
 
-def _change_for(args: argparse.Namespace, project: Project, runner: CommandRunner) -> tuple[Stack, StackChange, Progress]:
-    progress = Progress()
+def _change_for(args: argparse.Namespace, project: Project, runner: CommandRunner) -> tuple[Stack, StackChange, dict]:
+    """The stack, its change (a release when --image is given) and the releases, all arguments checked first."""
     stack = project.stack(args.env, args.stack)
-    return stack, StackChange(stack, runner, progress), progress
+    releases = releases_from_arguments(stack.config, getattr(args, "image", []), getattr(args, "app", None),
+                                       getattr(args, "change_cause", None))
+    return stack, stack_change(stack, releases, runner, Progress()), releases
 
 
 def _plan(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
     overrides = guard_overrides(args)
-    stack, change, _ = _change_for(args, project, runner)
-    variables = stack_variables(stack, releases_from_arguments(stack.config, args.image, args.app, args.change_cause))
-    change.init()
-    change.plan(variables.values, args.out or stack.workdir.default_plan, overrides)
+    stack, change, releases = _change_for(args, project, runner)
+    variables = prepare(change, releases, read_only=args.read_only)
+    changed = change.plan(variables.values, args.out or stack.workdir.default_plan, overrides,
+                          lock=not args.read_only)
+    if changed and args.changed_file is not None and not runner.dry_run:
+        with args.changed_file.open("a") as listing:
+            listing.write(f"{stack.name}\n")
     return ExitCode.OK
 
 
@@ -109,7 +121,7 @@ def _deploy(args: argparse.Namespace, project: Project, runner: CommandRunner) -
     if args.plan is not None and (args.image or args.app or args.change_cause):
         raise CliError(ExitCode.USAGE, "--plan applies a saved plan as it is; --app/--image/--change-cause "
                                        "belong to the plan command")
-    stack, change, progress = _change_for(args, project, runner)
+    stack, change, releases = _change_for(args, project, runner)
     if args.plan is not None:
         if not args.plan.is_file():
             raise CliError(ExitCode.USAGE, f"--plan {args.plan}: no such file; write it with platformctl plan")
@@ -118,11 +130,7 @@ def _deploy(args: argparse.Namespace, project: Project, runner: CommandRunner) -
         change.guard(args.plan, overrides)
         change.apply(args.plan)
         return ExitCode.OK
-    variables = stack_variables(stack, releases_from_arguments(stack.config, args.image, args.app, args.change_cause))
-    change.init()
-    if change.plan(variables.values, stack.workdir.default_plan, overrides):
-        variables.record_current(runner, progress)
-        change.apply(stack.workdir.default_plan)
+    plan_and_apply(change, prepare(change, releases), stack.workdir.default_plan, overrides)
     return ExitCode.OK
 
 
@@ -143,17 +151,17 @@ def _state_versions(args: argparse.Namespace, project: Project, runner: CommandR
 
 def _rollback_infra(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
     overrides = guard_overrides(args)
-    stack, change, progress = _change_for(args, project, runner)
-    variables = stack_variables(stack, {})
+    stack, change, _ = _change_for(args, project, runner)
+    progress = change.progress
     try:
         restored = _state_history(project, stack).restorable(args.to_version)
     except StateRestoreRefused as error:
         raise CliError(ExitCode.REFUSED, str(error)) from None
     progress.say(f"{stack.name}: state version {args.to_version} read (serial {restored['serial'] - 1} "
                  f"-> to be pushed as {restored['serial']})")
+    variables = prepare(change, {})  # terraform init, and the records reconciled with the current state
     # judged before anything is pushed: a refusal leaves the current state as it is
     change.judge_against_state(restored, variables.values, overrides)
-    change.init()
     with tempfile.TemporaryDirectory(prefix="platformctl-state-") as scratch:
         state_file = Path(scratch) / "restored.tfstate"
         state_file.write_text(json.dumps(restored))
@@ -163,3 +171,4 @@ def _rollback_infra(args: argparse.Namespace, project: Project, runner: CommandR
         change.apply(stack.workdir.default_plan)
     progress.say(f"{stack.name}: infrastructure rollback " + ("would be complete" if runner.dry_run else "complete"))
     return ExitCode.OK
+

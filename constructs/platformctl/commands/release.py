@@ -1,4 +1,4 @@
-"""Release subcommands: promote, rollback, verify, record-good, releases.
+"""Release subcommands: promote, rollback, undo, verify, record-good, releases, revision, record-revision, app-url.
 
 Applications move between environments only as digest references, and only from a state the
 records vouch for: promotion takes the image the source environment runs *and* last verified;
@@ -8,16 +8,17 @@ rollback re-applies the last verified image through Terraform, so the state stay
 from __future__ import annotations
 
 import argparse
+import subprocess
 import time
+from pathlib import Path
 
+from platformctl.release.change import plan_and_apply, prepare, refuse_while_pending, stack_change
 from platformctl.release.inputs import (
-    Release,
-    apps_stack_of,
+    app_stack_of,
     checked_app,
     checked_repository,
     pinned_image,
     release_records,
-    stack_variables,
     workload_of,
 )
 from platformctl.env_vars import build_note
@@ -25,18 +26,25 @@ from platformctl.exit_codes import CliError, ExitCode
 from platformctl.gates.plan_guard import Override
 from platformctl.progress import Progress
 from platformctl.project import Project
-from platformctl.terraform.flow import StackChange, add_guard_arguments, guard_overrides
+from platformctl.terraform.flow import add_guard_arguments, guard_overrides
 from platform_constructs.config.schema import EnvironmentConfig
-from platformctl.aws_session import account_session
+from platformctl.aws_session import account_session, caller_session
+from platformctl.image.deployed import Registry, Repository, RetentionRefused, check_main_build
 from platformctl.release.health import CheckResult, alarms_in_alarm, smoke
 from platformctl.release.image_ref import ImageRef
 from platformctl.release.kubectl import Workload
 from platformctl.process import CommandFailed, CommandRunner
-from platformctl.release.records import RecordKind, ReleaseRecords
+from platformctl.release.records import COMMIT, RecordKind, Release, ReleaseRecords
 
 
 #: ``rollback --to`` keyword for the last verified image.
 LAST_GOOD = "last-good"
+#: ``verify`` defaults: kubectl rollout status timeout, smoke requests and the pause between them (seconds).
+#: The pipelines' stage timeouts are sized from them (tests/cicd/budgets.py).
+ROLLOUT_TIMEOUT_SECONDS = 300
+SMOKE_ATTEMPTS = 5
+SMOKE_INTERVAL_SECONDS = 30
+SMOKE_REQUEST_TIMEOUT_SECONDS = 10
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
@@ -70,6 +78,18 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add_guard_arguments(rollback)
     rollback.set_defaults(handler=_rollback)
 
+    undo = commands.add_parser(
+        "undo", parents=[common, dry_run], help="break glass: kubectl rollout undo, no Terraform and no synth",
+        description="Return the application's Deployment to its previous revision with kubectl alone (no synthesized "
+                    "stack, no Terraform state or lock), and wait for the rollout. The Terraform re-apply "
+                    "(platformctl rollback) must follow: until it does, the records name a pending release and "
+                    "verify, promote and record-good refuse.")
+    undo.add_argument("--env", required=True, help="environment")
+    undo.add_argument("--app", required=True, help="application")
+    undo.add_argument("--rollout-timeout", type=_positive_int, default=ROLLOUT_TIMEOUT_SECONDS, metavar="SECONDS",
+                      help=f"kubectl rollout status timeout (default: {ROLLOUT_TIMEOUT_SECONDS})")
+    undo.set_defaults(handler=_undo_command)
+
     verify = commands.add_parser(
         "verify", parents=[common, dry_run], help="post-deployment validation of one application",
         description="Rollout complete, the Deployment runs the recorded image, the smoke URL answers 2xx and no "
@@ -78,14 +98,14 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     verify.add_argument("--env", required=True, help="environment")
     verify.add_argument("--app", required=True, help="application")
     verify.add_argument("--smoke-url", help="URL that must answer 2xx (e.g. the application's health endpoint)")
-    verify.add_argument("--rollout-timeout", type=_positive_int, default=300, metavar="SECONDS",
-                        help="kubectl rollout status timeout (default: 300)")
+    verify.add_argument("--rollout-timeout", type=_positive_int, default=ROLLOUT_TIMEOUT_SECONDS, metavar="SECONDS",
+                        help=f"kubectl rollout status timeout (default: {ROLLOUT_TIMEOUT_SECONDS})")
     verify.add_argument("--observe", type=_non_negative_float, default=0.0, metavar="SECONDS",
                         help="keep checking alarms and the smoke URL for this long (default: 0, once)")
-    verify.add_argument("--interval", type=_positive_float, default=30.0, metavar="SECONDS",
-                        help="pause between observations and smoke attempts (default: 30)")
-    verify.add_argument("--smoke-attempts", type=_positive_int, default=5, metavar="N",
-                        help="smoke requests before the check fails (default: 5)")
+    verify.add_argument("--interval", type=_positive_float, default=float(SMOKE_INTERVAL_SECONDS), metavar="SECONDS",
+                        help=f"pause between observations and smoke attempts (default: {SMOKE_INTERVAL_SECONDS})")
+    verify.add_argument("--smoke-attempts", type=_positive_int, default=SMOKE_ATTEMPTS, metavar="N",
+                        help=f"smoke requests before the check fails (default: {SMOKE_ATTEMPTS})")
     verify.add_argument("--record-good", action="store_true",
                         help="when every check passes, record the verified image as the last good one")
     verify.set_defaults(handler=_verify)
@@ -104,6 +124,53 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     releases.add_argument("--env", required=True, help="environment")
     releases.add_argument("--app", required=True, help="application")
     releases.set_defaults(handler=_releases)
+
+    revision = commands.add_parser(
+        "revision", parents=[common], help="print the platform revision an environment last applied",
+        description="Print the commit of this repository whose configuration Jenkinsfile-infra last applied to the "
+                    "environment (/{prefix}/{env}/platform-revision). Releases and rollbacks check it out and "
+                    "synthesize from it. Exit 3 when none is recorded yet.")
+    revision.add_argument("--env", required=True, help="environment (platformctl environments lists them)")
+    revision.set_defaults(handler=_revision)
+
+    checkout = commands.add_parser(
+        "checkout-revision", parents=[common, dry_run], help="check out and synthesize the revision to deploy",
+        description="Check out, as a git worktree at --into, the revision of this repository to deploy: the one "
+                    "--env last applied (its platform-revision record), or --ref, which must be an ancestor of "
+                    "--main-ref (the main branch, fetched) or tagged (exit 3 otherwise); then synthesize it with "
+                    "its own code. Run the following platformctl commands inside --into. Prints the commit.")
+    source = checkout.add_mutually_exclusive_group(required=True)
+    source.add_argument("--env", help="environment whose recorded platform revision to check out")
+    source.add_argument("--ref", help="commit or tag to check out (infrastructure rollback)")
+    checkout.add_argument("--main-ref", default="refs/remotes/origin/main",
+                          help="the main branch as fetched, for --ref (default: refs/remotes/origin/main)")
+    checkout.add_argument("--into", type=Path, required=True, metavar="DIR", help="worktree directory to create")
+    checkout.add_argument("--no-synth", action="store_true", help="only check out")
+    checkout.set_defaults(handler=_checkout_revision)
+
+    record_revision = commands.add_parser(
+        "record-revision", parents=[common, dry_run], help="record the platform revision an environment now runs",
+        description="Write /{prefix}/{env}/platform-revision: the commit whose configuration was just applied to every "
+                    "stack of the environment (Jenkinsfile-infra, after its last apply of the environment).")
+    record_revision.add_argument("--env", required=True, help="environment (platformctl environments lists them)")
+    record_revision.add_argument("--revision", required=True, metavar="COMMIT",
+                                 help="full 40-character commit id (git rev-parse HEAD)")
+    record_revision.set_defaults(handler=_record_revision)
+
+    url = commands.add_parser(
+        "app-url", parents=[common], help="print an application's HTTPS address from the configuration",
+        description="Print https://<host><path> of --app in --env, the host its [apps.<name>.ingress] entry gives "
+                    "(default <app>.<dns.domain>: the host its certificate, load-balancer rule and DNS records are "
+                    "made for); with --health-check, of the path the load balancer checks (ingress.health_check_path, "
+                    "else the readiness probe's). Pipelines ask for the address instead of composing it. An "
+                    "application without an entry is refused (exit 2).")
+    url.add_argument("--env", required=True, help="application environment")
+    url.add_argument("--app", required=True, help="application")
+    path = url.add_mutually_exclusive_group()
+    path.add_argument("--path", default="", help="path to append, starting with '/' (default: none)")
+    path.add_argument("--health-check", action="store_true",
+                      help="append the application's health-check path (what the smoke checks call)")
+    url.set_defaults(handler=_app_url)
 
 
 def _positive_int(text: str) -> int:
@@ -135,14 +202,11 @@ def _non_negative_float(text: str) -> float:
 
 def _deploy_release(project: Project, env: EnvironmentConfig, app: str, release: Release,
                     overrides: tuple[Override, ...], runner: CommandRunner, progress: Progress) -> None:
-    """Plan (guarded) and apply ``release`` of ``app`` in ``env``'s apps stack."""
-    stack = apps_stack_of(project, env, app)
-    variables = stack_variables(stack, {app: release})
-    change = StackChange(stack, runner, progress)
-    change.init()
-    if change.plan(variables.values, stack.workdir.default_plan, overrides):
-        variables.record_current(runner, progress)
-        change.apply(stack.workdir.default_plan)
+    """Plan (guarded, release scope checked) and apply ``release`` in the application's own stack."""
+    stack = app_stack_of(project, env, app)
+    change = stack_change(stack, {app: release}, runner, progress)
+    variables = prepare(change, {app: release})
+    plan_and_apply(change, variables, stack.workdir.default_plan, overrides)
 
 
 def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
@@ -159,6 +223,7 @@ def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) 
     expected = pinned_image(args.expect_image, "--expect-image") if args.expect_image else None
     overrides = guard_overrides(args)
     records = release_records(source)
+    refuse_while_pending(records, args.app, f"promoting from {source.name}")
     current = records.image(args.app, RecordKind.CURRENT)
     good = records.image(args.app, RecordKind.LAST_GOOD)
     where = f"{source.name}/{args.app}"
@@ -174,10 +239,19 @@ def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) 
     progress.say(f"{'would promote' if runner.dry_run else 'promoting'} {args.app} {current} from {source.name} "
                  f"(current and last good) to {target.name}")
     checked_repository(target, args.app, current, f"{source.name}'s image")
+    _require_main_build(current)
     release = Release(current, args.change_cause or f"promote {current} from {source.name}")
     _deploy_release(project, target, args.app, release, overrides, runner, progress)
     progress.say(f"{target.name}/{args.app} {'would run' if runner.dry_run else 'now runs'} {current}")
     return ExitCode.OK
+
+
+def _require_main_build(image: ImageRef) -> None:
+    repository = Repository.of(image)
+    try:
+        check_main_build(Registry(caller_session(repository.region).client("ecr"), repository), image)
+    except RetentionRefused as error:
+        raise CliError(ExitCode.REFUSED, str(error)) from None
 
 
 def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
@@ -201,13 +275,7 @@ def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner)
         _deploy_release(project, env, args.app, release, overrides, runner, progress)
         progress.say(f"{env.name}/{args.app} {'would be rolled' if runner.dry_run else 'rolled'} back to {image}")
         return ExitCode.OK
-    workload = workload_of(env, args.app)
-    runner.run(workload.update_kubeconfig())
-    runner.run(workload.rollout_undo())
-    runner.run(workload.rollout_status(timeout_seconds=300))
-    undone = "would be undone" if runner.dry_run else "undone"
-    progress.say(f"break-glass: {env.name}/{args.app} {undone} with kubectl rollout undo; "
-                 "the Terraform re-apply follows")
+    _undo(env, args.app, runner, progress)
     try:
         _deploy_release(project, env, args.app, release, overrides, runner, progress)
     except (CliError, CommandFailed) as error:
@@ -221,11 +289,51 @@ def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner)
     return ExitCode.OK
 
 
-def _verify(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+def _undo_command(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
     progress = Progress()
     env = project.environment(args.env)
     checked_app(env, args.app)
+    _undo(env, args.app, runner, progress, rollout_timeout=args.rollout_timeout)
+    print(f"Terraform still holds the image of the undone release: the re-apply must follow, "
+          f"`platformctl rollback --env {env.name} --app {args.app}`", flush=True)
+    return ExitCode.OK
+
+
+def _undo(env: EnvironmentConfig, app: str, runner: CommandRunner, progress: Progress,
+          rollout_timeout: int = ROLLOUT_TIMEOUT_SECONDS) -> None:
+    """``kubectl rollout undo`` and its rollout status: the cluster returns to the previous revision with no
+    Terraform, no synthesized stack and no state lock involved.
+
+    The image the cluster then runs is recorded as a pending release: until the Terraform re-apply
+    reconciles the records, verification, promotion and record-good refuse.
+    """
+    workload = workload_of(env, app)
+    runner.run(workload.update_kubeconfig())
+    runner.run(workload.rollout_undo())
+    runner.run(workload.rollout_status(timeout_seconds=rollout_timeout))
+    shown = runner.run(workload.running_image(), capture=True)
+    undone = "would be undone" if runner.dry_run else "undone"
+    progress.say(f"break-glass: {env.name}/{app} {undone} with kubectl rollout undo; the Terraform re-apply must follow")
+    if shown is None:
+        return
     records = release_records(env)
+    running = ImageRef.parse(shown.stdout.strip())
+    if running.digest is not None:
+        records.record_pending(app, Release(ImageRef.pinned(str(running)), "break-glass kubectl rollout undo"),
+                               build_note())
+        progress.say(f"recorded {records.parameter_name(app, RecordKind.PENDING)} = {running}")
+
+
+def _verify(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    progress = Progress()
+    if args.smoke_url is not None and not args.smoke_url.strip():
+        # e.g. "$(platformctl app-url ...)" whose lookup failed: skipping the smoke check would pass unseen
+        raise CliError(ExitCode.USAGE, "--smoke-url is empty; give the URL (platformctl app-url --health-check) "
+                                       "or leave the option out")
+    env = project.environment(args.env)
+    checked_app(env, args.app)
+    records = release_records(env)
+    refuse_while_pending(records, args.app, "verification")
     expected = records.image(args.app, RecordKind.CURRENT)
     if expected is None:
         raise CliError(ExitCode.REFUSED, f"{env.name}/{args.app}: nothing deployed according to "
@@ -239,8 +347,8 @@ def _verify(args: argparse.Namespace, project: Project, runner: CommandRunner) -
     while True:
         round_results = [alarms_in_alarm(cloudwatch, alarm_prefix)]
         if args.smoke_url:
-            round_results.append(smoke(args.smoke_url, attempts=args.smoke_attempts,
-                                       interval_seconds=args.interval, timeout_seconds=10))
+            round_results.append(smoke(args.smoke_url, attempts=args.smoke_attempts, interval_seconds=args.interval,
+                                       timeout_seconds=SMOKE_REQUEST_TIMEOUT_SECONDS))
         for result in round_results:
             progress.say(str(result))
         results += round_results
@@ -282,6 +390,7 @@ def _record_good(args: argparse.Namespace, project: Project, runner: CommandRunn
     image = pinned_image(args.image)
     checked_app(env, args.app)
     records = release_records(env)
+    refuse_while_pending(records, args.app, "record-good")
     current = records.image(args.app, RecordKind.CURRENT)
     if current != image:
         raise CliError(ExitCode.REFUSED, f"{env.name}/{args.app} runs {current or 'nothing recorded'}, not {image}: "
@@ -303,10 +412,82 @@ def _releases(args: argparse.Namespace, project: Project, runner: CommandRunner)
     env = project.environment(args.env)
     checked_app(env, args.app)
     records = release_records(env)
+    pending = records.pending(args.app)
+    if pending is not None:
+        print(f"{RecordKind.PENDING.value}: {pending.image} ({pending.change_cause}): did not finish; the next deploy "
+              "or rollback reconciles it with the Terraform state")
     print(f"{RecordKind.CURRENT.value}: {records.image(args.app, RecordKind.CURRENT) or '(none)'}")
     print(f"{RecordKind.CHANGE_CAUSE.value}: {records.change_cause(args.app) or '(none)'}")
     print(f"{RecordKind.LAST_GOOD.value}: {records.image(args.app, RecordKind.LAST_GOOD) or '(none)'}")
     print("good images, oldest first:")
     for version, image, note in records.history(args.app, RecordKind.LAST_GOOD):
         print(f"  v{version}  {image}  {note}")
+    return ExitCode.OK
+
+
+def _revision(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    records = release_records(project.config(args.env))
+    commit = records.platform_revision()
+    if commit is None:
+        raise CliError(ExitCode.REFUSED, f"{args.env}: nothing recorded at {records.platform_revision_name()}; "
+                                         "Jenkinsfile-infra records it when it has applied the environment")
+    print(commit)
+    return ExitCode.OK
+
+
+def _record_revision(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    if not COMMIT.match(args.revision):
+        raise CliError(ExitCode.USAGE, f"--revision {args.revision!r}: must be a full 40-character commit id "
+                                       "(git rev-parse HEAD)")
+    records = release_records(project.config(args.env))
+    name = records.platform_revision_name()
+    if runner.dry_run:
+        print(f"would record {name} = {args.revision}")
+        return ExitCode.OK
+    version = records.record_platform_revision(args.revision, build_note())
+    print(f"{name} = {args.revision} (version {version})")
+    return ExitCode.OK
+
+
+def _checkout_revision(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    from platformctl.release.revisions import RevisionRefused, add_worktree, reviewed_commit, synth_in
+
+    if args.env is not None:
+        records = release_records(project.config(args.env))
+        commit = records.platform_revision()
+        if commit is None:
+            raise CliError(ExitCode.REFUSED, f"{args.env}: nothing recorded at {records.platform_revision_name()}; "
+                                             "Jenkinsfile-infra records it when it has applied the environment")
+    else:
+        try:
+            commit = reviewed_commit(project.root, args.ref, args.main_ref)
+        except RevisionRefused as error:
+            raise CliError(ExitCode.REFUSED, str(error)) from None
+    into = args.into.resolve()
+    if runner.dry_run:
+        print(f"would check out {commit} into {into}" + ("" if args.no_synth else " and synthesize it"))
+        return ExitCode.OK
+    try:
+        add_worktree(project.root, commit, into)
+    except subprocess.CalledProcessError as error:
+        raise CliError(ExitCode.FAILED, f"git could not check out {commit} into {into}: "
+                                        f"{(error.stderr or '').strip() or error}") from None
+    if not args.no_synth and synth_in(into) != 0:
+        raise CliError(ExitCode.FAILED, f"synth of {commit} in {into} failed (see above)")
+    print(commit)
+    return ExitCode.OK
+
+
+def _app_url(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    from platform_constructs.ingress.urls import NoEntryError, app_url
+
+    env = project.environment(args.env)
+    workload = env.apps.get(args.app)
+    path = (workload.health_check_path or "") if args.health_check and workload is not None else args.path
+    try:
+        print(app_url(env, args.app, path))
+    except NoEntryError as problem:
+        raise CliError(ExitCode.USAGE, f"--app {args.app}: {problem}") from None
+    except ValueError as problem:
+        raise CliError(ExitCode.USAGE, f"--path: {problem}") from None
     return ExitCode.OK

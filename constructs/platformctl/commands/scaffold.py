@@ -23,14 +23,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     app = commands.add_parser(
         "new-app", parents=[common], help="add an application to the environment files",
         description="Add [apps.NAME] to each environment file (image from the shared registry's repository "
-                    "<prefix>-shared-NAME, one pod in a dev tier, two where the tier rolls out with zero downtime) "
-                    f"and NAME to [registry] repositories in shared.toml. {_VALIDATED}")
+                    "<prefix>-shared-NAME, one pod in a dev tier, two where the tier rolls out with zero downtime), "
+                    "and to shared.toml NAME in [registry] repositories and [ci.applications.NAME] (the source its "
+                    f"release job builds) where they are missing. {_VALIDATED}")
     app.add_argument("name", metavar="NAME", help="application name: lower-case letters, digits and -")
     app.add_argument("--port", type=int, default=8080, help="container port (default: 8080)")
     app.add_argument("--health", default="/healthz", metavar="PATH",
                      help="HTTP path of the readiness and liveness checks (default: /healthz)")
     app.add_argument("--envs", type=_names, metavar="ENV,...",
                      help="environments to add it to (default: every one; staging and prod go together)")
+    app.add_argument("--source", metavar="GIT_URL",
+                     help="the application's git repository (required unless shared.toml already names it)")
+    app.add_argument("--main-branch", default="main", metavar="BRANCH",
+                     help="the branch whose commits may be promoted beyond dev (default: main)")
     app.set_defaults(handler=_new_app)
     env = commands.add_parser(
         "new-env", parents=[common], help="add an environment and its account",
@@ -54,7 +59,7 @@ def _names(value: str) -> tuple[str, ...]:
 
 
 def _new_app(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
-    request = NewApp(args.name, args.port, args.health, args.envs)
+    request = NewApp(args.name, args.port, args.health, args.envs, args.source, args.main_branch)
     return _scaffold(lambda: add_app(project.environments_dir, request), f"application {args.name}")
 
 

@@ -2,7 +2,7 @@
 
 A :class:`Picture` holds the VPC with its subnets per zone and tier, the main resources of every
 stack of the environment (network, EKS and its node groups, data stores, load-balancer entries,
-the workloads of the apps stack, the registries and state bucket of the tooling account), and who
+the workloads of the application stacks, the registries and state bucket of the tooling account), and who
 may talk to whom: each security-group ingress rule between two of them (or from the internet)
 becomes a :class:`Link` labelled with its protocol and port. DNS records, certificates, web
 firewalls and image pulls become "attached" links. Nothing here imports cdktf.
@@ -309,7 +309,7 @@ class _Reader:
 
     def _read_entries(self) -> None:
         """Load balancers with their listeners and listener rules (wherever they are: an application's rule
-        on dev's shared load balancer lives in the apps stack), DNS records, certificates and web ACLs."""
+        on dev's shared load balancer lives in the application's stack), DNS records, certificates and web ACLs."""
         groups = {stack.key(resource_type, name): _target_group_text(name, block) for stack in self.stacks
                   for resource_type, name, block in stack.of_type(*_TARGET_GROUPS)}
         parts: dict[str, list[str]] = {}

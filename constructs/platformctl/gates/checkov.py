@@ -6,7 +6,8 @@ skip list), so every accepted finding lives in one reviewed file at the reposito
 tiers) and why. A failed check passes the gate only when a skip covers it; a skip that covers
 nothing fails the gate (it is stale). A skip scoped by tier alone may name only ``dev``: dev may
 trade a check for cost. A skip that can apply to staging or prod must name the resources it
-excuses: each glob a literal stack and a construct (``prod/Postgres/*``), never ``*`` or ``prod/*``.
+excuses: each glob a literal stack (or every application stack of a named environment, ``prod-app-*``)
+and a construct (``prod/Postgres/*``), never ``*`` or ``prod/*``.
 
 checkov runs from its own virtual environment (``.venv-tools``, ``make tools``) because it pins
 boto3/packaging versions that conflict with the library's. This module never imports cdktf.
@@ -32,6 +33,7 @@ from typing import Any
 
 from platform_constructs.config.loader import Platform
 from platform_constructs.config.schema import TIERS
+from platform_constructs.stacks.names import APP_STACK_INFIX, stack_owners
 from platformctl import env_vars
 from platformctl.exit_codes import ExitCode
 
@@ -202,11 +204,17 @@ def _skip_from(index: int, entry: Mapping[str, Any]) -> tuple[list[str], Skip | 
 
 
 def _names_resources(glob: str) -> bool:
-    """Whether a construct-path glob names a stack and a construct: ``prod/Postgres*/…``, not ``*`` or ``prod/*``."""
+    """Whether a construct-path glob names a stack and a construct: ``prod/Postgres*/…``, not ``*`` or ``prod/*``.
+
+    The stacks may also be every application stack of one named environment (``prod-app-*/EntryApi*/…``):
+    one application's construct is the same kind of resource in every application's stack, and a new
+    application then needs no new skip."""
     stack, _, rest = glob.partition("/")
     construct = rest.split("/", 1)[0]
     literal = re.sub(r"\[[^\]]*\]|[*?]", "", construct)
-    return bool(stack) and not _WILDCARD.search(stack) and bool(literal)
+    environment, infix, app = stack.partition(APP_STACK_INFIX)
+    named = environment if infix and app == "*" else stack
+    return bool(named) and not _WILDCARD.search(named) and bool(literal)
 
 
 def checkov_executable(root: Path) -> str:
@@ -284,15 +292,10 @@ def apply_skips(passed: int, failures: list[Failure], stacks: set[str], skips: l
 
 
 def stack_tiers(platform: Platform) -> dict[str, str]:
-    """Stack name → tier of the configuration that owns it.
-
-    Mirrors the stack names of ``platform_constructs.stacks`` (importing them would import cdktf):
-    ``bootstrap`` and ``shared`` belong to shared.toml, ``<env>`` and ``<env>-apps`` to their environment.
-    """
-    tiers = {"bootstrap": platform.shared.tier, "shared": platform.shared.tier}
-    for name, env in platform.environments.items():
-        tiers[name] = tiers[f"{name}-apps"] = env.tier
-    return tiers
+    """Stack name → tier of the configuration that owns it (``bootstrap`` and ``shared`` belong to
+    shared.toml, ``<env>`` and ``<env>-app-<name>`` to their environment)."""
+    configs = dict(platform.configs())
+    return {stack: configs[owner].tier for stack, owner in stack_owners(platform).items()}
 
 
 def scan(stacks_dir: Path, platform: Platform, skips_file: Path, root: Path) -> GateResult:

@@ -1,38 +1,32 @@
-"""Input variables of an ``<env>-apps`` stack, and where each application runs.
+"""Input variables of an application stack (``<env>-app-<name>``), and where each application runs.
 
-The synthesized JSON never changes per build: each application's image and change cause are
+The synthesized JSON never changes per build: the application's image and change cause are
 Terraform variables (``image_<app>``, ``change_cause_<app>``, see ``k8s/image_policy.py``), so a
-release is ``terraform apply -var image_api=<digest ref> -var change_cause_api=<git sha>``. An apply
-sets every variable, so applications the command does not touch keep the image and change cause
-their records name — a deploy of one application never moves or relabels another.
+release is ``terraform apply -var image_api=<digest ref> -var change_cause_api=<git sha>``. A plan
+that is not a release (``Jenkinsfile-infra`` applying a configuration change) takes both from the
+release records, so it keeps the application's running image.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from platformctl.env_vars import build_note
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.progress import Progress
 from platformctl.project import Config, Project, Stack
+from platform_constructs.ci.ci_props import planner_role_arn
 from platform_constructs.compute.eks_props import CLUSTER_COMPONENT
 from platform_constructs.config.schema import EnvironmentConfig
 from platform_constructs.k8s.image_policy import change_cause_variable_name, image_variable_name
 from platform_constructs.naming import Naming
+from platform_constructs.stacks.names import app_stack_name
 from platformctl.aws_session import account_session
 from platformctl.release.image_ref import ImageRef, InvalidImageRef
 from platformctl.release.kubectl import Workload
 from platformctl.process import CommandRunner
-from platformctl.release.records import RecordKind, ReleaseRecords
-
-
-@dataclass(frozen=True)
-class Release:
-    """What one application should run after an apply."""
-
-    image: ImageRef
-    change_cause: str
-
+from platformctl.release.records import RecordKind, Release, ReleaseRecords
 
 def apps_of(stack: Stack) -> list[str]:
     """Applications the synthesized stack deploys (those with an image variable)."""
@@ -40,9 +34,11 @@ def apps_of(stack: Stack) -> list[str]:
     return sorted(name.removeprefix(prefix) for name in stack.variables if name.startswith(prefix))
 
 
-def release_records(config: Config) -> ReleaseRecords:
-    """The release records of an environment, read and written in its own account."""
-    session = account_session(config.aws, f"platformctl-{config.name}")
+def release_records(config: Config, *, read_only: bool = False) -> ReleaseRecords:
+    """The release records of an environment, read and written in its own account through its deploy
+    role; with ``read_only`` through its planner role, which can read them and write nothing."""
+    role = planner_role_arn(config.aws.account_id, Naming(config.naming.prefix, config.name)) if read_only else None
+    session = account_session(config.aws, f"platformctl-{config.name}", role)
     return ReleaseRecords(session.client("ssm"), config.naming.prefix, config.name)
 
 
@@ -72,27 +68,43 @@ def checked_repository(env: EnvironmentConfig, app: str, image: ImageRef, option
 
 @dataclass
 class StackVariables:
-    """Variables for one plan/apply, and the releases it changes."""
+    """Variables for one plan/apply, and the releases it makes."""
 
     values: dict[str, str] = field(default_factory=dict)
     changed: dict[str, Release] = field(default_factory=dict)
     records: ReleaseRecords | None = None
 
-    def record_current(self, runner: CommandRunner, progress: Progress) -> None:
-        """Record every changed release as current, before the apply starts."""
+    def mark_pending(self, runner: CommandRunner, progress: Progress) -> None:
+        """Record every release as pending, just before the apply starts."""
+        def record(records: ReleaseRecords, app: str, release: Release) -> None:
+            records.record_pending(app, release, build_note())
+        self._each(runner, progress, RecordKind.PENDING, record)
+
+    def mark_applied(self, runner: CommandRunner, progress: Progress) -> None:
+        """Record every release as current and forget it as pending, once Terraform applied it."""
+        def record(records: ReleaseRecords, app: str, release: Release) -> None:
+            records.record_release(app, release.image, release.change_cause, build_note())
+            records.clear_pending(app)
+        self._each(runner, progress, RecordKind.CURRENT, record)
+
+    def _each(self, runner: CommandRunner, progress: Progress, kind: RecordKind,
+              write: Callable[[ReleaseRecords, str, Release], None]) -> None:
         if self.records is None:
             return
         for app, release in sorted(self.changed.items()):
-            name = self.records.parameter_name(app, RecordKind.CURRENT)
+            name = self.records.parameter_name(app, kind)
             if runner.dry_run:
                 print(f"would record {name} = {release.image} ({release.change_cause})", flush=True)
                 continue
-            self.records.record_release(app, release.image, release.change_cause, build_note())
+            write(self.records, app, release)
             progress.say(f"recorded {name} = {release.image} ({release.change_cause})")
 
 
-def stack_variables(stack: Stack, releases: dict[str, Release]) -> StackVariables:
+def stack_variables(stack: Stack, releases: dict[str, Release], *, read_only: bool = False) -> StackVariables:
     """Variables for ``stack``: ``releases`` for the named applications, the recorded ones for the rest.
+
+    Reconcile interrupted releases first (:func:`platformctl.release.change.reconcile_pending`):
+    the current records must say what the state holds.
 
     Raises:
         CliError: releases for a stack without applications or for applications it does not
@@ -106,8 +118,9 @@ def stack_variables(stack: Stack, releases: dict[str, Release]) -> StackVariable
     unknown = sorted(set(releases) - set(apps))
     if unknown:
         raise CliError(ExitCode.USAGE, f"--app {', '.join(unknown)}: not deployed by {stack.name}; "
-                                       f"its applications: {', '.join(apps)} (synthesize again after changing [apps])")
-    records = release_records(stack.config)
+                                       f"its application: {', '.join(apps)} (each application has its own stack, "
+                                       f"{app_stack_name(stack.config.name, unknown[0])})")
+    records = release_records(stack.config, read_only=read_only)
     values: dict[str, str] = {}
     for app in apps:
         release = releases.get(app) or _recorded(records, app)
@@ -149,17 +162,13 @@ def releases_from_arguments(env: Config, values: list[str], app: str | None, cha
     return releases
 
 
-def apps_stack_of(project: Project, env: EnvironmentConfig, app: str) -> Stack:
-    """The synthesized stack of ``env`` that deploys ``app`` (declares its image variable)."""
+def app_stack_of(project: Project, env: EnvironmentConfig, app: str) -> Stack:
+    """The synthesized stack of ``app`` in ``env`` (``<env>-app-<app>``)."""
     checked_app(env, app)
-    for name in project.stack_names():
-        if project.backend(name) != (env.state.bucket, env.state.key(name)):
-            continue
-        stack = project.stack(env.name, name)
-        if app in apps_of(stack):
-            return stack
-    raise CliError(ExitCode.USAGE, f"--app {app!r}: no synthesized stack of {env.name} declares "
-                                   f"{image_variable_name(app)}; run platformctl synth")
+    name = app_stack_name(env.name, app)
+    if name not in project.stack_names():
+        raise CliError(ExitCode.USAGE, f"--app {app!r}: its stack {name} is not in {project.outdir}; run platformctl synth")
+    return project.stack(env.name, name)
 
 
 def workload_of(env: EnvironmentConfig, app: str) -> Workload:

@@ -1,28 +1,47 @@
-"""Release records: which image each application runs, and which one last passed verification.
+"""Release records: which image each application runs, which one last passed verification, and
+which platform revision each environment last applied.
 
 SSM parameters per environment and application, in the environment's own account:
 
-* ``/{prefix}/{env}/apps/{app}/current-image`` — the image the last deploy or rollback applied,
-  and ``…/current-change-cause`` its ``kubernetes.io/change-cause``. Both are written *before*
-  ``terraform apply``: a failed apply leaves them naming the failed release, so a promotion from
-  that environment is refused until the environment is good again. A deploy of one application
-  re-applies the others with exactly these values, so their Deployments do not change.
+* ``/{prefix}/{env}/apps/{app}/pending-release`` — what a deploy or rollback is about to apply
+  (image and change cause, as JSON), written *before* ``terraform apply`` and deleted once the
+  apply succeeded. One that is still there names an interrupted release (an abort, a timeout, a
+  failed apply): the next deploy or rollback reconciles the records with the Terraform state
+  before it does anything else, and verification, promotion and record-good refuse until then.
+* ``/{prefix}/{env}/apps/{app}/current-image`` and ``…/current-change-cause`` — what Terraform
+  last applied, written *after* the apply succeeded (or taken from the state by a
+  reconciliation), so they never name a release that did not happen.
 * ``/{prefix}/{env}/apps/{app}/last-good-image`` — the image that last passed every check of
   the environment (``platformctl record-good``). Rollback re-applies it.
+* ``/{prefix}/{env}/platform-revision`` — the commit of this repository whose configuration
+  ``Jenkinsfile-infra`` last applied to the environment. Releases and rollbacks synthesize from
+  it, so they never carry configuration the environment has not been given.
 
-Values are canonical digest references (``repository@sha256:…``); SSM keeps every earlier
-value in the parameter history, which is the audit trail of releases.
+Values are canonical digest references (``repository@sha256:…``) or full commit ids; SSM keeps
+every earlier value in the parameter history, which is the audit trail of releases.
 """
 
 from __future__ import annotations
 
 import enum
+import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from platformctl.release.image_ref import ImageRef
 
 APP_NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+#: A full git commit id (``git rev-parse HEAD``): short ids can become ambiguous later.
+COMMIT = re.compile(r"^[0-9a-f]{40}$")
+
+
+@dataclass(frozen=True)
+class Release:
+    """What one application should run after an apply."""
+
+    image: ImageRef
+    change_cause: str
 
 
 class RecordKind(enum.Enum):
@@ -31,6 +50,7 @@ class RecordKind(enum.Enum):
     CURRENT = "current-image"
     CHANGE_CAUSE = "current-change-cause"
     LAST_GOOD = "last-good-image"
+    PENDING = "pending-release"
 
 
 class ReleaseRecords:
@@ -63,9 +83,43 @@ class ReleaseRecords:
         return self._read(self.parameter_name(app, RecordKind.CHANGE_CAUSE))
 
     def record_release(self, app: str, image: ImageRef, change_cause: str, note: str) -> None:
-        """Record what a deploy or rollback is about to apply (current image and change cause)."""
+        """Record what Terraform applied (current image and change cause)."""
         self._write(self.parameter_name(app, RecordKind.CURRENT), _pinned(image), note)
         self._write(self.parameter_name(app, RecordKind.CHANGE_CAUSE), change_cause, note)
+
+    def pending(self, app: str) -> Release | None:
+        """The release a deploy or rollback started and did not finish, or ``None``."""
+        value = self._read(self.parameter_name(app, RecordKind.PENDING))
+        if value is None:
+            return None
+        data = json.loads(value)
+        return Release(ImageRef.pinned(data["image"]), data["change_cause"])
+
+    def record_pending(self, app: str, release: Release, note: str) -> None:
+        """Record the release an apply is about to make (before ``terraform apply``)."""
+        value = json.dumps({"image": _pinned(release.image), "change_cause": release.change_cause}, sort_keys=True)
+        self._write(self.parameter_name(app, RecordKind.PENDING), value, note)
+
+    def clear_pending(self, app: str) -> None:
+        """Forget the pending release: it was applied, or reconciled with the state."""
+        try:
+            self._ssm.delete_parameter(Name=self.parameter_name(app, RecordKind.PENDING))
+        except self._ssm.exceptions.ParameterNotFound:
+            pass
+
+    def platform_revision_name(self) -> str:
+        """``/{prefix}/{env}/platform-revision``."""
+        return f"/{self.prefix}/{self.environment}/platform-revision"
+
+    def platform_revision(self) -> str | None:
+        """The commit whose configuration the environment last applied, or ``None``."""
+        return self._read(self.platform_revision_name())
+
+    def record_platform_revision(self, commit: str, note: str) -> int:
+        """Record that the environment's stacks were applied from ``commit``; returns the parameter's version."""
+        if not COMMIT.match(commit):
+            raise ValueError(f"{commit!r}: a platform revision is a full 40-character commit id")
+        return self._write(self.platform_revision_name(), commit, note)
 
     def record_good(self, app: str, image: ImageRef, note: str) -> int:
         """Record ``image`` as the last good one; returns the parameter's new version."""

@@ -4,7 +4,7 @@ The plan is saved and shown as JSON (kept next to it for the build's artifacts);
 decides from that JSON and from the environment's protection (account registry and
 ``[plan_guard]``). Before a saved plan is judged, its recorded backend must be the stack's own:
 Terraform applies a plan to the state it was made against, whatever directory it runs in. Only
-a saved plan that passed both is applied.
+a saved plan that passed both, and the change's own gates (e.g. a release's scope), is applied.
 
 Overrides have one grammar everywhere: ``--allow ADDRESS`` (repeatable; a comma-separated list
 works too) and exactly one ``--reason TEXT`` covering all of them.
@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +66,24 @@ def guard_overrides(args: argparse.Namespace) -> tuple[Override, ...]:
         raise CliError(ExitCode.USAGE, str(error)) from None
 
 
-class StackChange:
-    """Plans, guards and applies one stack, printing timed progress."""
+#: A further check of a saved plan (its ``terraform show -json`` output, parsed), run after the plan
+#: guard; it raises :class:`CliError` to refuse the plan.
+PlanGate = Callable[[Mapping[str, Any]], None]
 
-    def __init__(self, stack: Stack, runner: CommandRunner, progress: Progress) -> None:
+
+class StackChange:
+    """Plans, guards and applies one stack, printing timed progress.
+
+    Args:
+        gates: checks every plan must also pass before it is applied (e.g. the release scope).
+    """
+
+    def __init__(self, stack: Stack, runner: CommandRunner, progress: Progress,
+                 gates: tuple[PlanGate, ...] = ()) -> None:
         self.stack = stack
         self.runner = runner
         self.progress = progress
+        self.gates = gates
 
     @property
     def _protection(self) -> str:
@@ -83,9 +94,13 @@ class StackChange:
         if self.runner.run(self.stack.workdir.init()) is not None:
             self.progress.say(f"{self.stack.name}: terraform init done")
 
-    def plan(self, variables: Mapping[str, str], plan_file: Path, overrides: tuple[Override, ...]) -> bool:
-        """Write a plan, show it as JSON, run the plan guard; returns whether the plan changes anything."""
-        result = self.runner.run(self.stack.workdir.plan(plan_file, variables),
+    def plan(self, variables: Mapping[str, str], plan_file: Path, overrides: tuple[Override, ...], *,
+             lock: bool = True) -> bool:
+        """Write a plan, show it as JSON, run the plan guard and the gates; returns whether the plan changes anything.
+
+        ``lock=False``: the plan takes no state lock (read-only plans).
+        """
+        result = self.runner.run(self.stack.workdir.plan(plan_file, variables, lock=lock),
                                  ok_codes=(PLAN_NO_CHANGES, PLAN_HAS_CHANGES))
         if result is None:
             self.runner.run(self.stack.workdir.show_json(plan_file), capture=True)
@@ -117,6 +132,8 @@ class StackChange:
             plan_file.with_name(plan_file.name + ".json").write_text(text)
         self._judge(text, overrides, f"the plan in {plan_file}")
         self.progress.say(f"{self.stack.name}: plan guard passed ({self._protection})")
+        for gate in self.gates:
+            gate(json.loads(text))
 
     def judge_against_state(self, state: Mapping[str, Any], variables: Mapping[str, str],
                             overrides: tuple[Override, ...]) -> None:
@@ -140,6 +157,13 @@ class StackChange:
         """Apply a saved plan that passed the guard."""
         if self.runner.run(self.stack.workdir.apply(plan_file)) is not None:
             self.progress.say(f"{self.stack.name}: apply done")
+
+    def outputs(self) -> dict[str, Any] | None:
+        """The stack's outputs in its state (name → value); ``None`` in a dry run."""
+        shown = self.runner.run(self.stack.workdir.output_json(), capture=True)
+        if shown is None:
+            return None
+        return {name: output.get("value") for name, output in json.loads(shown.stdout or "{}").items()}
 
     def _judge(self, text: str, overrides: tuple[Override, ...], what: str) -> None:
         try:

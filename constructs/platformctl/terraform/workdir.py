@@ -18,6 +18,12 @@ from platformctl.terraform.cli import terraform_env
 #: ``terraform plan -detailed-exitcode``: 0 = no changes, 2 = changes (1 = error).
 PLAN_NO_CHANGES = 0
 PLAN_HAS_CHANGES = 2
+#: How long a plan, apply or state push waits for another run's state lock before it fails. Part of
+#: every pipeline stage's time budget (tests/cicd check the stages' timeouts against it).
+STATE_LOCK_TIMEOUT_SECONDS = 120
+
+
+_LOCK_WAIT = f"-lock-timeout={STATE_LOCK_TIMEOUT_SECONDS}s"
 
 
 @dataclass(frozen=True)
@@ -41,10 +47,15 @@ class StackWorkdir:
         """``terraform init`` with the configured backend (state in S3, S3 lock file)."""
         return self._terraform("init", "-input=false", "-no-color")
 
-    def plan(self, plan_file: Path, variables: Mapping[str, str]) -> Command:
-        """``terraform plan -out`` with ``-detailed-exitcode``; variables in sorted order."""
+    def plan(self, plan_file: Path, variables: Mapping[str, str], *, lock: bool = True) -> Command:
+        """``terraform plan -out`` with ``-detailed-exitcode``; variables in sorted order.
+
+        Without ``lock`` the plan takes no state lock: a read-only identity cannot write the lock
+        file, and a plan nobody applies needs none.
+        """
         var_args = [f"-var={name}={value}" for name, value in sorted(variables.items())]
-        return self._terraform("plan", "-input=false", "-no-color", "-detailed-exitcode",
+        locking = _LOCK_WAIT if lock else "-lock=false"
+        return self._terraform("plan", "-input=false", "-no-color", "-detailed-exitcode", locking,
                                f"-out={plan_file.resolve()}", *var_args)
 
     def show_json(self, plan_file: Path) -> Command:
@@ -53,11 +64,15 @@ class StackWorkdir:
 
     def apply(self, plan_file: Path) -> Command:
         """``terraform apply`` of a saved plan: no prompt, nothing beyond what the plan holds."""
-        return self._terraform("apply", "-input=false", "-no-color", str(plan_file.resolve()))
+        return self._terraform("apply", "-input=false", "-no-color", _LOCK_WAIT, str(plan_file.resolve()))
+
+    def output_json(self) -> Command:
+        """``terraform output -json``: the root module's outputs as the state holds them."""
+        return self._terraform("output", "-json", "-no-color")
 
     def state_push(self, state_file: Path) -> Command:
         """``terraform state push``: replace the stack's state under Terraform's lock (same lineage, newer serial)."""
-        return self._terraform("state", "push", str(state_file.resolve()))
+        return self._terraform("state", "push", _LOCK_WAIT, str(state_file.resolve()))
 
     def with_local_state(self, directory: Path, state_file: Path) -> StackWorkdir:
         """A copy of this stack in ``directory`` whose backend is the local ``state_file``: plans there read

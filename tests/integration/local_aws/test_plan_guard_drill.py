@@ -14,7 +14,7 @@ the synthesized JSON, as a code change would make them:
 
 An apps namespace cannot be planned here (no kubernetes provider binary on this machine), so its
 deletion is judged from a plan in ``terraform show -json`` shape built from the address the
-synthesized prod-apps stack gives it.
+synthesized prod-app-api stack gives it.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from local_aws.deploy import BOOTSTRAP, PLAN_CHANGES, SHARED, TerraformFailed
-from platform_constructs.dns.dns_props import delegation_for
+from local_aws.deploy import PLAN_CHANGES, TerraformFailed
 from platformctl.exit_codes import ExitCode
 from platformctl.gates.plan_guard import Override, evaluate
 from platformctl.main import main as platformctl
@@ -60,16 +59,6 @@ def _plan_json(deployment, synth_dir: Path, tmp_path: Path) -> tuple[str, Path]:
     return text, tmp_path / "prod.plan.json"
 
 
-def _prepare_prod(deployment, platform, synth_dir: Path) -> None:
-    """What a prod plan needs before it can run: the state bucket, and the shared account's role for prod's
-    DNS delegation (the prod stack's ``dns-parent`` provider assumes it), applied from the shared stack."""
-    deployment.apply([BOOTSTRAP])
-    role_name = delegation_for(platform.shared, PROD).role_name
-    shared = json.loads((synth_dir / "stacks" / SHARED / "cdk.tf.json").read_text())
-    [role] = [name for name, role in shared["resource"]["aws_iam_role"].items() if role["name"] == role_name]
-    deployment.stack(SHARED).run("apply", "-input=false", "-auto-approve", f"-target=aws_iam_role.{role}")
-
-
 @pytest.fixture()
 def prod_config(synth_dir) -> dict:
     return json.loads((synth_dir / "stacks" / PROD / "cdk.tf.json").read_text())
@@ -77,7 +66,7 @@ def prod_config(synth_dir) -> dict:
 
 def test_the_guard_refuses_a_prod_plan_that_replaces_a_kms_key(deployment, platform, synth_dir, prod_config, tmp_path):
     key = _only(prod_config, "aws_kms_key", "LogsKey")
-    _prepare_prod(deployment, platform, synth_dir)
+    deployment.apply_prerequisites(PROD)
     deployment.stack(PROD).run("apply", "-input=false", "-auto-approve", f"-target=aws_kms_key.{key}")
 
     def multi_region(config: dict) -> None:  # changing a key to multi-Region forces a new key
@@ -105,7 +94,7 @@ def test_prevent_destroy_and_the_guard_both_protect_the_prod_database(deployment
                                                                      tmp_path):
     database = _only(prod_config, "aws_db_instance", "Postgres")
     assert prod_config["resource"]["aws_db_instance"][database]["lifecycle"]["prevent_destroy"] is True
-    _prepare_prod(deployment, platform, synth_dir)
+    deployment.apply_prerequisites(PROD)
     deployment.stack(PROD).run("apply", "-input=false", "-auto-approve", f"-target=aws_db_instance.{database}")
 
     def new_database_name(config: dict) -> None:  # the initial database name cannot change in place
@@ -133,7 +122,7 @@ def _renamed(config: dict, resource_type: str, name: str, new_name: str) -> None
 def test_platformctl_plan_guard_refuses_a_prod_plan_that_deletes_the_eks_cluster(deployment, platform, synth_dir,
                                                                                  prod_config, tmp_path, capsys):
     cluster = _only(prod_config, "aws_eks_cluster", "")
-    _prepare_prod(deployment, platform, synth_dir)
+    deployment.apply_prerequisites(PROD)
     deployment.stack(PROD).run("apply", "-input=false", "-auto-approve", f"-target=aws_eks_cluster.{cluster}")
 
     text, plan_file = _plan_json(deployment, _variant(
@@ -148,13 +137,13 @@ def test_platformctl_plan_guard_refuses_a_prod_plan_that_deletes_the_eks_cluster
 
 
 def test_platformctl_plan_guard_refuses_a_prod_plan_that_deletes_an_apps_namespace(stack_json, tmp_path, capsys):
-    [namespace] = list(stack_json("prod-apps")["resource"]["kubernetes_namespace_v1"])
+    [namespace] = list(stack_json("prod-app-api")["resource"]["kubernetes_namespace_v1"])
     address = f"kubernetes_namespace_v1.{namespace}"
     plan = {"format_version": "1.2", "terraform_version": "1.11.4", "planned_values": {}, "errored": False,
             "resource_changes": [{"address": address, "mode": "managed", "type": "kubernetes_namespace_v1",
                                   "name": namespace, "change": {"actions": ["delete"]},
                                   "action_reason": "delete_because_no_resource_config"}]}
-    plan_file = tmp_path / "prod-apps.plan.json"
+    plan_file = tmp_path / "prod-app-api.plan.json"
     plan_file.write_text(json.dumps(plan))
     assert platformctl(["plan-guard", str(plan_file), "--env", PROD, "--root", str(ROOT)]) == ExitCode.REFUSED
     assert f"{address}: delete (delete_because_no_resource_config): loses the namespace and everything in it" in \

@@ -33,9 +33,14 @@ class _Output:
         while chunk := process.stdout.read(1):
             self.text += chunk
 
-    def wait_for(self, needle: str, timeout: float) -> None:
+    def wait_for(self, needle: str, process: subprocess.Popen[str], timeout: float) -> None:
+        """Until ``needle`` is in the output; fails at once if the process ends without printing it."""
         deadline = time.monotonic() + timeout
         while needle not in self.text:
+            if process.poll() is not None:
+                self._thread.join(timeout=10)
+                assert needle in self.text, (f"{needle!r} did not appear; the process exited {process.returncode}:\n"
+                                             f"{self.text[-6000:]}")
             assert time.monotonic() < deadline, f"{needle!r} did not appear; output so far:\n{self.text[-3000:]}"
             time.sleep(0.2)
 
@@ -48,7 +53,7 @@ class _Output:
 
 
 def test_a_concurrent_apply_is_refused_while_the_first_holds_the_lock(deployment, platform):
-    deployment.apply(["bootstrap"])
+    deployment.apply_prerequisites(STACK)
     stack = deployment.stack(STACK)
     state = platform.environments[STACK].state
     lock_key = state.key(STACK) + ".tflock"
@@ -58,7 +63,7 @@ def test_a_concurrent_apply_is_refused_while_the_first_holds_the_lock(deployment
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         output = _Output(first)
-        output.wait_for(PROMPT, timeout=600)  # a ceiling: planning all of dev on a loaded machine
+        output.wait_for(PROMPT, first, timeout=600)  # a ceiling: planning all of dev on a loaded machine
         holder = json.loads(s3.get_object(Bucket=state.bucket, Key=lock_key)["Body"].read())
         assert holder["Operation"] == "OperationTypeApply"
 

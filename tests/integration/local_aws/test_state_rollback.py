@@ -19,12 +19,12 @@ pytestmark = [pytest.mark.emulator, pytest.mark.terraform, pytest.mark.slow]
 
 @pytest.fixture()
 def v2_synth_dir(tmp_path):
-    """The platform synthesized with the v2 change: keep 50 release images instead of the preset's."""
+    """The platform synthesized with the v2 change: keep 50 deployed images per environment instead of the preset's."""
     from platform_constructs.app import synthesize
     from platform_constructs.config import load_platform
 
     environments = copy_environments(tmp_path / "environments-v2")
-    set_value(environments, "shared.toml", "registry.lifecycle.keep_last_releases", 50)
+    set_value(environments, "shared.toml", "registry.lifecycle.keep_deployed_per_environment", 50)
     outdir = tmp_path / "v2" / "cdktf.out"
     synthesize(load_platform(environments), outdir)
     return outdir

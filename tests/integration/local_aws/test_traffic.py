@@ -1,9 +1,10 @@
 """Application entries applied to the local AWS emulator with the real Terraform CLI and AWS provider.
 
-Per environment: the real ``shared`` stack (parent zone, delegation roles), a small platform stack with
-the real :class:`EnvironmentIngress` (tests/traffic_stacks.py), and the real ``<env>-apps`` stack's AWS
-part (certificate, load balancer or shared listener, target group, listener rule, records, security
-group path). Everything applies, and a second plan of every stack is empty.
+The real ``bootstrap`` and ``shared`` stacks (parent zone, delegation roles, CI identities), then per
+environment a small platform stack with the real :class:`EnvironmentIngress` (tests/traffic_stacks.py),
+and the AWS part of the real ``<env>-app-<name>`` stacks (certificate, load balancer or shared
+listener, target group, listener rule, records, security group path). Everything applies, and a
+second plan of every stack is empty.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 from tfjson import aws_only, strip_metadata
 from traffic_stacks import write_traffic_stack
 
-from local_aws.deploy import PLAN_EMPTY, LocalStack
+from local_aws.deploy import PLAN_EMPTY, LocalStack, provision_ci
 from local_aws.emulator import LocalAws
 from platformctl.terraform.cli import write_cli_config
 
@@ -65,8 +66,10 @@ def deployed(platform, stack_json, tmp_path_factory):
         cli_config = write_cli_config(root / "platform.tfrc")
         terraform_env = emulator.process_env(dict(os.environ, TF_CLI_CONFIG_FILE=str(cli_config), TF_INPUT="0"))
         emulator.create_role(platform.shared.aws.account_id, DEPLOYER)
-        shared = stack_dir(root, "shared", without_backend(stack_json("shared")))
-        apply_and_replan([(LocalStack("shared", shared, terraform_env, root / "logs" / "shared.log"), [])])
+        provision_ci(emulator, platform)  # the CI cluster the shared stack's CI identities are bound to
+        # bootstrap first: the shared stack's CI identities read the state buckets' keys
+        apply_and_replan([(LocalStack(name, stack_dir(root, name, without_backend(stack_json(name))), terraform_env,
+                                      root / "logs" / f"{name}.log"), []) for name in ("bootstrap", "shared")])
 
         chains, clients = {}, {}
         for env_name in ENVIRONMENTS:  # synthesized one after the other: the jsii kernel is not for threads
@@ -76,10 +79,11 @@ def deployed(platform, stack_json, tmp_path_factory):
                 name=f"acme-{env_name}-eks", roleArn=f"arn:aws:iam::{env.aws.account_id}:role/acme-{env_name}-eks-cluster",
                 resourcesVpcConfig={"subnetIds": []})
             traffic = write_traffic_stack(root / f"{env_name}-traffic", platform, env_name)
-            apps = stack_dir(root, f"{env_name}-apps", aws_only(stack_json(f"{env_name}-apps")))
+            apps = stack_dir(root, f"{env_name}-app-api", aws_only(stack_json(f"{env_name}-app-api")))
             chains[env_name] = [(LocalStack(f"{env_name}-traffic", traffic, terraform_env,
                                             root / "logs" / f"{env_name}-traffic.log"), []),
-                                (LocalStack(f"{env_name}-apps", apps, terraform_env, root / "logs" / f"{env_name}-apps.log"),
+                                (LocalStack(f"{env_name}-app-api", apps, terraform_env,
+                                            root / "logs" / f"{env_name}-app-api.log"),
                                  [f"-var=image_api={IMAGE}", "-var=change_cause_api=3f2c1e0"])]
             clients[env_name] = lambda service, role=deployer: emulator.client(service, role_arn=role)
         with ThreadPoolExecutor(max_workers=len(chains)) as pool:

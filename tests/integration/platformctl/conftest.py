@@ -18,19 +18,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from emulated_registry import create_repositories, push_image
 
 from local_aws.emulator import LocalAws
 from platformctl.release.records import ReleaseRecords
 
 ROOT = Path(__file__).resolve().parents[3]
-DIGIT = "0123456789abcdef"
 
 
-@pytest.fixture(scope="session")
-def image(platform) -> Callable[[str, int], str]:
-    """``image(env, n)``: a digest reference of ``api``'s repository in ``env``; ``n`` picks the digest."""
+@pytest.fixture()
+def image(aws, platform) -> Callable[..., str]:
+    """``image(env, n, app="api")``: a digest reference of ``app``'s repository, pushed to the emulated
+    registry (tagged ``main-<n>``); ``n`` picks the digest."""
+    ecr = aws.client("ecr")
+
     def reference(env: str, n: int, app: str = "api") -> str:
-        return f"{platform.environments[env].apps[app].image_repository}@sha256:{DIGIT[n % 16] * 64}"
+        return push_image(ecr, platform, n, app)
 
     return reference
 
@@ -45,8 +48,14 @@ def local_aws(platform) -> Iterator[LocalAws]:
 
 
 @pytest.fixture()
-def aws(local_aws, platform) -> LocalAws:
-    """The module's emulator with no release record and no alarm left from an earlier test."""
+def registry(local_aws, platform) -> None:
+    """The shared registry's repositories, empty, with the lifecycle policy the shared stack gives them."""
+    create_repositories(local_aws.client("ecr"), platform)
+
+
+@pytest.fixture()
+def aws(local_aws, platform, registry) -> LocalAws:
+    """The module's emulator with no release record, no alarm and no image left from an earlier test."""
     for _, config in platform.configs():
         role = config.aws.deploy_role_arn
         ssm = local_aws.client("ssm", role_arn=role)

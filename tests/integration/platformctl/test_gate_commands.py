@@ -31,7 +31,7 @@ def test_synth_then_validate_the_aws_only_stacks(tmp_path):
     outdir = tmp_path / "cdktf.out"
     synth = _platformctl("synth", "--outdir", str(outdir))
     assert synth.returncode == ExitCode.OK, synth.stderr
-    assert set(json.loads((outdir / "manifest.json").read_text())["stacks"]) >= {"shared", "dev", "dev-apps"}
+    assert set(json.loads((outdir / "manifest.json").read_text())["stacks"]) >= {"shared", "dev", "dev-app-api"}
     validated = _platformctl("validate", "--outdir", str(outdir), "--stack", "shared", "--stack", "dev")
     assert validated.returncode == ExitCode.OK, validated.stdout + validated.stderr
     assert "shared: valid" in validated.stdout and "dev: valid" in validated.stdout

@@ -71,21 +71,21 @@ def _platformctl(root: Path, *args: str, env: dict[str, str]) -> subprocess.Comp
 def test_aws_only_mirror_validates_apps_stacks_without_their_kubernetes_part(tmp_path, aws_only_mirror, synth_dir):
     root = tmp_path / "checkout"
     copy_environments(root / "environments")
-    done = _platformctl(root, "validate", "--outdir", str(synth_dir), "--stack", "dev", "--stack", "dev-apps",
+    done = _platformctl(root, "validate", "--outdir", str(synth_dir), "--stack", "dev", "--stack", "dev-app-api",
                         env=_checkout_env(PLATFORM_TF_PROVIDER_MIRROR=str(aws_only_mirror)))
     assert done.returncode == ExitCode.OK, done.stdout + done.stderr
     assert "dev: valid\n" in done.stdout
-    kubernetes_part = without_providers(json.loads((synth_dir / "stacks" / "dev-apps" / "cdk.tf.json").read_text()),
+    kubernetes_part = without_providers(json.loads((synth_dir / "stacks" / "dev-app-api" / "cdk.tf.json").read_text()),
                                         ["kubernetes"])
-    assert kubernetes_part.kept > 0 and kubernetes_part.left_out, "dev-apps has an AWS and a kubernetes part"
-    assert (f"dev-apps: valid without its kubernetes part: {kubernetes_part.kept} block(s) validated, "
+    assert kubernetes_part.kept > 0 and kubernetes_part.left_out, "dev-app-api has an AWS and a kubernetes part"
+    assert (f"dev-app-api: valid without its kubernetes part: {kubernetes_part.kept} block(s) validated, "
             f"{len(kubernetes_part.left_out)} kubernetes block(s) not validated here") in done.stdout
     note = done.stdout[done.stdout.index("note: "):]
-    assert note.startswith("note: the kubernetes part of dev-apps was not validated: hashicorp/kubernetes 2.38.0 "
+    assert note.startswith("note: the kubernetes part of dev-app-api was not validated: hashicorp/kubernetes 2.38.0 "
                            f"cannot be installed here: it is not in the provider mirror {aws_only_mirror} (which holds "
                            "hashicorp/aws 5.100.0 for linux_amd64), and its registry cannot be reached")
     assert (f"To validate it: run where registry.terraform.io is reachable, or add hashicorp/kubernetes 2.38.0 to a "
-            f"mirror: on a machine with registry access, `terraform -chdir={synth_dir / 'stacks' / 'dev-apps'} "
+            f"mirror: on a machine with registry access, `terraform -chdir={synth_dir / 'stacks' / 'dev-app-api'} "
             f"providers mirror -platform=linux_amd64 {aws_only_mirror}`") in note
     config = (root / ".terraform.d" / "platform.tfrc").read_text()
     assert 'include = ["registry.terraform.io/hashicorp/aws"]' in config
@@ -95,8 +95,8 @@ def test_aws_only_mirror_validates_apps_stacks_without_their_kubernetes_part(tmp
 def test_kubernetes_goes_to_the_registry_not_the_mirror(tmp_path, aws_only_mirror, synth_dir):
     """The raw Terraform behaviour behind the note: aws installs offline, kubernetes is asked of the registry."""
     config = write_cli_config(tmp_path / "platform.tfrc", ProviderMirror.scan(aws_only_mirror))
-    stack = tmp_path / "dev-apps"
-    shutil.copytree(synth_dir / "stacks" / "dev-apps", stack)
+    stack = tmp_path / "dev-app-api"
+    shutil.copytree(synth_dir / "stacks" / "dev-app-api", stack)
     done = subprocess.run(["terraform", f"-chdir={stack}", "init", "-backend=false", "-input=false", "-no-color"],
                           env=_offline(terraform_env(config)), capture_output=True, text=True, check=False, timeout=300)
     output = done.stdout + done.stderr

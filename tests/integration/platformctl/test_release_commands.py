@@ -1,7 +1,7 @@
-"""promote, rollback, deploy (apps stacks), record-good and releases, against the emulator.
+"""promote, rollback, deploy (application stacks), record-good and releases, against the emulator.
 
 Release records live in SSM in each environment's own account (emulated, reached through the
-deploy role). The ``<env>-apps`` stacks need the kubernetes provider and a cluster, neither of
+deploy role). The application stacks (``<env>-app-<name>``) need the kubernetes provider and a cluster, neither of
 which can run here, so their Terraform and kubectl steps run with ``--dry-run`` and are checked
 up to the exact command line; everything AWS-side (records read and refusals) is real.
 """
@@ -66,13 +66,13 @@ def test_promote_deploys_exactly_the_verified_source_digest(platformctl, records
                        "--change-cause", "3f2c1e0", "--dry-run")
     assert done.code == ExitCode.OK, done.output
     commands = would_run(done)
-    workdir = f"-chdir={synth_dir / 'stacks' / 'staging-apps'}"
+    workdir = f"-chdir={synth_dir / 'stacks' / 'staging-app-api'}"
     assert all(argv[1] == workdir for argv in commands)
     assert terraform_steps(commands) == ["init", "plan", "show", "apply"]
     assert variables(commands) == {"image_api": ref, "change_cause_api": "3f2c1e0"}
     plan = next(argv for argv in commands if argv[2] == "plan")
-    assert {"-input=false", "-detailed-exitcode", f"-out={synth_dir / 'stacks' / 'staging-apps' / 'tfplan'}"} <= set(plan)
-    assert commands[-1][-1] == str(synth_dir / "stacks" / "staging-apps" / "tfplan")  # apply of the saved plan
+    assert {"-input=false", "-detailed-exitcode", f"-out={synth_dir / 'stacks' / 'staging-app-api' / 'tfplan'}"} <= set(plan)
+    assert commands[-1][-1] == str(synth_dir / "stacks" / "staging-app-api" / "tfplan")  # apply of the saved plan
     assert f"would record /acme/staging/apps/api/current-image = {ref} (3f2c1e0)" in done.out
     # a dry run writes nothing: staging still runs its previous release
     assert records("staging").image("api", RecordKind.CURRENT) == ImageRef.pinned(image("staging", 4))
@@ -149,32 +149,45 @@ def test_break_glass_undoes_with_kubectl_first_then_reapplies(platformctl, recor
         ["kubectl", "--context", "acme-prod-eks", "--namespace", "api", "rollout", "status", "deployment/api",
          "--timeout=300s"],
     ]
-    assert terraform_steps(commands[3:]) == ["init", "plan", "show", "apply"]
-    assert "the Terraform re-apply follows" in done.out
+    assert commands[3] == ["kubectl", "--context", "acme-prod-eks", "--namespace", "api", "get", "deployment/api",
+                           "--output", 'jsonpath={.spec.template.spec.containers[?(@.name=="api")].image}']
+    assert terraform_steps(commands[4:]) == ["init", "plan", "show", "apply"]
+    assert "the Terraform re-apply must follow" in done.out
+
+
+def test_undo_needs_no_synthesized_stack_and_names_the_reapply(platformctl, records, image, tmp_path):
+    deploy(records, "prod", image("prod", 12))
+    platformctl.outdir = tmp_path / "nothing-synthesized"
+    done = platformctl("undo", "--env", "prod", "--app", "api", "--rollout-timeout", "120", "--dry-run")
+    assert done.code == ExitCode.OK, done.output
+    commands = would_run(done)
+    assert [argv[0] for argv in commands] == ["aws", "kubectl", "kubectl", "kubectl"]
+    assert commands[2][-1] == "--timeout=120s"
+    assert "`platformctl rollback --env prod --app api`" in done.out
 
 
 # --- deploy of an apps stack ---------------------------------------------------------------------
 
 def test_deploy_of_an_apps_stack_sets_every_application_variable(platformctl, image):
     ref = image("dev", 12)
-    done = platformctl("deploy", "--env", "dev", "--stack", "dev-apps", "--image", f"api={ref}", "--dry-run")
+    done = platformctl("deploy", "--env", "dev", "--stack", "dev-app-api", "--image", f"api={ref}", "--dry-run")
     assert done.code == ExitCode.OK, done.output
     assert variables(would_run(done)) == {"image_api": ref, "change_cause_api": ref}
 
 
 @pytest.mark.parametrize("args,code,message", [
-    (["--stack", "dev-apps", "--image", "api=444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api:3f2c1e0"], ExitCode.USAGE,
+    (["--stack", "dev-app-api", "--image", "api=444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api:3f2c1e0"], ExitCode.USAGE,
      "is not pinned by digest"),
-    (["--stack", "dev-apps", "--image", "SELF"], ExitCode.USAGE, "say which application it is for"),
-    (["--stack", "dev-apps", "--app", "api"], ExitCode.USAGE, "--app api: needs --image REF"),
-    (["--stack", "dev-apps", "--image", "billing=SELF"], ExitCode.USAGE, "not an application of dev"),
-    (["--stack", "dev-apps", "--image", "api=registry.example.com/api@sha256:" + "b" * 64], ExitCode.USAGE,
+    (["--stack", "dev-app-api", "--image", "SELF"], ExitCode.USAGE, "say which application it is for"),
+    (["--stack", "dev-app-api", "--app", "api"], ExitCode.USAGE, "--app api: needs --image REF"),
+    (["--stack", "dev-app-api", "--image", "billing=SELF"], ExitCode.USAGE, "not an application of dev"),
+    (["--stack", "dev-app-api", "--image", "api=registry.example.com/api@sha256:" + "b" * 64], ExitCode.USAGE,
      "takes images from 444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api only"),
     (["--stack", "dev", "--image", "api=SELF"], ExitCode.USAGE, "deploys no application"),
-    (["--stack", "prod-apps"], ExitCode.USAGE, "is not a stack of environment 'dev'"),
+    (["--stack", "prod-app-api"], ExitCode.USAGE, "is not a stack of environment 'dev'"),
     (["--stack", "bootstrap"], ExitCode.USAGE, "keeps its state outside S3"),
     (["--stack", "nope"], ExitCode.USAGE, "not in"),
-    (["--stack", "dev-apps"], ExitCode.REFUSED, "nothing recorded at /acme/dev/apps/api/current-image"),
+    (["--stack", "dev-app-api"], ExitCode.REFUSED, "nothing recorded at /acme/dev/apps/api/current-image"),
 ], ids=["tag", "bare-ref-without-app", "app-without-image", "unknown-app", "foreign-repository",
         "platform-stack-has-no-apps", "other-environments-stack", "local-state-stack", "unknown-stack",
         "no-image-at-all"])

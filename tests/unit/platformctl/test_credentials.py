@@ -169,18 +169,18 @@ def test_an_unreachable_sts_exits_1_without_blaming_the_credentials(home, monkey
 
 @pytest.mark.parametrize("argv", [
     ["state-versions", "--env", "dev", "--stack", "dev"],
-    ["deploy", "--env", "dev", "--stack", "dev-apps", "--dry-run"],
+    ["deploy", "--env", "dev", "--stack", "dev-app-api", "--dry-run"],
     ["releases", "--env", "dev", "--app", "api"],
 ], ids=lambda argv: argv[0])
 def test_platformctl_commands_that_use_aws_stop_at_once_with_the_guidance(home, tmp_path, argv):
     outdir = tmp_path / "cdktf.out"
-    for stack in ("dev", "dev-apps"):
+    for stack in ("dev", "dev-app-api"):
         (outdir / "stacks" / stack).mkdir(parents=True)
         backend = {"s3": {"bucket": "acme-platform-tfstate-444444444444", "key": f"platform/dev/{stack}.tfstate"}}
-        variables = {"image_api": {}, "change_cause_api": {}} if stack == "dev-apps" else {}
+        variables = {"image_api": {}, "change_cause_api": {}} if stack == "dev-app-api" else {}
         (outdir / "stacks" / stack / "cdk.tf.json").write_text(json.dumps({"terraform": {"backend": backend},
                                                                            "variable": variables}))
-    (outdir / "manifest.json").write_text(json.dumps({"stacks": {"dev": {}, "dev-apps": {}}}))
+    (outdir / "manifest.json").write_text(json.dumps({"stacks": {"dev": {}, "dev-app-api": {}}}))
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "platformctl.main", *argv, "--outdir", str(outdir)], cwd=ROOT,
                           capture_output=True, text=True, check=False, timeout=60)

@@ -32,7 +32,7 @@ MAIN = {"aws_vpc": "tags.Name", "aws_subnet": "tags.Name", "aws_eks_cluster": "n
 
 def _documents(synth_dir: Path, env: str) -> dict[str, dict]:
     return {name: json.loads((synth_dir / "stacks" / name / "cdk.tf.json").read_text())
-            for name in (env, f"{env}-apps", "shared", "bootstrap")}
+            for name in (env, f"{env}-app-api", "shared", "bootstrap")}
 
 
 def _attribute(block: dict, dotted: str) -> str:
@@ -66,7 +66,7 @@ def test_the_svg_names_every_stacks_main_resources(synth_dir, env):
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_every_security_group_rule_between_drawn_resources_is_an_arrow(synth_dir, env):
+def test_every_security_group_rule_between_drawn_resources_is_an_arrow(synth_dir, platform, env):
     documents = _documents(synth_dir, env)
     rules = [rule for rule in documents[env]["resource"]["aws_vpc_security_group_ingress_rule"].values()
              if "referenced_security_group_id" in rule]  # (interface endpoints and load balancers admit CIDRs)
@@ -80,8 +80,11 @@ def test_every_security_group_rule_between_drawn_resources_is_an_arrow(synth_dir
                                                                 for rule in rules)
     cluster = next(node.key for node in drawn.nodes if node.role == "Kubernetes cluster")
     assert {link.source for link in into_stores} == {cluster}  # the data stores admit the cluster only
-    # every other arrow belongs to an entry (test_each_entry_is_drawn_from_its_clients_to_its_pods)
-    assert [link for link in traffic if link not in into_stores] == [
+    # the CI network reaches the cluster's API (CiAccess); every other arrow belongs to an entry
+    # (test_each_entry_is_drawn_from_its_clients_to_its_pods)
+    from_ci = [link for link in traffic if link.source == f"cidr:{platform.shared.ci.network.cidr}"]
+    assert [(link.target, link.label) for link in from_ci] == [(cluster, "tcp 443")]
+    assert [link for link in traffic if link not in into_stores and link not in from_ci] == [
         link for link in traffic if balancers & {link.source, link.target}]
     root = ET.fromstring(render(drawn))
     assert len(list(root.iter(f"{SVG}polyline"))) == len(drawn.links)
@@ -111,9 +114,11 @@ def _resources(documents: dict[str, dict], stacks: tuple[str, ...], resource_typ
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_each_entry_is_drawn_from_its_clients_to_its_pods(synth_dir, platform, env):
     """The HTTPS entries of the environment (dev: one shared load balancer in the platform stack; staging and
-    prod: one per application in the apps stack), followed through the platform values the apps stack reads."""
+    prod: one per application in its own stack), followed through the platform values the application stacks
+    read."""
     documents = _documents(synth_dir, env)
-    stacks = (env, f"{env}-apps")
+    stacks = tuple(name for name in documents if name == env or name.startswith(f"{env}-app-"))
+    assert len(stacks) == 2
     config = platform.environments[env]
     entries = sorted(app for app, workload in config.apps.items() if workload.ingress is not None)
     assert entries
@@ -203,7 +208,7 @@ def test_platformctl_diagram_writes_the_svg(synth_dir, tmp_path):
                            str(synth_dir), "--output", str(output)], cwd=ROOT, capture_output=True, text=True,
                           check=False)
     assert done.returncode == ExitCode.OK, done.stderr
-    assert done.stdout.startswith(f"{output}: dev from dev, dev-apps, shared, bootstrap (")
+    assert done.stdout.startswith(f"{output}: dev from dev, dev-app-api, dev-cluster-config, shared, bootstrap (")
     assert "acme-dev-eks" in _texts(output.read_text())
 
     from envfiles import copy_environments

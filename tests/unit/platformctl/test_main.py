@@ -60,6 +60,7 @@ def test_every_subcommand_has_help_ending_with_the_one_exit_code_table(command, 
     (["deploy", "--env", "qa", "--stack", "qa"], "--env 'qa': no such environment; known: shared, dev, prod, staging"),
     (["promote", "--from", "dev", "--to", "qa", "--app", "api"], "--to 'qa': no such application environment"),
     (["verify", "--env", "dev", "--app", "billing"], "--app 'billing': not an application of dev; configured: api"),
+    (["verify", "--env", "dev", "--app", "api", "--smoke-url", ""], "--smoke-url is empty"),
     (["record-good", "--env", "dev", "--app", "api", "--image", "api:3f2c1e0"], "'api:3f2c1e0' is not pinned by digest"),
     (["rollback", "--env", "prod", "--app", "api", "--to", "api:latest"], "--to 'api:latest' is not pinned by digest"),
     (["rollback", "--env", "prod", "--app", "api", "--to", f"elsewhere.io/api@{DIGEST}"],
@@ -72,7 +73,7 @@ def test_every_subcommand_has_help_ending_with_the_one_exit_code_table(command, 
     (["plan", "--env", "prod", "--stack", "prod", "--reason", "an orphan reason here"], "without --allow"),
     (["plan", "--env", "prod", "--stack", "prod", "--allow", "a.b", "--reason", "first reason text",
       "--reason", "second reason text"], "--reason given 2 times"),
-    (["deploy", "--env", "dev", "--stack", "dev-apps", "--plan", "tfplan", "--app", "api"],
+    (["deploy", "--env", "dev", "--stack", "dev-app-api", "--plan", "tfplan", "--app", "api"],
      "--plan applies a saved plan as it is"),
     (["plan", "--env", "dev", "--stack", "dev", "--outdir", "/nonexistent/cdktf.out"],
      "manifest.json not found: run `platformctl synth` first"),
@@ -108,3 +109,45 @@ def test_commands_that_do_not_synthesize_never_import_cdktf_and_start_fast():
     heavy = done.stdout.splitlines()[-1]
     assert heavy.startswith("HEAVY []"), heavy
     assert wall < 5, f"platformctl image-repository took {wall:.1f} s"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--env", "prod", "--app", "nope"], "--app nope: prod has no application 'nope' (applications: api)"),
+    (["--env", "qa", "--app", "api"], "--env 'qa': no such application environment; known: dev, prod, staging"),
+    (["--env", "dev", "--app", "api", "--path", "healthz"], "--path: path 'healthz' must start with '/'"),
+])
+def test_app_url_refuses_what_has_no_address(args, message, capsys):
+    assert main(["app-url", "--root", str(ROOT), *args]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_app_url_prints_the_entry_s_address_with_a_path(capsys):
+    assert main(["app-url", "--root", str(ROOT), "--env", "prod", "--app", "api", "--path", "/healthz"]) == ExitCode.OK
+    assert capsys.readouterr().out == "https://api.prod.acme.example/healthz\n"
+
+
+def test_app_url_with_health_check_appends_the_path_the_load_balancer_checks(tmp_path, monkeypatch, capsys):
+    """The readiness probe's path by default (dev's api), ``ingress.health_check_path`` where set."""
+    assert main(["app-url", "--root", str(ROOT), "--env", "dev", "--app", "api", "--health-check"]) == ExitCode.OK
+    assert capsys.readouterr().out == "https://api.dev.acme.example/ready\n"
+    environments = copy_environments(tmp_path / "environments")
+    for file in ("staging.toml", "prod.toml"):  # staging parity: both or neither
+        set_value(environments, file, "apps.api.ingress.health_check_path", "/healthz")
+        set_value(environments, file, "apps.api.ingress.sub_name", "shop")
+    monkeypatch.setenv("PLATFORM_ENVIRONMENTS_DIR", str(environments))
+    assert main(["app-url", "--env", "staging", "--app", "api", "--health-check"]) == ExitCode.OK
+    assert capsys.readouterr().out == "https://shop.staging.acme.example/healthz\n"
+
+
+def test_app_url_of_an_application_without_an_entry_is_refused_saying_so(tmp_path, monkeypatch, capsys):
+    environments = copy_environments(tmp_path / "environments")
+    set_value(environments, "dev.toml", "apps.worker", {
+        "image_repository": "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-worker",
+        "readiness": {"http_get": "/ready"}, "liveness": {"http_get": "/healthz"}, "replicas": 1})
+    monkeypatch.setenv("PLATFORM_ENVIRONMENTS_DIR", str(environments))
+    for extra in ([], ["--health-check"]):
+        assert main(["app-url", "--env", "dev", "--app", "worker", *extra]) == ExitCode.USAGE
+        captured = capsys.readouterr()
+        assert captured.out == "" and "Traceback" not in captured.err
+        assert "application 'worker' of dev has no HTTPS entry; add [apps.worker.ingress]" in captured.err

@@ -23,7 +23,7 @@ def project(tmp_path, monkeypatch) -> Project:
     bucket = "acme-platform-tfstate-444444444444"
     stacks = {
         "dev": {"terraform": {"backend": _backend(bucket, "platform/dev/dev.tfstate")}},
-        "dev-apps": {"terraform": {"backend": _backend(bucket, "platform/dev/dev-apps.tfstate")},
+        "dev-app-api": {"terraform": {"backend": _backend(bucket, "platform/dev/dev-app-api.tfstate")},
                      "variable": {"image_api": {"type": "string"}, "change_cause_api": {"type": "string"}}},
         "shared": {"terraform": {"backend": _backend(bucket, "platform/shared/shared.tfstate")}},
         "bootstrap": {"terraform": {"backend": {"local": {"path": "../../../.state/bootstrap.tfstate"}}}},
@@ -39,7 +39,7 @@ def project(tmp_path, monkeypatch) -> Project:
 
 @pytest.mark.parametrize("env,stack,variables", [
     ("dev", "dev", set()),
-    ("dev", "dev-apps", {"image_api", "change_cause_api"}),
+    ("dev", "dev-app-api", {"image_api", "change_cause_api"}),
     ("shared", "shared", set()),
 ])
 def test_a_stack_resolves_when_its_state_lives_under_the_environment(project, env, stack, variables):

@@ -26,14 +26,19 @@ def root(tmp_path: Path) -> Path:
     return tmp_path
 
 
+SOURCE = ("--source", "https://git.acme.example/acme/billing.git")
+
 BAD_INPUTS = [
     # (case, argv, fragment of stderr)
     ("existing application", ["new-app", "api"], "dev.toml: apps.api already exists"),
-    ("staging without prod", ["new-app", "billing", "--envs", "dev,staging"],
+    ("staging without prod", ["new-app", "billing", *SOURCE, "--envs", "dev,staging"],
      "only staging has billing; staging and prod hold the same entries"),
     ("unknown environment", ["new-app", "billing", "--envs", "dev,qa"], "--envs: no environment 'qa'"),
     ("bad application name", ["new-app", "Billing"], "apps.Billing"),
-    ("port below 1024", ["new-app", "billing", "--port", "80"], "apps.billing.port = 80"),
+    ("port below 1024", ["new-app", "billing", *SOURCE, "--port", "80"], "apps.billing.port = 80"),
+    ("no source repository", ["new-app", "billing"], "--source: shared.toml names no source repository for billing"),
+    ("a source that is not a git URL", ["new-app", "billing", "--source", "ftp://git.acme.example/billing"],
+     "ci.applications.billing.repository"),
     ("existing environment", ["new-env", "dev", "--tier", "dev", "--account", "555555555555", "--cidr", "10.40.0.0/16"],
      "environment 'dev' already exists"),
     ("registered account", ["new-env", "qa", "--tier", "dev", "--account", "111111111111", "--cidr", "10.40.0.0/16"],
@@ -67,6 +72,8 @@ def test_a_refused_request_exits_2_naming_the_problem_and_writes_nothing(root, c
 def test_a_name_implying_its_tier_is_refused_by_the_registry_rules(root, capsys):
     """Without a staging environment, ``new-env staging --tier dev`` meets the loader's implied-tier rule."""
     (root / "environments" / "staging.toml").unlink()
+    prod = root / "environments" / "prod.toml"
+    prod.write_text(f'{prod.read_text()}\n[release]\npromote_from = ["dev"]\n')  # staging is gone
     accounts = root / "environments" / "accounts.toml"
     accounts.write_text(accounts.read_text().replace('[accounts.222222222222]\nenvironment = "staging"\ntier = "staging"\n',
                                                      ""))
@@ -83,7 +90,7 @@ def test_an_invalid_configuration_is_reported_before_anything_is_written(root, c
     dev.write_text(dev.read_text().replace('cidr = "10.10.0.0/16"', 'cidrr = "10.10.0.0/16"'))
     before = _snapshot(root / "environments")
 
-    assert _run(root, "new-app", "billing") == 2
+    assert _run(root, "new-app", "billing", *SOURCE) == 2
 
     assert "did you mean cidr?" in capsys.readouterr().err
     assert _snapshot(root / "environments") == before
@@ -93,7 +100,7 @@ def test_new_app_keeps_every_existing_line_and_names_the_shared_repository(root,
     environments = root / "environments"
     before = _snapshot(environments)
 
-    assert _run(root, "new-app", "billing", "--port", "9000", "--health", "/live") == 0
+    assert _run(root, "new-app", "billing", *SOURCE, "--port", "9000", "--health", "/live") == 0
 
     after = _snapshot(environments)
     for name in ("dev.toml", "staging.toml", "prod.toml"):
@@ -106,7 +113,27 @@ def test_new_app_keeps_every_existing_line_and_names_the_shared_repository(root,
         "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-billing"}
     assert {app.port for app in apps.values()} == {9000}
     assert (apps["dev"].replicas, apps["staging"].replicas, apps["prod"].replicas) == (1, 2, 2)
+    source = platform.shared.ci.applications["billing"]
+    assert (source.repository, source.main_branch) == (SOURCE[1], "main")
     assert "billing" in capsys.readouterr().out
+
+
+def test_new_app_in_another_environment_reuses_the_source_shared_toml_names(root, capsys):
+    """An application shared.toml already knows (its repository and source) needs neither again; another
+    source for it is refused rather than silently ignored."""
+    environments = root / "environments"
+    assert _run(root, "new-env", "qa", "--tier", "dev", "--account", "555555555555", "--cidr", "10.40.0.0/16") == 0
+    shared = (environments / "shared.toml").read_text()
+    before = _snapshot(environments)
+
+    assert _run(root, "new-app", "api", "--envs", "qa", "--source", "https://git.acme.example/acme/other.git") == 2
+    assert "[ci.applications.api] already names https://git.acme.example/acme/api.git" in capsys.readouterr().err
+    assert _snapshot(environments) == before
+
+    assert _run(root, "new-app", "api", "--envs", "qa") == 0
+
+    assert (environments / "shared.toml").read_text() == shared
+    assert "api" in load_platform(environments).environments["qa"].apps
 
 
 def test_new_env_registers_its_account_at_its_tier(root):
@@ -130,15 +157,15 @@ def scaffolded_synth(tmp_path_factory) -> dict[str, dict]:
     root = tmp_path_factory.mktemp("scaffold")
     copy_environments(root / "environments")
     assert _run(root, "new-env", "qa", "--tier", "dev", "--account", "555555555555", "--cidr", "10.40.0.0/16") == 0
-    assert _run(root, "new-app", "billing") == 0
+    assert _run(root, "new-app", "billing", *SOURCE) == 0
     output = synthesize_owners(load_platform(root / "environments"), ["qa"], root / "cdktf.out")
     return {name: json.loads(stack.files["cdk.tf.json"]) for name, stack in output.stacks.items()}
 
 
 @pytest.mark.slow
 def test_a_scaffolded_environment_and_application_synthesize(scaffolded_synth):
-    assert sorted(scaffolded_synth) == ["qa", "qa-apps"]
-    deployments = scaffolded_synth["qa-apps"]["resource"]["kubernetes_deployment_v1"]
+    assert sorted(scaffolded_synth) == ["qa", "qa-app-billing", "qa-cluster-config"]
+    deployments = scaffolded_synth["qa-app-billing"]["resource"]["kubernetes_deployment_v1"]
     assert "billing" in str(sorted(deployments)).lower()
     vpcs = scaffolded_synth["qa"]["resource"]["aws_vpc"]
     assert [vpc["cidr_block"] for vpc in vpcs.values()] == ["10.40.0.0/16"]

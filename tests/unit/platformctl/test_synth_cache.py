@@ -32,7 +32,7 @@ FINGERPRINT = Fingerprint(source="src", distributions=("cdktf-0.21.0.dist-info",
 
 
 def key(owner: str = "dev", read: dict[str, bytes] = READ, fingerprint: Fingerprint = FINGERPRINT,
-        stacks: tuple[str, ...] = ("dev", "dev-apps")) -> str:
+        stacks: tuple[str, ...] = ("dev", "dev-app-api")) -> str:
     files = files_read_by(owner, read, ENVIRONMENTS, reads_every_file=owner == "shared", base=Path("/cfg"))
     return owner_key(owner, stacks, files, fingerprint)
 
@@ -71,7 +71,7 @@ def test_each_input_kind_changes_the_key_of_the_stacks_that_read_it(change, owne
 
 
 def test_the_key_names_the_owner_and_its_stacks():
-    assert key("dev") != key("prod", stacks=("dev", "dev-apps"))
+    assert key("dev") != key("prod", stacks=("dev", "dev-app-api"))
     assert key("dev") != key("dev", stacks=("dev",))
 
 
@@ -129,7 +129,7 @@ def test_the_loader_s_reads_are_recorded_except_module_files_and_the_library_sou
 def stacks_output(marker: str = "v1") -> SynthesizedOutput:
     return SynthesizedOutput("0.21.0", {name: SynthesizedStack(name, {"name": name, "annotations": []},
                                                                {"cdk.tf.json": f'{{"{name}": "{marker}"}}'.encode()})
-                                        for name in ("dev", "dev-apps")})
+                                        for name in ("dev", "dev-app-api")})
 
 
 @pytest.fixture()
@@ -139,8 +139,8 @@ def cache(tmp_path) -> SynthCache:
 
 def test_an_entry_round_trips(cache):
     cache.store("k" * 64, "dev", stacks_output())
-    assert cache.load("k" * 64, "dev", ["dev-apps", "dev"]) == stacks_output()
-    assert cache.load("m" * 64, "dev", ["dev", "dev-apps"]) is None
+    assert cache.load("k" * 64, "dev", ["dev-app-api", "dev"]) == stacks_output()
+    assert cache.load("m" * 64, "dev", ["dev", "dev-app-api"]) is None
 
 
 def _flip_a_byte(raw: bytes) -> bytes:
@@ -171,9 +171,9 @@ def test_a_damaged_entry_is_detected_and_removed(cache, damage):
     entry = cache.directory / f"{'k' * 64}.entry"
     entry.write_bytes(damage(entry.read_bytes()))
     with pytest.raises(CacheEntryCorrupt):
-        cache.load("k" * 64, "dev", ["dev", "dev-apps"])
+        cache.load("k" * 64, "dev", ["dev", "dev-app-api"])
     assert not entry.exists()
-    assert cache.load("k" * 64, "dev", ["dev", "dev-apps"]) is None
+    assert cache.load("k" * 64, "dev", ["dev", "dev-app-api"]) is None
 
 
 def test_output_that_is_not_text_is_not_cached(cache):
@@ -191,7 +191,7 @@ def test_the_least_recently_used_entries_go_when_the_bound_is_exceeded(tmp_path)
     for index, name in enumerate((first, second)):
         cache.store(name, "dev", stacks_output())
         os.utime(cache.directory / f"{name}.entry", ns=(index * 10**9, index * 10**9))  # stored long ago, in order
-    cache.load(first, "dev", ["dev", "dev-apps"])  # the oldest is used again: now the most recent
+    cache.load(first, "dev", ["dev", "dev-app-api"])  # the oldest is used again: now the most recent
     cache.store(third, "dev", stacks_output())
     assert sorted(path.stem for path in cache.directory.glob("*.entry")) == sorted([first, third])
     cache.clear()

@@ -1,4 +1,4 @@
-"""What the apps stacks give an application for its declared uses: exact grants, endpoints without secrets,
+"""What its application stack gives an application for its declared uses: exact grants, endpoints without secrets,
 default-deny network policies, and the grant job; and what the platform stack publishes and creates for them."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ ARN = r"arn:\$\{data\.aws_partition\.Partition\.partition\}:{service}:\$\{data\.
 
 
 def apps(stack_json, env):
-    return strip_metadata(stack_json(f"{env}-apps"))
+    return strip_metadata(stack_json(f"{env}-app-api"))
 
 
 def statements(config, name):
@@ -143,11 +143,14 @@ def test_the_grant_job_runs_the_plan_in_its_own_namespace_with_its_own_role(plat
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_network_policies_are_enforced_by_auto_mode(stack_json, env):
-    config = apps(stack_json, env)
-    enforcement = next(body for body in resources_of(config, "kubernetes_config_map_v1").values()
-                       if body["metadata"]["name"] == "amazon-vpc-cni")
+    """Once per cluster, in the environment's cluster configuration stack: never in an application's stack, where
+    a second application would create it again and removing the first would switch enforcement off for all."""
+    [enforcement] = resources_of(strip_metadata(stack_json(f"{env}-cluster-config")), "kubernetes_config_map_v1").values()
+    assert enforcement["metadata"]["name"] == "amazon-vpc-cni"
     assert enforcement["metadata"]["namespace"] == "kube-system"
     assert enforcement["data"] == {"enable-network-policy-controller": "true"}
+    assert all(body["metadata"]["namespace"] != "kube-system"
+               for body in resources_of(apps(stack_json, env), "kubernetes_config_map_v1").values())
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

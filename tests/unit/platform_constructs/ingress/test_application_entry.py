@@ -1,4 +1,4 @@
-"""ApplicationEntry in the synthesized <env>-apps stacks, per tier: load balancer (own or shared), certificate,
+"""ApplicationEntry in the synthesized <env>-app-api stacks, per tier: load balancer (own or shared), certificate,
 target group, listener rule, records, security-group path, TargetGroupBinding and the pods' readiness gate."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ HOST = "api.{env}.acme.example"
 
 
 def apps(stack_json, env):
-    return strip_metadata(stack_json(f"{env}-apps"))
+    return strip_metadata(stack_json(f"{env}-app-api"))
 
 
 def parameter(config, value):
@@ -28,7 +28,7 @@ def parameter(config, value):
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_the_apps_stack_reads_only_values_the_platform_stack_publishes(stack_json, env):
-    read = {lookup["name"] for lookup in stack_json(f"{env}-apps")["data"]["aws_ssm_parameter"].values()}
+    read = {lookup["name"] for lookup in stack_json(f"{env}-app-api")["data"]["aws_ssm_parameter"].values()}
     written = {parameter["name"] for parameter in stack_json(env)["resource"]["aws_ssm_parameter"].values()}
     assert read and read <= written
 

@@ -46,7 +46,7 @@ def test_each_tier_keeps_the_order(platform, env):
 @pytest.mark.parametrize("env", ["dev", "staging", "prod"])
 def test_the_synthesized_timings_are_the_presets(platform, stack_json, env):
     rollout = platform.environments[env].rollout
-    config = strip_metadata(stack_json(f"{env}-apps"))
+    config = strip_metadata(stack_json(f"{env}-app-api"))
     pod = only(config, "kubernetes_deployment_v1")["spec"]["template"]["spec"]
     [container] = pod["container"]
     drain = int(container["lifecycle"]["pre_stop"][0]["exec"]["command"][1])

@@ -20,7 +20,7 @@ def build_registry(props: RegistryProps, pull_role_arns=(DEV_NODES, PROD_NODES))
         from platform_constructs.registry.ecr import ContainerRegistry
 
         ContainerRegistry(stack, "Registry", props=props, naming=Naming("acme", "shared"),
-                          pull_role_arns=pull_role_arns)
+                          environments=["dev", "staging", "prod"], pull_role_arns=pull_role_arns)
     return build
 
 
@@ -50,11 +50,29 @@ def test_deletion_settings_follow_the_props(synth_stack, force_delete, protected
 
 
 def test_every_repository_gets_the_typed_lifecycle_rules(synth_stack):
-    lifecycle = LifecyclePolicy(keep_last_releases=12, expire_untagged_after_days=2)
+    lifecycle = LifecyclePolicy(keep_deployed_per_environment=12, expire_untagged_after_days=2)
     config = synth_stack(build_registry(RegistryProps(repositories=("api", "worker"), lifecycle=lifecycle)))
     policies = resources_of(config, "aws_ecr_lifecycle_policy").values()
     assert len(policies) == 2
-    assert all(json.loads(policy["policy"]) == {"rules": lifecycle.rules()} for policy in policies)
+    assert all(json.loads(policy["policy"]) == {"rules": lifecycle.rules(["dev", "staging", "prod"])}
+               for policy in policies)
+
+
+def test_a_lifecycle_ecr_would_refuse_is_refused_at_synth(synth_stack):
+    from platform_constructs.registry.ecr import ContainerRegistry
+
+    def build(stack):
+        ContainerRegistry(stack, "Registry", props=RegistryProps(repositories=("api",)), naming=Naming("acme", "shared"),
+                          environments=["dev", "dev"])
+
+    with pytest.raises(ConstructValidationError, match="selected twice: deployed-dev-"):
+        synth_stack(build)
+
+
+def test_the_shared_registry_keeps_every_environments_deployments_in_promotion_order(stack_json):
+    [policy, *_] = resources_of(stack_json("shared"), "aws_ecr_lifecycle_policy").values()
+    patterns = [rule["selection"].get("tagPatternList") for rule in json.loads(policy["policy"])["rules"]]
+    assert patterns == [["deployed-prod-*"], ["deployed-staging-*"], ["deployed-dev-*"], ["main-*"], ["branch-*"], None]
 
 
 @pytest.mark.parametrize(("enhanced", "scan_type", "frequency"), [(True, "ENHANCED", "CONTINUOUS_SCAN"),

@@ -12,35 +12,46 @@ from platform_constructs.config import load_platform
 from platform_constructs.config.presets import floors, preset
 from platform_constructs.errors import ConfigError
 from platform_constructs.registry.ecr_props import LifecyclePolicy, RegistryProps
+from platform_constructs.registry.lifecycle import parse_policy
 
 
-def test_lifecycle_expires_untagged_first_then_keeps_the_last_releases():
-    policy = LifecyclePolicy(keep_last_releases=30, release_tag_pattern="v*", expire_untagged_after_days=3)
-    assert json.loads(policy.to_json()) == {"rules": [
-        {"rulePriority": 1, "description": "Expire untagged images 3 day(s) after push",
+def test_lifecycle_keeps_each_environments_deployments_first_then_main_then_feature_builds():
+    policy = LifecyclePolicy(keep_deployed_per_environment=30, keep_main_builds=20, keep_branch_builds=5,
+                             expire_untagged_after_days=3)
+
+    def kept(priority, description, pattern, count):
+        return {"rulePriority": priority, "description": description,
+                "selection": {"tagStatus": "tagged", "tagPatternList": [pattern], "countType": "imageCountMoreThan",
+                              "countNumber": count}, "action": {"type": "expire"}}
+
+    assert json.loads(policy.to_json(["dev", "qa", "prod"])) == {"rules": [
+        kept(1, "Keep the last 30 images deployed to prod", "deployed-prod-*", 30),
+        kept(2, "Keep the last 30 images deployed to qa", "deployed-qa-*", 30),
+        kept(3, "Keep the last 30 images deployed to dev", "deployed-dev-*", 30),
+        kept(4, "Keep the last 20 main-branch builds", "main-*", 20),
+        kept(5, "Keep the last 5 feature-branch builds", "branch-*", 5),
+        {"rulePriority": 6, "description": "Expire untagged images 3 day(s) after push",
          "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 3},
          "action": {"type": "expire"}},
-        {"rulePriority": 2, "description": "Keep the last 30 release images",
-         "selection": {"tagStatus": "tagged", "tagPatternList": ["v*"], "countType": "imageCountMoreThan",
-                       "countNumber": 30},
-         "action": {"type": "expire"}},
     ]}
+    assert parse_policy(policy.to_json(["dev", "qa", "prod"]))  # a policy ECR accepts
 
 
 def test_defaults_are_the_secure_shape():
     props = RegistryProps()
     assert (props.enhanced_scanning, props.force_delete, props.deletion_protection) == (True, False, True)
-    assert props.lifecycle == LifecyclePolicy(keep_last_releases=100, release_tag_pattern="*",
-                                              expire_untagged_after_days=7)
+    assert props.lifecycle == LifecyclePolicy(keep_deployed_per_environment=100, keep_main_builds=50,
+                                              keep_branch_builds=20, expire_untagged_after_days=7)
 
 
 # (model, values, error location, fragment)
 MALFORMED = [
-    (LifecyclePolicy, {"keep_last_releases": 0}, ("keep_last_releases",), "greater than or equal to 1"),
+    (LifecyclePolicy, {"keep_deployed_per_environment": 1}, ("keep_deployed_per_environment",),
+     "greater than or equal to 2"),
+    (LifecyclePolicy, {"keep_branch_builds": 0}, ("keep_branch_builds",), "greater than or equal to 1"),
     (LifecyclePolicy, {"expire_untagged_after_days": 0}, ("expire_untagged_after_days",), "greater than or equal to 1"),
     (LifecyclePolicy, {"expire_untagged_after_days": "7"}, ("expire_untagged_after_days",), "valid integer"),
-    (LifecyclePolicy, {"release_tag_pattern": "*a*b*c*d*"}, ("release_tag_pattern",), "ECR allows at most 4"),
-    (LifecyclePolicy, {"release_tag_pattern": "v 1"}, ("release_tag_pattern",), "should match pattern"),
+    (LifecyclePolicy, {"release_tag_pattern": "v*"}, ("release_tag_pattern",), "Extra inputs are not permitted"),
     (LifecyclePolicy, {"rules": "[]"}, ("rules",), "Extra inputs are not permitted"),
     (RegistryProps, {"repositories": ("api", "API")}, ("repositories", 1), "should match pattern"),
     (RegistryProps, {"repositories": ("api", "worker", "api")}, ("repositories",), "lists api more than once"),
@@ -70,15 +81,18 @@ def test_a_dev_tier_registry_may_force_delete():
     # shared.toml itself is bound to tier prod (its name and the account registry); the dev column of the
     # preset is what a dev-tier configuration with a registry gets
     registry = RegistryProps.model_validate({**preset("dev", {"registry"})["registry"], "repositories": ["api"]})
-    assert (registry.force_delete, registry.deletion_protection, registry.lifecycle.keep_last_releases) == (True, False, 10)
+    assert (registry.force_delete, registry.deletion_protection, registry.lifecycle.keep_deployed_per_environment) == (
+        True, False, 10)
 
 
 @pytest.mark.parametrize(("tier", "edit", "field", "fragment"), [
     ("prod", ("registry.force_delete", True), "registry.force_delete", "must be false in tier prod"),
     ("prod", ("registry.deletion_protection", False), "registry.deletion_protection", "must be true in tier prod"),
     ("prod", ("registry.enhanced_scanning", False), "registry.enhanced_scanning", "must be true in tier prod"),
-    ("prod", ("registry.lifecycle.keep_last_releases", -1), "registry.lifecycle.keep_last_releases",
-     "must be at least 1"),
+    ("prod", ("registry.lifecycle.keep_deployed_per_environment", -1), "registry.lifecycle.keep_deployed_per_environment",
+     "must be at least 2"),
+    ("prod", ("registry.lifecycle.keep_deployed_per_environment", 5), "registry.lifecycle.keep_deployed_per_environment",
+     "at least 10 in tier prod"),
     ("prod", ("registry.repositories", ["api", "api"]), "registry.repositories", "lists api more than once"),
     ("prod", ("registry.tag_mutability", "MUTABLE"), "registry.tag_mutability", "unknown key; allowed keys here"),
 ])

@@ -1,5 +1,5 @@
-"""The <env>-apps stacks: one rolling deployment per configured app with its tier's preset, the cluster
-found by name, release variables, and the verification gates that can run here.
+"""The application stacks (<env>-app-<name>): one application each, rolled out with its tier's preset,
+the cluster found by name, release variables, and the verification gates that can run here.
 
 No Kubernetes API server and no kubernetes provider binary exist on this machine. The Kubernetes
 objects are therefore rendered to manifests and validated against the upstream OpenAPI schema of
@@ -24,8 +24,8 @@ from platformctl.terraform.cli import validate_stack, write_cli_config
 ENVIRONMENTS = ["dev", "staging", "prod"]
 
 
-def apps(stack_json, env):
-    return strip_metadata(stack_json(f"{env}-apps"))
+def apps(stack_json, env, app="api"):
+    return strip_metadata(stack_json(f"{env}-app-{app}"))
 
 
 def deployment_named(config, name):
@@ -35,10 +35,12 @@ def deployment_named(config, name):
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_every_configured_app_rolls_out_with_its_tier_preset(platform, stack_json, env):
-    config, settings = apps(stack_json, env), platform.environments[env]
+    settings = platform.environments[env]
     rollout = settings.rollout
-    assert {d["metadata"]["name"] for d in resources_of(config, "kubernetes_deployment_v1").values()} == set(settings.apps)
+    assert settings.apps
     for name in settings.apps:
+        config = apps(stack_json, env, name)
+        assert [d["metadata"]["name"] for d in resources_of(config, "kubernetes_deployment_v1").values()] == [name]
         spec = deployment_named(config, name)["spec"]
         assert spec["strategy"] == rollout.deployment_strategy.terraform()
         assert spec["min_ready_seconds"] == rollout.min_ready.to_seconds()
@@ -89,8 +91,10 @@ def test_kubernetes_provider_uses_the_cluster_looked_up_by_name(platform, stack_
         f"${{base64decode(data.aws_eks_cluster.{lookup_id}.certificate_authority[0].data)}}")
     [plugin] = provider["exec"]
     assert plugin["command"] == "aws"
+    # the same role as the AWS provider: the deploy role, or the planner for a read-only plan
     assert plugin["args"] == ["eks", "get-token", "--cluster-name", f"acme-{env}-eks", "--region", "eu-west-1",
-                              "--output", "json", "--role-arn", settings.aws.deploy_role_arn]
+                              "--output", "json", "--role-arn", "${var.platform_role_arn}"]
+    assert config["variable"]["platform_role_arn"]["default"] == settings.aws.deploy_role_arn
     assert "aws_eks_cluster" not in config["resource"] and "aws_eks_cluster_auth" not in config.get("data", {})
     assert "token" not in provider
 
@@ -98,8 +102,8 @@ def test_kubernetes_provider_uses_the_cluster_looked_up_by_name(platform, stack_
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_release_inputs_are_variables_and_the_applied_image_is_an_output(stack_json, env):
     config = apps(stack_json, env)
-    assert set(config["variable"]) == {"image_api", "change_cause_api"}
-    assert all("default" not in variable for variable in config["variable"].values())
+    assert set(config["variable"]) == {"image_api", "change_cause_api", "platform_role_arn"}
+    assert all("default" not in config["variable"][name] for name in ("image_api", "change_cause_api"))
     assert "Mutable tags are refused" in config["variable"]["image_api"]["validation"][0]["error_message"]
     [deployment_id] = resources_of(config, "kubernetes_deployment_v1")
     assert config["output"]["api_image"]["value"] == (
@@ -180,10 +184,37 @@ def cli_config(tmp_path_factory):
 @pytest.mark.terraform
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_aws_part_is_valid_terraform(stack_json, cli_config, tmp_path, env):
-    stack_dir = tmp_path / f"{env}-apps"
+    stack_dir = tmp_path / f"{env}-app-api"
     stack_dir.mkdir()
     stripped = aws_only(apps(stack_json, env))
     assert {"aws_iam_role", "aws_eks_pod_identity_association"} <= set(stripped["resource"])
     (stack_dir / "cdk.tf.json").write_text(json.dumps(stripped))
     result = validate_stack(stack_dir, cli_config)
     assert result.valid, result.summary()
+
+
+def test_an_application_stack_holds_one_application_and_does_not_change_when_another_is_added(platform, tmp_path):
+    """The release unit: adding (or changing) application B leaves A's stack byte for byte the same,
+    and B's stack holds only B's objects, in its own state."""
+    from platform_constructs._internal.tf import Testing
+    from platform_constructs.k8s.workload_props import WorkloadProps
+    from platform_constructs.stacks.apps import AppStack
+
+    dev = platform.environments["dev"]
+    worker = WorkloadProps.model_validate({
+        "image_repository": "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-worker",
+        "readiness": {"http_get": "/ready"}, "liveness": {"http_get": "/healthz"}, "replicas": 1})
+    with_worker = dev.model_copy(update={"apps": {**dev.apps, "worker": worker}})
+
+    def synth(env, app, outdir):
+        return strip_metadata(json.loads(Testing.synth(AppStack(Testing.app(outdir=str(tmp_path / outdir)), env, app))))
+
+    assert synth(dev, "api", "alone") == synth(with_worker, "api", "with-worker")
+    stack = synth(with_worker, "worker", "worker")
+    assert stack["terraform"]["backend"]["s3"]["key"] == "platform/dev/dev-app-worker.tfstate"
+    assert set(stack["variable"]) == {"image_worker", "change_cause_worker", "platform_role_arn"}
+    names = {body["metadata"]["name"] for kind, items in stack["resource"].items() if kind.startswith("kubernetes_")
+             for body in items.values()}
+    # its namespace, workload, endpoints ConfigMap and network policies; no grant job: it uses no store
+    assert names == {"worker", "worker-data", "worker-default-deny", "worker-egress"}
+    assert only(stack, "aws_iam_role")["name"] == "acme-dev-worker-pod"

@@ -12,12 +12,14 @@ from platform_constructs.config.loader import Platform
 from platform_constructs.config.schema import EnvironmentConfig, SharedConfig
 from platform_constructs.dns.dns_props import Delegation, delegation_for
 from platform_constructs.stacks.names import stack_owners
+from platform_constructs.stacks.platform import CiReach
 
 
 def test_every_stack_has_one_owner(platform):
     assert stack_owners(platform) == {
-        "bootstrap": "shared", "shared": "shared", "dev": "dev", "dev-apps": "dev",
-        "prod": "prod", "prod-apps": "prod", "staging": "staging", "staging-apps": "staging"}
+        "bootstrap": "shared", "shared": "shared", "dev": "dev", "dev-cluster-config": "dev", "dev-app-api": "dev",
+        "prod": "prod", "prod-cluster-config": "prod", "prod-app-api": "prod",
+        "staging": "staging", "staging-cluster-config": "staging", "staging-app-api": "staging"}
 
 
 def test_an_owner_s_stacks_are_exactly_what_the_app_builds_for_it(platform, tmp_path):
@@ -33,27 +35,31 @@ def test_an_owner_s_stacks_are_exactly_what_the_app_builds_for_it(platform, tmp_
 
 
 @pytest.mark.parametrize(("module", "stack_class", "reads"), [
-    ("platform_constructs.stacks.platform", "PlatformStack", [EnvironmentConfig, Delegation | None]),
-    ("platform_constructs.stacks.apps", "AppsStack", [EnvironmentConfig]),
+    ("platform_constructs.stacks.platform", "PlatformStack", [EnvironmentConfig, Delegation | None, CiReach | None]),
+    ("platform_constructs.stacks.apps", "AppStack", [EnvironmentConfig, str]),
+    ("platform_constructs.stacks.cluster_config", "ClusterConfigStack", [EnvironmentConfig]),
     ("platform_constructs.stacks.bootstrap", "BootstrapStack", [Platform]),
     ("platform_constructs.stacks.shared", "SharedStack", [Platform]),
 ])
 def test_each_stack_is_built_from_what_its_cache_key_covers(module, stack_class, reads):
-    """An environment's stacks are given its EnvironmentConfig (and the platform stack the delegation of its
-    zone, built from shared.toml alone), so their cache key leaves the other environments' files out;
-    bootstrap and shared are given the whole Platform (every file)."""
+    """An environment's stacks are given its EnvironmentConfig (an application's stack also the application's
+    name; the platform stack the delegation of its zone and what the CI needs, both built from shared.toml
+    alone), so their cache key leaves the other environments' files out; bootstrap and shared are given the
+    whole Platform (every file)."""
     cls = getattr(__import__(module, fromlist=[stack_class]), stack_class)
     parameters = list(inspect.signature(cls.__init__).parameters)[2:]
     hints = typing.get_type_hints(cls.__init__)
     assert [hints[name] for name in parameters] == reads
 
 
-def test_the_delegation_is_built_from_shared_toml_alone():
+@pytest.mark.parametrize("build", [delegation_for, CiReach.of], ids=["delegation", "ci-reach"])
+def test_what_the_platform_stack_gets_besides_its_environment_comes_from_shared_toml_alone(build):
     """shared.toml is in every environment's cache key; the other environments' files are not."""
-    parameters = inspect.signature(delegation_for).parameters
-    # dns_props names SharedConfig for type checkers only (schema imports dns_props)
-    hints = typing.get_type_hints(delegation_for, localns={"SharedConfig": SharedConfig})
-    assert [hints[name] for name in parameters] == [SharedConfig, str]
+    parameters = list(inspect.signature(build).parameters)
+    # dns_props and the platform stack name SharedConfig for type checkers only where schema imports them
+    hints = typing.get_type_hints(build, localns={"SharedConfig": SharedConfig})
+    assert hints[parameters[0]] is SharedConfig
+    assert all(hints[name] is str for name in parameters[1:])
 
 
 def test_no_stack_reads_another_stack_s_output(synth_dir):

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-REMOTE_STACKS = ["dev", "dev-apps", "prod", "prod-apps", "shared", "staging", "staging-apps"]
+REMOTE_STACKS = ["dev", "dev-app-api", "dev-cluster-config", "prod", "prod-app-api", "prod-cluster-config", "shared",
+                 "staging", "staging-app-api", "staging-cluster-config"]
 ACCOUNTS = {"dev": "111111111111", "staging": "222222222222", "prod": "333333333333", "shared": "444444444444"}
 
 
@@ -18,7 +19,7 @@ def test_stack_names(synth_dir):
 @pytest.mark.parametrize("stack", REMOTE_STACKS)
 def test_s3_backend_one_key_per_stack_encrypted_and_lockfile_locked(stack_json, stack):
     backend = stack_json(stack)["terraform"]["backend"]
-    environment = stack.removesuffix("-apps")
+    environment = stack.split("-")[0]
     assert backend == {"s3": {
         "bucket": "acme-platform-tfstate-444444444444",
         "key": f"platform/{environment}/{stack}.tfstate",
@@ -31,11 +32,17 @@ def test_s3_backend_one_key_per_stack_encrypted_and_lockfile_locked(stack_json, 
 
 @pytest.mark.parametrize("stack", [*REMOTE_STACKS, "bootstrap"])
 def test_provider_is_pinned_to_its_account_and_tags_everything(stack_json, stack):
-    environment = {"bootstrap": "shared"}.get(stack, stack.removesuffix("-apps"))
+    environment = {"bootstrap": "shared"}.get(stack, stack.split("-")[0])
     [provider] = [provider for provider in stack_json(stack)["provider"]["aws"] if "alias" not in provider]
     account = ACCOUNTS[environment]
     assert provider["allowed_account_ids"] == [account]
-    assert provider["assume_role"][0]["role_arn"] == f"arn:aws:iam::{account}:role/platform-deployer"
+    assert provider["assume_role"][0]["role_arn"] == "${var.platform_role_arn}"
+    role = stack_json(stack)["variable"]["platform_role_arn"]
+    deployer = f"arn:aws:iam::{account}:role/platform-deployer"
+    planner = f"arn:aws:iam::{account}:role/acme-{environment}-ci-planner"
+    assert role["default"] == deployer  # a read-only plan passes the planner; nothing else is accepted
+    assert role["validation"][0]["condition"] == (
+        f'${{contains(["{deployer}", "{planner}"], var.platform_role_arn)}}')
     tags = provider["default_tags"][0]["tags"]
     assert tags["Environment"] == environment
     assert {"Owner", "CostCenter", "DataClassification"} <= set(tags)
@@ -61,6 +68,11 @@ def test_the_delegation_provider_acts_in_the_shared_account_through_its_narrow_r
     [provider] = [provider for provider in stack_json(env)["provider"]["aws"] if "alias" in provider]
     assert provider["alias"] == "dns-parent"
     assert provider["allowed_account_ids"] == [ACCOUNTS["shared"]]
-    assert provider["assume_role"][0]["role_arn"] == f"arn:aws:iam::{ACCOUNTS['shared']}:role/acme-shared-dns-delegation-{env}"
+    # the environment's delegation role while the stack deploys; the tooling account's read-only planner
+    # during a read-only plan (branch builds), following the stack's role variable
+    tooling, deployer = ACCOUNTS["shared"], f"arn:aws:iam::{ACCOUNTS[env]}:role/platform-deployer"
+    assert provider["assume_role"][0]["role_arn"] == (
+        f'${{var.platform_role_arn == "{deployer}" ? "arn:aws:iam::{tooling}:role/acme-shared-dns-delegation-{env}" '
+        f': "arn:aws:iam::{tooling}:role/acme-shared-ci-planner"}}')
     [record] = [record for record in stack_json(env)["resource"]["aws_route53_record"].values() if record["type"] == "NS"]
     assert record["provider"] == "aws.dns-parent" and record["name"] == f"{env}.acme.example"

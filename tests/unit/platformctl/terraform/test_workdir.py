@@ -23,11 +23,15 @@ def test_terraform_commands(workdir):
     chdir = f"-chdir={workdir.directory}"
     assert list(workdir.init().argv) == ["terraform", chdir, "init", "-input=false", "-no-color"]
     assert list(workdir.plan(plan, {"image_api": "r@sha256:x", "change_cause_api": "abc"}).argv) == [
-        "terraform", chdir, "plan", "-input=false", "-no-color", "-detailed-exitcode", f"-out={plan}",
-        "-var=change_cause_api=abc", "-var=image_api=r@sha256:x"]
+        "terraform", chdir, "plan", "-input=false", "-no-color", "-detailed-exitcode", "-lock-timeout=120s",
+        f"-out={plan}", "-var=change_cause_api=abc", "-var=image_api=r@sha256:x"]
+    assert "-lock=false" in workdir.plan(plan, {}, lock=False).argv  # a read-only plan takes no lock
     assert list(workdir.show_json(plan).argv) == ["terraform", chdir, "show", "-json", "-no-color", str(plan)]
-    assert list(workdir.apply(plan).argv) == ["terraform", chdir, "apply", "-input=false", "-no-color", str(plan)]
-    assert list(workdir.state_push(Path("/tmp/s.tfstate")).argv) == ["terraform", chdir, "state", "push", "/tmp/s.tfstate"]
+    assert list(workdir.apply(plan).argv) == ["terraform", chdir, "apply", "-input=false", "-no-color",
+                                              "-lock-timeout=120s", str(plan)]
+    assert list(workdir.state_push(Path("/tmp/s.tfstate")).argv) == [
+        "terraform", chdir, "state", "push", "-lock-timeout=120s", "/tmp/s.tfstate"]
+    assert list(workdir.output_json().argv) == ["terraform", chdir, "output", "-json", "-no-color"]
 
 
 def test_terraform_runs_with_the_cli_config_and_without_prompts(workdir):

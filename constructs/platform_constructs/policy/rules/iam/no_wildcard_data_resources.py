@@ -2,14 +2,21 @@
 
 A trailing ``*`` after a fixed prefix in the last segment (an index pattern such as ``…/orders-*``) is a
 declared scope and accepted; ``*`` alone, a whole segment ``*`` (``…:dbuser:db-1/*``) or a wildcard anywhere
-else (account, region, resource id) is not.
+else (account, region, resource id) is not. An S3 object key has no segments (``/`` is one of its characters),
+so a trailing ``*`` after a fixed key prefix (``…:::bucket/platform/dev/*``: one environment's state objects)
+is a declared scope too; the whole bucket (``…:::bucket/*``) is not.
 """
 
+import re
 from typing import Any
 
 from platform_constructs.access.least_privilege import is_data_action
 from platform_constructs.policy.engine import Resource, Rule, Severity, Verdict
 from platform_constructs.policy.rules.iam._statements import IDENTITY_POLICY_TYPES, statement_problems, values
+
+
+#: An S3 object ARN, ``arn:<partition>:s3:::<bucket>/<key>``.
+_S3_OBJECT = re.compile(r"^arn:[^:]+:s3:::[^/]+/(?P<key>.*)$")
 
 
 def is_wildcard_resource(arn: str) -> bool:
@@ -19,7 +26,12 @@ def is_wildcard_resource(arn: str) -> bool:
     if "*" not in arn:
         return False
     head = arn[:-1]
-    return not arn.endswith("*") or "*" in head or head.endswith(("/", ":")) or not head
+    if not arn.endswith("*") or "*" in head:
+        return True
+    s3_object = _S3_OBJECT.match(arn)
+    if s3_object is not None:
+        return s3_object.group("key") == "*"
+    return head.endswith(("/", ":")) or not head
 
 
 def _problems(statement: dict[str, Any], name: str) -> list[str]:

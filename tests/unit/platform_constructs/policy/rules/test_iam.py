@@ -82,6 +82,12 @@ def test_the_rules_hold_in_every_tier():
     ("arn:aws:es:eu-west-1:1:domain/d/or*ders", True),
     ("arn:aws:rds-db:eu-west-1:*", True),
     ("arn:aws:rds-db:eu-west-1:1:dbuser:db-1/user?", True),
+    # an S3 key is one string: a fixed key prefix scopes it, whatever character ends the prefix
+    ("arn:aws:s3:::state-bucket/platform/dev/*", False),
+    ("arn:aws:s3:::state-bucket/platform/dev-*", False),
+    ("arn:aws:s3:::state-bucket/*", True),
+    ("arn:aws:s3:::state-bucket/platform/*/dev.tfstate", True),
+    ("arn:aws:s3:::*/platform/dev/*", True),
 ])
 def test_what_counts_as_a_wildcard_resource(arn, wildcard):
     assert is_wildcard_resource(arn) is wildcard
@@ -91,7 +97,7 @@ def test_what_counts_as_a_wildcard_resource(arn, wildcard):
 def test_the_synthesized_pod_roles_pass(stack_json, env):
     from platform_constructs.policy.engine import Resource
 
-    policies = stack_json(f"{env}-apps")["resource"]["aws_iam_role_policy"]
+    policies = stack_json(f"{env}-app-api")["resource"]["aws_iam_role_policy"]
     assert policies
     for name, body in policies.items():
         for rule in (ACTIONS, DATA):
