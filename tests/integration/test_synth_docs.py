@@ -17,7 +17,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = "<!-- synth-snippet: runs in tests/integration/test_synth_docs.py -->"
-STACKS = ["bootstrap", "dev", "dev-app-api", "prod", "prod-app-api", "shared", "staging", "staging-app-api"]
+STACKS = ["bootstrap", "dev", "dev-app-api", "dev-cluster-config", "prod", "prod-app-api", "prod-cluster-config",
+          "shared", "staging", "staging-app-api", "staging-cluster-config"]
 
 
 def snippet_commands() -> list[str]:

@@ -83,7 +83,7 @@ class NetworkPolicySet(Construct):
         isolated = sorted(plan.for_tier("isolated").values())
         self._namespace = namespace
         self._selector = {"match_labels": {APP_LABEL: app}}
-        # named per application: applications sharing a namespace each bring one (identical, harmless)
+        # the whole namespace, which belongs to this application alone (its stack creates it)
         self.resources: list[TerraformResource] = [self._policy("DefaultDeny", f"{app}-default-deny", {
             "pod_selector": {}, "policy_types": ["Ingress", "Egress"]})]
 
