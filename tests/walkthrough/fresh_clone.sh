@@ -87,7 +87,8 @@ stack_holds() {
 }
 
 run_block quick-start
-for stack in bootstrap shared dev dev-app-api staging staging-app-api prod prod-app-api; do
+for stack in bootstrap shared dev dev-cluster-config dev-app-api staging staging-cluster-config staging-app-api \
+             prod prod-cluster-config prod-app-api; do
     stack_holds "$stack"
 done
 
@@ -100,5 +101,6 @@ run_block add-env
 grep -q 'environment = "qa"' environments/accounts.toml || fail "accounts.toml does not register qa"
 stack_holds qa 10.40.0.0/16
 stack_holds qa-app-reports acme-shared-reports
+stack_holds qa-cluster-config amazon-vpc-cni
 
 echo "walkthrough: quick start, add-app and add-env passed in $SECONDS s"
