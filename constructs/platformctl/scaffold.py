@@ -2,9 +2,10 @@
 
 The files are edited as text (the repository has no TOML writer that keeps comments): an application is
 a table appended to each environment file plus, in ``shared.toml``, its name in ``[registry] repositories``
-and its source repository (``[ci.applications.<name>]``, which its release job builds); an environment is a new file plus its entry appended to the account registry. Whether the result is
-valid is the loader's to say, not ours: every write is judged by :func:`load_platform` over the whole
-directory, and on any problem every touched file is put back as it was (:class:`Rollback`).
+and its source repository (``[ci.applications.<name>]``, which its release job builds); an environment
+is a new file plus its entry appended to the account registry. Whether the result is valid is the
+loader's to say, not ours: every write is judged by :func:`load_platform` over the whole directory,
+and on any problem every touched file is put back as it was (:class:`Rollback`).
 """
 
 from __future__ import annotations

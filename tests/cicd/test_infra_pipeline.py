@@ -159,6 +159,9 @@ RULES: list[Callable[[Block], list[str]]] = [
     gates_before_targets, targets_from_configuration, delivery_order, reviewed_plans_applied, locks,
     kubernetes_stacks_in_order, read_only_branches,
 ]
+#: How applyApplications starts its loop over the Kubernetes stacks.
+APPLY_LOOP = ("            unstash \"plan-${target.name}-applications\"\n"
+              "            kubernetesStacks(target).each { Map stack ->")
 MUTATIONS = [
     ("checkov dropped", lambda s: s.replace("sh 'platformctl scan --junit reports/checkov.xml'", "echo 'skip'", 1),
      gates_before_targets),
@@ -180,10 +183,8 @@ MUTATIONS = [
         """                                  --plan "cdktf.out/stacks/$STACK/tfplan"\n""", "", 1),
      reviewed_plans_applied),
     ("applications applied under the platform lock", lambda s: s.replace(
-        "            unstash \"plan-${target.name}-applications\"\n            kubernetesStacks(target).each { Map stack ->\n"
-        "                lock(resource: stack.lock) {",
-        "            unstash \"plan-${target.name}-applications\"\n            kubernetesStacks(target).each { Map stack ->\n"
-        "                lock(resource: target.lock) {", 1), locks),
+        f"{APPLY_LOOP}\n                lock(resource: stack.lock) {{",
+        f"{APPLY_LOOP}\n                lock(resource: target.lock) {{", 1), locks),
     ("cluster configuration never applied", lambda s: s.replace(
         "        stacks.add(target.cluster_config)\n", "", 1), kubernetes_stacks_in_order),
     ("cluster configuration after the applications", lambda s: s.replace(
@@ -193,9 +194,9 @@ MUTATIONS = [
         "    if (target.cluster_config) {\n        stacks.add(target.cluster_config)\n    }\n", 1),
      kubernetes_stacks_in_order),
     ("only the applications' stacks applied", lambda s: s.replace(
-        "            unstash \"plan-${target.name}-applications\"\n            kubernetesStacks(target).each { Map stack ->",
-        "            unstash \"plan-${target.name}-applications\"\n            target.apps.each { String app, Map stack ->",
-        1), kubernetes_stacks_in_order),
+        APPLY_LOOP, APPLY_LOOP.replace("kubernetesStacks(target).each { Map stack ->",
+                                       "target.apps.each { String app, Map stack ->"), 1),
+     kubernetes_stacks_in_order),
     ("approval waits in a pod", lambda s: s.replace(
         "    stage(\"Approve ${target.name}\") {\n        timeout(",
         "    stage(\"Approve ${target.name}\") {\n        onPlatformPod {}\n        timeout(", 1), locks),

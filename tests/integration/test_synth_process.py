@@ -202,8 +202,8 @@ def test_cdktf_cli_synthesizes_one_stack_and_still_finds_every_stack(tmp_path, s
     assert synth.returncode == 0, synth.stdout + synth.stderr
     manifest = json.loads((outdir / "manifest.json").read_text())
     assert sorted(manifest["stacks"]) == sorted(p.name for p in (outdir / "stacks").iterdir()) == [
-        "bootstrap", "dev", "dev-app-api", "dev-cluster-config", "prod", "prod-app-api", "prod-cluster-config", "shared",
-        "staging", "staging-app-api", "staging-cluster-config"]
+        "bootstrap", "dev", "dev-app-api", "dev-cluster-config", "prod", "prod-app-api", "prod-cluster-config",
+        "shared", "staging", "staging-app-api", "staging-cluster-config"]
     after = tree_state(outdir)
     written = "stacks/dev-app-api/cdk.tf.json"
     assert after[written][0] == tree_state(newer / "cdktf.out")[written][0]

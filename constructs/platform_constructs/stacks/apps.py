@@ -70,10 +70,11 @@ class AppStack(TerraformStack):
         self.entry = self._create_entry() if self.workload.ingress is not None else None
         release = release_inputs(self, app, ImagePolicy(env.rollout.image_pinning, self.workload.image_repository))
         role = self._create_pod_role()
-        self.data = ApplicationDataAccess(self, f"Data{pascal_id(app)}", app=app, namespace=self.namespace.metadata.name,
-                                          pod_role=role, environment=DataEnvironment(
-                                              config=env, naming=self.naming, cluster_name=self.cluster.cluster_name,
-                                              platform=self._platform_values()))
+        data_environment = DataEnvironment(config=env, naming=self.naming, cluster_name=self.cluster.cluster_name,
+                                           platform=self._platform_values())
+        self.data = ApplicationDataAccess(self, f"Data{pascal_id(app)}", app=app,
+                                          namespace=self.namespace.metadata.name, pod_role=role,
+                                          environment=data_environment)
         entry = self.entry
         self.deployment = RollingDeployment(
             self, f"App{pascal_id(app)}", name=app, props=self.workload, rollout=env.rollout, release=release,

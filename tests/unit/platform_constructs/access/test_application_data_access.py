@@ -145,7 +145,8 @@ def test_the_grant_job_runs_the_plan_in_its_own_namespace_with_its_own_role(plat
 def test_network_policies_are_enforced_by_auto_mode(stack_json, env):
     """Once per cluster, in the environment's cluster configuration stack: never in an application's stack, where
     a second application would create it again and removing the first would switch enforcement off for all."""
-    [enforcement] = resources_of(strip_metadata(stack_json(f"{env}-cluster-config")), "kubernetes_config_map_v1").values()
+    cluster_config = strip_metadata(stack_json(f"{env}-cluster-config"))
+    [enforcement] = resources_of(cluster_config, "kubernetes_config_map_v1").values()
     assert enforcement["metadata"]["name"] == "amazon-vpc-cni"
     assert enforcement["metadata"]["namespace"] == "kube-system"
     assert enforcement["data"] == {"enable-network-policy-controller": "true"}
