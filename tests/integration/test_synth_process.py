@@ -133,6 +133,21 @@ def test_hundreds_of_problems_end_the_synth_while_its_caller_reads_nothing_until
     assert "Traceback" not in err
 
 
+def test_every_application_of_the_scale_scenario_uses_the_data_stores_under_its_own_names(tmp_path):
+    """Its generated applications use data as api does, each as its own database and cache user, on its own
+    topics and indices: the configuration accepts them (one application per user), so the scenario synthesizes."""
+    from platform_constructs.config.loader import load_platform
+
+    platform = load_platform(write_scale_scenario(tmp_path / "environments"))
+    for name in ("dev", "staging", "prod", "qa1"):
+        uses = {app: workload.uses for app, workload in platform.environments[name].apps.items()}
+        assert len(uses) == 21
+        for app, use in uses.items():
+            assert (use.postgres.user, use.redis.user) == (app, app)
+            assert [topic.split(".")[0] for topic in use.kafka.topics] == [app]
+            assert [index.split("-")[0] for index in use.search.indices] == [app]
+
+
 @pytest.fixture(scope="module")
 def newer(tmp_path_factory) -> Path:
     """environments/ with dev and prod changed, and a cache holding their stacks (primed in this worker)."""
