@@ -131,10 +131,26 @@ def _toml_key(key: str) -> str:
     return key if _BARE_KEY.match(key) else _toml_string(key)
 
 
+#: Problems a :class:`ConfigError`'s message lists (it counts the rest), and characters of each listed line.
+#: However broken the files, the message stays under 32,000 characters: a caller that reads it through a pipe only
+#: once the process has ended (a pipe holds 64 KB) never waits on a writer blocked by the full pipe.
+LISTED_PROBLEMS, LISTED_LINE_CHARS = 30, 1000
+
+
 class ConfigError(Exception):
-    """One or more environment files are invalid; ``problems`` lists every one of them."""
+    """One or more environment files are invalid; ``problems`` lists every one of them.
+
+    The message lists the first :data:`LISTED_PROBLEMS` and counts the others.
+    """
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"invalid environment configuration ({len(problems)} problem(s)):\n{lines}")
+        lines = [_clipped(f"  - {problem}") for problem in problems[:LISTED_PROBLEMS]]
+        if len(problems) > LISTED_PROBLEMS:
+            lines.append(f"  ... and {len(problems) - LISTED_PROBLEMS} more problem(s), not listed")
+        listing = "\n".join(lines)
+        super().__init__(f"invalid environment configuration ({len(problems)} problem(s)):\n{listing}")
+
+
+def _clipped(line: str) -> str:
+    return line if len(line) <= LISTED_LINE_CHARS else f"{line[:LISTED_LINE_CHARS - 4]} ..."

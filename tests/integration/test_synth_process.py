@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from envfiles import copy_environments, set_value
 from primed import prime_synth
 from trees import temporary_trees, tree_state
 
-from platformctl.synth import EXIT_INTERRUPTED, EXIT_OK, EXIT_SYNTH_FAILED, EXIT_TERMINATED
+from platformctl.synth import EXIT_INTERRUPTED, EXIT_INVALID_CONFIG, EXIT_OK, EXIT_SYNTH_FAILED, EXIT_TERMINATED
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -114,6 +115,43 @@ def test_an_interrupted_synth_exits_in_one_line_leaves_the_output_and_cleans_up(
     assert temporary_trees(outdir) == []
     wait_for(lambda: not processes_using(tmp), "the jsii kernel to exit", timeout=30)
     assert list(tmp.iterdir()) == []
+
+
+def test_hundreds_of_problems_end_the_synth_while_its_caller_reads_nothing_until_it_exits(tmp_path):
+    """200 copies of dev's api, each claiming its users: 600 problems. The caller reads the pipes only once the
+    process has exited; the message lists a bounded number of them, so the process never blocks on a full pipe."""
+    environments = copy_environments(tmp_path / "environments")
+    apps = tomllib.loads((environments / "dev.toml").read_text())["apps"]
+    set_value(environments, "dev.toml", "apps", {**apps, **{f"copy{index:03d}": apps["api"] for index in range(200)}})
+    env = process_env(PLATFORM_ENVIRONMENTS_DIR=environments, CDKTF_OUTDIR=tmp_path / "cdktf.out",
+                      PLATFORM_SYNTH_CACHE="off")
+    run = subprocess.Popen([sys.executable, "main.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        assert run.wait(timeout=120) == EXIT_INVALID_CONFIG
+    finally:
+        if run.poll() is None:
+            run.kill()
+        _, err = run.communicate()
+    assert "invalid environment configuration (" in err and " more problem(s), not listed" in err, err[-2000:]
+    assert "dev.toml: apps.copy000.uses.postgres.user" in err
+    assert "is already the database user of application api" in err
+    assert "Traceback" not in err
+
+
+def test_every_application_of_the_scale_scenario_uses_the_data_stores_under_its_own_names(tmp_path):
+    """Its generated applications use data as api does, each as its own database and cache user, on its own
+    topics and indices: the configuration accepts them (one application per user), so the scenario synthesizes."""
+    from platform_constructs.config.loader import load_platform
+
+    platform = load_platform(write_scale_scenario(tmp_path / "environments"))
+    for name in ("dev", "staging", "prod", "qa1"):
+        uses = {app: workload.uses for app, workload in platform.environments[name].apps.items()}
+        assert len(uses) == 21
+        for app, use in uses.items():
+            assert (use.postgres.user, use.redis.user) == (app, app)
+            assert [topic.split(".")[0] for topic in use.kafka.topics] == [app]
+            assert [index.split("-")[0] for index in use.search.indices] == [app]
 
 
 @pytest.fixture(scope="module")
