@@ -41,6 +41,7 @@ PUBLIC_ZONE_ID = PlatformValue("dns/public-zone-id", "Route 53 public hosted zon
 PRIVATE_ZONE_ID = PlatformValue("dns/private-zone-id", "Route 53 private hosted zone of the environment's domain")
 ACCESS_LOG_BUCKET = PlatformValue("ingress/access-log-bucket", "S3 bucket load balancers write access logs to")
 WEB_ACL_ARN = PlatformValue("ingress/web-acl-arn", "WAF web ACL of internet-facing entries")
+ALARM_TOPIC_ARN = PlatformValue("monitoring/alarm-topic-arn", "SNS topic every alarm of the environment notifies")
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,6 @@ def shared_load_balancer(visibility: str) -> SharedLoadBalancerValues:
 #: Every value an application stack may read; the writer refuses any other.
 TABLE: tuple[PlatformValue, ...] = (
     VPC_ID, VPC_CIDR, PUBLIC_SUBNET_IDS, PRIVATE_SUBNET_IDS, CLUSTER_SECURITY_GROUP_ID,
-    PUBLIC_ZONE_ID, PRIVATE_ZONE_ID, ACCESS_LOG_BUCKET, WEB_ACL_ARN,
+    PUBLIC_ZONE_ID, PRIVATE_ZONE_ID, ACCESS_LOG_BUCKET, WEB_ACL_ARN, ALARM_TOPIC_ARN,
     *shared_load_balancer("internal").all(), *shared_load_balancer("internet-facing").all(),
 )

@@ -15,6 +15,7 @@ from platform_constructs.dns.dns_props import Delegation
 from platform_constructs.ingress.environment_ingress import EnvironmentIngress
 from platform_constructs.naming import Naming
 from platform_constructs.network.network import Network
+from platform_constructs.observability.alarm_routing import ApplicationAlarmRouting
 from platform_constructs.observability.alarm_topic import AlarmTopic
 from platform_constructs.observability.alarms.kafka import KafkaAlarms
 from platform_constructs.observability.alarms.postgres import PostgresAlarms
@@ -140,11 +141,14 @@ class PlatformStack(TerraformStack):
         publish(table.PUBLIC_SUBNET_IDS, self.network.subnet_id_list("public"))
         publish(table.PRIVATE_SUBNET_IDS, self.network.subnet_id_list("private"))
         publish(table.CLUSTER_SECURITY_GROUP_ID, self.cluster.security_group_id)
+        publish(table.ALARM_TOPIC_ARN, self.alarm_topic.arn)
 
     def _monitor(self, env: EnvironmentConfig) -> None:
         """The encrypted alarm topic and, when monitoring is enabled, the alarm pack of each data service."""
         self.alarm_topic = AlarmTopic(self, "AlarmTopic", props=env.monitoring.topic, naming=self.naming)
-        self._output("monitoring", self.alarm_topic.outputs)
+        self.alarm_routing = ApplicationAlarmRouting(self, "AlarmRouting", naming=self.naming,
+                                                     topic_arn=self.alarm_topic.arn)
+        self._output("monitoring", {**self.alarm_topic.outputs, **self.alarm_routing.outputs})
         monitoring, topic_arn = env.monitoring, self.alarm_topic.arn
         if not monitoring.enabled:
             return
