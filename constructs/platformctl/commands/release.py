@@ -30,7 +30,8 @@ from platformctl.terraform.flow import add_guard_arguments, guard_overrides
 from platform_constructs.config.schema import EnvironmentConfig
 from platformctl.aws_session import account_session, caller_session
 from platformctl.image.deployed import Registry, Repository, RetentionRefused, check_main_build
-from platformctl.release.health import CheckResult, alarms_in_alarm, smoke
+from platformctl.release.evidence import evidence_for, read_states, wait_for_ok
+from platformctl.release.health import CheckResult, smoke
 from platformctl.release.image_ref import ImageRef
 from platformctl.release.kubectl import Workload
 from platformctl.process import CommandFailed, CommandRunner
@@ -92,9 +93,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
     verify = commands.add_parser(
         "verify", parents=[common, dry_run], help="post-deployment validation of one application",
-        description="Rollout complete, the Deployment runs the recorded image, the smoke URL answers 2xx and no "
-                    "alarm of the environment is in ALARM; with --observe, the last two keep being checked for that "
-                    "long. Exit 4 when a check fails.")
+        description="Rollout complete, the Deployment runs the recorded image, the smoke URL answers 2xx and none "
+                    "of the application's own alarms, nor the platform alarms of the data stores critical for it, is "
+                    "in ALARM (another application's or data store's alarm never fails it); with --observe, the last "
+                    "two keep being checked for that long. After a rollback (--after-rollback) it first waits, at "
+                    "most the time the alarms' windows need to clear, for them to return to OK. Exit 4 when a check "
+                    "fails, naming the alarm.")
     verify.add_argument("--env", required=True, help="environment")
     verify.add_argument("--app", required=True, help="application")
     verify.add_argument("--smoke-url", help="URL that must answer 2xx (e.g. the application's health endpoint)")
@@ -106,6 +110,11 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                         help=f"pause between observations and smoke attempts (default: {SMOKE_INTERVAL_SECONDS})")
     verify.add_argument("--smoke-attempts", type=_positive_int, default=SMOKE_ATTEMPTS, metavar="N",
                         help=f"smoke requests before the check fails (default: {SMOKE_ATTEMPTS})")
+    verify.add_argument("--after-rollback", action="store_true",
+                        help="wait for the application's alarms to return to OK before judging (bounded by "
+                             "--settle-timeout)")
+    verify.add_argument("--settle-timeout", type=_non_negative_float, metavar="SECONDS",
+                        help="longest wait of --after-rollback (default: the alarms' clearing time, from their windows)")
     verify.add_argument("--record-good", action="store_true",
                         help="when every check passes, record the verified image as the last good one")
     verify.set_defaults(handler=_verify)
@@ -341,11 +350,17 @@ def _verify(args: argparse.Namespace, project: Project, runner: CommandRunner) -
     workload = workload_of(env, args.app)
     results = [*_cluster_checks(workload, expected, args.rollout_timeout, runner)]
     cloudwatch = account_session(env.aws, f"platformctl-{env.name}").client("cloudwatch")
-    # every alarm of the environment is named after a resource, so it starts with Naming's "{prefix}-{env}-"
-    alarm_prefix = f"{env.naming.prefix}-{env.name}-"
+    evidence = evidence_for(env, args.app)
+    progress.say(f"judging {evidence.describe()}")
+    if args.after_rollback:
+        bound = evidence.clear_seconds if args.settle_timeout is None else args.settle_timeout
+        states = wait_for_ok(cloudwatch, evidence, timeout_seconds=bound, interval_seconds=min(args.interval, 15.0),
+                             say=progress.say)
+        if states.firing:
+            progress.say(f"still in ALARM after waiting {bound:.0f} s for the alarms to clear")
     deadline = time.monotonic() + args.observe
     while True:
-        round_results = [alarms_in_alarm(cloudwatch, alarm_prefix)]
+        round_results = [read_states(cloudwatch, evidence).result(evidence)]
         if args.smoke_url:
             round_results.append(smoke(args.smoke_url, attempts=args.smoke_attempts, interval_seconds=args.interval,
                                        timeout_seconds=SMOKE_REQUEST_TIMEOUT_SECONDS))
