@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, computed_field, model_validator
 
 from platform_constructs.ci.ci_props import CiProps
 from platform_constructs.compute.eks_props import EksProps
@@ -21,8 +21,10 @@ from platform_constructs.dns.dns_props import DnsProps, ParentZoneProps
 from platform_constructs.ingress.ingress_props import IngressProps
 from platform_constructs.k8s.rollout_props import RolloutProps
 from platform_constructs.k8s.workload_props import AppName, WorkloadProps
+from platform_constructs.naming import Naming
 from platform_constructs.network.props import NetworkProps
 from platform_constructs.observability.monitoring_props import ApplicationAlarmProps, MonitoringProps
+from platform_constructs.observability.recovery_time import recovery_paths
 from platform_constructs.policy.policy_props import PolicyProps
 from platform_constructs.props import MAY_DIFFER, LogRetentionDays, Props, StrictStr
 from platform_constructs.registry.ecr_props import RegistryProps
@@ -203,6 +205,14 @@ class EnvironmentConfig(DeploymentTarget):
     """Applications, keyed by name (``[apps.<name>]``), each deployed by its own stack ``<env>-app-<name>``; each rolls out with ``rollout``. Default: none."""
     release: ReleaseProps = Field(default_factory=ReleaseProps)
     """Environments whose verified images may be promoted here. Default: tier preset."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def recovery_time(self) -> dict[str, int]:
+        """Worst-case seconds from a critical application failure to the last good image serving, per recovery
+        path (``observability/recovery_time.py``; shown in the environment report and docs/rollback.md)."""
+        paths = recovery_paths(Naming(self.naming.prefix, self.name), self.rollout, self.monitoring)
+        return {path.name: path.total_seconds for path in paths}
 
     @model_validator(mode="before")
     @classmethod

@@ -29,6 +29,9 @@ from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictInt, 
 
 #: Every metric alarmed on here is published once a minute, so every alarm evaluates one-minute periods.
 PERIOD_SECONDS = 60
+#: Delay from a datapoint's minute to CloudWatch evaluating it: ALB and Container Insights metrics arrive
+#: within about a minute. The recovery-time estimate and ``verify``'s wait after a rollback add it to every window.
+METRIC_DELAY_SECONDS = 60
 #: CloudWatch evaluates at most one day of one-minute periods.
 MAX_EVALUATION_PERIODS = 1440
 _GIB = 1024**3
@@ -317,16 +320,17 @@ class ApplicationAlarmProps(AlarmPackThresholds):
 
     enabled: StrictBool = True
     """Create the application's alarms. Default: ``True`` (the dev preset turns them off)."""
-    error_ratio: ErrorRatioThreshold = ErrorRatioThreshold(percent=5, min_requests=10, evaluation_periods=2)
-    """Target 5xx responses in percent of requests (metric math) above this. Default: 5 % in 2 of 2 minutes
+    error_ratio: ErrorRatioThreshold = ErrorRatioThreshold(percent=5, min_requests=10, evaluation_periods=1)
+    """Target 5xx responses in percent of requests (metric math) above this; critical, so its window is part
+    of the 15-minute recovery budget (``observability/recovery_time.py``). Default: 5 % in 1 of 1 minute
     with at least 10 requests a minute."""
     latency_p99: SecondsThreshold = SecondsThreshold(seconds=1, evaluation_periods=2)
     """``TargetResponseTime`` (p99) above this: the application's latency objective. Default: 1 s in 2 of 2 minutes."""
     unhealthy_targets: AlarmWindow = AlarmWindow(evaluation_periods=2)
     """``UnHealthyHostCount`` (Maximum) above 0: a pod fails the load balancer's health check; a rollout's
     new pods are not targets until healthy, so this is a running pod going bad. Default: 2 of 2 minutes."""
-    no_healthy_targets: AlarmWindow = AlarmWindow(evaluation_periods=2)
-    """``HealthyHostCount`` (Minimum) below 1: nothing serves. Default: 2 of 2 minutes."""
+    no_healthy_targets: AlarmWindow = AlarmWindow(evaluation_periods=1)
+    """``HealthyHostCount`` (Minimum) below 1: nothing serves; critical, like ``error_ratio``. Default: 1 of 1 minute."""
     restarts: CountThreshold = CountThreshold(count=0, evaluation_periods=2)
     """Container restarts (the per-minute increase of ``pod_number_of_container_restarts``) above this
     in enough minutes of the window: a crash loop (its back-off restarts a container within 70 s of
@@ -427,6 +431,9 @@ class MonitoringProps(Props):
 
     enabled: StrictBool = True
     """Create the default alarm packs for the environment's data services. Default: ``True``."""
+    pager_acknowledgement: DurationField = Field(default=Duration.seconds(90), json_schema_extra=MAY_DIFFER)
+    """Time on-call takes from the page to starting the rollback job: the pager target the recovery-time
+    budget needs (``observability/recovery_time.py``; confirm it in an incident drill). Default: 1m30s."""
     runbook: StrictStr = Field(default=DEFAULT_RUNBOOK, min_length=1, max_length=200)
     """The rollback runbook, a URL or a path in this repository, named in every application alarm's
     description. Default: ``docs/rollback.md#application-rollback``."""

@@ -18,13 +18,10 @@ from platform_constructs.config.schema import EnvironmentConfig
 from platform_constructs.k8s.workload_props import WorkloadProps
 from platform_constructs.naming import Naming
 from platform_constructs.observability.alarms.application_specs import ApplicationSignals, release_judging_specs
-from platform_constructs.observability.monitoring_props import DataStore
+from platform_constructs.observability.monitoring_props import METRIC_DELAY_SECONDS, DataStore
 from platform_constructs.search.search_props import DOMAIN_COMPONENT
 from platformctl.release.health import CheckResult
 
-#: Delay from a datapoint's minute to CloudWatch evaluating it (ALB and Container Insights publish once a
-#: minute and arrive within about a minute); added to every window a wait is sized from.
-METRIC_DELAY_SECONDS = 60
 #: Naming component of each data store's resources, which starts the names of its platform alarms.
 STORE_COMPONENTS: dict[DataStore, str] = {"postgres": "postgres", "redis": "redis", "kafka": "kafka",
                                           "search": DOMAIN_COMPONENT}

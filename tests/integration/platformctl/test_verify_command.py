@@ -159,7 +159,8 @@ def test_after_a_rollback_the_wait_is_bounded_and_names_the_alarm(platformctl, a
 
 
 def test_without_a_settle_timeout_the_bound_is_the_alarms_clearing_time(platform):
-    from platformctl.release.evidence import METRIC_DELAY_SECONDS, evidence_for
+    from platform_constructs.observability.monitoring_props import METRIC_DELAY_SECONDS
+    from platformctl.release.evidence import evidence_for
 
     # every judging alarm of the prod preset clears one period after its cause is gone (N of N windows)
     assert evidence_for(platform.environments["prod"], "api").clear_seconds == 60 + METRIC_DELAY_SECONDS

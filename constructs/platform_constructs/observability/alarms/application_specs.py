@@ -154,7 +154,9 @@ def _load_balancer_specs(signals: ApplicationSignals, props: ApplicationAlarmPro
                     entry.metric("HealthyHostCount", "Minimum"),
                     Condition.fixed(Comparison.BELOW, 1, props.no_healthy_targets), MissingData.BREACHING),
     ]
-    specs = [_with_notes(spec, notes) for spec in specs]
+    critical = {"ErrorRatio", "NoHealthyTargets"}  # users get errors; the rest is degradation (major)
+    specs = [dataclasses.replace(_with_notes(spec, notes), severity="critical" if spec.key in critical else "major")
+             for spec in specs]
     composites: list[CompositeSpec] = []
     if props.availability is not None:
         for speed, window in (("fast", props.availability.fast), ("slow", props.availability.slow)):
@@ -178,7 +180,7 @@ def _burn_window(entry: AlarmSubject, errors: Metric, requests: Metric, objectiv
                        f"error budget burning over {minutes} min", burn,
                        Condition.fixed(Comparison.ABOVE, window.factor, AlarmWindow(evaluation_periods=1)),
                        MissingData.NOT_BREACHING)
-    return dataclasses.replace(spec, notifies=False, judges_release=False)
+    return dataclasses.replace(spec, notifies=False, severity=None)
 
 
 def _container_specs(signals: ApplicationSignals, props: ApplicationAlarmProps, notes: str) -> list[AlarmSpec]:
@@ -202,7 +204,7 @@ def _container_specs(signals: ApplicationSignals, props: ApplicationAlarmProps, 
             "HpaAtMax", "hpa-at-max", "autoscaler at max_replicas, no headroom left",
             service.metric("service_number_of_running_pods", "Minimum"),
             Condition.fixed(Comparison.AT_LEAST, signals.autoscaler_max, props.hpa_at_max), MissingData.NOT_BREACHING)
-        specs.append(dataclasses.replace(at_max, judges_release=False))  # load, not a bad release
+        specs.append(dataclasses.replace(at_max, severity=None))  # load, not a bad release
     return [_with_notes(spec, notes) for spec in specs]
 
 

@@ -20,6 +20,7 @@ from platform_constructs.observability.monitoring_props import (
 )
 
 Statistic = Literal["Average", "Sum", "Minimum", "Maximum", "p99"]
+Severity = Literal["critical", "major"]
 #: Statistics CloudWatch calls extended (percentiles); alarms pass them as ``extended_statistic``.
 PERCENTILES = frozenset({"p99"})
 
@@ -145,9 +146,10 @@ class AlarmSpec:
     """What to do when it fires (runbook, rollback command); appended to the description."""
     notifies: bool = True
     """Whether the alarm itself notifies the topic; ``False`` for the inputs of a composite alarm."""
-    judges_release: bool = True
-    """Whether ``verify`` fails a release on it and the RTO counts its windows; ``False`` for signals a
-    rollback does not clear (capacity) or clears only slowly (error-budget burn)."""
+    severity: Severity | None = "major"
+    """How bad a release that sets it off is: ``critical`` (users get errors; recovered within the RTO),
+    ``major`` (degraded; within 30 minutes); ``None`` for signals that do not judge a release: a rollback
+    does not clear them (capacity) or clears them only slowly (error-budget burn)."""
 
     @property
     def description(self) -> str:
@@ -164,6 +166,11 @@ class AlarmSpec:
     def window_seconds(self) -> int:
         """How long the condition must hold before the alarm fires: its detection time."""
         return self.condition.window.breaching_periods * self.source.period
+
+    @property
+    def judges_release(self) -> bool:
+        """Whether ``verify`` fails a release on it and the recovery-time estimate counts its windows."""
+        return self.severity is not None
 
     @property
     def clear_seconds(self) -> int:
