@@ -1,4 +1,9 @@
-"""ApplicationAlarmRouting: one EventBridge rule for the state changes of an environment's application alarms."""
+"""EventRoute: one EventBridge rule that sends matching events to the alarm topic; the patterns the platform routes.
+
+- :func:`application_alarm_pattern` (platform stack): state changes of the environment's application alarms.
+- :func:`inspector_findings_pattern` (shared stack, the registry account where enhanced scanning runs):
+  critical and high Amazon Inspector findings on ECR images.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,9 @@ import json
 
 from platform_constructs._internal.tf import Construct, aws
 from platform_constructs.naming import Naming
+
+#: Inspector severities routed like critical alarms.
+ROUTED_FINDING_SEVERITIES = ("CRITICAL", "HIGH")
 
 
 def application_alarm_pattern(naming: Naming) -> dict[str, object]:
@@ -17,36 +25,38 @@ def application_alarm_pattern(naming: Naming) -> dict[str, object]:
     }
 
 
-class ApplicationAlarmRouting(Construct):
-    """Routes application alarm state changes to the alarm topic through one EventBridge rule.
+def inspector_findings_pattern() -> dict[str, object]:
+    """Event pattern: an active critical or high Inspector finding on an ECR container image."""
+    return {
+        "source": ["aws.inspector2"],
+        "detail-type": ["Inspector2 Finding"],
+        "detail": {"severity": list(ROUTED_FINDING_SEVERITIES), "status": ["ACTIVE"],
+                   "resources": {"type": ["AWS_ECR_CONTAINER_IMAGE"]}},
+    }
+
+
+class EventRoute(Construct):
+    """An EventBridge rule on the default bus whose matching events go to the alarm topic.
 
     The rule is where a paging integration or the rollback job subscribes (another target on the
-    rule, or a subscription on the topic): the event names the alarm, hence the environment and
-    application, and its description holds the rollback command. The alarms also notify the topic
-    directly (their actions), so the topic alone is enough for e-mail and chat subscribers.
-
-    The topic must let ``events.amazonaws.com`` publish for rules of this account
-    (:class:`~platform_constructs.observability.alarm_topic.AlarmTopic` does) and its key must let
-    EventBridge encrypt.
+    rule, or a subscription on the topic). The topic must let ``events.amazonaws.com`` publish for
+    rules of this environment and its key must let EventBridge encrypt; :class:`~.alarm_topic.AlarmTopic`
+    does both.
 
     Example::
 
-        ApplicationAlarmRouting(self, "AlarmRouting", naming=Naming("acme", "prod"), topic_arn=topic.arn)
+        EventRoute(self, "AppAlarmRoute", name=naming.name("app-alarms"), pattern=application_alarm_pattern(naming),
+                   description="application alarms entering ALARM or OK", topic_arn=topic.arn)
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, naming: Naming, topic_arn: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, name: str, description: str,
+                 pattern: dict[str, object], topic_arn: str) -> None:
         super().__init__(scope, construct_id)
         self.rule = aws.cloudwatch_event_rule.CloudwatchEventRule(
-            self, "Rule", name=naming.name("app-alarms"), state="ENABLED",
-            description="Application alarms of this environment entering ALARM or OK (pager, rollback job)",
-            event_pattern=json.dumps(application_alarm_pattern(naming), sort_keys=True),
+            self, "Rule", name=name, state="ENABLED", description=description,
+            event_pattern=json.dumps(pattern, sort_keys=True),
         )
         aws.cloudwatch_event_target.CloudwatchEventTarget(
             self, "Topic", rule=self.rule.name, target_id="alarm-topic", arn=topic_arn)
         self.rule_arn: str = self.rule.arn
         self.rule_name: str = self.rule.name
-
-    @property
-    def outputs(self) -> dict[str, object]:
-        """The rule subscribers attach their targets to."""
-        return {"app_alarm_rule_arn": self.rule_arn, "app_alarm_rule_name": self.rule_name}

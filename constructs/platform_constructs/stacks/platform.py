@@ -15,7 +15,7 @@ from platform_constructs.dns.dns_props import Delegation
 from platform_constructs.ingress.environment_ingress import EnvironmentIngress
 from platform_constructs.naming import Naming
 from platform_constructs.network.network import Network
-from platform_constructs.observability.alarm_routing import ApplicationAlarmRouting
+from platform_constructs.observability.alarm_routing import EventRoute, application_alarm_pattern
 from platform_constructs.observability.alarm_topic import AlarmTopic
 from platform_constructs.observability.alarms.kafka import KafkaAlarms
 from platform_constructs.observability.alarms.postgres import PostgresAlarms
@@ -146,9 +146,12 @@ class PlatformStack(TerraformStack):
     def _monitor(self, env: EnvironmentConfig) -> None:
         """The encrypted alarm topic and, when monitoring is enabled, the alarm pack of each data service."""
         self.alarm_topic = AlarmTopic(self, "AlarmTopic", props=env.monitoring.topic, naming=self.naming)
-        self.alarm_routing = ApplicationAlarmRouting(self, "AlarmRouting", naming=self.naming,
-                                                     topic_arn=self.alarm_topic.arn)
-        self._output("monitoring", {**self.alarm_topic.outputs, **self.alarm_routing.outputs})
+        self.alarm_route = EventRoute(
+            self, "AlarmRouting", name=self.naming.name("app-alarms"), pattern=application_alarm_pattern(self.naming),
+            description="Application alarms of this environment entering ALARM or OK (pager, rollback job)",
+            topic_arn=self.alarm_topic.arn)
+        self._output("monitoring", {**self.alarm_topic.outputs, "app_alarm_rule_arn": self.alarm_route.rule_arn,
+                                    "app_alarm_rule_name": self.alarm_route.rule_name})
         monitoring, topic_arn = env.monitoring, self.alarm_topic.arn
         if not monitoring.enabled:
             return

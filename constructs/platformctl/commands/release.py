@@ -1,4 +1,5 @@
-"""Release subcommands: promote, rollback, undo, verify, record-good, releases, revision, record-revision, app-url.
+"""Release subcommands: promote, rollback, undo, findings, verify, record-good, releases, revision,
+record-revision, app-url.
 
 Applications move between environments only as digest references, and only from a state the
 records vouch for: promotion takes the image the source environment runs *and* last verified;
@@ -11,6 +12,7 @@ import argparse
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 from platformctl.release.change import plan_and_apply, prepare, refuse_while_pending, stack_change
 from platformctl.release.inputs import (
@@ -27,10 +29,12 @@ from platformctl.gates.plan_guard import Override
 from platformctl.progress import Progress
 from platformctl.project import Project
 from platformctl.terraform.flow import add_guard_arguments, guard_overrides
+from platform_constructs.policy.policy_props import MIN_REASON_LENGTH
 from platform_constructs.config.schema import EnvironmentConfig
 from platformctl.aws_session import account_session, caller_session
 from platformctl.image.deployed import Registry, Repository, RetentionRefused, check_main_build
 from platformctl.release.evidence import evidence_for, read_states, wait_for_ok
+from platformctl.release.findings import open_findings
 from platformctl.release.health import CheckResult, smoke
 from platformctl.release.image_ref import ImageRef
 from platformctl.release.kubectl import Workload
@@ -62,6 +66,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     promote.add_argument("--app", required=True, help="application")
     promote.add_argument("--expect-image", help="refuse unless the source runs this image (the build's own digest)")
     promote.add_argument("--change-cause", help="kubernetes.io/change-cause of the rollout (default: the image)")
+    promote.add_argument("--allow-findings", action="store_true",
+                         help="promote despite open critical Inspector findings where [release] refuse_open_findings "
+                              "is on; needs --reason (printed in the log)")
     add_guard_arguments(promote)
     promote.set_defaults(handler=_promote)
 
@@ -90,6 +97,15 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     undo.add_argument("--rollout-timeout", type=_positive_int, default=ROLLOUT_TIMEOUT_SECONDS, metavar="SECONDS",
                       help=f"kubectl rollout status timeout (default: {ROLLOUT_TIMEOUT_SECONDS})")
     undo.set_defaults(handler=_undo_command)
+
+    findings = commands.add_parser(
+        "findings", parents=[common], help="open critical Inspector findings of the images an environment runs",
+        description="For each application of --env (or --app), the image its release records say runs, and the open "
+                    "critical Amazon Inspector findings on that image (by digest, in the registry account). Exit 4 "
+                    "when a running image has one: roll back, or build and promote a fixed image.")
+    findings.add_argument("--env", required=True, help="environment")
+    findings.add_argument("--app", help="one application (default: every application of the environment)")
+    findings.set_defaults(handler=_findings)
 
     verify = commands.add_parser(
         "verify", parents=[common, dry_run], help="post-deployment validation of one application",
@@ -249,6 +265,8 @@ def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) 
                  f"(current and last good) to {target.name}")
     checked_repository(target, args.app, current, f"{source.name}'s image")
     _require_main_build(current)
+    if target.release.refuse_open_findings:
+        _refuse_open_findings(current, f"{target.name}/{args.app}", _findings_override(args), progress)
     release = Release(current, args.change_cause or f"promote {current} from {source.name}")
     _deploy_release(project, target, args.app, release, overrides, runner, progress)
     progress.say(f"{target.name}/{args.app} {'would run' if runner.dry_run else 'now runs'} {current}")
@@ -261,6 +279,57 @@ def _require_main_build(image: ImageRef) -> None:
         check_main_build(Registry(caller_session(repository.region).client("ecr"), repository), image)
     except RetentionRefused as error:
         raise CliError(ExitCode.REFUSED, str(error)) from None
+
+
+def _findings_override(args: argparse.Namespace) -> str | None:
+    """The reason of ``--allow-findings`` (the one ``--reason`` of the command), or ``None`` without it."""
+    if not args.allow_findings:
+        return None
+    reasons = [reason.strip() for reason in args.reason if reason.strip()]
+    if len(reasons) != 1 or len(reasons[0]) < MIN_REASON_LENGTH:
+        raise CliError(ExitCode.USAGE, f"--allow-findings needs one --reason TEXT of at least {MIN_REASON_LENGTH} "
+                                       "characters saying why the image may run despite its findings")
+    return reasons[0]
+
+
+def _inspector(image: ImageRef) -> Any:
+    """Amazon Inspector of the registry account that holds ``image`` (enhanced scanning runs there)."""
+    return caller_session(Repository.of(image).region).client("inspector2")
+
+
+def _refuse_open_findings(image: ImageRef, where: str, override: str | None, progress: Progress) -> None:
+    """Refuse (exit 3) an image with open critical findings, unless ``override`` gives the reason (then logged)."""
+    found = open_findings(_inspector(image), image)
+    if not found:
+        progress.say(f"no open critical Inspector finding on {image}")
+        return
+    listed = "; ".join(str(finding) for finding in found)
+    if override is None:
+        raise CliError(ExitCode.REFUSED, f"{where}: {image} has {len(found)} open critical Inspector finding(s): "
+                                         f"{listed}. Build a fixed image, or pass --allow-findings --reason TEXT")
+    progress.say(f"OVERRIDE --allow-findings for {where}: {image} has {len(found)} open critical finding(s) "
+                 f"({listed}); reason: {override}")
+
+
+def _findings(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    env = project.environment(args.env)
+    apps = [checked_app(env, args.app)] if args.app else sorted(env.apps)
+    records = release_records(env)
+    affected = 0
+    for app in apps:
+        image = records.image(app, RecordKind.CURRENT)
+        if image is None:
+            print(f"{env.name}/{app}: nothing deployed ({records.parameter_name(app, RecordKind.CURRENT)})")
+            continue
+        found = open_findings(_inspector(image), image)
+        affected += bool(found)
+        print(f"{env.name}/{app}: {image}: " + (f"{len(found)} open critical finding(s)" if found else "none open"))
+        for finding in found:
+            print(f"  {finding}")
+    if affected:
+        raise CliError(ExitCode.CHECK_FAILED, f"{affected} running image(s) of {env.name} have open critical "
+                                              "findings: roll back or promote a fixed image")
+    return ExitCode.OK
 
 
 def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:

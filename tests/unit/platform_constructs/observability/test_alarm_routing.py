@@ -10,7 +10,7 @@ import pytest
 from tfjson import resources_of
 
 from platform_constructs.naming import Naming
-from platform_constructs.observability.alarm_routing import application_alarm_pattern
+from platform_constructs.observability.alarm_routing import application_alarm_pattern, inspector_findings_pattern
 
 
 def prefix_matches(pattern, alarm_name):
@@ -44,3 +44,17 @@ def test_platform_stack_routes_application_alarms_to_its_topic(stack_json, env):
     assert target["arn"] == f"${{aws_sns_topic.{topic_id}.arn}}"
     assert re.fullmatch(r"\$\{aws_cloudwatch_event_rule\.\w+\.name\}", target["rule"])
     assert {"monitoring_app_alarm_rule_arn", "monitoring_app_alarm_rule_name"} <= set(config["output"])
+
+
+def test_shared_stack_routes_critical_and_high_image_findings_to_its_own_topic(stack_json):
+    config = stack_json("shared")
+    [rule] = resources_of(config, "aws_cloudwatch_event_rule").values()
+    [(topic_id, topic)] = resources_of(config, "aws_sns_topic").items()
+    [target] = resources_of(config, "aws_cloudwatch_event_target").values()
+    assert topic["name"] == "acme-shared-alarms"
+    pattern = json.loads(rule["event_pattern"])
+    assert pattern == inspector_findings_pattern()
+    assert (pattern["source"], pattern["detail-type"]) == (["aws.inspector2"], ["Inspector2 Finding"])
+    assert pattern["detail"]["severity"] == ["CRITICAL", "HIGH"]
+    assert pattern["detail"]["resources"] == {"type": ["AWS_ECR_CONTAINER_IMAGE"]}
+    assert target["arn"] == f"${{aws_sns_topic.{topic_id}.arn}}"

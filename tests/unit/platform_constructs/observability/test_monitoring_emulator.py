@@ -1,4 +1,4 @@
-"""The alarm topic, the four alarm packs, an application's alarms and the application alarm rule, applied
+"""The alarm topic, the four alarm packs, an application's alarms and the two EventBridge routes, applied
 with the real Terraform CLI and AWS provider to the emulator.
 
 The dev platform (which the emulator deploy tests apply) has monitoring off, so this is where
@@ -28,7 +28,11 @@ ACCOUNT, REGION = "111111111111", "eu-west-1"
 def synthesize_monitoring(directory):
     """A stack holding only the monitoring of a small replicated platform, written to ``directory``."""
     from platform_constructs._internal.tf import TerraformStack, Testing, aws
-    from platform_constructs.observability.alarm_routing import ApplicationAlarmRouting
+    from platform_constructs.observability.alarm_routing import (
+        EventRoute,
+        application_alarm_pattern,
+        inspector_findings_pattern,
+    )
     from platform_constructs.observability.alarm_topic import AlarmTopic
     from platform_constructs.observability.alarms.application import ApplicationAlarms
     from platform_constructs.observability.alarms.application_specs import ApplicationSignals
@@ -42,7 +46,10 @@ def synthesize_monitoring(directory):
     aws.provider.AwsProvider(stack, "aws", region=REGION)
     naming = Naming("acme", "emu")
     topic = AlarmTopic(stack, "AlarmTopic", props=settings.topic, naming=naming)
-    ApplicationAlarmRouting(stack, "AlarmRouting", naming=naming, topic_arn=topic.arn)
+    EventRoute(stack, "AlarmRouting", name="acme-emu-app-alarms", description="application alarms",
+               pattern=application_alarm_pattern(naming), topic_arn=topic.arn)
+    EventRoute(stack, "FindingsRoute", name="acme-emu-inspector-findings", description="image findings",
+               pattern=inspector_findings_pattern(), topic_arn=topic.arn)
     application = ApplicationAlarmProps.model_validate({"availability": {"percent": 99.9}})
     signals = ApplicationSignals(naming=naming, app="api", cluster_name="acme-emu-eks", namespace="api",
                                  autoscaler_max=4, load_balancer="app/acme-emu-api/0123456789abcdef",
@@ -109,7 +116,11 @@ def test_monitoring_applies_reads_back_unchanged_and_notifies_the_encrypted_topi
 
 
         events = emulator.client("events")
-        [rule] = events.list_rules(NamePrefix="acme-emu-app-alarms")["Rules"]
-        assert json.loads(rule["EventPattern"])["detail"]["alarmName"] == [{"prefix": "acme-emu-app-"}]
-        [target] = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
-        assert target["Arn"] == topic_arn
+        rules = {rule["Name"]: rule for rule in events.list_rules(NamePrefix="acme-emu-")["Rules"]}
+        assert set(rules) == {"acme-emu-app-alarms", "acme-emu-inspector-findings"}
+        assert json.loads(rules["acme-emu-app-alarms"]["EventPattern"])["detail"]["alarmName"] == [
+            {"prefix": "acme-emu-app-"}]
+        assert json.loads(rules["acme-emu-inspector-findings"]["EventPattern"])["source"] == ["aws.inspector2"]
+        for name in rules:
+            [target] = events.list_targets_by_rule(Rule=name)["Targets"]
+            assert target["Arn"] == topic_arn
