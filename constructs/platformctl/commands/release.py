@@ -130,7 +130,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                         help="wait for the application's alarms to return to OK before judging (bounded by "
                              "--settle-timeout)")
     verify.add_argument("--settle-timeout", type=_non_negative_float, metavar="SECONDS",
-                        help="longest wait of --after-rollback (default: the alarms' clearing time, from their windows)")
+                        help="longest wait of --after-rollback (default: the alarms' clearing time, from their "
+                             "windows)")
     verify.add_argument("--record-good", action="store_true",
                         help="when every check passes, record the verified image as the last good one")
     verify.set_defaults(handler=_verify)
