@@ -20,7 +20,7 @@ export PATH := $(NODE_BIN):$(CURDIR)/$(BIN):$(PATH)
 export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install runtime synth test bench report clean tools scan deploy-local deploy-local-down local-env lint-jenkins drill postgres-server
+.PHONY: help install runtime synth test bench report clean tools scan deploy-local deploy-local-down local-env lint-jenkins drill postgres-server docs-rto
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -78,6 +78,9 @@ local-env:  ## print exports pointing cdktf, platformctl, boto3 and the AWS CLI 
 
 drill: install  ## time the steps of an application and an infrastructure rollback against the local emulator
 	$(BIN)/python bench/rollback_drill.py
+
+docs-rto: install  ## docs/rollback.md: regenerate the recovery-time budget table from the configuration
+	$(BIN)/python -m platformctl.rto_doc
 
 lint-jenkins: node_modules/.installed  ## npm-groovy-lint (Node 22, Java 17) over cicd/Jenkinsfile-* and cicd/jobs.groovy: no error, no warning
 	cd cicd && npm-groovy-lint --noserver --config $(CURDIR)/cicd/.groovylintrc.js --failon warning Jenkinsfile-* jobs.groovy

@@ -18,11 +18,14 @@ import os
 import signal
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 LOOPBACK = "127.0.0.1"
+#: answers kept for retries: far more than Terraform's requests in flight (parallelism 10, 25 attempts)
+REMEMBERED_ANSWERS = 2048
 
 
 def serve(account_id: str, ready_file: Path, certificate: Path, private_key: Path) -> None:
@@ -39,7 +42,8 @@ def serve(account_id: str, ready_file: Path, certificate: Path, private_key: Pat
     # the account of access keys moto did not issue (moto reads this global on every request)
     moto.iam.models.DEFAULT_ACCOUNT_ID = account_id
     apply_all()
-    app = one_request_at_a_time(with_request_context(DomainDispatcherApplication(create_backend_app)))
+    app = one_request_at_a_time(retries_get_the_first_answer(
+        with_request_context(DomainDispatcherApplication(create_backend_app))))
     server = make_server(LOOPBACK, 0, app, threaded=True, request_handler=MotoRequestHandler,
                          ssl_context=(str(certificate), str(private_key)))
     # moto builds some URLs (queue URLs, pre-signed links) from MOTO_PORT.
@@ -70,6 +74,42 @@ def one_request_at_a_time(app: Callable[..., Iterable[bytes]]) -> Callable[..., 
             return list(app(environ, start_response))
 
     return serialized
+
+
+def retries_get_the_first_answer(app: Callable[..., Iterable[bytes]]) -> Callable[..., list[bytes]]:
+    """WSGI middleware answering an SDK retry of a change that was already made with that change's answer.
+
+    The AWS SDKs send one ``amz-sdk-invocation-id`` for every attempt of a call. When an attempt's
+    answer is lost on the way back (the connection dropped after the emulator had acted, seen in a
+    loaded CI run as ``UserAlreadyExists`` for a user created by the first attempt), the retry would
+    meet its own change. The emulator runs on the caller's machine, so a lost answer is an artefact of
+    the emulator, not AWS behaviour: the successful answer is replayed, and the replay is logged.
+    """
+    answers: OrderedDict[str, tuple[str, list[tuple[str, str]], bytes]] = OrderedDict()
+
+    def answered(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+        if invocation is not None and invocation in answers:
+            status, headers, body = answers[invocation]
+            print(f"local_aws: {environ.get('HTTP_AMZ_SDK_REQUEST', 'a retry')} of invocation {invocation}: "
+                  f"replayed the answer ({status}) of the attempt that made the change", file=sys.stderr, flush=True)
+            start_response(status, headers)
+            return [body]
+        sent: list[tuple[str, list[tuple[str, str]]]] = []
+
+        def recording(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            sent.append((status, headers))
+            return start_response(status, headers, exc_info)
+
+        body = b"".join(app(environ, recording))
+        if invocation is not None and environ.get("REQUEST_METHOD") not in ("GET", "HEAD") \
+                and sent and sent[-1][0].startswith("2"):
+            answers[invocation] = (*sent[-1], body)
+            if len(answers) > REMEMBERED_ANSWERS:
+                answers.popitem(last=False)
+        return [body]
+
+    return answered
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -273,7 +273,10 @@ def _build(project_root: Path, platform: Platform, owners: list[str]) -> dict[st
     from platform_constructs._internal.tf import jsii  # imports cdktf: ~15 s, only when something is missing
     from platform_constructs.app import synthesize_owners
 
-    with tempfile.TemporaryDirectory(prefix="synth-") as scratch:
+    # An interrupt can arrive while the jsii kernel still writes into the scratch directory, so its
+    # removal may meet a file created meanwhile ("Directory not empty"); what is left goes with the run's
+    # private temporary directory at exit, once the kernel has stopped.
+    with tempfile.TemporaryDirectory(prefix="synth-", ignore_cleanup_errors=True) as scratch:
         try:
             output = synthesize_owners(platform, owners, Path(scratch) / "cdktf.out")
         except (RuntimeError, jsii.errors.JSIIError) as error:  # validation and annotation errors are RuntimeErrors

@@ -162,6 +162,8 @@ def test_verification_smoke_tests_the_configured_url_and_records_the_good_image(
     stage = _stages(parse(APP_SOURCE))["Verify"]
     verifies = [call for call in platformctl_calls(stage) if call[0] == "verify"]
     assert [("--smoke-url" in call, "--record-good" in call) for call in verifies] == [(True, True), (False, True)]
+    # the alarm that triggered the rollback gets the time its window needs to clear before it is judged
+    assert all("--after-rollback" in call for call in verifies)
     smoke_url = verifies[0][verifies[0].index("--smoke-url") + 1]
     assert url_variables(stage) == {smoke_url.lstrip("$"): ("$TARGET_ENV", True)}  # platformctl app-url --health-check
 

@@ -182,7 +182,7 @@ class AppUses(Props):
     """Applications of the environment it calls (their NetworkPolicies admit it on their port). Default: none."""
 
     @property
-    def stores(self) -> tuple[str, ...]:
+    def stores(self) -> tuple[DataStore, ...]:
         """Names of the data stores used (``postgres``, ``redis``, ``kafka``, ``search``)."""
         return tuple(name for name in STORES if getattr(self, name) is not None)
 
@@ -198,5 +198,7 @@ def cache_users(env: EnvironmentConfig) -> tuple[CacheUser, ...]:
                  for _, workload in sorted(env.apps.items()) if workload.uses.redis is not None)
 
 
+#: A data store of the platform an application may use.
+DataStore = Literal["postgres", "redis", "kafka", "search"]
 #: The data stores an application may use, in the order they are reported.
-STORES = ("postgres", "redis", "kafka", "search")
+STORES: tuple[DataStore, ...] = ("postgres", "redis", "kafka", "search")

@@ -215,6 +215,25 @@ def _apps_stay_out_of_reserved_namespaces(env: EnvironmentConfig) -> Iterable[Fi
 
 
 #: Rules over one environment file (after its fields validated).
+def _recovery_fits_the_rto(env: EnvironmentConfig) -> Iterable[Finding]:
+    """Every recovery path of a critical failure ends inside ``rollout.rto``, for the environment's application
+    alarm preset and for each application's own windows (observability/recovery_time.py)."""
+    from platform_constructs.naming import Naming
+    from platform_constructs.observability.recovery_time import recovery_paths
+
+    naming = Naming(env.naming.prefix, env.name)
+    cases = [("monitoring.apps", env.monitoring)]
+    cases += [(f"apps.{name}.monitoring", env.monitoring.model_copy(update={"apps": app.monitoring}))
+              for name, app in sorted(env.apps.items())]
+    for field, monitoring in cases:
+        late = [path for path in recovery_paths(naming, env.rollout, monitoring) if not path.within_budget]
+        for path in late:
+            yield (field, path.total_seconds,
+                   f"the {path.name} recovery of a critical failure takes {path.total_seconds} s, not under "
+                   f"rollout.rto ({path.budget_seconds} s): shorten the critical alarms' windows, "
+                   "monitoring.pager_acknowledgement or the rollout")
+
+
 ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _subnet_plan_fits,
     _kafka_fits_network,
@@ -229,6 +248,7 @@ ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Finding]]] = [
     _uses_fit_the_environment,
     _uses_are_exclusive,
     _apps_stay_out_of_reserved_namespaces,
+    _recovery_fits_the_rto,
 ]
 
 

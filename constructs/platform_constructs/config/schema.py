@@ -9,9 +9,9 @@ rejected with the field path.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, ValidationError, computed_field, model_validator
 
 from platform_constructs.access.data_access_props import DataAccessProps
 from platform_constructs.ci.ci_props import CiProps
@@ -22,14 +22,17 @@ from platform_constructs.dns.dns_props import DnsProps, ParentZoneProps
 from platform_constructs.ingress.ingress_props import IngressProps
 from platform_constructs.k8s.rollout_props import RolloutProps
 from platform_constructs.k8s.workload_props import AppName, WorkloadProps
+from platform_constructs.naming import Naming
 from platform_constructs.network.props import NetworkProps
-from platform_constructs.observability.monitoring_props import MonitoringProps
+from platform_constructs.observability.monitoring_props import ApplicationAlarmProps, MonitoringProps
+from platform_constructs.observability.recovery_time import recovery_paths
 from platform_constructs.policy.policy_props import PolicyProps
 from platform_constructs.props import MAY_DIFFER, LogRetentionDays, Props, StrictStr
 from platform_constructs.registry.ecr_props import RegistryProps
 from platform_constructs.search.search_props import SearchProps
 from platform_constructs.streaming.kafka_props import KafkaProps
 from platform_constructs.config.plan_guard_props import PlanGuardProps
+from platform_constructs.config.presets import deep_merge
 from platform_constructs.config.regions import AwsRegion
 from platform_constructs.config.release_props import ReleaseProps
 from platform_constructs.config.tiers import TIERS as TIERS, Tier  # TIERS re-exported: callers import it from here
@@ -208,6 +211,37 @@ class EnvironmentConfig(DeploymentTarget):
     """Environments whose verified images may be promoted here. Default: tier preset."""
     data_access: DataAccessProps = Field(default_factory=DataAccessProps)
     """How the grants inside the data stores run (``[data_access]``). Default: none until an application uses a store."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def recovery_time(self) -> dict[str, int]:
+        """Worst-case seconds from a critical application failure to the last good image serving, per recovery
+        path (``observability/recovery_time.py``; shown in the environment report and docs/rollback.md)."""
+        paths = recovery_paths(Naming(self.naming.prefix, self.name), self.rollout, self.monitoring)
+        return {path.name: path.total_seconds for path in paths}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apps_inherit_monitoring(cls, data: Any) -> Any:
+        """Lay each ``[apps.<name>.monitoring]`` over ``[monitoring.apps]``, so a partial table keeps the rest."""
+        if not isinstance(data, dict) or not isinstance(data.get("apps"), dict):
+            return data
+        monitoring = data.get("monitoring")
+        defaults = monitoring.get("apps", {}) if isinstance(monitoring, dict) else {}
+        if not isinstance(defaults, dict) or not _valid(ApplicationAlarmProps, defaults):
+            return data  # reported once, at monitoring.apps, not again under every application
+        apps = {name: deep_merge(app, {"monitoring": deep_merge(defaults, app.get("monitoring", {}))})
+                if isinstance(app, dict) and isinstance(app.get("monitoring", {}), dict) else app
+                for name, app in data["apps"].items()}
+        return {**data, "apps": apps}
+
+
+def _valid(model: type[Props], data: dict[str, Any]) -> bool:
+    try:
+        model.model_validate(data)
+    except ValidationError:
+        return False
+    return True
 
 
 class SharedConfig(DeploymentTarget):

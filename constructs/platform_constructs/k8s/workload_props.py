@@ -19,6 +19,7 @@ from platform_constructs.k8s.findings import Finding, raise_findings
 from platform_constructs.k8s.image_policy import REPOSITORY_PATTERN
 from platform_constructs.k8s.probes import ProbeAction
 from platform_constructs.k8s.resources import ComputeResources
+from platform_constructs.observability.monitoring_props import ApplicationAlarmProps
 from platform_constructs.props import MAY_DIFFER, Props, StrictInt, StrictStr
 from platform_constructs.security.managed_policies import admin_grade_reason
 
@@ -92,6 +93,9 @@ class WorkloadProps(Props):
     ingress: AppIngress | None = None
     """An HTTPS entry through a load balancer (``[apps.<name>.ingress]``). Default: none (reachable
     inside the cluster only)."""
+    monitoring: ApplicationAlarmProps = Field(default_factory=ApplicationAlarmProps, json_schema_extra=MAY_DIFFER)
+    """The application's alarms: the environment's ``[monitoring.apps]`` with this table's keys laid over it
+    (``[apps.<name>.monitoring]``, e.g. ``latency_p99 = { seconds = 0.3 }``). Default: ``[monitoring.apps]``."""
 
     @model_validator(mode="after")
     def _consistent(self) -> WorkloadProps:

@@ -15,8 +15,9 @@ class AlarmTopic(Construct):
     - The topic is encrypted with ``kms_key``, or with its own rotating key whose policy lets
       ``cloudwatch.amazonaws.com`` use it on behalf of this account only. A key passed in must
       grant CloudWatch the same, or alarms fail to publish without any error at deploy time.
-    - The topic policy lets CloudWatch publish only for alarms of this account and region, and
-      refuses publishing without TLS.
+    - The topic policy lets CloudWatch publish only for alarms of this account and region,
+      EventBridge only for rules of this environment (``{prefix}-{env}-*``: the application alarm
+      rule, the Inspector findings rule), and refuses publishing without TLS.
     - One subscription per subscriber; e-mail subscriptions stay pending until the recipient
       confirms (and Terraform cannot delete one that was never confirmed: SNS expires it).
 
@@ -33,7 +34,7 @@ class AlarmTopic(Construct):
         # resolve defaults
         self.name: str = naming.name("alarms")
         self.kms_key = kms_key or KmsKey(self, "Key", props=KmsKeyProps(
-            alias=self.name, description=f"SNS alarm topic {self.name}", service_principals=("cloudwatch",),
+            alias=self.name, description=f"SNS alarm topic {self.name}", service_principals=("cloudwatch", "events"),
         ))
 
         # create resources
@@ -52,6 +53,18 @@ class AlarmTopic(Construct):
                 "Condition": {
                     "StringEquals": {"aws:SourceAccount": account},
                     "ArnLike": {"aws:SourceArn": f"arn:{aws_partition}:cloudwatch:{region}:{account}:alarm:*"},
+                },
+            },
+            {
+                "Sid": "EventBridgeRulesOfThisEnvironment",
+                "Effect": "Allow",
+                "Principal": {"Service": "events.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Resource": self.topic.arn,
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account},
+                    "ArnLike": {"aws:SourceArn": f"arn:{aws_partition}:events:{region}:{account}:rule/"
+                                                 f"{naming.prefix}-{naming.environment}-*"},
                 },
             },
             {

@@ -57,6 +57,7 @@ KAFKA_BOOTSTRAP_BROKERS = PlatformValue("kafka/bootstrap-brokers-sasl-iam",
 SEARCH_ENDPOINT = PlatformValue("search/endpoint", "HTTPS endpoint host of the OpenSearch domain")
 SEARCH_MASTER_ROLE_ARN = PlatformValue("search/master-role-arn",
                                        "IAM role mapped to the OpenSearch master user (the grant jobs assume it)")
+ALARM_TOPIC_ARN = PlatformValue("monitoring/alarm-topic-arn", "SNS topic every alarm of the environment notifies")
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def shared_load_balancer(visibility: str) -> SharedLoadBalancerValues:
 #: Every value an application stack may read; the writer refuses any other.
 TABLE: tuple[PlatformValue, ...] = (
     VPC_ID, VPC_CIDR, PUBLIC_SUBNET_IDS, PRIVATE_SUBNET_IDS, CLUSTER_SECURITY_GROUP_ID,
-    PUBLIC_ZONE_ID, PRIVATE_ZONE_ID, ACCESS_LOG_BUCKET, WEB_ACL_ARN,
+    PUBLIC_ZONE_ID, PRIVATE_ZONE_ID, ACCESS_LOG_BUCKET, WEB_ACL_ARN, ALARM_TOPIC_ARN,
     POSTGRES_ENDPOINT, POSTGRES_RESOURCE_ID, POSTGRES_MASTER_SECRET_ARN,
     POSTGRES_MASTER_SECRET_KEY_ARN, REDIS_PRIMARY_ENDPOINT, REDIS_READER_ENDPOINT,
     KAFKA_CLUSTER_UUID, KAFKA_BOOTSTRAP_BROKERS, SEARCH_ENDPOINT, SEARCH_MASTER_ROLE_ARN,

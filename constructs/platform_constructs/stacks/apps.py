@@ -15,6 +15,9 @@ from platform_constructs.k8s.image_policy import ImagePolicy
 from platform_constructs.k8s.release_inputs import release_inputs
 from platform_constructs.k8s.rolling_deployment import RollingDeployment
 from platform_constructs.naming import Naming
+from platform_constructs.observability.alarms.application import ApplicationAlarms
+from platform_constructs.observability.alarms.application_specs import ApplicationSignals
+from platform_constructs.parameters import table
 from platform_constructs.parameters.platform_values import PlatformValuesReader
 from platform_constructs.policy.guard import apply_policy
 from platform_constructs.stacks.common import aws_provider, role_variable, s3_backend
@@ -45,6 +48,8 @@ class AppStack(TerraformStack):
     the pods wait for. Outputs ``<app>_image`` (the image in state after the apply),
     ``<app>_deployment`` and ``<app>_namespace`` tell the pipeline what runs and where to watch it;
     ``<app>_url``, ``<app>_host`` and the load balancer and target group ARN suffixes where it is reached.
+    With ``[apps.<name>.monitoring] enabled`` (the tier's ``[monitoring.apps]``) also the application's
+    :class:`ApplicationAlarms`, notifying the alarm topic the platform stack publishes in SSM.
 
     The kubernetes provider has no binary in this machine's provider mirror, so this stack cannot
     be ``terraform validate``-d here; tests validate its AWS part with Terraform and its
@@ -83,9 +88,24 @@ class AppStack(TerraformStack):
             depends_on=[*([entry.binding] if entry else []), *role.resources, *self.data.prerequisites],
             env_from_config_maps=[self.data.config_map_name], template_annotations=self.data.annotations,
         )
+        self.alarms = self._create_alarms()
         outputs = {**self.deployment.outputs, **(entry.outputs if entry else {})}
         for key, value in outputs.items():
             TerraformOutput(self, f"{app}_{key}", value=value, description=f"{key} of application {app}")
+
+    def _create_alarms(self) -> ApplicationAlarms | None:
+        """The application's alarm pack, notifying the environment's alarm topic (read from SSM)."""
+        props = self.workload.monitoring
+        if not props.enabled:
+            return None
+        entry = self.entry
+        signals = ApplicationSignals.of(
+            self.naming, self.app, self.workload, cluster_name=self.cluster.cluster_name,
+            load_balancer=entry.load_balancer_arn_suffix if entry else None,
+            target_group=entry.target_group_arn_suffix if entry else None)
+        return ApplicationAlarms(self, f"Alarms{pascal_id(self.app)}", signals=signals, props=props,
+                                 topic_arn=self._platform_values().get(table.ALARM_TOPIC_ARN),
+                                 runbook=self.env.monitoring.runbook)
 
     def _create_namespace(self, name: str) -> k8s.namespace_v1.NamespaceV1:
         labels = {f"pod-security.kubernetes.io/{mode}": POD_SECURITY_LEVEL for mode in ("enforce", "audit", "warn")}

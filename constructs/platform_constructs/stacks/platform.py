@@ -16,6 +16,7 @@ from platform_constructs.dns.dns_props import Delegation
 from platform_constructs.ingress.environment_ingress import EnvironmentIngress
 from platform_constructs.naming import Naming
 from platform_constructs.network.network import Network
+from platform_constructs.observability.alarm_routing import EventRoute, application_alarm_pattern
 from platform_constructs.observability.alarm_topic import AlarmTopic
 from platform_constructs.observability.alarms.kafka import KafkaAlarms
 from platform_constructs.observability.alarms.postgres import PostgresAlarms
@@ -149,11 +150,17 @@ class PlatformStack(TerraformStack):
         publish(table.PUBLIC_SUBNET_IDS, self.network.subnet_id_list("public"))
         publish(table.PRIVATE_SUBNET_IDS, self.network.subnet_id_list("private"))
         publish(table.CLUSTER_SECURITY_GROUP_ID, self.cluster.security_group_id)
+        publish(table.ALARM_TOPIC_ARN, self.alarm_topic.arn)
 
     def _monitor(self, env: EnvironmentConfig) -> None:
         """The encrypted alarm topic and, when monitoring is enabled, the alarm pack of each data service."""
         self.alarm_topic = AlarmTopic(self, "AlarmTopic", props=env.monitoring.topic, naming=self.naming)
-        self._output("monitoring", self.alarm_topic.outputs)
+        self.alarm_route = EventRoute(
+            self, "AlarmRouting", name=self.naming.name("app-alarms"), pattern=application_alarm_pattern(self.naming),
+            description="Application alarms of this environment entering ALARM or OK (pager, rollback job)",
+            topic_arn=self.alarm_topic.arn)
+        self._output("monitoring", {**self.alarm_topic.outputs, "app_alarm_rule_arn": self.alarm_route.rule_arn,
+                                    "app_alarm_rule_name": self.alarm_route.rule_name})
         monitoring, topic_arn = env.monitoring, self.alarm_topic.arn
         if not monitoring.enabled:
             return

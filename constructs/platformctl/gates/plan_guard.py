@@ -83,7 +83,8 @@ STATEFUL: Mapping[str, str] = {
 #: Resource types recreated from the configuration without loss.
 STATELESS: frozenset[str] = frozenset({
     "aws_appautoscaling_policy", "aws_appautoscaling_target", "aws_cloudwatch_log_resource_policy",
-    "aws_cloudwatch_metric_alarm", "aws_db_parameter_group", "aws_db_subnet_group", "aws_default_security_group",
+    "aws_cloudwatch_metric_alarm", "aws_cloudwatch_event_rule", "aws_cloudwatch_event_target",  # alarm routing
+    "aws_db_parameter_group", "aws_db_subnet_group", "aws_default_security_group",
     "aws_ecr_lifecycle_policy", "aws_ecr_registry_scanning_configuration", "aws_ecr_repository_policy",
     "aws_ec2_transit_gateway_vpc_attachment",  # the CI network's path: recreated from the configuration
     "aws_eks_access_entry", "aws_eks_access_policy_association", "aws_eks_addon", "aws_eks_node_group",

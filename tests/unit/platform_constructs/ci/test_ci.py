@@ -97,6 +97,10 @@ def test_the_agent_identities_are_pinned_to_their_namespace_and_scoped_to_their_
         "ecr:DescribeImages", "ecr:BatchGetImage", "ecr:GetLifecyclePolicy", "ecr:PutImage"]
     repositories = set(statements["apply"]["TagDeployedImages"]["Resource"])
     assert len(repositories) == len(platform.shared.registry.repositories) == 3  # api, worker, platform-tools
+    # promotion to prod reads the images' Inspector findings; nothing else of Inspector, and only the apply side
+    assert statements["apply"]["ReadImageFindings"] == {
+        "Sid": "ReadImageFindings", "Effect": "Allow", "Action": ["inspector2:ListFindings"], "Resource": ["*"]}
+    assert all("ReadImageFindings" not in statements[identity] for identity in ("plan", "image-push", "image-scan"))
     for identity, work in (("image-push", "PushImages"), ("image-scan", "ReadImages")):
         # the build side reaches the registry's repositories only: no role to assume, no state
         assert set(statements[identity]) == {"RegistryToken", work}

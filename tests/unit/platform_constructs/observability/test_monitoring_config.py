@@ -121,7 +121,8 @@ def test_subscriptions_of_prod_come_from_its_file(stack_json):
     assert [(s["protocol"], s["endpoint"]) for s in subscriptions] == [("email", "platform-oncall@acme.example")]
 
 
-def test_topic_policy_of_prod_admits_cloudwatch_only(stack_json):
+def test_topic_policy_of_prod_admits_cloudwatch_and_the_environments_eventbridge_rules_only(stack_json):
     statements = json.loads(only(stack_json("prod"), "aws_sns_topic_policy")["policy"])["Statement"]
     allows = [s for s in statements if s["Effect"] == "Allow"]
-    assert [s["Principal"] for s in allows] == [{"Service": "cloudwatch.amazonaws.com"}]
+    assert [s["Principal"] for s in allows] == [{"Service": "cloudwatch.amazonaws.com"},
+                                                {"Service": "events.amazonaws.com"}]
