@@ -1,10 +1,11 @@
 """A small platform stack holding only what application entries need, for emulator drills.
 
 It wears the real environment's provider (assumed deploy role, allowed account, default tags), builds a
-bare VPC (two public and two private subnets, a stand-in for the cluster's security group) instead of
-the whole Network construct, publishes the same platform values as the platform stack, and instantiates
-the real :class:`EnvironmentIngress` (zones, delegation, log bucket, WAF, shared load balancers). The
-environment's real ``<env>-app-<name>`` stacks can then be applied against it, AWS part only.
+bare VPC (two public and two private subnets, a stand-in for the cluster's security group) and a
+stand-in alarm topic instead of the whole Network and monitoring constructs, publishes the same platform
+values as the platform stack, and instantiates the real :class:`EnvironmentIngress` (zones, delegation,
+log bucket, WAF, shared load balancers). The environment's real ``<env>-app-<name>`` stacks can then be
+applied against it, AWS part only.
 
 No data store is created (the drill is about entries): what the stores publish (endpoints, the database's
 resource id, the Kafka cluster's UUID, the ARNs of the master secret, its key and the search master role) is
@@ -79,10 +80,12 @@ def write_traffic_stack(outdir: Path, platform: Any, env_name: str) -> Path:
                                             description="stand-in for the EKS cluster security group")
     key = KmsKey(stack, "LogsKey", props=KmsKeyProps(alias=naming.name("logs"), description="logs",
                                                      service_principals=("logs",)))
+    # the application alarms notify the environment's topic (the platform stack's AlarmTopic)
+    alarms = aws.sns_topic.SnsTopic(stack, "AlarmTopic", name=naming.name("alarms"))
     values = PlatformValuesWriter(stack, "PlatformValues", naming=naming)
     for value, content in ((table.VPC_ID, vpc.id), (table.VPC_CIDR, env.network.cidr),
                            (table.PUBLIC_SUBNET_IDS, subnets["public"]), (table.PRIVATE_SUBNET_IDS, subnets["private"]),
-                           (table.CLUSTER_SECURITY_GROUP_ID, pods.id),
+                           (table.CLUSTER_SECURITY_GROUP_ID, pods.id), (table.ALARM_TOPIC_ARN, alarms.arn),
                            *data_stand_ins(naming, env.aws.region, env.aws.account_id).items()):
         values.publish(value, content)
     EnvironmentIngress(
