@@ -1,5 +1,5 @@
 # Two commands set up a fresh machine and do the work:
-#   make synth   install everything, then `cdktf synth` all stacks into cdktf.out/
+#   make synth   install what synthesizing needs, then synthesize every stack into cdktf.out/ (platformctl synth)
 #   make test    install everything, then run the test suite (all but the whole-environment drill: make e2e)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -12,13 +12,15 @@ BIN := $(VENV)/bin
 TOOLS_VENV := .venv-tools
 NODE_BIN := $(CURDIR)/node_modules/.bin
 TF_CLI_CONFIG := $(CURDIR)/.terraform.d/platform.tfrc
+# The cdktf CLI writes its log here instead of echoing every line the app prints on stderr (README, Deploying).
+CDKTF_LOG_DIR := $(CURDIR)/.cdktf-log
 
 # Node 22 from node_modules first: the jsii kernel and the cdktf CLI run on it.
 export PATH := $(NODE_BIN):$(CURDIR)/$(BIN):$(PATH)
 export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install synth test unit e2e bench report clean tools scan deploy-local deploy-local-down local-env lint-jenkins drill
+.PHONY: help install runtime synth test unit e2e bench report clean tools scan deploy-local deploy-local-down local-env lint-jenkins drill postgres-server docs-rto
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -40,15 +42,25 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(BIN)/.installed node_modules/.installed $(TOOLS_VENV)/.installed  ## create .venv, .venv-tools and node_modules (only when missing or stale)
-	@$(BIN)/python -m platformctl.terraform.cli $(TF_CLI_CONFIG) >/dev/null
+# The grant tests run the PostgreSQL grants against a real local server: Debian's postgresql package (psql, initdb).
+postgres-server:  ## install Debian's postgresql package when no PostgreSQL server is installed
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v psql >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
 
-synth: install  ## synthesize into cdktf.out/ (cdktf synth); PLATFORM_STACKS=dev,dev-app-api for some stacks
-	cdktf synth
+install: runtime $(TOOLS_VENV)/.installed postgres-server  ## create .venv, .venv-tools and node_modules (only when missing or stale)
+
+runtime: $(BIN)/.installed node_modules/.installed  ## .venv and node_modules only (no scanners), the Terraform CLI configuration and the cdktf log directory
+	@$(BIN)/python -m platformctl.terraform.cli $(TF_CLI_CONFIG) >/dev/null
+	@mkdir -p $(CDKTF_LOG_DIR)
+
+# platformctl synth is what `cdktf synth` runs (main.py), without the CLI around it: each problem is printed
+# once and the exit code is the app's, which make reports as "Error 2" (configuration) or "Error 1" (synth).
+synth: runtime  ## synthesize into cdktf.out/ (platformctl synth); PLATFORM_STACKS=dev,dev-app-api for some stacks
+	$(BIN)/platformctl synth
 
 tools: $(TOOLS_VENV)/.installed  ## install the scanners (checkov 3.3.30) into .venv-tools
 
-scan: synth  ## checkov gate over every synthesized stack (skips: checkov-skips.toml)
+scan: synth tools  ## checkov gate over every synthesized stack (skips: checkov-skips.toml)
 	$(BIN)/platformctl scan
 
 # Where the emulator keeps its state, certificate authority, logs and AWS CLI config.
@@ -66,6 +78,9 @@ local-env:  ## print exports pointing cdktf, platformctl, boto3 and the AWS CLI 
 
 drill: install  ## time the steps of an application and an infrastructure rollback against the local emulator
 	$(BIN)/python bench/rollback_drill.py
+
+docs-rto: install  ## docs/rollback.md: regenerate the recovery-time budget table from the configuration
+	$(BIN)/python -m platformctl.rto_doc
 
 lint-jenkins: node_modules/.installed  ## npm-groovy-lint (Node 22, Java 17) over cicd/Jenkinsfile-* and cicd/jobs.groovy: no error, no warning
 	cd cicd && npm-groovy-lint --noserver --config $(CURDIR)/cicd/.groovylintrc.js --failon warning Jenkinsfile-* jobs.groovy
@@ -87,5 +102,5 @@ report: synth  ## reports/: every environment's settings side by side (environme
 bench: install  ## synth times (repository, scale scenario: full, one environment, unchanged) against the import floor
 	$(BIN)/python bench/synth.py
 
-clean:  ## remove build output and the synth cache (keeps .venv and node_modules)
-	rm -rf cdktf.out .cdktf.out.* .cdktf-cache .pytest_cache reports
+clean:  ## remove build output, the synth cache and the cdktf log (keeps .venv and node_modules)
+	rm -rf cdktf.out .cdktf.out.* .cdktf-cache .pytest_cache reports $(CDKTF_LOG_DIR)/cdktf.log

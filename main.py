@@ -14,6 +14,8 @@ Exit codes from the one table of every platform tool (``platformctl --help``): 0
 already up to date); 2 USAGE invalid environment configuration, stack selection, environment variable
 or output path, or no usable AWS credentials; 1 FAILED synthesis or publishing failed, or AWS STS
 unreachable; 130 INTERRUPTED by SIGINT; 143 TERMINATED by SIGTERM. On every failure nothing is written.
+The cdktf CLI exits 1 whenever this app fails and shows its code in its summary (README, "What the
+cdktf CLI prints, and its exit codes"); each message goes to stderr in one write, one log entry of the CLI.
 """
 
 from __future__ import annotations

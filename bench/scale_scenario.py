@@ -6,7 +6,7 @@ and 20 more applications in each of dev, staging and prod, each built from its o
 (``[ci.applications]``), pulling from its own repository of the shared registry and published like
 ``api`` (its ``ingress`` table) under its own name. Staging parity makes every staging-tier
 environment run prod's applications, so the seven copies carry them too: 210 applications, each in
-its own stack, 222 stacks.
+its own stack, and one cluster configuration stack per environment: 232 stacks.
 
 Usage: ``write_scale_scenario(directory)`` writes the files and returns the directory; or
 ``.venv/bin/python bench/scale_scenario.py DIRECTORY``.
@@ -31,6 +31,8 @@ APP_ENVIRONMENTS = ("dev", "staging", "prod")
 #: Files of the configuration directory that are not environments; an account registry, where the
 #: configuration has one, also lists the staging copies' accounts.
 SHARED_FILE, ACCOUNTS_FILE = "shared.toml", "accounts.toml"
+#: Keys of ``[apps.<name>.uses.kafka]`` that list topics.
+TOPIC_MODES = ("produce", "consume")
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -41,15 +43,45 @@ def _app_names() -> list[str]:
     return [f"svc{index:02d}" for index in range(1, EXTRA_APPS + 1)]
 
 
+def _own_uses(uses: dict[str, Any], app: str) -> dict[str, Any]:
+    """``api``'s ``uses`` under ``app``'s own names: it is the database and cache user (and schema owner), and its
+    topics, consumer group and indices carry its name first; users, schemas and groups belong to one application."""
+    own = dict(uses)
+    if "postgres" in uses:
+        own["postgres"] = {**uses["postgres"], "user": app} | ({"schema": app} if "schema" in uses["postgres"] else {})
+    if "redis" in uses:
+        own["redis"] = {**uses["redis"], "user": app}
+    if "kafka" in uses:
+        kafka = uses["kafka"]
+        own["kafka"] = {**kafka, **{mode: [_own_topic(app, topic) for topic in kafka[mode]]
+                                    for mode in TOPIC_MODES if mode in kafka}}
+        if "group" in kafka:
+            own["kafka"]["group"] = f"{app}.{kafka['group']}"
+    if "search" in uses:
+        own["search"] = {**uses["search"], "indices": [f"{app}-{index}" for index in uses["search"]["indices"]]}
+    return own
+
+
+def _own_topic(app: str, topic: str) -> str:
+    return f"{app}.{topic}"
+
+
 def _with_apps(env: dict[str, Any]) -> dict[str, Any]:
-    """``env`` with the extra applications, shaped like its ``api`` application on its own repository."""
+    """``env`` with the extra applications, shaped like its ``api`` application on its own repository and using the
+    data stores as ``api`` does, under their own names (:func:`_own_uses`; their topics declared like ``api``'s)."""
     template = env["apps"]["api"]
     registry_host = template["image_repository"].rsplit("/", 1)[0]
     prefix = template["image_repository"].rsplit("/", 1)[1].removesuffix("api")
     apps = dict(env["apps"])
+    topics = dict(env.get("kafka", {}).get("topics", {}))
     for app in _app_names():
         apps[app] = {**template, "image_repository": f"{registry_host}/{prefix}{app}"}
-    return {**env, "apps": apps}
+        if "uses" in template:
+            apps[app]["uses"] = _own_uses(template["uses"], app)
+            used = template["uses"].get("kafka", {})
+            topics.update({_own_topic(app, topic): topics[topic]
+                           for mode in TOPIC_MODES for topic in used.get(mode, ())})
+    return {**env, "apps": apps} | ({"kafka": {**env["kafka"], "topics": topics}} if topics else {})
 
 
 def _staging_copy(staging: dict[str, Any], index: int, parent_domain: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ them, each in a fresh process with its own output directory, the scenarios inter
 
 * ``repository full``: every stack of ``environments/``, cache off;
 * ``scale full``: every stack of the scale scenario (``bench/scale_scenario.py``: 10 environments,
-  222 stacks, 210 applications), cache off;
+  232 stacks, 210 applications), cache off;
 * ``scale one environment``: ``PLATFORM_STACKS=dev,dev-app-api`` on the scale scenario, cache off;
 * ``scale no change``: the scale scenario again with a primed cache (nothing to synthesize).
 

@@ -91,7 +91,7 @@ mainBranchJob('platform-main/rollback', 'cicd/Jenkinsfile-rollback') {
 mainBranchJob('platform-main/rollback-infra', 'cicd/Jenkinsfile-rollback-infra') {
     parameters {
         choiceParam('TARGET_ENV', targetNames, 'Deployment target whose stack to restore')
-        stringParam('STACK', '', 'Stack to restore: the target itself, or <env>-app-<name>')
+        stringParam('STACK', '', 'Stack to restore: the target itself, <env>-cluster-config or <env>-app-<name>')
         stringParam('TARGET', '', 'State version id to restore (platformctl state-versions)')
         stringParam('PLATFORM_REF', '', 'Known-good revision to re-apply: a commit on main or a tag')
         stringParam('ALLOW_ADDRESSES', '', 'Comma-separated resource addresses the plan guard may let go')

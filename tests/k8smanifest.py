@@ -40,9 +40,13 @@ KINDS = {
     "kubernetes_deployment_v1": ("apps/v1", "Deployment"),
     "kubernetes_pod_disruption_budget_v1": ("policy/v1", "PodDisruptionBudget"),
     "kubernetes_horizontal_pod_autoscaler_v2": ("autoscaling/v2", "HorizontalPodAutoscaler"),
+    "kubernetes_config_map_v1": ("v1", "ConfigMap"),
+    "kubernetes_network_policy_v1": ("networking.k8s.io/v1", "NetworkPolicy"),
+    "kubernetes_job_v1": ("batch/v1", "Job"),
 }
 TERRAFORM_ONLY = frozenset({"//", "count", "depends_on", "for_each", "lifecycle", "provider", "provisioner",
-                            "timeouts", "wait_for_rollout", "wait_for_load_balancer", "wait_for_default_secret"})
+                            "timeouts", "wait_for_rollout", "wait_for_load_balancer", "wait_for_default_secret",
+                            "wait_for_completion"})
 _INTEGER = re.compile(r"^-?\d+$")
 _INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 

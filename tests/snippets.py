@@ -11,16 +11,18 @@ An HTML comment on the line right above a fence (invisible on GitHub) says how t
     block without a marker must parse.
 ``<!-- snippet: run -->``
     Bash run offline from the repository root; it must exit 0.
-``<!-- snippet: runs in tests/<path> -->``
-    Bash that a test of its own runs (in a scratch project, under its own fixtures); that test finds the
-    block by this marker.
+``<!-- snippet: runs in tests/<path> -->``, ``<!-- snippet: runs in tests/<path>: <which block, what part> -->``
+    Bash that a test of its own runs (in a scratch project, a fresh clone, under its own fixtures); that
+    test finds the block by this marker (:func:`marked_block`), which it therefore holds word for word.
 ``<!-- snippet: not run – <why> -->``
     Bash that needs AWS, a cluster or a long install; listed with the reason, not executed.
 ``<!-- snippet: cli-config -->``
     HCL: the Terraform CLI configuration ``platformctl`` writes for the provider mirror of the project's
     machine image (``/opt/tf-plugins`` holding ``hashicorp/aws 5.100.0`` for ``linux_amd64``), byte for byte.
 
-Blocks without a language are sample output and are not checked.
+``<!-- snippet: output compared in tests/<path> -->``
+    On a block without a language: output that the test compares with what the code prints (it finds the
+    block by this marker). Other blocks without a language are sample output and are not checked.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
 #: The documents whose snippets are checked.
-DOCUMENTS = (ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md")), *sorted((ROOT / "examples").rglob("README.md")))
+DOCUMENTS = (README, *sorted((ROOT / "docs").rglob("*.md")), *sorted((ROOT / "examples").rglob("README.md")))
 
 _FENCE = re.compile(r"^(?P<indent>\s*)```(?P<language>[\w-]*)\s*$")
 _MARKER = re.compile(r"^\s*<!--\s*snippet:\s*(?P<marker>.+?)\s*-->\s*$")
@@ -83,3 +86,17 @@ def snippets_of(document: Path) -> list[Snippet]:
 def all_snippets(language: str) -> list[Snippet]:
     """Every block in ``language`` across :data:`DOCUMENTS`."""
     return [snippet for document in DOCUMENTS for snippet in snippets_of(document) if snippet.language == language]
+
+
+def marked_block(marker: str, document: Path = README) -> Snippet:
+    """The one block of ``document`` marked ``<!-- snippet: {marker} -->``."""
+    [found] = [snippet for snippet in snippets_of(document) if snippet.marker == marker]
+    return found
+
+
+def section_text(title: str, document: Path = README) -> str:
+    """The text of the ``## {title}`` section of ``document``, up to the next ``## `` heading."""
+    text = document.read_text(encoding="utf-8")
+    start = text.index(f"## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:] if end < 0 else text[start:end]

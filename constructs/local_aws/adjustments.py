@@ -44,7 +44,8 @@ def adjustment(name: str, restores: str) -> Callable[[Callable[[], None]], Calla
 
 
 #: Modules that register the adjustments of one service each (imported by :func:`registered`).
-SERVICE_MODULES = ("acm", "autoscaling", "ec2", "eks", "elasticache", "elbv2", "kafka", "rds", "route53", "sns")
+SERVICE_MODULES = ("acm", "autoscaling", "cloudwatch", "ec2", "eks", "elasticache", "elbv2", "kafka", "rds", "route53",
+                   "sns")
 
 
 def registered() -> list[Adjustment]:

@@ -18,14 +18,17 @@ from platform_constructs.config.loader import Platform
 from platform_constructs.output import SynthesizedOutput, publish, read_synthesized
 from platform_constructs.stacks.apps import AppStack
 from platform_constructs.stacks.bootstrap import BootstrapStack
+from platform_constructs.stacks.cluster_config import ClusterConfigStack
+from platform_constructs.stacks.names import cluster_config_stack_name
 from platform_constructs.stacks.platform import CiReach, PlatformStack
 from platform_constructs.stacks.shared import SharedStack
 
 
 def build_app(platform: Platform, outdir: str | Path, owners: Collection[str] | None = None) -> App:
     """The stacks of ``owners`` (default: every configuration) in one app: for ``shared`` the
-    bootstrap and shared stacks, for an environment its platform stack (named like the environment)
-    and one stack per application (``<env>-app-<name>``); :mod:`platform_constructs.stacks.names`
+    bootstrap and shared stacks, for an environment its platform stack (named like the environment),
+    its cluster configuration (``<env>-cluster-config``, where it has one) and one stack per application
+    (``<env>-app-<name>``); :mod:`platform_constructs.stacks.names`
     lists the same names without building anything.
 
     Stack traces are left out of annotations, so ``manifest.json`` is the same on every run.
@@ -39,6 +42,8 @@ def build_app(platform: Platform, outdir: str | Path, owners: Collection[str] | 
     for name in sorted(selected & set(platform.environments)):
         env = platform.environments[name]
         PlatformStack(app, env, delegation=platform.shared.delegation_for(name), ci=ci)
+        if cluster_config_stack_name(env) is not None:
+            ClusterConfigStack(app, env)
         for application in sorted(env.apps):
             AppStack(app, env, application)
     return app

@@ -1,7 +1,7 @@
 """``platformctl``: the one front door to every operator action — synth, validate, scan, plan-guard,
 plan, deploy, promote, rollback, rollback-infra, verify, record-good, report, diagram (an environment
-drawn as SVG), local up|down|env; the read-only releases, state-versions and image-repository; and
-registry-login for image builds. Jenkins pipelines and ``make`` targets run these subcommands; the
+drawn as SVG), local up|down|env, data-grants (users, role mappings and topics inside the data stores), new-app and new-env (scaffolding);
+the read-only releases, state-versions and image-repository; and registry-login for image builds. Jenkins pipelines and ``make`` targets run these subcommands; the
 ``python -m`` forms of the gates and the report are aliases of them.
 
 Every subcommand has ``--help``, which ends with the one exit-code table of every platform tool
@@ -21,6 +21,7 @@ from pathlib import Path
 from platformctl import exit_codes
 from platformctl.commands import (
     catalog as catalog_commands,
+    data_grants as data_grants_commands,
     diagram as diagram_commands,
     gates as gate_commands,
     image as image_commands,
@@ -28,6 +29,7 @@ from platformctl.commands import (
     local as local_commands,
     release as release_commands,
     report as report_commands,
+    scaffold as scaffold_commands,
 )
 from platformctl.credentials import CredentialsProblem, explain
 from platformctl.exit_codes import CliError, ExitCode
@@ -58,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "AWS is only read")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
     for module in (catalog_commands, infra_commands, gate_commands, release_commands, image_commands, report_commands,
-                   diagram_commands, local_commands):
+                   diagram_commands, local_commands, data_grants_commands, scaffold_commands):
         module.register(commands, common, dry_run)
     for subcommand in _all_subcommands(parser):
         subcommand.formatter_class = argparse.RawDescriptionHelpFormatter  # keeps the exit-code table intact

@@ -125,6 +125,13 @@ def prepare_exit(code: int) -> int:
     return code
 
 
+def _stderr_line(text: str) -> None:
+    """``text`` as one line on stderr, in one write: the cdktf CLI logs every chunk it reads from the app as
+    a log entry of its own, so a message written in pieces would arrive in pieces."""
+    sys.stderr.write(f"{text}\n")
+    sys.stderr.flush()
+
+
 def settings_from_environment(project_root: Path, environments: Collection[str] = (),
                               stacks: Collection[str] = (), no_cache: bool = False,
                               environ: Mapping[str, str] | None = None) -> SynthSettings:
@@ -163,21 +170,21 @@ def run_synth(project_root: Path, outdir: str | None = None, *, environments: Co
                 target = Path(outdir) if outdir else env_vars.outdir(project_root)
                 _synthesize(project_root, target, settings, published, credentials_for)
             except (UsageError, env_vars.EnvVarError, ConfigError, OutputPathError) as error:
-                print(f"error: {error}", file=sys.stderr)
+                _stderr_line(f"error: {error}")
                 return EXIT_INVALID_CONFIG
             except CredentialsProblem as problem:
-                print(f"error: {credentials_for} needs AWS credentials: {problem.message}", file=sys.stderr)
+                _stderr_line(f"error: {credentials_for} needs AWS credentials: {problem.message}")
                 return int(problem.exit_code)
             except ConstructValidationError as error:
-                print(f"error: invalid construct props: {error}", file=sys.stderr)
+                _stderr_line(f"error: invalid construct props: {error}")
                 return EXIT_INVALID_CONFIG
             except (SynthFailed, OutputError) as error:
-                print(f"error: {error}", file=sys.stderr)
+                _stderr_line(f"error: {error}")
                 return EXIT_SYNTH_FAILED
             return EXIT_OK
     except Interrupted as stop:
         state = "the new output was published" if published.swapped else "the output directory is unchanged"
-        print(f"error: synthesis interrupted by {stop}; {state}; temporary files removed", file=sys.stderr)
+        _stderr_line(f"error: synthesis interrupted by {stop}; {state}; temporary files removed")
         return EXIT_INTERRUPTED if stop.signum == signal.SIGINT else EXIT_TERMINATED
 
 
@@ -242,10 +249,10 @@ def _cached(cache: SynthCache, keys: Mapping[str, str], owners: Mapping[str, str
         try:
             output = cache.load(key, owner, [name for name, of in owners.items() if of == owner])
         except CacheEntryCorrupt as damage:
-            print(f"warning: the cache entry of {owner} was damaged ({damage}); synthesizing it again", file=sys.stderr)
+            _stderr_line(f"warning: the cache entry of {owner} was damaged ({damage}); synthesizing it again")
             continue
         except OSError as error:
-            print(f"warning: cannot read the synth cache ({error}); synthesizing {owner}", file=sys.stderr)
+            _stderr_line(f"warning: cannot read the synth cache ({error}); synthesizing {owner}")
             continue
         if output is not None:
             found[owner] = output
@@ -257,8 +264,7 @@ def _store(cache: SynthCache, keys: Mapping[str, str], built: Mapping[str, Synth
         for owner, output in built.items():
             cache.store(keys[owner], owner, output)
     except OSError as error:
-        print(f"warning: cannot write the synth cache ({error}); the next synth builds these stacks again",
-              file=sys.stderr)
+        _stderr_line(f"warning: cannot write the synth cache ({error}); the next synth builds these stacks again")
 
 
 def _build(project_root: Path, platform: Platform, owners: list[str]) -> dict[str, SynthesizedOutput]:
@@ -267,7 +273,10 @@ def _build(project_root: Path, platform: Platform, owners: list[str]) -> dict[st
     from platform_constructs._internal.tf import jsii  # imports cdktf: ~15 s, only when something is missing
     from platform_constructs.app import synthesize_owners
 
-    with tempfile.TemporaryDirectory(prefix="synth-") as scratch:
+    # An interrupt can arrive while the jsii kernel still writes into the scratch directory, so its
+    # removal may meet a file created meanwhile ("Directory not empty"); what is left goes with the run's
+    # private temporary directory at exit, once the kernel has stopped.
+    with tempfile.TemporaryDirectory(prefix="synth-", ignore_cleanup_errors=True) as scratch:
         try:
             output = synthesize_owners(platform, owners, Path(scratch) / "cdktf.out")
         except (RuntimeError, jsii.errors.JSIIError) as error:  # validation and annotation errors are RuntimeErrors

@@ -119,7 +119,7 @@ CASES: list[tuple[str, dict[str, str], list[str], ExitCode, tuple[str, ...]]] = 
      ExitCode.USAGE, ("--reason given 2 times",)),
     # configuration and synthesized output that cannot be read
     ("a repository root without configuration", {}, ["report", "--root", "{missing}"], ExitCode.USAGE,
-     ("<directory> = None: does not exist",)),
+     ("<directory>: does not exist",)),
 ]
 
 BROKEN_OUTPUT = [

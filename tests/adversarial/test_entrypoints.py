@@ -25,11 +25,11 @@ def _run(argv: list[str], **env: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize(("case", "edit", "named"), [
-    ("prod downgraded to dev", lambda d: set_value(d, "prod.toml", "tier", "dev"), "prod.toml: tier = 'dev'"),
+    ("prod downgraded to dev", lambda d: set_value(d, "prod.toml", "tier", "dev"), 'prod.toml: tier = "dev"'),
     ("an environment named bootstrap", lambda d: (d / "bootstrap.toml").write_text((d / "dev.toml").read_text()),
-     "bootstrap.toml: name = 'bootstrap': collides with the 'bootstrap' stack"),
+     'bootstrap.toml: name = "bootstrap": collides with the "bootstrap" stack'),
     ("a file that is not UTF-8", lambda d: (d / "dev.toml").write_bytes(b"name = '\xff'\n"),
-     "dev.toml: <file> = None: is not UTF-8 text"),
+     "dev.toml: <file>: is not UTF-8 text"),
 ], ids=["prod downgraded to dev", "an environment named bootstrap", "a file that is not UTF-8"])
 def test_main_py_refuses_and_keeps_the_previous_output(tmp_path, case, edit, named):
     environments = copy_environments(tmp_path / "environments")

@@ -21,7 +21,7 @@ from groovy_blocks import Block, assert_catches_fault, parse, platformctl_calls,
 from pipeline_budgets import slowest_update_minutes
 
 from platform_constructs.config.loader import load_platform
-from platform_constructs.stacks.names import stack_owners
+from platform_constructs.stacks.names import SHARED_STACK, platform_stack_name, stack_owners
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = (ROOT / "cicd" / "Jenkinsfile-infra").read_text()
@@ -121,6 +121,23 @@ def locks(root: Block) -> list[str]:
     return problems
 
 
+def kubernetes_stacks_in_order(root: Block) -> list[str]:
+    """The cluster configuration is planned and applied with the applications' stacks, before them."""
+    problems = []
+    listing = " ".join(t.value for t in next(block for block in root.children
+                                             if [t.value for t in block.header[:2]] == ["List", "<"]
+                                             and "kubernetesStacks" in [t.value for t in block.header]).tokens)
+    if "stacks . add ( target . cluster_config )" not in listing:
+        problems.append("kubernetesStacks leaves out the cluster configuration")
+    elif listing.index("target . cluster_config") > listing.index("target . apps"):
+        problems.append("kubernetesStacks puts the applications before the cluster configuration")
+    for method in ("planApplications", "applyApplications"):
+        tokens = " ".join(t.value for t in _method(root, method).tokens)
+        if "kubernetesStacks ( target ) . each" not in tokens:
+            problems.append(f"{method} does not go through kubernetesStacks(target)")
+    return problems
+
+
 def read_only_branches(root: Block) -> list[str]:
     """Branch builds plan with the read-only identity: cloud ci-plan, the planner roles, no state lock."""
     problems = []
@@ -140,8 +157,11 @@ def read_only_branches(root: Block) -> list[str]:
 
 RULES: list[Callable[[Block], list[str]]] = [
     gates_before_targets, targets_from_configuration, delivery_order, reviewed_plans_applied, locks,
-    read_only_branches,
+    kubernetes_stacks_in_order, read_only_branches,
 ]
+#: How applyApplications starts its loop over the Kubernetes stacks.
+APPLY_LOOP = ("            unstash \"plan-${target.name}-applications\"\n"
+              "            kubernetesStacks(target).each { Map stack ->")
 MUTATIONS = [
     ("checkov dropped", lambda s: s.replace("sh 'platformctl scan --junit reports/checkov.xml'", "echo 'skip'", 1),
      gates_before_targets),
@@ -163,10 +183,20 @@ MUTATIONS = [
         """                                  --plan "cdktf.out/stacks/$STACK/tfplan"\n""", "", 1),
      reviewed_plans_applied),
     ("applications applied under the platform lock", lambda s: s.replace(
-        "            unstash \"plan-${target.name}-applications\"\n            target.apps.each { String app, Map stack ->\n"
-        "                lock(resource: stack.lock) {",
-        "            unstash \"plan-${target.name}-applications\"\n            target.apps.each { String app, Map stack ->\n"
-        "                lock(resource: target.lock) {", 1), locks),
+        f"{APPLY_LOOP}\n                lock(resource: stack.lock) {{",
+        f"{APPLY_LOOP}\n                lock(resource: target.lock) {{", 1), locks),
+    ("cluster configuration never applied", lambda s: s.replace(
+        "        stacks.add(target.cluster_config)\n", "", 1), kubernetes_stacks_in_order),
+    ("cluster configuration after the applications", lambda s: s.replace(
+        "    if (target.cluster_config) {\n        stacks.add(target.cluster_config)\n    }\n"
+        "    stacks.addAll(target.apps.values())\n",
+        "    stacks.addAll(target.apps.values())\n"
+        "    if (target.cluster_config) {\n        stacks.add(target.cluster_config)\n    }\n", 1),
+     kubernetes_stacks_in_order),
+    ("only the applications' stacks applied", lambda s: s.replace(
+        APPLY_LOOP, APPLY_LOOP.replace("kubernetesStacks(target).each { Map stack ->",
+                                       "target.apps.each { String app, Map stack ->"), 1),
+     kubernetes_stacks_in_order),
     ("approval waits in a pod", lambda s: s.replace(
         "    stage(\"Approve ${target.name}\") {\n        timeout(",
         "    stage(\"Approve ${target.name}\") {\n        onPlatformPod {}\n        timeout(", 1), locks),
@@ -195,8 +225,8 @@ def test_infra_pipeline_never_aborts_a_running_apply():
 
 
 def test_a_platform_apply_outlasts_the_slowest_change_a_platform_stack_may_make(stack_json):
-    platform_stacks = [stack for stack, owner in stack_owners(load_platform(ROOT / "environments")).items()
-                       if "-app-" not in stack and stack != "bootstrap"]
+    platform = load_platform(ROOT / "environments")
+    platform_stacks = [SHARED_STACK, *(platform_stack_name(name) for name in platform.environments)]
     assert len(platform_stacks) == 4
     slowest = max(slowest_update_minutes(stack_json(stack)) for stack in platform_stacks)
     assert slowest >= 180  # the OpenSearch domains
@@ -225,7 +255,9 @@ def test_a_fourth_environment_file_is_delivered_with_no_edit_of_the_pipeline(tmp
     [qa_target] = [target for target in targets if target["name"] == "qa"]
     assert qa_target == {"name": "qa", "kind": "environment", "tier": "staging", "protected": True,
                          "approvers": "platform-team", "promote_from": ["dev"], "platform_stack": "qa",
-                         "lock": "platform-qa", "apps": {"api": {"stack": "qa-app-api", "lock": "app-qa-api"}}}
+                         "lock": "platform-qa",
+                         "cluster_config": {"stack": "qa-cluster-config", "lock": "platform-qa"},
+                         "apps": {"api": {"stack": "qa-app-api", "lock": "app-qa-api"}}}
     # the pipeline delivers every target of that list, and names none itself (targets_from_configuration)
     assert targets_from_configuration(parse(SOURCE)) == []
     assert "qa" not in {token.value for token in parse(SOURCE).tokens}

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from envfiles import copy_environments, set_value
 from trees import tree_state
-from unit.platform_constructs.config.test_loader import BAD_INPUTS
+from unit.platform_constructs.access.test_uses_config import USES_BAD_INPUTS
+from unit.platform_constructs.config.test_loader import BAD_INPUTS as LOADER_BAD_INPUTS
 
 from platformctl.synth import EXIT_INVALID_CONFIG, run_synth
 
 ROOT = Path(__file__).resolve().parents[2]
+BAD_INPUTS = LOADER_BAD_INPUTS + USES_BAD_INPUTS
 
 
 def test_the_table_is_large_enough():
@@ -37,7 +39,7 @@ def test_bad_input_exits_2_naming_the_field_and_writes_nothing(tmp_path, monkeyp
     assert run_synth(ROOT, str(previous)) == EXIT_INVALID_CONFIG
 
     captured = capsys.readouterr()
-    assert f": {field} = " in captured.err
+    assert f": {field} = " in captured.err or f": {field} is absent: " in captured.err
     assert fragment in captured.err
     assert "Traceback" not in captured.err + captured.out
     assert tree_state(previous) == before

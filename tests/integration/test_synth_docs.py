@@ -17,7 +17,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = "<!-- snippet: runs in tests/integration/test_synth_docs.py -->"
-STACKS = ["bootstrap", "dev", "dev-app-api", "prod", "prod-app-api", "shared", "staging", "staging-app-api"]
+STACKS = ["bootstrap", "dev", "dev-app-api", "dev-cluster-config", "prod", "prod-app-api", "prod-cluster-config",
+          "shared", "staging", "staging-app-api", "staging-cluster-config"]
 
 
 def snippet_commands() -> list[str]:
@@ -59,10 +60,13 @@ def test_each_readme_synth_command_runs_and_keeps_every_stack(scratch_project, t
     assert not [path.name for path in tmp_path.iterdir() if path.name.startswith(("platform-synth-", "jsii-"))]
 
 
-def test_make_clean_removes_the_output_and_the_cache(tmp_path):
+def test_make_clean_removes_the_output_the_cache_and_the_cdktf_log(tmp_path):
     shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
-    for directory in ("cdktf.out/stacks/dev", ".cdktf-cache", ".cdktf.out.abc123", "environments"):
+    for directory in ("cdktf.out/stacks/dev", ".cdktf-cache", ".cdktf.out.abc123", "environments", ".cdktf-log"):
         (tmp_path / directory).mkdir(parents=True)
+    (tmp_path / ".cdktf-log" / "cdktf.log").write_text("[ERROR] default - ...\n")
     done = subprocess.run(["make", "clean"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["Makefile", "environments"]
+    # the log directory stays: the cdktf CLI writes its log there only while it exists
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".cdktf-log", "Makefile", "environments"]
+    assert list((tmp_path / ".cdktf-log").iterdir()) == []

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from envfiles import copy_environments, set_value
 from primed import prime_synth
 from trees import temporary_trees, tree_state
 
-from platformctl.synth import EXIT_INTERRUPTED, EXIT_OK, EXIT_SYNTH_FAILED, EXIT_TERMINATED
+from platformctl.synth import EXIT_INTERRUPTED, EXIT_INVALID_CONFIG, EXIT_OK, EXIT_SYNTH_FAILED, EXIT_TERMINATED
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -116,6 +117,43 @@ def test_an_interrupted_synth_exits_in_one_line_leaves_the_output_and_cleans_up(
     assert list(tmp.iterdir()) == []
 
 
+def test_hundreds_of_problems_end_the_synth_while_its_caller_reads_nothing_until_it_exits(tmp_path):
+    """200 copies of dev's api, each claiming its users: 600 problems. The caller reads the pipes only once the
+    process has exited; the message lists a bounded number of them, so the process never blocks on a full pipe."""
+    environments = copy_environments(tmp_path / "environments")
+    apps = tomllib.loads((environments / "dev.toml").read_text())["apps"]
+    set_value(environments, "dev.toml", "apps", {**apps, **{f"copy{index:03d}": apps["api"] for index in range(200)}})
+    env = process_env(PLATFORM_ENVIRONMENTS_DIR=environments, CDKTF_OUTDIR=tmp_path / "cdktf.out",
+                      PLATFORM_SYNTH_CACHE="off")
+    run = subprocess.Popen([sys.executable, "main.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        assert run.wait(timeout=120) == EXIT_INVALID_CONFIG
+    finally:
+        if run.poll() is None:
+            run.kill()
+        _, err = run.communicate()
+    assert "invalid environment configuration (" in err and " more problem(s), not listed" in err, err[-2000:]
+    assert "dev.toml: apps.copy000.uses.postgres.user" in err
+    assert "is already the database user of application api" in err
+    assert "Traceback" not in err
+
+
+def test_every_application_of_the_scale_scenario_uses_the_data_stores_under_its_own_names(tmp_path):
+    """Its generated applications use data as api does, each as its own database and cache user, on its own
+    topics and indices: the configuration accepts them (one application per user), so the scenario synthesizes."""
+    from platform_constructs.config.loader import load_platform
+
+    platform = load_platform(write_scale_scenario(tmp_path / "environments"))
+    for name in ("dev", "staging", "prod", "qa1"):
+        uses = {app: workload.uses for app, workload in platform.environments[name].apps.items()}
+        assert len(uses) == 21
+        for app, use in uses.items():
+            assert (use.postgres.user, use.redis.user) == (app, app)
+            assert [topic.split(".")[0] for topic in use.kafka.topics] == [app]
+            assert [index.split("-")[0] for index in use.search.indices] == [app]
+
+
 @pytest.fixture(scope="module")
 def newer(tmp_path_factory) -> Path:
     """environments/ with dev and prod changed, and a cache holding their stacks (primed in this worker)."""
@@ -202,7 +240,8 @@ def test_cdktf_cli_synthesizes_one_stack_and_still_finds_every_stack(tmp_path, s
     assert synth.returncode == 0, synth.stdout + synth.stderr
     manifest = json.loads((outdir / "manifest.json").read_text())
     assert sorted(manifest["stacks"]) == sorted(p.name for p in (outdir / "stacks").iterdir()) == [
-        "bootstrap", "dev", "dev-app-api", "prod", "prod-app-api", "shared", "staging", "staging-app-api"]
+        "bootstrap", "dev", "dev-app-api", "dev-cluster-config", "prod", "prod-app-api", "prod-cluster-config",
+        "shared", "staging", "staging-app-api", "staging-cluster-config"]
     after = tree_state(outdir)
     written = "stacks/dev-app-api/cdk.tf.json"
     assert after[written][0] == tree_state(newer / "cdktf.out")[written][0]
@@ -217,14 +256,15 @@ def test_cdktf_cli_synthesizes_one_stack_and_still_finds_every_stack(tmp_path, s
 
 
 def test_the_scale_scenario_is_a_configuration_the_platform_accepts_at_its_stated_size(tmp_path):
-    """10 environments, 210 applications, one stack each: 222 stacks; each copy's policy suppressions name
+    """10 environments, 210 applications, one stack each, and each environment's cluster configuration: 232
+    stacks; each copy's policy suppressions name
     its own stacks (a suppression that suppresses nothing fails the synth)."""
     from platform_constructs.config.loader import load_platform
     from platform_constructs.stacks.names import stack_owners
 
     platform = load_platform(write_scale_scenario(tmp_path / "environments"))
     owners = stack_owners(platform)
-    assert (len(platform.environments), len(owners)) == (10, 222)
+    assert (len(platform.environments), len(owners)) == (10, 232)
     assert sum(len(env.apps) for env in platform.environments.values()) == 210
     suppressions = [(name, suppression.path) for name, env in platform.environments.items()
                     for suppression in env.policy.suppressions]

@@ -21,7 +21,8 @@ from platformctl.exit_codes import ExitCode
 from platformctl.synth import EXIT_INVALID_CONFIG, EXIT_OK, run_synth
 
 ROOT = Path(__file__).resolve().parents[2]
-ALL_STACKS = ["bootstrap", "dev", "dev-app-api", "prod", "prod-app-api", "shared", "staging", "staging-app-api"]
+ALL_STACKS = ["bootstrap", "dev", "dev-app-api", "dev-cluster-config", "prod", "prod-app-api", "prod-cluster-config",
+              "shared", "staging", "staging-app-api", "staging-cluster-config"]
 
 
 class Project:
@@ -76,13 +77,14 @@ def test_a_full_synth_from_the_cache_is_byte_identical_to_a_fresh_synth(primed_s
 def test_an_environment_writes_only_its_stacks_and_the_others_stay_as_they_were(project):
     set_value(project.environments, "dev.toml", "apps.api.replicas", 2)
     set_value(project.environments, "prod.toml", "apps.api.autoscaling.max_replicas", 10)
-    others = ["bootstrap", "prod", "prod-app-api", "shared", "staging", "staging-app-api"]
+    others = ["bootstrap", "prod", "prod-app-api", "prod-cluster-config", "shared", "staging", "staging-app-api",
+              "staging-cluster-config"]
     before = stacks_in(project.outdir, *others)
 
     code, out, _ = project.synth(environments=["dev"])
 
     assert code == EXIT_OK
-    assert "synthesized: dev, dev-app-api; from cache: none" in out
+    assert "synthesized: dev, dev-app-api, dev-cluster-config; from cache: none" in out
     assert stacks_in(project.outdir, *others) == before  # bytes, inodes and mtimes: prod is stale but untouched
     dev_apps = json.loads((project.outdir / "stacks" / "dev-app-api" / "cdk.tf.json").read_text())
     assert dev_apps["resource"]["kubernetes_deployment_v1"]["AppApi_Deployment_1F592AA3"]["spec"]["replicas"] == "2"
@@ -109,8 +111,8 @@ def test_changing_one_environment_file_rebuilds_only_the_stacks_that_read_it(pro
     code, out, _ = project.synth()
     assert code == EXIT_OK
     # bootstrap and shared read every environment file (state buckets, node roles)
-    assert ("synthesized: bootstrap, shared, staging, staging-app-api; "
-            "from cache: dev, dev-app-api, prod, prod-app-api") in out
+    assert ("synthesized: bootstrap, shared, staging, staging-app-api, staging-cluster-config; "
+            "from cache: dev, dev-app-api, dev-cluster-config, prod, prod-app-api, prod-cluster-config") in out
     code, out, _ = project.synth()
     assert "synthesized: none;" in out and "up to date" in out
 
@@ -128,7 +130,7 @@ def test_a_damaged_cache_entry_is_rebuilt_and_never_published(project, tmp_path,
 
     assert code == EXIT_OK
     assert "warning: the cache entry of prod was damaged (content does not match its hash)" in err
-    assert "synthesized: prod, prod-app-api;" in out
+    assert "synthesized: prod, prod-app-api, prod-cluster-config;" in out
     assert contents(project.outdir) == contents(fresh_synth(tmp_path / "fresh", monkeypatch, capsys))
     assert not any(b"evil-prod" in path.read_bytes() for path in project.cache.glob("*.entry"))
 
@@ -136,7 +138,7 @@ def test_a_damaged_cache_entry_is_rebuilt_and_never_published(project, tmp_path,
 def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path, monkeypatch, capsys):
     fresh = Project(tmp_path, monkeypatch, capsys)
     code, out, _ = fresh.synth(environments=["dev"], no_cache=True)
-    assert code == EXIT_OK and "synthesized: dev, dev-app-api; from cache: none" in out
+    assert code == EXIT_OK and "synthesized: dev, dev-app-api, dev-cluster-config; from cache: none" in out
     assert not fresh.cache.exists()
 
 
@@ -266,8 +268,8 @@ def test_platformctl_synth_takes_env_stack_and_no_cache(project, capsys):
     code = main(["synth", "--outdir", str(project.outdir), "--env", "dev", "--stack", "shared", "--no-cache"])
     out = capsys.readouterr().out
     assert code == EXIT_OK
-    assert "synthesized: bootstrap, dev, dev-app-api, shared; from cache: none" in out
-    assert "written: dev-app-api;" in out and "unchanged: dev, shared;" in out
+    assert "synthesized: bootstrap, dev, dev-app-api, dev-cluster-config, shared; from cache: none" in out
+    assert "written: dev-app-api;" in out and "unchanged: dev, dev-cluster-config, shared;" in out
     assert tree_state(project.cache) == before
 
 
@@ -276,5 +278,5 @@ def test_a_cache_that_cannot_be_written_only_costs_time(project, monkeypatch):
     blocked.write_text("not a directory")
     monkeypatch.setenv("PLATFORM_SYNTH_CACHE_DIR", str(blocked))
     code, out, err = project.synth(environments=["dev"])
-    assert code == EXIT_OK and "synthesized: dev, dev-app-api;" in out
+    assert code == EXIT_OK and "synthesized: dev, dev-app-api, dev-cluster-config;" in out
     assert "warning: cannot write the synth cache" in err and len(err.strip().splitlines()) == 1

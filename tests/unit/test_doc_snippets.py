@@ -149,20 +149,53 @@ autoscaling = { min_replicas = 3, max_replicas = 8 }
 """)
     with pytest.raises(ConfigError) as raised:
         lay_environment_snippets(document, copy_environments(tmp_path / "environments"))
+    # one round: the file's own problem, and the cross-file one (shared.toml names no source for billing)
     assert [(problem.field, problem.code) for problem in raised.value.problems] == [
-        ("apps.billing.autoscaling.max_replicas", "k8s.replicas-above-preset")]
+        ("apps.billing.autoscaling.max_replicas", "k8s.replicas-above-preset"),
+        ("apps.billing", "ci.application-source"),
+    ]
     assert raised.value.__notes__ == [f"{document}:4, laid into dev"]
+
+
+def names_its_test(marker: str, prefix: str) -> bool:
+    """Whether ``marker`` is ``<prefix> tests/<path>[: <what>]`` and the file at ``<path>`` holds the marker word for
+    word (it finds its block by it)."""
+    if not marker.startswith(f"{prefix} tests/"):
+        return False
+    test = ROOT / marker.removeprefix(f"{prefix} ").partition(":")[0].strip()
+    return test.is_file() and marker in test.read_text()
 
 
 @pytest.mark.parametrize("snippet", BASH, ids=where)
 def test_bash_snippet_is_run_or_says_why_not(snippet):
     marker = snippet.marker or ""
     reason = marker.removeprefix("not run").strip(" –-:")
-    runner = ROOT / marker.removeprefix("runs in ").strip()
-    assert marker == "run" or (marker.startswith("runs in tests/") and runner.is_file() and marker in runner.read_text()) \
+    assert marker == "run" or names_its_test(marker, "runs in") \
         or (marker.startswith("not run") and len(reason) >= 10), (
         f"{snippet.where}: mark the block <!-- snippet: run -->, <!-- snippet: runs in tests/<the test running it> --> "
         "or <!-- snippet: not run – <why> -->")
+
+
+OUTPUT = [snippet for document in DOCUMENTS for snippet in snippets_of(document)
+          if snippet.language == "" and snippet.marker is not None]
+
+
+def test_the_marked_output_blocks_are_found():
+    assert len(OUTPUT) >= 2
+
+
+@pytest.mark.parametrize("snippet", OUTPUT, ids=where)
+def test_marked_output_is_compared_by_its_test(snippet):
+    assert names_its_test(snippet.marker or "", "output compared in"), (
+        f"{snippet.where}: mark sample output <!-- snippet: output compared in tests/<the test comparing it> --> "
+        "or leave it unmarked")
+
+
+def test_a_marker_naming_a_test_is_checked_against_that_test():
+    assert names_its_test("runs in tests/unit/test_doc_snippets.py: this check", "runs in")
+    assert not names_its_test("runs in tests/unit/no_such_test.py", "runs in")
+    assert not names_its_test("runs in tests/unit/test_doc_snippets.py: " + "a block it never names", "runs in")
+    assert not names_its_test("output compared in tests/unit/test_doc_snippets.py: this check", "runs in")
 
 
 @pytest.mark.parametrize("snippet", HCL, ids=where)

@@ -30,25 +30,31 @@ PROVIDER_BINDINGS_PREFIX = "cdktf_cdktf_provider_"
 LIBRARY_LAYERS: tuple[tuple[str, ...], ...] = (
     ("_internal",),
     ("errors",),
-    ("props", "naming"),
-    ("security",),
+    # duration: the value type of every field that is a span of time
+    ("props", "naming", "duration"),
+    # parameters: platform values through SSM, which the data stores publish and the application stacks read
+    ("security", "parameters"),
     ("observability",),
-    ("network", "data", "registry", "state", "dns", "parameters"),
-    # data stores built on data.private_data_store, the preamble every store shares; workloads, whose HTTPS
-    # entries are named in the environment's DNS domain
-    ("k8s", "search", "streaming"),
+    ("network", "data", "registry", "state", "dns"),
+    # data stores built on data.private_data_store, the preamble every store shares
+    ("search", "streaming"),
+    # workloads, with the props of what they declare: their HTTPS entries (named in the environment's DNS domain)
+    # and the data stores they use (topics and cache users as the stores define them); their alarm signals
+    ("k8s",),
     # the cluster reserves the Kubernetes namespaces; application entries route to the workloads
     ("compute", "ingress"),
     # guardrails over every domain's resources, reading the markers the ingress constructs set; CI reachability and
     # identities, built on the cluster's pod identities (neither imports the other)
     ("policy", "ci"),
     ("config",),
+    # what one application reaches, built from the validated environment: grants, endpoints, network policies
+    ("access",),
     # output: reads and publishes cdktf.out (no cdktf import)
     ("stacks", "output"),
     ("app",),
 )
 #: Parts whose construct modules ``config`` may not import: it reads their props and pure rules only.
-DOMAIN_PARTS = frozenset(part for layer in LIBRARY_LAYERS[3:9] for part in layer)
+DOMAIN_PARTS = frozenset(part for layer in LIBRARY_LAYERS[3:10] for part in layer)
 
 #: What a package may never import (its own modules' top-level names, or outside distributions).
 FORBIDDEN: dict[str, tuple[str, ...]] = {

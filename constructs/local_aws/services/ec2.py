@@ -106,6 +106,25 @@ def _transit_gateways_shared_through_ram() -> None:
     TransitGatewayAttachmentBackend.create_transit_gateway_vpc_attachment = create_transit_gateway_vpc_attachment
 
 
+@adjustment(
+    "ec2-transit-gateway-attachment-deleted-state",
+    "A deleted transit gateway VPC attachment stays listed for a while in state 'deleted', as AWS lists it "
+    "(moto forgets it at once, and the provider's delete waiter, which waits for state 'deleted', fails after "
+    "its not-found retries: \"couldn't find resource (21 retries)\").",
+)
+def _deleted_transit_gateway_attachments_stay_listed() -> None:
+    from moto.ec2.models.transit_gateway_attachments import TransitGatewayAttachmentBackend
+
+    original = TransitGatewayAttachmentBackend.delete_transit_gateway_vpc_attachment
+
+    def delete_transit_gateway_vpc_attachment(self: Any, transit_gateway_attachment_id: str) -> Any:
+        attachment = original(self, transit_gateway_attachment_id)  # moto sets state "deleted" and forgets it
+        self.transit_gateway_attachments[attachment.id] = attachment
+        return attachment
+
+    TransitGatewayAttachmentBackend.delete_transit_gateway_vpc_attachment = delete_transit_gateway_vpc_attachment
+
+
 class _SharedTransitGateways(dict):
     """An account's transit gateways: its own, then those other accounts share with it through RAM (same region)."""
 

@@ -1,4 +1,4 @@
-"""Emulator adjustments for ElastiCache: parameter groups, user groups, replication-group members.
+"""Emulator adjustments for ElastiCache: parameter groups, user groups, reader endpoints, replication-group members.
 
 Registered with :func:`.emulator_adjustments.adjustment`; applied in the emulator process only.
 """
@@ -209,6 +209,27 @@ def _delete_subnet_group() -> None:
         return EmptyResult()
 
     ElastiCacheResponse.delete_cache_subnet_group = delete_cache_subnet_group
+
+
+@adjustment(
+    "elasticache-reader-endpoint",
+    "A replication group with cluster mode disabled has a reader endpoint (NodeGroups[0].ReaderEndpoint) "
+    "whatever its number of replicas; without replicas it resolves to the primary node (moto computes the "
+    "address but never returns it, so the provider's reader_endpoint_address is null).",
+)
+def _reader_endpoint() -> None:
+    from moto.elasticache.models import ReplicationGroup
+
+    original = ReplicationGroup.__init__
+
+    def __init__(self: ReplicationGroup, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        for node_group in self.node_groups:
+            if "reader_endpoint_address" in node_group:  # cluster mode disabled: the group's one shard
+                node_group["reader_endpoint"] = {"address": node_group["reader_endpoint_address"],
+                                                 "port": node_group["port"]}
+
+    ReplicationGroup.__init__ = __init__
 
 
 @adjustment(

@@ -1,4 +1,4 @@
-"""Emulator adjustments for Amazon MSK: cluster lifecycle, configurations, bootstrap brokers.
+"""Emulator adjustments for Amazon MSK: cluster lifecycle and ARNs, configurations, bootstrap brokers.
 
 Registered with :func:`.emulator_adjustments.adjustment`; applied in the emulator process only.
 """
@@ -74,6 +74,25 @@ def _cluster_lifecycle() -> None:
             return __original(self, cluster_arn, *args, **kwargs)
 
         setattr(KafkaBackend, name, by_arn)
+
+
+@adjustment(
+    "kafka-cluster-arn",
+    "A cluster's ARN names the cluster, then its UUID (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>), "
+    "as MSK's ARNs do and as IAM's topic and group ARNs repeat them (moto's ARN ends in the UUID alone, so the "
+    "provider's cluster_uuid, which it reads from the ARN, is empty).",
+)
+def _cluster_arn() -> None:
+    from moto.kafka.models import FakeKafkaCluster
+
+    original = FakeKafkaCluster._generate_arn
+
+    def generate_arn(self: FakeKafkaCluster) -> str:
+        prefix, _, resource = original(self).rpartition(":")  # resource: "cluster/<uuid>"
+        kind, _, cluster_uuid = resource.partition("/")
+        return f"{prefix}:{kind}/{self.cluster_name}/{cluster_uuid}"
+
+    FakeKafkaCluster._generate_arn = generate_arn
 
 
 @adjustment(

@@ -26,6 +26,9 @@ REGISTRY_SCAN = ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:Describ
                  "ecr:DescribeImageScanFindings")
 #: The registry token (``docker login``); the action has no resource to narrow it to.
 REGISTRY_TOKEN = ("ecr:GetAuthorizationToken",)
+#: Inspector findings of the registry's images (``promote`` to prod, ``platformctl findings``); ListFindings
+#: has no resource to narrow it to, and reads findings only.
+IMAGE_FINDINGS = ("inspector2:ListFindings",)
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class CiIdentities(Construct):
                 arn for target in targets for arn in (target.deploy_role_arn, *target.further_deploy_role_arns)]),
             *_state_statements(state, STATE_WRITE, state_key_arns, write=True),
             _statement("TagDeployedImages", list(REGISTRY_RELEASE), list(repository_arns)),
+            _statement("ReadImageFindings", list(IMAGE_FINDINGS), ["*"]),
         ])
         self.image_push_role = self._create_identity("image-push", ci.image_push, [
             _statement("RegistryToken", list(REGISTRY_TOKEN), ["*"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
@@ -41,6 +42,9 @@ _ADDON_IDENTITIES = {
     CONTAINER_INSIGHTS_ADDON: ("amazon-cloudwatch", "cloudwatch-agent", "cloudwatch-agent",
                                ("CloudWatchAgentServerPolicy",)),
 }
+#: Add-on settings: the VPC CNI's network policy agent enforces the applications' NetworkPolicies (Auto Mode
+#: turns its built-in agent on through a ConfigMap instead, ``access/network_policies.py``).
+_ADDON_CONFIGURATION = {"vpc-cni": json.dumps({"enableNetworkPolicy": "true"})}
 _CLUSTER_POLICIES = ("AmazonEKSClusterPolicy",)
 #: What EKS Auto Mode does with the cluster role: launch and scale nodes, attach EBS volumes, manage load
 #: balancers and pod networking.
@@ -286,7 +290,7 @@ class EksCluster(Construct):
             depends.extend(self._pod_identity_agent() or ())
         return aws.eks_addon.EksAddon(
             self, f"Addon{pascal_id(name)}", cluster_name=self.cluster.name, addon_name=name,
-            addon_version=self._addon_version(name),
+            addon_version=self._addon_version(name), configuration_values=_ADDON_CONFIGURATION.get(name),
             # IaC owns the settings: a hand edit is overwritten on the next apply
             resolve_conflicts_on_create="OVERWRITE", resolve_conflicts_on_update="OVERWRITE",
             pod_identity_association=identity, depends_on=depends or None,

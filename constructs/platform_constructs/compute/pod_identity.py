@@ -7,7 +7,11 @@ from dataclasses import dataclass
 
 from platform_constructs._internal.aws_context import partition, policy_document
 from platform_constructs._internal.ids import pascal_id
-from platform_constructs._internal.tf import Construct, aws
+from platform_constructs._internal.tf import Construct, TerraformResource, aws
+from platform_constructs.security.grants import PolicyStatement
+
+#: Name of the inline policy that holds a pod role's grants.
+GRANTS_POLICY_NAME = "grants"
 
 #: The service principal of the EKS Pod Identity agent; it needs TagSession to pass session tags.
 POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
@@ -69,3 +73,50 @@ def attach_managed_policies(scope: Construct, construct_id: str, role: aws.iam_r
         )
         for policy in managed_policies
     ]
+
+
+class PodRole:
+    """The IAM role of one service account's pods (EKS Pod Identity), extended only through grants.
+
+    Stores add statements with their ``grant_*`` methods (:class:`~platform_constructs.security.grants.Grantee`);
+    they land in one inline policy (``grants``), created with the first statement, so a role without grants has
+    no policy at all. ``managed_policy_arns`` (full ARNs) are attached exclusively: a policy attached by hand
+    outside Terraform is detached again on the next apply.
+
+    The resources are children of ``scope`` named ``{base_id}Role``, ``{base_id}Policies`` and ``{base_id}Grants``
+    (not of a construct of their own, so the pod roles keep the addresses they had before grants existed).
+    """
+
+    def __init__(self, scope: Construct, base_id: str, *, name: str, subject: ServiceAccountRef,
+                 description: str, managed_policy_arns: Sequence[str] = ()) -> None:
+        self._scope = scope
+        self._base_id = base_id
+        self.role = aws.iam_role.IamRole(scope, f"{base_id}Role", name=name, description=description,
+                                         assume_role_policy=pod_identity_trust_policy(subject))
+        aws.iam_role_policy_attachments_exclusive.IamRolePolicyAttachmentsExclusive(
+            scope, f"{base_id}Policies", role_name=self.role.name, policy_arns=list(managed_policy_arns))
+        self.statements: list[PolicyStatement] = []
+        self._policy: aws.iam_role_policy.IamRolePolicy | None = None
+        self.arn: str = self.role.arn
+        self.name: str = self.role.name
+
+    @property
+    def resources(self) -> list[TerraformResource]:
+        """The role and its grants policy: what a pod needs in place before it asks for credentials."""
+        return [self.role] if self._policy is None else [self.role, self._policy]
+
+    def add_to_policy(self, statement: PolicyStatement) -> None:
+        """Add ``statement`` to the role's ``grants`` policy; an identical statement is added once, and two
+        different statements may not share a statement id."""
+        for existing in self.statements:
+            if existing.sid == statement.sid:
+                if existing != statement:
+                    raise ValueError(f"statement id {statement.sid} is already used by another statement")
+                return
+        self.statements.append(statement)
+        document = policy_document(*(item.to_json() for item in self.statements))
+        if self._policy is None:
+            self._policy = aws.iam_role_policy.IamRolePolicy(self._scope, f"{self._base_id}Grants", role=self.role.id,
+                                                             name=GRANTS_POLICY_NAME, policy=document)
+        else:
+            self._policy.policy = document

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 
 from platform_constructs.config.tiers import TIERS, Tier, tier_rank
-from platform_constructs.errors import Problem
+from platform_constructs.errors import Problem, toml_value
 from platform_constructs.props import Props, StrictBool, StrictStr
 
 #: The registry's file name in the configuration directory; never an environment file.
@@ -67,7 +67,8 @@ class AccountRegistry(Props):
             implied = IMPLIED_TIERS.get(entry.environment)
             if implied is not None and entry.tier != implied:
                 yield Problem("accounts.implied-tier", f"{where}.tier", entry.tier,
-                              f"must be {implied!r}: the environment name {entry.environment!r} implies tier {implied}")
+                              f"must be {toml_value(implied)}: the environment name {toml_value(entry.environment)} "
+                              f"implies tier {implied}")
             if entry.protected is False and entry.tier != "dev":
                 yield Problem("accounts.protected", f"{where}.protected", False,
                               f"a {entry.tier} account is always protected; only a dev account may be unprotected")
@@ -92,7 +93,7 @@ def binding_problems(name: str, data: Mapping[str, Any], registry: AccountRegist
     implied = IMPLIED_TIERS.get(name)
     if implied is not None and tier is not None and tier != implied:
         problems.append(Problem("accounts.implied-tier", "tier", tier,
-                                f"must be {implied!r}: the name {name!r} implies tier {implied}"))
+                                f"must be {toml_value(implied)}: the name {toml_value(name)} implies tier {implied}"))
     aws = data.get("aws")
     account_id = aws.get("account_id") if isinstance(aws, Mapping) else None
     if registry is None or not (isinstance(account_id, str) and _ACCOUNT_ID.match(account_id)):
@@ -106,13 +107,13 @@ def binding_problems(name: str, data: Mapping[str, Any], registry: AccountRegist
         return problems
     if entry.environment != name:
         problems.append(Problem("accounts.other-environment", "aws.account_id", account_id,
-                                f"is the account of {entry.environment!r} in {registry_file}; one account holds one "
-                                f"environment, and {name!r} needs its own"))
+                                f"is the account of {toml_value(entry.environment)} in {registry_file}; one account "
+                                f"holds one environment, and {toml_value(name)} needs its own"))
         return problems
     if tier is not None and not problems and tier_rank(tier) < tier_rank(entry.tier):
         problems.append(Problem("accounts.tier-below", "tier", tier,
-                                f"is below tier {entry.tier!r} of account {account_id} ({registry_file}); an "
-                                f"environment in a {entry.tier} account must be tier {entry.tier} or above"))
+                                f"is below tier {toml_value(entry.tier)} of account {account_id} ({registry_file}); "
+                                f"an environment in a {entry.tier} account must be tier {entry.tier} or above"))
     guard = data.get("plan_guard")
     if entry.is_protected and isinstance(guard, Mapping) and guard.get("protected") is False:
         problems.append(Problem("accounts.protected", "plan_guard.protected", False,

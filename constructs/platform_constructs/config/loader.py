@@ -4,6 +4,13 @@ validate, check the rules.
 Every problem in every file is collected and raised together as one :class:`ConfigError`,
 before anything is synthesized. A file that cannot be read (a directory, a dangling symbolic
 link, no permission, not UTF-8, nesting too deep for the parser) is a problem like any other.
+
+One round reports everything that can be known: a file with schema errors is still judged by the
+tier floors, its own rules and the cross-file rules, through what validated of it
+(:mod:`.partial`); only a rule that needs a value that did not validate waits for the next round.
+Messages speak TOML (:mod:`.messages`): values as the file writes them, a suggestion for a
+misspelled key or tier, and no follow-on problem of a misspelling (the absent key it meant, the
+sections a misspelled tier's preset would have filled in).
 """
 
 from __future__ import annotations
@@ -18,11 +25,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from platform_constructs.config import accounts, presets, rules
+from platform_constructs.config import accounts, messages, presets, rules
 from platform_constructs.config.accounts import ACCOUNTS_FILE, AccountRegistry
+from platform_constructs.config.partial import UNKNOWN, UnknownValue, is_unknown, known_findings, salvage, without
 from platform_constructs.config.platform import Platform
 from platform_constructs.config.schema import TIERS, EnvironmentConfig, SharedConfig
-from platform_constructs.errors import ConfigError, Problem
+from platform_constructs.errors import ConfigError, Problem, toml_value
 from platform_constructs.naming import app_of_stack
 
 __all__ = ["SHARED_FILE", "Platform", "load_platform"]
@@ -47,7 +55,9 @@ def load_platform(directory: Path | str = "environments") -> Platform:
     problems: list[Problem] = []
     registry_file = directory / ACCOUNTS_FILE
     registry = _load_registry(registry_file, problems)
+    before = len(problems)
     shared = _load_file(directory / SHARED_FILE, "shared", SharedConfig, (registry, str(registry_file)), problems)
+    clean = {"shared"} if len(problems) == before else set()
     environments: dict[str, EnvironmentConfig] = {}
     files = {"shared": str(directory / SHARED_FILE)}
     for path in sorted(directory.glob("*.toml")):
@@ -57,36 +67,57 @@ def load_platform(directory: Path | str = "environments") -> Platform:
             problems.append(Problem("config.reserved-name", "name", path.stem, _reserved_name_message(path.stem),
                                     str(path)))
             continue
+        before = len(problems)
         env = _load_file(path, path.stem, EnvironmentConfig, (registry, str(registry_file)), problems)
-        if env is None:
+        files[path.stem] = str(path)
+        if env is None or is_unknown(env.name):
             continue
+        if len(problems) == before:
+            clean.add(env.name)
         if env.name != path.stem:
-            problems.append(Problem("config.name-mismatch", "name", env.name, f"must match the file name ({path.stem!r})",
-                                    str(path)))
+            problems.append(Problem("config.name-mismatch", "name", env.name,
+                                    f"must match the file name ({toml_value(path.stem)})", str(path)))
             continue
         environments[env.name] = env
-        files[env.name] = str(path)
     if not environments and not problems:
         problems.append(Problem("config.no-environments", "<file>", None,
                                 "no environment files (*.toml besides shared.toml)", str(directory)))
-    if problems or shared is None or registry is None:
-        raise ConfigError(problems)
-    platform = Platform(shared, environments, files, registry)
-    for rule in rules.PLATFORM_RULES:
-        problems.extend(rule(platform))
+    platform = Platform(UNKNOWN if shared is None else shared, environments, files,
+                        UNKNOWN if registry is None else registry)
+    problems.extend(_cross_file_problems(platform, clean))
     if problems:
         raise ConfigError(problems)
     return platform
 
 
+def _cross_file_problems(platform: Platform, clean: set[str]) -> list[Problem]:
+    """The cross-file rules over every file that loaded, whole or in part. A rule that needs a value that
+    did not validate, or that is a problem itself, runs again over the ``clean`` files (no problem) alone."""
+    whole = Platform(platform.shared if "shared" in clean else UNKNOWN,
+                     {name: env for name, env in platform.environments.items() if name in clean},
+                     platform.files, platform.accounts)
+    problems: list[Problem] = []
+    for rule in rules.PLATFORM_RULES:
+        found, complete = known_findings(rule, platform)
+        if not complete:
+            found += known_findings(rule, whole)[0]
+        seen = set()
+        for problem in found:
+            if not is_unknown(problem.value) and (problem.file, problem.field, problem.message) not in seen:
+                seen.add((problem.file, problem.field, problem.message))
+                problems.append(problem)
+    return problems
+
+
 def _reserved_name_message(stem: str) -> str:
     of_stack = app_of_stack(stem)
     if of_stack is not None:
-        return (f"collides with the stack of application {of_stack[1]!r} of environment {of_stack[0]!r}; "
+        return (f"collides with the stack of application {toml_value(of_stack[1])} of environment "
+                f"{toml_value(of_stack[0])}; "
                 "rename the file (environment names are letters and digits)")
     if stem == "accounts":
         return "is the account registry's name, not an environment's"
-    return f"collides with the {stem!r} stack; choose another environment name"
+    return f"collides with the {toml_value(stem)} stack; choose another environment name"
 
 
 def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
@@ -94,7 +125,8 @@ def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     try:
         raw = path.read_bytes()
     except IsADirectoryError:
-        problems.append(Problem("config.not-a-file", "<file>", None, "is a directory, not a configuration file", str(path)))
+        problems.append(Problem("config.not-a-file", "<file>", None, "is a directory, not a configuration file",
+                                str(path)))
         return None
     except FileNotFoundError:
         message = (f"is a symbolic link to {os.readlink(path)!r}, which does not exist" if path.is_symlink()
@@ -128,7 +160,7 @@ def _load_registry(path: Path, problems: list[Problem]) -> AccountRegistry | Non
     try:
         registry = AccountRegistry.model_validate(data)
     except ValidationError as error:
-        problems.extend(_problems_from(path, AccountRegistry, error))
+        problems.extend(_problems_from(path, AccountRegistry, error.errors(include_url=False)))
         return None
     found = [problem.in_file(str(path)) for problem in registry.problems()]
     problems.extend(found)
@@ -137,46 +169,125 @@ def _load_registry(path: Path, problems: list[Problem]) -> AccountRegistry | Non
 
 def _load_file(path: Path, name: str, model: type[BaseModel], registry: tuple[AccountRegistry | None, str],
                problems: list[Problem]) -> Any:
+    """The file's configuration (with :data:`~.partial.UNKNOWN` sections where it has schema errors), or
+    ``None`` when it cannot be read or names no tier; every problem found is added to ``problems``."""
     data = _read_toml(path, problems)
     if data is None:
         return None
     found = accounts.binding_problems(name, data, *registry)
     tier = data.get("tier")
     sections = set(model.model_fields)
-    merged = presets.deep_merge(presets.preset(tier, sections), data) if tier in TIERS else data
+    known_tier = isinstance(tier, str) and tier in TIERS
+    if not known_tier or any(problem.field == "tier" for problem in found):
+        # no preset, or one of a tier the file may not declare: only what the file itself writes can be judged
+        problems.extend(problem.in_file(str(path)) for problem in found)
+        if not known_tier:
+            problems.append(Problem("config.unknown-tier", "tier", tier, messages.unknown_tier(tier), str(path)))
+        problems.extend(_tierless_problems(path, model, data))
+        return None
+    preset = presets.preset(tier, sections)
+    merged = presets.deep_merge(preset, data)
+    misspelled: set[str] = set()
     try:
         config = model.model_validate(merged)
     except ValidationError as error:
-        problems.extend(problem.in_file(str(path)) for problem in found)
-        problems.extend(_problems_from(path, model, error))
-        return None
-    found += [
-        Problem(f"floor.{floor.operator}", floor.field, value, floor.describe())
-        for floor in presets.floors(config.tier, sections)
-        if floor.violated_by(value := _lookup(config, floor.field))
-    ]
+        errors = error.errors(include_url=False)
+        misspelled = _meant_fields(model, errors)
+        found += _problems_from(path, model, errors, (tier, set(preset)))
+        config = salvage(model, merged, error)
+    # a value found wrong is no basis for further judgement: later checks skip it (no follow-on problems)
+    config = without(config, [problem.field for problem in found])
+    found += _floor_problems(config, data, tier, sections)
+    config = without(config, [problem.field for problem in found])
     if isinstance(config, EnvironmentConfig):
         for rule in rules.ENVIRONMENT_RULES:
-            found.extend(rule(config))
-    problems.extend(problem.in_file(str(path)) for problem in found)
-    return None if found else config
+            found.extend(known_findings(rule, config)[0])
+        config = without(config, [problem.field for problem in found])
+    problems.extend(problem.in_file(str(path)) for problem in found
+                    if not is_unknown(problem.value)
+                    and not (problem.value is None and _under(problem.field, misspelled)))
+    return config
 
 
-def _problems_from(path: Path, model: type[BaseModel], error: ValidationError) -> list[Problem]:
+def _under(field: str, tables: set[str]) -> bool:
+    """Whether ``field`` is one of ``tables`` or lies inside one of them."""
+    return any(field == table or field.startswith(f"{table}.") for table in tables)
+
+
+def _floor_problems(config: BaseModel, data: dict[str, Any], tier: str, sections: set[str]) -> list[Problem]:
+    """The tier's floors over ``config``; a floor on a value that did not validate waits for it."""
+    found: list[Problem] = []
+    for floor in presets.floors(tier, sections):
+        if floor.judges_the_file:
+            if floor.unset_in(data):
+                found.append(Problem(f"floor.{floor.operator}", floor.field, None, floor.describe()))
+            continue
+        try:
+            value = _lookup(config, floor.field)
+            violated = floor.violated_by(value)
+        except UnknownValue:
+            continue
+        if violated:
+            found.append(Problem(f"floor.{floor.operator}", floor.field, value, floor.describe()))
+    return found
+
+
+def _tierless_problems(path: Path, model: type[BaseModel], data: dict[str, Any]) -> list[Problem]:
+    """Problems of a file without a tier that do not depend on the missing preset: unknown keys and
+    values the file writes that are wrong in themselves (never a field the preset would have supplied,
+    nor a rule across fields, which may hold once the preset's values are there)."""
+    try:
+        model.model_validate(data)
+    except ValidationError as error:
+        errors = [item for item in error.errors(include_url=False)
+                  if item["loc"] and item["loc"][0] != "tier"
+                  and (item["type"] == "extra_forbidden" or _is_leaf(data, item["loc"]))]
+        return _problems_from(path, model, errors)
+    return []
+
+
+def _is_leaf(data: Any, location: tuple[Any, ...]) -> bool:
+    """Whether the file writes a value that is not a table at ``location``."""
+    for part in location:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return False
+    return not isinstance(data, dict)
+
+
+def _meant_fields(model: type[BaseModel], errors: list[Any]) -> set[str]:
+    """Fields that unknown keys are likely misspellings of (``network.cidr`` for ``network.cidrr``): their
+    absence follows from the misspelling and is not a problem of its own."""
+    meant = set()
+    for item in errors:
+        if item["type"] == "extra_forbidden":
+            parent = tuple(item["loc"][:-1])
+            close = messages.suggestion(str(item["loc"][-1]), _allowed_keys(model, parent))
+            if close is not None:
+                meant.add(".".join(str(part) for part in (*parent, close)))
+    return meant
+
+
+def _problems_from(path: Path, model: type[BaseModel], errors: list[Any],
+                   preset: tuple[str, set[str]] | None = None) -> list[Problem]:
+    """The schema's errors as problems; ``preset`` is the tier and the sections its preset fills in."""
     problems = []
-    for item in error.errors(include_url=False):
+    for item in errors:
         # rules raised in model validators (props.refuse_in_validator) carry their own code as the type
         code = item["type"] if "." in item["type"] else f"schema.{item['type']}"
         location = tuple(item["loc"])
         field = ".".join(str(part) for part in location) or "<root>"
-        message = item["msg"]
         if item["type"] == "extra_forbidden":
-            allowed = _allowed_keys(model, location[:-1])
-            message = f"unknown key; allowed keys here: {', '.join(allowed)}" if allowed else "unknown key"
+            message = messages.unknown_key(str(location[-1]), _allowed_keys(model, location[:-1]))
         elif item["type"] == "missing":
-            message = "required, and no tier preset provides it"
-        elif message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
+            message = "required"
+            if preset is not None and location[0] in preset[1]:
+                message += f"; the {preset[0]} preset has no default for it"
+        else:
+            message = messages.schema_message(item)
         value = None if item["type"] == "missing" else item.get("input")
         problems.append(Problem(code, field, value, message, str(path)))
     return problems

@@ -17,7 +17,8 @@ class Platform:
     shared: SharedConfig
     environments: dict[str, EnvironmentConfig]
     files: dict[str, str]
-    """Configuration name → file it came from."""
+    """Configuration name → file it came from. While the rules judge a configuration with problems, it also
+    names the environment files that did not load (an environment that exists, though nothing of it is known)."""
     accounts: AccountRegistry
     """Which account holds which environment, at which tier at least (``accounts.toml``)."""
 

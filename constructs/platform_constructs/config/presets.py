@@ -3,7 +3,8 @@
 Each file holds one configuration section for all tiers side by side: ``[dev]``,
 ``[staging]``, ``[prod]`` give the defaults, and ``[floors.<tier>]`` the limits an
 environment of that tier may not cross (``min``, ``max``, ``equals``, ``one_of``, and
-``includes`` for list fields: every listed item must be present).
+``includes`` for list fields: every listed item must be present), or ``required = true``: the
+environment file itself must set the field, because no default of that tier suits it.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from platform_constructs.errors import toml_value
+
 _PRESET_PACKAGE = "platform_constructs.config"
-_OPERATORS = ("min", "max", "equals", "one_of", "includes")
+_OPERATORS = ("min", "max", "equals", "one_of", "includes", "required")
 
 
 @dataclass(frozen=True)
@@ -27,8 +30,24 @@ class Floor:
     operator: str
     limit: Any
 
+    @property
+    def judges_the_file(self) -> bool:
+        """Whether the floor judges what the environment file sets (``required``) rather than the effective value."""
+        return self.operator == "required"
+
+    def unset_in(self, data: dict[str, Any]) -> bool:
+        """Whether the environment file's own ``data`` (before presets) leaves a ``required`` field out."""
+        node: Any = data
+        for part in self.field.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return bool(self.limit)
+            node = node[part]
+        return False
+
     def violated_by(self, value: Any) -> bool:
-        """Whether ``value`` breaks the limit."""
+        """Whether the effective ``value`` breaks the limit (a ``required`` floor judges the file: :meth:`unset_in`)."""
+        if self.operator == "required":
+            return False
         if self.operator == "min":
             return value < self.limit
         if self.operator == "max":
@@ -40,9 +59,11 @@ class Floor:
         return value not in [_frozen(item) for item in self.limit]
 
     def describe(self) -> str:
-        """The limit in words, e.g. ``must be at least 3 in tier prod``."""
+        """The limit in words, values as TOML: ``must be at least 3 in tier prod``, ``must be true in tier prod``."""
+        if self.operator == "required":
+            return f"required in tier {self.tier}; set it in the environment file"
         words = {"min": "at least ", "max": "at most ", "equals": "", "one_of": "one of ", "includes": "a list including "}
-        return f"must be {words[self.operator]}{self.limit!r} in tier {self.tier}"
+        return f"must be {words[self.operator]}{toml_value(self.limit)} in tier {self.tier}"
 
 
 def _frozen(limit: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from platform_constructs.props import MAY_DIFFER, Props, StrictStr
+from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictStr
 
 
 class ReleaseProps(Props):
@@ -18,3 +18,7 @@ class ReleaseProps(Props):
     promote_from: tuple[StrictStr, ...] = Field(default=(), json_schema_extra=MAY_DIFFER)
     """Environments whose verified images may be promoted here; empty: none (images are deployed
     directly, as in dev). Default: none."""
+    refuse_open_findings: StrictBool = Field(default=False, json_schema_extra=MAY_DIFFER)
+    """Refuse to promote an image with open critical Amazon Inspector findings here, unless
+    ``platformctl promote --allow-findings --reason TEXT`` overrides it (printed in the log).
+    Default: ``False`` (the prod preset turns it on)."""

@@ -12,7 +12,7 @@ import ipaddress
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from platform_constructs.errors import Problem
+from platform_constructs.errors import Problem, toml_value
 
 if TYPE_CHECKING:
     from platform_constructs.config.platform import Platform
@@ -76,8 +76,8 @@ def _deploy_role_administers_the_cluster(env: EnvironmentConfig) -> Iterable[Pro
     role = env.aws.deploy_role_name
     if env.apps and role is not None and role not in env.eks.admin_roles:
         yield Problem("eks.deploy-role-admin", "eks.admin_roles", list(env.eks.admin_roles),
-                      f"must include the deploy role {role!r}: it applies the application stacks, whose namespaces are "
-                      "cluster-scoped")
+                      f"must include the deploy role {toml_value(role)}: it applies the application stacks, whose "
+                      "namespaces are cluster-scoped")
 
 
 def _namespaces_belong_to_one_app(env: EnvironmentConfig) -> Iterable[Problem]:
@@ -115,11 +115,12 @@ def _entries_fit_the_environment(env: EnvironmentConfig) -> Iterable[Problem]:
                           f"is outside the environment's domain {domain}; use a name below it, e.g. {app}.{domain}")
         if ingress.visibility == "internet-facing" and not env.ingress.internet_facing_allowed:
             yield Problem("ingress.internet-facing", f"apps.{app}.ingress.visibility", ingress.visibility,
-                          f"is not allowed in tier {env.tier} (ingress.internet_facing_allowed is false); use 'internal'")
+                          f"is not allowed in tier {env.tier} (ingress.internet_facing_allowed is false); "
+                          "use \"internal\"")
     if entries and not env.dns.has_public_zone:
         yield Problem("dns.public-zone", "dns.zones", env.dns.zones,
                       "has no public zone, but ACM validates the certificates of application entries through public "
-                      "DNS records; use 'public' or 'both'")
+                      "DNS records; use \"public\" or \"both\"")
 
 
 def _entry_hosts_are_unique(env: EnvironmentConfig) -> Iterable[Problem]:
@@ -146,6 +147,63 @@ def _entry_hosts_are_unique(env: EnvironmentConfig) -> Iterable[Problem]:
         priorities.setdefault(priority, app)
 
 
+def _uses_fit_the_environment(env: EnvironmentConfig) -> Iterable[Problem]:
+    """An application uses only stores the environment has, topics it declares, and applications it runs."""
+    for app, workload in sorted(env.apps.items()):
+        uses = workload.uses
+        for store in uses.stores:
+            if not getattr(env, store).enabled:
+                yield Problem("uses.store-disabled", f"apps.{app}.uses.{store}", store,
+                              f"the environment has no {store} ({store}.enabled is false); remove the use or enable "
+                              f"[{store}]")
+        if uses.kafka is not None:
+            for mode in ("produce", "consume"):
+                for topic in getattr(uses.kafka, mode):
+                    if topic not in env.kafka.topics:
+                        yield Problem("uses.unknown-topic", f"apps.{app}.uses.kafka.{mode}", topic,
+                                      "is not a topic of the environment; declare it in [kafka.topics] (declared: "
+                                      f"{', '.join(sorted(env.kafka.topics)) or 'none'})")
+        for peer in uses.apps:
+            if peer == app:
+                yield Problem("uses.own-application", f"apps.{app}.uses.apps", peer,
+                              "names the application itself; its own pods always reach each other")
+            elif peer not in env.apps:
+                yield Problem("uses.unknown-application", f"apps.{app}.uses.apps", peer,
+                              f"is not an application of the environment (applications: {', '.join(sorted(env.apps))})")
+        if uses.any and env.data_access.runner_image is None:
+            yield Problem("data_access.runner-image-required", "data_access.runner_image", None,
+                          f"is required: application {app} uses {', '.join(uses.stores)}, whose users and grants a job "
+                          "creates inside the stores with this image")
+
+
+def _uses_are_exclusive(env: EnvironmentConfig) -> Iterable[Problem]:
+    """A database user, a cache user, a consumer group and a schema's ownership each belong to one application."""
+    claims: dict[tuple[str, str], str] = {}
+
+    def claim(kind: str, name: str, app: str, field: str, what: str) -> Iterable[Problem]:
+        owner = claims.setdefault((kind, name), app)
+        if owner != app:
+            yield Problem(f"uses.{kind}-taken", field, name,
+                          f"is already {what} of application {owner}; each application needs its own")
+
+    for app, workload in sorted(env.apps.items()):
+        uses = workload.uses
+        if uses.postgres is not None:
+            yield from claim("db-user", uses.postgres.user, app, f"apps.{app}.uses.postgres.user", "the database user")
+            if uses.postgres.access == "read-write":
+                yield from claim("schema-owner", uses.postgres.schema_in_use, app, f"apps.{app}.uses.postgres.schema",
+                                 "the schema owned (read-write)")
+        if uses.redis is not None:
+            yield from claim("cache-user", uses.redis.user, app, f"apps.{app}.uses.redis.user", "the cache user")
+        if uses.kafka is not None and uses.kafka.group is not None:
+            yield from claim("group", uses.kafka.group, app, f"apps.{app}.uses.kafka.group", "the consumer group")
+    for user in env.redis.users:
+        if ("cache-user", user.name) in claims:
+            yield Problem("uses.cache-user-taken", "redis.users", user.name,
+                          f"is also the cache user of application {claims['cache-user', user.name]}; an application's "
+                          "user is created from its [apps.<name>.uses.redis]")
+
+
 def _apps_stay_out_of_reserved_namespaces(env: EnvironmentConfig) -> Iterable[Problem]:
     """No application runs in Kubernetes' or the platform's namespaces (the namespace defaults to the app's name)."""
     from platform_constructs.k8s.namespaces import reserved_namespace_reason
@@ -154,9 +212,29 @@ def _apps_stay_out_of_reserved_namespaces(env: EnvironmentConfig) -> Iterable[Pr
         namespace = workload.namespace_for(app)
         reason = reserved_namespace_reason(namespace)
         if reason is not None:
-            derived = "" if workload.namespace else f" (namespace unset: the application's name {app!r} is used)"
+            derived = ("" if workload.namespace
+                       else f" (namespace unset: the application's name {toml_value(app)} is used)")
             yield Problem("k8s.reserved-namespace", f"apps.{app}.namespace", namespace,
                           f"{reason}{derived}; choose a namespace of the application's own")
+
+
+def _recovery_fits_the_rto(env: EnvironmentConfig) -> Iterable[Problem]:
+    """Every recovery path of a critical failure ends inside ``rollout.rto``, for the environment's application
+    alarm preset and for each application's own windows (k8s/recovery_time.py)."""
+    from platform_constructs.naming import Naming
+    from platform_constructs.k8s.recovery_time import recovery_paths
+
+    naming = Naming(env.naming.prefix, env.name)
+    cases = [("monitoring.apps", env.monitoring)]
+    cases += [(f"apps.{name}.monitoring", env.monitoring.model_copy(update={"apps": app.monitoring}))
+              for name, app in sorted(env.apps.items())]
+    for field, monitoring in cases:
+        late = [path for path in recovery_paths(naming, env.rollout, monitoring) if not path.within_budget]
+        for path in late:
+            yield Problem("rollout.rto-exceeded", field, path.total_seconds,
+                          f"the {path.name} recovery of a critical failure takes {path.total_seconds} s, not under "
+                          f"rollout.rto ({path.budget_seconds} s): shorten the critical alarms' windows, "
+                          "monitoring.pager_acknowledgement or the rollout")
 
 
 #: Rules over one environment file (after its fields validated).
@@ -171,7 +249,10 @@ ENVIRONMENT_RULES: list[Callable[[EnvironmentConfig], Iterable[Problem]]] = [
     _namespaces_belong_to_one_app,
     _entries_fit_the_environment,
     _entry_hosts_are_unique,
+    _uses_fit_the_environment,
+    _uses_are_exclusive,
     _apps_stay_out_of_reserved_namespaces,
+    _recovery_fits_the_rto,
 ]
 
 
@@ -203,7 +284,7 @@ def _state_buckets_agree(platform: Platform) -> Iterable[Problem]:
         first = aliases.setdefault(config.state.bucket, (name, config.state.kms_alias))
         if first[1] != config.state.kms_alias:
             yield Problem("state.kms-alias-differs", "state.kms_key_alias", config.state.kms_alias,
-                          f"differs from {first[1]!r} used by {first[0]} for bucket {config.state.bucket}",
+                          f"differs from {toml_value(first[1])} used by {first[0]} for bucket {config.state.bucket}",
                           platform.files[name])
 
 
@@ -215,21 +296,42 @@ def _state_in_bootstrap_region(platform: Platform) -> Iterable[Problem]:
                           f"must be the shared (bootstrap) region {platform.shared.aws.region}", platform.files[name])
 
 
-def _apps_pull_from_the_shared_registry(platform: Platform) -> Iterable[Problem]:
-    """Every workload's image repository is one the shared stack creates (and lets the nodes pull)."""
+def _shared_repositories(platform: Platform) -> set[str]:
+    """URIs of the repositories the shared stack creates (and lets every environment's nodes pull from)."""
     from platform_constructs.naming import Naming
     from platform_constructs.registry.ecr_props import repository_uri
 
     shared = platform.shared
     naming = Naming(shared.naming.prefix, shared.name)
-    known = {repository_uri(shared.aws.account_id, shared.aws.region, naming, repo)
-             for repo in shared.registry.repositories}
+    return {repository_uri(shared.aws.account_id, shared.aws.region, naming, repo)
+            for repo in shared.registry.repositories}
+
+
+def _apps_pull_from_the_shared_registry(platform: Platform) -> Iterable[Problem]:
+    """Every workload's image repository is one the shared stack creates (and lets the nodes pull)."""
+    known = _shared_repositories(platform)
     for env in platform.environments.values():
         for app, workload in sorted(env.apps.items()):
             if workload.image_repository not in known:
                 yield Problem("registry.unknown-repository", f"apps.{app}.image_repository", workload.image_repository,
                               f"is not a repository of the shared registry; one of: {', '.join(sorted(known))}",
                               platform.files[env.name])
+
+
+def _grant_runner_comes_from_the_shared_registry(platform: Platform) -> Iterable[Problem]:
+    """The grant jobs' image comes from a repository of the shared registry, which the nodes may pull from."""
+    import re
+
+    from platform_constructs.config.data_access_props import PINNED_IMAGE_PATTERN
+
+    known = _shared_repositories(platform)
+    for env in platform.environments.values():
+        image = env.data_access.runner_image
+        match = re.match(PINNED_IMAGE_PATTERN, image or "")
+        if match is not None and match.group("repository") not in known:
+            yield Problem("data_access.runner-unknown-repository", "data_access.runner_image", image,
+                          f"is not in a repository of the shared registry; one of: {', '.join(sorted(known))}",
+                          platform.files[env.name])
 
 
 def _applications_have_a_source(platform: Platform) -> Iterable[Problem]:
@@ -266,11 +368,13 @@ def _promotions_come_from_known_environments(platform: Platform) -> Iterable[Pro
     """``promote_from`` names existing environments and never leads back to the environment itself:
     the promotion path is also the order in which the infrastructure pipeline applies them."""
     environments = platform.environments
+    # an environment whose file did not load still exists: what it promotes is judged once it loads
+    files = set(platform.files) - {"shared"}
     for name, env in sorted(environments.items()):
         for source in env.release.promote_from:
-            if source not in environments:
+            if source not in environments and source not in files:
                 yield Problem("release.promote-from-unknown", "release.promote_from", list(env.release.promote_from),
-                              f"names {source!r}, which is not an environment; known: "
+                              f"names {toml_value(source)}, which is not an environment; known: "
                               f"{', '.join(sorted(environments))}", platform.files[name])
         if name in _promotion_sources(platform, name):
             yield Problem("release.promote-from-cycle", "release.promote_from", list(env.release.promote_from),
@@ -322,6 +426,7 @@ def _staging_matches_prod(platform: Platform) -> Iterable[Problem]:
     """
     from pydantic import BaseModel
 
+    from platform_constructs.config.partial import is_unknown
     from platform_constructs.props import may_differ
 
     def differences(staging: BaseModel, prod: BaseModel, prefix: str) -> Iterable[Problem]:
@@ -329,6 +434,8 @@ def _staging_matches_prod(platform: Platform) -> Iterable[Problem]:
             if may_differ(info) or (not prefix and name in PARITY_IGNORED_SECTIONS):
                 continue
             ours, theirs = getattr(staging, name), getattr(prod, name)
+            if is_unknown(ours) or is_unknown(theirs):
+                continue  # reported where it is wrong; the other fields are still compared
             if isinstance(ours, BaseModel) and isinstance(theirs, BaseModel):
                 yield from differences(ours, theirs, f"{prefix}{name}.")
             elif (isinstance(ours, dict) and isinstance(theirs, dict) and ours.keys() == theirs.keys()
@@ -336,9 +443,18 @@ def _staging_matches_prod(platform: Platform) -> Iterable[Problem]:
                 # keyed sections such as apps.<name>: compare entry by entry, so sizes inside may differ
                 for key in sorted(ours):
                     yield from differences(ours[key], theirs[key], f"{prefix}{name}.{key}.")
+            elif (isinstance(ours, dict) and isinstance(theirs, dict) and ours.keys() != theirs.keys()
+                  and all(isinstance(value, BaseModel) for value in (*ours.values(), *theirs.values()))):
+                only = [f"{where} has {', '.join(sorted(keys))}" for where, keys in
+                        (("only prod", theirs.keys() - ours.keys()), ("only staging", ours.keys() - theirs.keys()))
+                        if keys]
+                yield Problem("config.staging-parity", f"{prefix}{name}", sorted(ours),
+                              f"differs from prod ({toml_value(sorted(theirs))}): {'; '.join(only)}; staging and prod "
+                              "hold the same entries")
             elif ours != theirs:
                 yield Problem("config.staging-parity", f"{prefix}{name}", ours,
-                              f"differs from prod ({theirs!r}); staging may differ from prod only in sizes and counts")
+                              f"differs from prod ({toml_value(theirs)}); staging may differ from prod only in sizes "
+                              "and counts")
 
     prods = [env for env in platform.environments.values() if env.tier == "prod"]
     for staging in (env for env in platform.environments.values() if env.tier == "staging"):
@@ -355,6 +471,7 @@ PLATFORM_RULES: list[Callable[[Platform], Iterable[Problem]]] = [
     _state_in_bootstrap_region,
     _staging_matches_prod,
     _apps_pull_from_the_shared_registry,
+    _grant_runner_comes_from_the_shared_registry,
     _promotions_come_from_known_environments,
     _applications_have_a_source,
     _ci_network_is_apart,

@@ -9,27 +9,31 @@ rejected with the field path.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, ValidationError, computed_field, model_validator
 
 from platform_constructs.ci.ci_props import CiProps
 from platform_constructs.compute.eks_props import EksProps
 from platform_constructs.data.postgres_props import PostgresProps
-from platform_constructs.data.redis_props import RedisProps
+from platform_constructs.data.redis_props import CacheUser, RedisProps
 from platform_constructs.dns.dns_props import Delegation, DnsProps, ParentZoneProps, delegation_role_name
-from platform_constructs.errors import Problem
+from platform_constructs.errors import Problem, toml_value
 from platform_constructs.ingress.ingress_props import IngressProps
+from platform_constructs.k8s.recovery_time import recovery_paths
 from platform_constructs.k8s.rollout_props import RolloutProps
 from platform_constructs.k8s.workload_props import AppName, WorkloadProps
+from platform_constructs.naming import Naming
 from platform_constructs.network.props import NetworkProps
-from platform_constructs.observability.monitoring_props import MonitoringProps
+from platform_constructs.observability.monitoring_props import ApplicationAlarmProps, MonitoringProps
 from platform_constructs.policy.policy_props import PolicyProps
 from platform_constructs.props import MAY_DIFFER, LogRetentionDays, Props, StrictStr, refuse_in_validator
 from platform_constructs.registry.ecr_props import RegistryProps
 from platform_constructs.search.search_props import SearchProps
 from platform_constructs.streaming.kafka_props import KafkaProps
+from platform_constructs.config.data_access_props import DataAccessProps
 from platform_constructs.config.plan_guard_props import PlanGuardProps
+from platform_constructs.config.presets import deep_merge
 from platform_constructs.config.regions import AwsRegion
 from platform_constructs.config.release_props import ReleaseProps
 from platform_constructs.config.tiers import TIERS as TIERS, Tier  # TIERS re-exported: callers import it from here
@@ -90,19 +94,20 @@ class MandatoryTags(Props):
         for key, value in sorted(self.additional.items()):
             if key.lower().startswith(RESERVED_TAG_PREFIX):
                 problems.append(Problem("tags.reserved-prefix", "Additional", key,
-                                        f"tag key {key!r} starts with {RESERVED_TAG_PREFIX!r}, a prefix AWS reserves "
-                                        "for its own tags"))
+                                        f"tag key {toml_value(key)} starts with {toml_value(RESERVED_TAG_PREFIX)}, a "
+                                        "prefix AWS reserves for its own tags"))
             elif key.lower() in mandatory:
                 problems.append(Problem("tags.mandatory-key", "Additional", key,
-                                        f"tag key {key!r} would replace a mandatory tag; set it in its own field "
-                                        "(Environment is always the environment's name)"))
+                                        f"tag key {toml_value(key)} would replace a mandatory tag; set it in its own "
+                                        "field (Environment is always the environment's name)"))
             elif not (1 <= len(key) <= 128 and _TAG_TEXT.match(key)):
                 problems.append(Problem("tags.key-format", "Additional", key,
-                                        f"tag key {key!r} must be 1-128 letters, digits, spaces or _ . : / = + - @"))
+                                        f"tag key {toml_value(key)} must be 1-128 letters, digits, spaces or "
+                                        "_ . : / = + - @"))
             elif not (len(value) <= 256 and _TAG_TEXT.match(value)):
                 problems.append(Problem("tags.value-format", "Additional", value,
-                                        f"value of tag {key!r} must be at most 256 letters, digits, spaces or "
-                                        "_ . : / = + - @"))
+                                        f"value of tag {toml_value(key)} must be at most 256 letters, digits, spaces "
+                                        "or _ . : / = + - @"))
         refuse_in_validator(type(self).__name__, problems)
         return self
 
@@ -205,6 +210,46 @@ class EnvironmentConfig(DeploymentTarget):
     """Applications, keyed by name (``[apps.<name>]``), each deployed by its own stack ``<env>-app-<name>``; each rolls out with ``rollout``. Default: none."""
     release: ReleaseProps = Field(default_factory=ReleaseProps)
     """Environments whose verified images may be promoted here. Default: tier preset."""
+    data_access: DataAccessProps = Field(default_factory=DataAccessProps)
+    """How the grants inside the data stores run (``[data_access]``). Default: none until an application uses a store."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def recovery_time(self) -> dict[str, int]:
+        """Worst-case seconds from a critical application failure to the last good image serving, per recovery
+        path (``k8s/recovery_time.py``; shown in the environment report and docs/rollback.md)."""
+        paths = recovery_paths(Naming(self.naming.prefix, self.name), self.rollout, self.monitoring)
+        return {path.name: path.total_seconds for path in paths}
+
+    @property
+    def cache_users(self) -> tuple[CacheUser, ...]:
+        """The cache users the applications declare (``[apps.<name>.uses.redis]``), by application name; the cache
+        creates them beside ``redis.users``."""
+        return tuple(CacheUser(name=workload.uses.redis.user, access_string=workload.uses.redis.access_string)
+                     for _, workload in sorted(self.apps.items()) if workload.uses.redis is not None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apps_inherit_monitoring(cls, data: Any) -> Any:
+        """Lay each ``[apps.<name>.monitoring]`` over ``[monitoring.apps]``, so a partial table keeps the rest."""
+        if not isinstance(data, dict) or not isinstance(data.get("apps"), dict):
+            return data
+        monitoring = data.get("monitoring")
+        defaults = monitoring.get("apps", {}) if isinstance(monitoring, dict) else {}
+        if not isinstance(defaults, dict) or not _valid(ApplicationAlarmProps, defaults):
+            return data  # reported once, at monitoring.apps, not again under every application
+        apps = {name: deep_merge(app, {"monitoring": deep_merge(defaults, app.get("monitoring", {}))})
+                if isinstance(app, dict) and isinstance(app.get("monitoring", {}), dict) else app
+                for name, app in data["apps"].items()}
+        return {**data, "apps": apps}
+
+
+def _valid(model: type[Props], data: dict[str, Any]) -> bool:
+    try:
+        model.model_validate(data)
+    except ValidationError:
+        return False
+    return True
 
 
 class SharedConfig(DeploymentTarget):

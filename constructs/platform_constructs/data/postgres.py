@@ -3,17 +3,80 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from platform_constructs._internal.aws_context import account_id, assume_role_policy, partition, region_name
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
 from platform_constructs.data.postgres_props import FORCED_PARAMETERS, PostgresProps, major_version
-from platform_constructs.errors import Problem, refuse
+from platform_constructs.data.private_data_store import PrivateDataStore
+from platform_constructs.errors import ConstructValidationError, Problem, refuse
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import EncryptedLogGroup, LogSettings
+from platform_constructs.parameters import table
+from platform_constructs.parameters.platform_values import PlatformValuesReader, PlatformValuesWriter
+from platform_constructs.security.grants import Grantee, PolicyStatement, sid
 from platform_constructs.security.kms_key import KmsKey
-from platform_constructs.data.private_data_store import PrivateDataStore
 
 _DB_USER = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]{0,62}$")
+
+
+@dataclass(frozen=True)
+class PostgresReference:
+    """What a client needs of a PostgreSQL database: where it is and how to sign in to it with IAM.
+
+    :class:`PostgresDatabase` has one (:attr:`PostgresDatabase.reference`); an application stack builds one
+    from the platform's published values with :meth:`from_parameters`. Both grant through the same code.
+    """
+
+    partition: str
+    region: str
+    account_id: str
+    resource_id: str
+    """``DbiResourceId`` of the instance (``db-…``), part of every ``rds-db:connect`` ARN."""
+    endpoint: str
+    """Host name clients connect to."""
+    port: int
+    database_name: str
+    master_secret_arn: str
+    """ARN of the RDS-managed master secret (the grant job reads it; applications never do)."""
+    master_secret_key_arn: str
+    """KMS key the master secret is encrypted with."""
+
+    @classmethod
+    def from_parameters(cls, reader: PlatformValuesReader, props: PostgresProps) -> PostgresReference:
+        """The environment's database, as its platform stack published it (``props`` give port and database name)."""
+        return cls(partition=partition(reader), region=region_name(reader), account_id=account_id(reader),
+                   resource_id=reader.get(table.POSTGRES_RESOURCE_ID), endpoint=reader.get(table.POSTGRES_ENDPOINT),
+                   port=props.port, database_name=props.database_name,
+                   master_secret_arn=reader.get(table.POSTGRES_MASTER_SECRET_ARN),
+                   master_secret_key_arn=reader.get(table.POSTGRES_MASTER_SECRET_KEY_ARN))
+
+    def db_user_arn(self, db_user: str) -> str:
+        """``arn:<partition>:rds-db:<region>:<account>:dbuser:<DbiResourceId>/<db_user>``."""
+        if not _DB_USER.match(db_user):
+            refuse([Problem("postgres.invalid-db-user", "db_user", db_user,
+                            f"{db_user!r} is not a PostgreSQL user name (letters, digits and _; at most 63)")])
+        return f"arn:{self.partition}:rds-db:{self.region}:{self.account_id}:dbuser:{self.resource_id}/{db_user}"
+
+    def grant_connect(self, grantee: Grantee, db_user: str) -> PolicyStatement:
+        """Let ``grantee`` sign in as ``db_user`` (and no other user) with an IAM auth token.
+
+        The user must exist in the database and hold ``rds_iam``: the in-store grants create it.
+        """
+        statement = PolicyStatement(sid("postgres", "connect", db_user), ("rds-db:connect",),
+                                    (self.db_user_arn(db_user),))
+        grantee.add_to_policy(statement)
+        return statement
+
+    def grant_read_master_secret(self, grantee: Grantee) -> PolicyStatement:
+        """Let ``grantee`` read the master user's secret – the grant job, which creates users and grants – and
+        decrypt it only through Secrets Manager."""
+        grantee.add_to_policy(PolicyStatement("PostgresMasterSecret", ("secretsmanager:GetSecretValue",),
+                                              (self.master_secret_arn,)))
+        statement = PolicyStatement("PostgresMasterSecretKey", ("kms:Decrypt",), (self.master_secret_key_arn,),
+                                    via_service=f"secretsmanager.{self.region}.amazonaws.com")
+        grantee.add_to_policy(statement)
+        return statement
 
 
 class PostgresDatabase(PrivateDataStore):
@@ -24,7 +87,7 @@ class PostgresDatabase(PrivateDataStore):
     - the master password is generated, stored and rotated by RDS in Secrets Manager
       (``manage_master_user_password``), encrypted with the same key: no password exists in code,
       configuration or synthesized JSON. Workloads sign in with IAM database authentication
-      (:meth:`connect_policy_statement`);
+      (:meth:`grant_connect`);
     - a parameter group named after its family (``<prefix>-<env>-postgres16``) with
       ``create_before_destroy``: a major upgrade creates the next family's group first, switches the
       instance over and only then deletes the old one, which is what fails with "parameter group in
@@ -69,6 +132,10 @@ class PostgresDatabase(PrivateDataStore):
         self.resource_id: str = self.instance.resource_id
         self.endpoint: str = self.instance.address
         self.master_user_secret_arn: str = self.instance.master_user_secret.get(0).secret_arn
+        self.reference = PostgresReference(
+            partition=partition(self), region=region_name(self), account_id=account_id(self),
+            resource_id=self.resource_id, endpoint=self.endpoint, port=props.port, database_name=props.database_name,
+            master_secret_arn=self.master_user_secret_arn, master_secret_key_arn=self.kms_key.arn)
 
     @property
     def outputs(self) -> dict[str, object]:
@@ -81,21 +148,19 @@ class PostgresDatabase(PrivateDataStore):
             "master_user_secret_arn": self.master_user_secret_arn,
         }
 
-    def connect_policy_statement(self, db_user: str) -> dict[str, object]:
-        """IAM policy statement letting a role sign in as ``db_user`` with an IAM auth token.
+    def grant_connect(self, grantee: Grantee, db_user: str) -> PolicyStatement:
+        """Let ``grantee`` sign in as ``db_user`` with an IAM auth token (see :meth:`PostgresReference.grant_connect`)."""
+        try:
+            return self.reference.grant_connect(grantee, db_user)
+        except ConstructValidationError as error:
+            raise error.at(self.node.path) from None
 
-        The database user must exist and be granted ``rds_iam`` inside PostgreSQL (a migration's job).
-        """
-        if not _DB_USER.match(db_user):
-            refuse([Problem("postgres.invalid-db-user", "db_user", db_user,
-                            f"{db_user!r} is not a PostgreSQL user name (letters, digits and _; at most 63)")],
-                   self.node.path)
-        return {
-            "Effect": "Allow",
-            "Action": "rds-db:connect",
-            "Resource": f"arn:{partition(self)}:rds-db:{region_name(self)}:{account_id(self)}:dbuser:"
-                        f"{self.resource_id}/{db_user}",
-        }
+    def publish(self, values: PlatformValuesWriter) -> None:
+        """Publish what application stacks need to reach this database (no secret: the master secret's ARN only)."""
+        values.publish(table.POSTGRES_ENDPOINT, self.endpoint)
+        values.publish(table.POSTGRES_RESOURCE_ID, self.resource_id)
+        values.publish(table.POSTGRES_MASTER_SECRET_ARN, self.master_user_secret_arn)
+        values.publish(table.POSTGRES_MASTER_SECRET_KEY_ARN, self.kms_key.arn)
 
     def _create_parameter_group(self, naming: Naming) -> aws.db_parameter_group.DbParameterGroup:
         """The family's parameter group, ``rds.force_ssl = 1`` always; created before the old one is destroyed."""

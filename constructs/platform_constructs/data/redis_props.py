@@ -63,6 +63,8 @@ class RedisProps(Props):
     defaults are the secure production shape; the dev preset scales them down.
     """
 
+    enabled: StrictBool = True
+    """Whether the environment has this cache; applications can declare a use of it only when it does. Default: ``True``."""
     engine: Engine = "valkey"
     """Cache engine; Valkey is the open-source fork and costs less than Redis OSS. Default: ``valkey``."""
     engine_version: StrictStr = Field(default="8.0", validate_default=True)
@@ -94,9 +96,9 @@ class RedisProps(Props):
     final snapshot on delete; ``False`` deletes without one. Default: ``True``."""
     log_types: tuple[CacheLogType, ...] = ("slow-log", "engine-log")
     """Logs delivered to CloudWatch (``/aws/elasticache/<id>/<log>``, JSON). Default: slow log and engine log."""
-    users: tuple[CacheUser, ...] = (CacheUser(name="app"),)
-    """IAM-authenticated users of the RBAC user group (the ``default`` user is always disabled).
-    Default: one user ``app``."""
+    users: tuple[CacheUser, ...] = ()
+    """IAM-authenticated users besides those of the applications (each ``[apps.<name>.uses.redis]`` adds its own);
+    the ``default`` user is always disabled. Default: none."""
     parameters: dict[StrictStr, StrictStr] = Field(default_factory=dict)
     """Parameter-group settings, e.g. ``maxmemory-policy``. Default: the engine defaults."""
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from platform_constructs.k8s.duration import Duration, DurationField
+from platform_constructs.duration import Duration, DurationField
 from platform_constructs.errors import Problem
 from platform_constructs.props import Props, StrictInt, StrictStr, refuse_in_validator
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from platform_constructs._internal.structs import struct
@@ -25,7 +25,9 @@ TMP_SIZE_LIMIT = "64Mi"
 class RollingDeployment(Construct):
     """A Deployment, its Service, ServiceAccount (with an EKS Pod Identity association), disruption budget and autoscaler.
 
-    ``readiness_gates`` are extra pod conditions a pod needs before it counts as Ready – with an HTTPS entry,
+    ``env_from_config_maps`` become the container's environment (e.g. the endpoints of its data stores,
+    :class:`~platform_constructs.access.application_data_access.ApplicationDataAccess`), and
+    ``template_annotations`` annotate its pods. ``readiness_gates`` are extra pod conditions a pod needs before it counts as Ready – with an HTTPS entry,
     its target being healthy in the load balancer (:class:`~platform_constructs.ingress.application_entry.ApplicationEntry`),
     so a rollout never removes an old pod before a new one takes traffic. ``depends_on`` orders the
     Deployment after what its pods need (the entry's TargetGroupBinding).
@@ -67,6 +69,8 @@ class RollingDeployment(Construct):
         pod_role_arn: str,
         readiness_gates: Sequence[str] = (),
         depends_on: Sequence[TerraformResource] = (),
+        env_from_config_maps: Sequence[str] = (),
+        template_annotations: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         # validate
@@ -77,6 +81,8 @@ class RollingDeployment(Construct):
         self._props = props
         self._rollout = rollout
         self._readiness_gates = tuple(readiness_gates)
+        self._env_from = tuple(env_from_config_maps)
+        self._template_annotations = dict(template_annotations or {})
         self._selector = {"app.kubernetes.io/name": name}
         self._labels = {**self._selector, "app.kubernetes.io/managed-by": "terraform"}
 
@@ -145,8 +151,15 @@ class RollingDeployment(Construct):
             "min_ready_seconds": rollout.min_ready.to_seconds(),
             "progress_deadline_seconds": rollout.progress_deadline.to_seconds(),
             "revision_history_limit": rollout.revision_history_limit,
-            "template": {"metadata": {"labels": self._labels}, "spec": self._pod_spec(image)},
+            "template": {"metadata": self._template_metadata(), "spec": self._pod_spec(image)},
         }
+
+    def _template_metadata(self) -> dict[str, Any]:
+        metadata: dict[str, Any] = {"labels": self._labels}
+        if self._template_annotations:
+            # e.g. a checksum of the pods' settings: a changed value rolls the pods, which read it only at start
+            metadata["annotations"] = self._template_annotations
+        return metadata
 
     def _pod_spec(self, image: str) -> dict[str, Any]:
         rollout = self._rollout
@@ -191,6 +204,8 @@ class RollingDeployment(Construct):
                                  "capabilities": {"drop": ["ALL"]}, "seccomp_profile": {"type": "RuntimeDefault"}},
             "volume_mount": [{"name": "tmp", "mount_path": "/tmp"}],
         }
+        if self._env_from:
+            container["env_from"] = [{"config_map_ref": {"name": name}} for name in self._env_from]
         if rollout.image_pinning == "tag":
             # a tag may be re-pointed, so always ask the registry; a digest keeps Kubernetes' default
             # (IfNotPresent): its content never changes, so a cached copy is as good as a pull

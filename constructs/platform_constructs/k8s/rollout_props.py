@@ -17,9 +17,9 @@ from typing import Literal
 
 from pydantic import Field, computed_field, model_validator
 
+from platform_constructs.duration import Duration, DurationField
 from platform_constructs.errors import Problem
 from platform_constructs.k8s import rto
-from platform_constructs.k8s.duration import Duration, DurationField
 from platform_constructs.k8s.image_policy import ImagePinning
 from platform_constructs.k8s.probes import ProbeTiming
 from platform_constructs.k8s.scale import Count, CountOrPercentField, Percent

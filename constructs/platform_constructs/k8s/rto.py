@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from platform_constructs.k8s.duration import Duration
+from platform_constructs.duration import Duration
 from platform_constructs.k8s.probes import ProbeTiming
 from platform_constructs.k8s.strategy import DeploymentStrategy, Recreate
 

@@ -15,9 +15,13 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from platform_constructs.errors import Problem
 from platform_constructs.k8s.app_ingress import AppIngress
+from platform_constructs.k8s.app_uses import AppUses
 from platform_constructs.k8s.image_policy import REPOSITORY_PATTERN
 from platform_constructs.k8s.probes import ProbeAction
 from platform_constructs.k8s.resources import ComputeResources
+from platform_constructs.naming import Naming
+from platform_constructs.observability.alarms.application_specs import NOT_RESOLVED, ApplicationSignals
+from platform_constructs.observability.monitoring_props import ApplicationAlarmProps
 from platform_constructs.props import MAY_DIFFER, Props, StrictInt, StrictStr, refuse_in_validator
 from platform_constructs.security.managed_policies import admin_grade_reason
 
@@ -32,8 +36,8 @@ PolicyArn = Annotated[StrictStr, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam
 def _not_admin_grade(arn: str) -> str:
     reason = admin_grade_reason(arn)
     if reason is not None:
-        raise ValueError(f"refused: {reason}; give the pods a customer-managed policy scoped to the application's "
-                         "own resources")
+        raise ValueError(f"refused: {reason}; declare the data stores in [apps.<name>.uses] or give the pods a "
+                         "customer-managed policy scoped to the application's own resources")
     return arn
 
 
@@ -82,11 +86,18 @@ class WorkloadProps(Props):
     """Kubernetes namespace, owned by this application alone (its stack creates it; no other application of
     the environment may use it). Default: derived – the application name."""
     pod_policy_arns: tuple[PodPolicyArn, ...] = ()
-    """IAM managed policies of the pods' role (EKS Pod Identity); administrator-grade AWS-managed policies
-    (``AdministratorAccess``, ``PowerUserAccess``, any ``…FullAccess``) are refused. Default: none."""
+    """Further IAM managed policies of the pods' role (EKS Pod Identity); administrator-grade AWS-managed policies
+    (``AdministratorAccess``, ``PowerUserAccess``, any ``…FullAccess``) are refused. The data stores of ``uses``
+    need none. Default: none."""
+    uses: AppUses = AppUses()
+    """Data stores and applications it reaches (``[apps.<name>.uses]``); everything else is closed to it.
+    Default: none."""
     ingress: AppIngress | None = None
     """An HTTPS entry through a load balancer (``[apps.<name>.ingress]``). Default: none (reachable
     inside the cluster only)."""
+    monitoring: ApplicationAlarmProps = Field(default_factory=ApplicationAlarmProps, json_schema_extra=MAY_DIFFER)
+    """The application's alarms: the environment's ``[monitoring.apps]`` with this table's keys laid over it
+    (``[apps.<name>.monitoring]``, e.g. ``latency_p99 = { seconds = 0.3 }``). Default: ``[monitoring.apps]``."""
 
     @model_validator(mode="after")
     def _consistent(self) -> WorkloadProps:
@@ -131,6 +142,15 @@ class WorkloadProps(Props):
     def namespace_for(self, app: str) -> str:
         """The effective namespace of application ``app``."""
         return self.namespace or app
+
+    def alarm_signals(self, naming: Naming, app: str, *, cluster_name: str, load_balancer: str | None = None,
+                      target_group: str | None = None) -> ApplicationSignals:
+        """What the alarms of application ``app`` watch, as configured; the dimensions of its entry when it has one."""
+        has_entry = self.ingress is not None
+        return ApplicationSignals(naming=naming, app=app, cluster_name=cluster_name, namespace=self.namespace_for(app),
+                                  autoscaler_max=self.autoscaling.max_replicas if self.autoscaling else None,
+                                  load_balancer=(load_balancer or NOT_RESOLVED) if has_entry else None,
+                                  target_group=(target_group or NOT_RESOLVED) if has_entry else None)
 
     def replica_field(self, *, most: bool) -> str:
         """The field that sets :attr:`most_replicas` (``most``) or :attr:`fewest_replicas`."""

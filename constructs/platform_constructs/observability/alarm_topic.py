@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from platform_constructs._internal.aws_context import account_id, partition, policy_document, region_name
 from platform_constructs._internal.tf import Construct, aws
 from platform_constructs.naming import Naming
@@ -15,8 +17,9 @@ class AlarmTopic(Construct):
     - The topic is encrypted with ``kms_key``, or with its own rotating key whose policy lets
       ``cloudwatch.amazonaws.com`` use it on behalf of this account only. A key passed in must
       grant CloudWatch the same, or alarms fail to publish without any error at deploy time.
-    - The topic policy lets CloudWatch publish only for alarms of this account and region, and
-      refuses publishing without TLS.
+    - The topic policy lets CloudWatch publish only for alarms of this account and region,
+      EventBridge only for rules of this environment (``{prefix}-{env}-*``: the application alarm
+      rule, the Inspector findings rule), and refuses publishing without TLS.
     - One subscription per subscriber; e-mail subscriptions stay pending until the recipient
       confirms (and Terraform cannot delete one that was never confirmed: SNS expires it).
 
@@ -33,7 +36,7 @@ class AlarmTopic(Construct):
         # resolve defaults
         self.name: str = naming.name("alarms")
         self.kms_key = kms_key or KmsKey(self, "Key", props=KmsKeyProps(
-            alias=self.name, description=f"SNS alarm topic {self.name}", service_principals=("cloudwatch",),
+            alias=self.name, description=f"SNS alarm topic {self.name}", service_principals=("cloudwatch", "events"),
         ))
 
         # create resources
@@ -43,17 +46,10 @@ class AlarmTopic(Construct):
         )
         account, aws_partition, region = account_id(self), partition(self), region_name(self)
         aws.sns_topic_policy.SnsTopicPolicy(self, "Policy", arn=self.topic.arn, policy=policy_document(
-            {
-                "Sid": "CloudWatchAlarmsOfThisAccount",
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                "Action": "sns:Publish",
-                "Resource": self.topic.arn,
-                "Condition": {
-                    "StringEquals": {"aws:SourceAccount": account},
-                    "ArnLike": {"aws:SourceArn": f"arn:{aws_partition}:cloudwatch:{region}:{account}:alarm:*"},
-                },
-            },
+            _publish_from("CloudWatchAlarmsOfThisAccount", "cloudwatch", self.topic.arn, account,
+                          f"arn:{aws_partition}:cloudwatch:{region}:{account}:alarm:*"),
+            _publish_from("EventBridgeRulesOfThisEnvironment", "events", self.topic.arn, account,
+                          f"arn:{aws_partition}:events:{region}:{account}:rule/{naming.prefix}-{naming.environment}-*"),
             {
                 "Sid": "DenyPublishWithoutTls",
                 "Effect": "Deny",
@@ -77,3 +73,15 @@ class AlarmTopic(Construct):
     def outputs(self) -> dict[str, object]:
         """Values other stacks and teams need, for ``TerraformOutput`` at stack level."""
         return {"alarm_topic_arn": self.arn, "alarm_topic_name": self.name, "alarm_topic_kms_key_arn": self.kms_key_arn}
+
+
+def _publish_from(sid: str, service: str, topic_arn: str, account: str, source_arn: str) -> dict[str, Any]:
+    """Allow ``service`` to publish to the topic on behalf of ``source_arn``s of this account only."""
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": f"{service}.amazonaws.com"},
+        "Action": "sns:Publish",
+        "Resource": topic_arn,
+        "Condition": {"StringEquals": {"aws:SourceAccount": account}, "ArnLike": {"aws:SourceArn": source_arn}},
+    }

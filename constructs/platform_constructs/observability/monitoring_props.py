@@ -23,13 +23,22 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, Strict, field_validator, model_validator
 
-from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictInt, StrictStr
+from platform_constructs.duration import Duration, DurationField
+from platform_constructs.errors import Problem
+from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictInt, StrictStr, refuse_in_validator
 
 #: Every metric alarmed on here is published once a minute, so every alarm evaluates one-minute periods.
 PERIOD_SECONDS = 60
+#: Delay from a datapoint's minute to CloudWatch evaluating it: ALB and Container Insights metrics arrive
+#: within about a minute. The recovery-time estimate and ``verify``'s wait after a rollback add it to every window.
+METRIC_DELAY_SECONDS = 60
 #: CloudWatch evaluates at most one day of one-minute periods.
 MAX_EVALUATION_PERIODS = 1440
 _GIB = 1024**3
+#: Longest burn-rate window: the slow window of the usual multi-window scheme (an alarm period may be up to a day).
+MAX_BURN_WINDOW_SECONDS = 6 * 3600
+#: The runbook application alarms name unless ``[monitoring] runbook`` gives a wiki or portal URL.
+DEFAULT_RUNBOOK = "docs/rollback.md#application-rollback"
 
 
 def _percent(value: float) -> float:
@@ -243,6 +252,97 @@ class SearchAlarmThresholds(AlarmPackThresholds):
     one-day window; five minutes still rides out a master election. Default: 5 of 5 minutes."""
 
 
+class ErrorRatioThreshold(PercentThreshold):
+    """A share of failed requests in percent, counted only while the service has traffic."""
+
+    min_requests: Count = 10
+    """Requests per minute below which the minute counts as 0 % (a quiet service does not alarm on
+    one failed request out of two). Default: 10."""
+
+
+class BurnRateWindow(Props):
+    """One burn-rate alarm: the error budget burns ``factor`` times too fast over ``long`` and ``short``.
+
+    The long window says the burn is real, the short one that it is still going on (so the alarm
+    clears soon after the cause is gone).
+    """
+
+    long: DurationField
+    """Long window, a whole number of minutes, at most 6 h. Default: required."""
+    short: DurationField
+    """Short window, a whole number of minutes, shorter than ``long``. Default: required."""
+    factor: PositiveNumber
+    """Burn rate (multiples of the rate that spends the budget exactly over 30 days). Default: required."""
+
+    @field_validator("long", "short")
+    @classmethod
+    def _whole_periods(cls, window: Duration) -> Duration:
+        seconds = window.to_seconds()
+        if seconds < PERIOD_SECONDS or seconds % PERIOD_SECONDS:
+            raise ValueError(f"must be a whole number of minutes, at least the metric period of {PERIOD_SECONDS} s")
+        if seconds > MAX_BURN_WINDOW_SECONDS:
+            raise ValueError(f"must be at most {MAX_BURN_WINDOW_SECONDS // 3600} h")
+        return window
+
+    @model_validator(mode="after")
+    def _short_inside_long(self) -> BurnRateWindow:
+        if self.short >= self.long:
+            refuse_in_validator(type(self).__name__, [Problem("monitoring.burn-window-order", "short", str(self.short),
+                                                              f"must be shorter than long ({self.long})")])
+        return self
+
+
+class AvailabilityObjective(Props):
+    """An availability objective of the application and its multi-window burn-rate alarms."""
+
+    percent: Percent
+    """Share of requests that must not fail with a 5xx, e.g. 99.9; strictly between 0 and 100. Default: required."""
+    fast: BurnRateWindow = BurnRateWindow(long=Duration.minutes(60), short=Duration.minutes(5), factor=14.4)
+    """Pages within minutes of a severe outage: 2 % of a 30-day budget in one hour.
+    Default: 14.4x over 1 h and 5 min."""
+    slow: BurnRateWindow = BurnRateWindow(long=Duration.minutes(360), short=Duration.minutes(30), factor=6)
+    """Catches a slower leak: 5 % of the budget in six hours. Default: 6x over 6 h and 30 min."""
+
+    @property
+    def error_budget(self) -> float:
+        """The share of requests that may fail (0.001 for 99.9 %)."""
+        return round((100 - self.percent) / 100, 12)  # 99.9 gives 0.001, not 0.000999...
+
+
+class ApplicationAlarmProps(AlarmPackThresholds):
+    """The alarm pack of one application (``[monitoring.apps]``, per application ``[apps.<name>.monitoring]``).
+
+    The load-balancer alarms exist only for an application with an ingress; the autoscaler alarm
+    only with ``autoscaling``. Container Insights (the cluster's add-on) supplies the pod metrics.
+    """
+
+    enabled: StrictBool = True
+    """Create the application's alarms. Default: ``True`` (the dev preset turns them off)."""
+    error_ratio: ErrorRatioThreshold = ErrorRatioThreshold(percent=5, min_requests=10, evaluation_periods=1)
+    """Target 5xx responses in percent of requests (metric math) above this; critical, so its window is part
+    of the 15-minute recovery budget (``k8s/recovery_time.py``). Default: 5 % in 1 of 1 minute
+    with at least 10 requests a minute."""
+    latency_p99: SecondsThreshold = SecondsThreshold(seconds=1, evaluation_periods=2)
+    """``TargetResponseTime`` (p99) above this: the application's latency objective. Default: 1 s in 2 of 2 minutes."""
+    unhealthy_targets: AlarmWindow = AlarmWindow(evaluation_periods=2)
+    """``UnHealthyHostCount`` (Maximum) above 0: a pod fails the load balancer's health check; a rollout's
+    new pods are not targets until healthy, so this is a running pod going bad. Default: 2 of 2 minutes."""
+    no_healthy_targets: AlarmWindow = AlarmWindow(evaluation_periods=1)
+    """``HealthyHostCount`` (Minimum) below 1: nothing serves; critical, like ``error_ratio``. Default: 1 of 1 minute."""
+    restarts: CountThreshold = CountThreshold(count=0, evaluation_periods=2)
+    """Container restarts (the per-minute increase of ``pod_number_of_container_restarts``) above this
+    in enough minutes of the window: a crash loop (its back-off restarts a container within 70 s of
+    the first crash). Default: more than 0 in 2 of 2 minutes."""
+    oom_kills: AlarmWindow = AlarmWindow(evaluation_periods=1)
+    """``pod_container_status_terminated_reason_oom_killed`` (Maximum) above 0: a container hit its
+    memory limit. Default: 1 of 1 minute."""
+    hpa_at_max: AlarmWindow = AlarmWindow(evaluation_periods=15)
+    """Running pods (``service_number_of_running_pods``, Minimum) at the autoscaler's ``max_replicas``:
+    no headroom left. Default: 15 of 15 minutes."""
+    availability: AvailabilityObjective | None = None
+    """Availability objective with fast and slow burn-rate alarms. Default: none."""
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
@@ -326,6 +426,12 @@ class MonitoringProps(Props):
 
     enabled: StrictBool = True
     """Create the default alarm packs for the environment's data services. Default: ``True``."""
+    pager_acknowledgement: DurationField = Field(default=Duration.seconds(90), json_schema_extra=MAY_DIFFER)
+    """Time on-call takes from the page to starting the rollback job: the pager target the recovery-time
+    budget needs (``k8s/recovery_time.py``; confirm it in an incident drill). Default: 1m30s."""
+    runbook: StrictStr = Field(default=DEFAULT_RUNBOOK, min_length=1, max_length=200)
+    """The rollback runbook, a URL or a path in this repository, named in every application alarm's
+    description. Default: ``docs/rollback.md#application-rollback``."""
     topic: AlarmTopicProps = Field(default_factory=AlarmTopicProps, json_schema_extra=MAY_DIFFER)
     """The encrypted SNS topic every alarm notifies. Default: no subscribers."""
     postgres: PostgresAlarmThresholds = Field(default_factory=PostgresAlarmThresholds, json_schema_extra=MAY_DIFFER)
@@ -336,3 +442,6 @@ class MonitoringProps(Props):
     """Kafka alarm thresholds. Default: see :class:`KafkaAlarmThresholds`."""
     search: SearchAlarmThresholds = Field(default_factory=SearchAlarmThresholds, json_schema_extra=MAY_DIFFER)
     """OpenSearch alarm thresholds. Default: see :class:`SearchAlarmThresholds`."""
+    apps: ApplicationAlarmProps = Field(default_factory=ApplicationAlarmProps, json_schema_extra=MAY_DIFFER)
+    """The applications' alarm pack, each application may override it in ``[apps.<name>.monitoring]``.
+    Default: see :class:`ApplicationAlarmProps`."""

@@ -41,6 +41,23 @@ PUBLIC_ZONE_ID = PlatformValue("dns/public-zone-id", "Route 53 public hosted zon
 PRIVATE_ZONE_ID = PlatformValue("dns/private-zone-id", "Route 53 private hosted zone of the environment's domain")
 ACCESS_LOG_BUCKET = PlatformValue("ingress/access-log-bucket", "S3 bucket load balancers write access logs to")
 WEB_ACL_ARN = PlatformValue("ingress/web-acl-arn", "WAF web ACL of internet-facing entries")
+POSTGRES_ENDPOINT = PlatformValue("postgres/endpoint", "host name of the PostgreSQL database")
+POSTGRES_RESOURCE_ID = PlatformValue("postgres/resource-id",
+                                     "DbiResourceId of the PostgreSQL database (part of the rds-db:connect ARN)")
+POSTGRES_MASTER_SECRET_ARN = PlatformValue("postgres/master-secret-arn",
+                                           "ARN (not the value) of the RDS-managed master user secret")
+POSTGRES_MASTER_SECRET_KEY_ARN = PlatformValue("postgres/master-secret-key-arn",
+                                               "KMS key that encrypts the master user secret (and the database)")
+REDIS_PRIMARY_ENDPOINT = PlatformValue("redis/primary-endpoint", "primary endpoint of the cache (reads and writes)")
+REDIS_READER_ENDPOINT = PlatformValue("redis/reader-endpoint", "reader endpoint of the cache (replicas)")
+KAFKA_CLUSTER_UUID = PlatformValue("kafka/cluster-uuid",
+                                   "UUID of the Kafka cluster: with its name, part of its topic and group ARNs")
+KAFKA_BOOTSTRAP_BROKERS = PlatformValue("kafka/bootstrap-brokers-sasl-iam",
+                                        "bootstrap brokers of the Kafka cluster's SASL/IAM listener")
+SEARCH_ENDPOINT = PlatformValue("search/endpoint", "HTTPS endpoint host of the OpenSearch domain")
+SEARCH_MASTER_ROLE_ARN = PlatformValue("search/master-role-arn",
+                                       "IAM role mapped to the OpenSearch master user (the grant jobs assume it)")
+ALARM_TOPIC_ARN = PlatformValue("monitoring/alarm-topic-arn", "SNS topic every alarm of the environment notifies")
 
 
 @dataclass(frozen=True)
@@ -79,6 +96,9 @@ def shared_load_balancer(visibility: str) -> SharedLoadBalancerValues:
 #: Every value an application stack may read; the writer refuses any other.
 TABLE: tuple[PlatformValue, ...] = (
     VPC_ID, VPC_CIDR, PUBLIC_SUBNET_IDS, PRIVATE_SUBNET_IDS, CLUSTER_SECURITY_GROUP_ID,
-    PUBLIC_ZONE_ID, PRIVATE_ZONE_ID, ACCESS_LOG_BUCKET, WEB_ACL_ARN,
+    PUBLIC_ZONE_ID, PRIVATE_ZONE_ID, ACCESS_LOG_BUCKET, WEB_ACL_ARN, ALARM_TOPIC_ARN,
+    POSTGRES_ENDPOINT, POSTGRES_RESOURCE_ID, POSTGRES_MASTER_SECRET_ARN,
+    POSTGRES_MASTER_SECRET_KEY_ARN, REDIS_PRIMARY_ENDPOINT, REDIS_READER_ENDPOINT,
+    KAFKA_CLUSTER_UUID, KAFKA_BOOTSTRAP_BROKERS, SEARCH_ENDPOINT, SEARCH_MASTER_ROLE_ARN,
     *shared_load_balancer("internal").all(), *shared_load_balancer("internet-facing").all(),
 )

@@ -2,7 +2,8 @@
 
 - ``baseline``: what holds in every environment, dev included – encryption at rest and in transit,
   no public access, IMDSv2, TLS-only databases, log retention set, no secret literals; load balancers
-  speak HTTPS only (TLS 1.3 policies) and drop invalid headers.
+  speak HTTPS only (TLS 1.3 policies) and drop invalid headers; identity policies name their actions, scope data
+  actions to exact resources and never attach an administrator policy.
 - ``production``: the baseline plus the prod column of AWS-ANCHORS §9 – customer-managed keys,
   Multi-AZ, deletion protection and ``prevent_destroy``, backups and final snapshots, private
   endpoints, full logging, minimum retention and node counts from ``policy.limits``; load balancers with
@@ -14,11 +15,11 @@ Whether a violation fails synth or only warns is ``policy.enforce``, not the pac
 from __future__ import annotations
 
 from platform_constructs.policy.engine import Rule
-from platform_constructs.policy.rules import ec2, ecr, eks, elasticache, elbv2, general, kms, logs, msk, opensearch, rds, s3
-from platform_constructs.policy.rules import secretsmanager, sns, vpc
+from platform_constructs.policy.rules import ec2, ecr, eks, elasticache, elbv2, general, iam, kms, logs, msk, opensearch, rds
+from platform_constructs.policy.rules import s3, secretsmanager, sns, vpc
 
 _SERVICES = (general, kms, logs, vpc, ec2, eks, rds, elasticache, msk, opensearch, ecr, s3, sns, secretsmanager,
-             elbv2)
+             elbv2, iam)
 
 BASELINE: tuple[Rule, ...] = tuple(rule for service in _SERVICES for rule in service.BASELINE_RULES)
 PRODUCTION: tuple[Rule, ...] = BASELINE + tuple(rule for service in _SERVICES for rule in service.PRODUCTION_RULES)

@@ -27,8 +27,11 @@ _NOT_THE_SECRET = re.compile(
 
 
 def is_secret_key(key: str) -> bool:
-    """Whether a property named ``key`` holds a secret value."""
-    return bool(_SECRET_WORD.search(key)) and not _NOT_THE_SECRET.search(key)
+    """Whether a property named ``key`` holds a secret value.
+
+    Words may be joined by ``_`` or ``-``: an SSM parameter named ``…/postgres/master-secret-arn`` holds an ARN.
+    """
+    return bool(_SECRET_WORD.search(key)) and not _NOT_THE_SECRET.search(key.replace("-", "_"))
 
 
 def _is_literal(value: Any) -> bool:

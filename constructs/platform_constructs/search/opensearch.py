@@ -3,20 +3,81 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from platform_constructs._internal.aws_context import account_id, partition, policy_document, region_name
 from platform_constructs._internal.tf import Construct, aws
+from platform_constructs.data.private_data_store import PrivateDataStore
 from platform_constructs.errors import refuse
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import EncryptedLogGroup, LogSettings
+from platform_constructs.parameters import table
+from platform_constructs.parameters.platform_values import PlatformValuesReader, PlatformValuesWriter
 from platform_constructs.search.search_props import DOMAIN_COMPONENT, DOMAIN_NAME_MAX_LENGTH, SearchProps
+from platform_constructs.security.grants import Grantee, PolicyStatement
 from platform_constructs.security.kms_key import KmsKey
-from platform_constructs.data.private_data_store import PrivateDataStore
 
 #: Log types always published (slow logs only carry entries once an index sets its thresholds).
 _ALWAYS_PUBLISHED = {"INDEX_SLOW_LOGS": "index-slow", "SEARCH_SLOW_LOGS": "search-slow",
                      "ES_APPLICATION_LOGS": "application"}
 _AUDIT = {"AUDIT_LOGS": "audit"}
+#: HTTP methods per access mode: reads include POST, which searches use to send their query.
+READ_METHODS = ("es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost")
+WRITE_METHODS = ("es:ESHttpPut", "es:ESHttpPatch", "es:ESHttpDelete")
+
+
+def search_domain_name(naming: Naming) -> str:
+    """The domain name, ``<prefix>-<env>-search`` (at most 28 characters)."""
+    return naming.name(DOMAIN_COMPONENT, max_length=DOMAIN_NAME_MAX_LENGTH)
+
+
+@dataclass(frozen=True)
+class SearchReference:
+    """What a client needs of the search domain: its endpoint and the ARNs its IAM permissions name.
+
+    :class:`SearchDomain` has one (:attr:`SearchDomain.reference`); an application stack builds one from the
+    platform's published values with :meth:`from_parameters`. Both grant through the same code.
+    """
+
+    domain_arn: str
+    endpoint: str
+    master_role_arn: str
+    """The role mapped to the master user (the grant jobs assume it to map application roles)."""
+
+    @classmethod
+    def from_parameters(cls, reader: PlatformValuesReader, naming: Naming) -> SearchReference:
+        """The environment's domain, as its platform stack published it."""
+        domain_arn = (f"arn:{partition(reader)}:es:{region_name(reader)}:{account_id(reader)}:"
+                      f"domain/{search_domain_name(naming)}")
+        return cls(domain_arn=domain_arn, endpoint=reader.get(table.SEARCH_ENDPOINT),
+                   master_role_arn=reader.get(table.SEARCH_MASTER_ROLE_ARN))
+
+    def index_arns(self, indices: Sequence[str]) -> tuple[str, ...]:
+        """ARNs of requests to ``indices``: a pattern (``orders-*``) covers its paths; a name needs ``<name>/*`` too."""
+        arns: list[str] = []
+        for index in sorted(indices):
+            arns.append(f"{self.domain_arn}/{index}")
+            if not index.endswith("*"):
+                arns.append(f"{self.domain_arn}/{index}/*")
+        return tuple(arns)
+
+    def grant_read(self, grantee: Grantee, indices: Sequence[str]) -> PolicyStatement:
+        """Let ``grantee`` send read requests (GET, HEAD, POST searches) to exactly ``indices``."""
+        statement = PolicyStatement("SearchRead", READ_METHODS, self.index_arns(indices))
+        grantee.add_to_policy(statement)
+        return statement
+
+    def grant_read_write(self, grantee: Grantee, indices: Sequence[str]) -> PolicyStatement:
+        """Let ``grantee`` read, index, update and delete documents of exactly ``indices``."""
+        statement = PolicyStatement("SearchReadWrite", READ_METHODS + WRITE_METHODS, self.index_arns(indices))
+        grantee.add_to_policy(statement)
+        return statement
+
+    def grant_assume_master(self, grantee: Grantee) -> PolicyStatement:
+        """Let ``grantee`` act as the master user (the grant job, which maps application roles to OpenSearch roles)."""
+        statement = PolicyStatement("SearchMasterRole", ("sts:AssumeRole",), (self.master_role_arn,))
+        grantee.add_to_policy(statement)
+        return statement
 
 
 class SearchDomain(PrivateDataStore):
@@ -69,7 +130,7 @@ class SearchDomain(PrivateDataStore):
 
         # resolve defaults
         self.props = props
-        self.domain_name: str = naming.name(DOMAIN_COMPONENT, max_length=DOMAIN_NAME_MAX_LENGTH)
+        self.domain_name: str = search_domain_name(naming)
         self._partition, self._account = partition(self), account_id(self)
         self._domain_arn = f"arn:{self._partition}:es:{region_name(self)}:{self._account}:domain/{self.domain_name}"
         published = {**_ALWAYS_PUBLISHED, **(_AUDIT if props.audit_logs else {})}
@@ -91,6 +152,8 @@ class SearchDomain(PrivateDataStore):
         # expose attributes
         self.arn: str = self.domain.arn
         self.endpoint: str = self.domain.endpoint
+        self.reference = SearchReference(domain_arn=self.arn, endpoint=self.endpoint,
+                                         master_role_arn=self.master_role_arn)
 
     @property
     def outputs(self) -> dict[str, object]:
@@ -104,6 +167,19 @@ class SearchDomain(PrivateDataStore):
             "master_role_arn": self.master_role_arn,
         }
 
+    def grant_read(self, grantee: Grantee, indices: Sequence[str]) -> PolicyStatement:
+        """See :meth:`SearchReference.grant_read`."""
+        return self.reference.grant_read(grantee, indices)
+
+    def grant_read_write(self, grantee: Grantee, indices: Sequence[str]) -> PolicyStatement:
+        """See :meth:`SearchReference.grant_read_write`."""
+        return self.reference.grant_read_write(grantee, indices)
+
+    def publish(self, values: PlatformValuesWriter) -> None:
+        """Publish what application stacks and the grant jobs need to reach this domain."""
+        values.publish(table.SEARCH_ENDPOINT, self.endpoint)
+        values.publish(table.SEARCH_MASTER_ROLE_ARN, self.master_role_arn)
+
     def _create_master_role(self, naming: Naming) -> str:
         """The fine-grained access control master role; IAM policies of the account decide who assumes it."""
         role = aws.iam_role.IamRole(
@@ -113,6 +189,15 @@ class SearchDomain(PrivateDataStore):
                 "Effect": "Allow",
                 "Principal": {"AWS": f"arn:{self._partition}:iam::{self._account}:root"},
                 "Action": "sts:AssumeRole",
+            }),
+        )
+        # the domain's access policy delegates to IAM: the master role may call the security API, nothing else
+        aws.iam_role_policy.IamRolePolicy(
+            self, "MasterRoleSecurityApi", role=role.id, name="security-api",
+            policy=policy_document({
+                "Sid": "SecurityPluginApi", "Effect": "Allow",
+                "Action": ["es:ESHttpGet", "es:ESHttpPut", "es:ESHttpDelete"],
+                "Resource": [f"{self._domain_arn}/_plugins/_security/api/roles*"],  # roles/<name>, rolesmapping/<name>
             }),
         )
         return role.arn

@@ -54,6 +54,8 @@ class SearchProps(Props):
     access policy scoped to the domain.
     """
 
+    enabled: StrictBool = True
+    """Whether the environment has this OpenSearch domain; applications can declare a use of it only when it does. Default: ``True``."""
     engine_version: StrictStr = Field(default="OpenSearch_2.19", pattern=r"^OpenSearch_\d+\.\d+$")
     """Engine, ``OpenSearch_<major>.<minor>``. Default: ``OpenSearch_2.19``."""
     instance_type: NodeInstanceType = Field(default="r6g.large.search", json_schema_extra=MAY_DIFFER)

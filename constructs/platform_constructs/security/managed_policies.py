@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 
-_AWS_MANAGED = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?P<path>.+)$")
+#: Any partition, also the unresolved ``${data.aws_partition…}`` of a synthesized stack (the guardrail reads those).
+_AWS_MANAGED = re.compile(r"^arn:[^:]+:iam::aws:policy/(?P<path>.+)$")
 #: AWS-managed policies (path under ``policy/``) that make their holder an administrator.
 ADMINISTRATOR_POLICIES: tuple[str, ...] = (
     "AdministratorAccess", "PowerUserAccess", "job-function/SystemAdministrator",

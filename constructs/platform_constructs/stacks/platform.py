@@ -16,6 +16,7 @@ from platform_constructs.dns.dns_props import Delegation
 from platform_constructs.ingress.environment_ingress import EnvironmentIngress
 from platform_constructs.naming import Naming
 from platform_constructs.network.network import Network
+from platform_constructs.observability.alarm_routing import EventRoute, application_alarm_pattern
 from platform_constructs.observability.alarm_topic import AlarmTopic
 from platform_constructs.observability.alarms.kafka import KafkaAlarms
 from platform_constructs.observability.alarms.postgres import PostgresAlarms
@@ -85,26 +86,35 @@ class PlatformStack(TerraformStack):
         self.cluster = EksCluster(self, "Eks", props=env.eks, naming=self.naming,
                                   subnet_ids=self.network.subnet_id_list("private"), logs=self.logs)
         self._output("eks", self.cluster.outputs)
-        self.database = PostgresDatabase(self, "Postgres", props=env.postgres, naming=self.naming,
-                                         vpc_id=self.network.vpc_id,
-                                         subnet_group_name=self.network.db_subnet_group_name, logs=self.logs)
-        self._output("postgres", self.database.outputs)
-        self.cache = RedisCache(self, "Redis", props=env.redis, naming=self.naming, vpc_id=self.network.vpc_id,
-                                subnet_group_name=self.network.cache_subnet_group_name, logs=self.logs)
-        self._output("redis", self.cache.outputs)
-        self.kafka = KafkaCluster(self, "Kafka", props=env.kafka, vpc_id=self.network.vpc_id,
-                                  subnet_ids=self.network.subnet_id_list("isolated"), naming=self.naming,
-                                  logs=self.logs)
-        self._output("kafka", self.kafka.outputs)
-        self.search = SearchDomain(self, "Search", props=env.search, vpc_id=self.network.vpc_id,
-                                   subnet_ids=self.network.subnet_id_list("isolated"), naming=self.naming,
-                                   logs=self.logs)
-        self._output("search", self.search.outputs)
-        # workloads on the EKS nodes are the database, cache, Kafka and search clients
-        self.database.allow_from(self.cluster)
-        self.cache.allow_from(self.cluster)
-        self.kafka.allow_from(self.cluster)
-        self.search.allow_from(self.cluster)
+        self.values = PlatformValuesWriter(self, "PlatformValues", naming=self.naming)
+        self.database: PostgresDatabase | None = None
+        self.cache: RedisCache | None = None
+        self.kafka: KafkaCluster | None = None
+        self.search: SearchDomain | None = None
+        if env.postgres.enabled:
+            self.database = PostgresDatabase(self, "Postgres", props=env.postgres, naming=self.naming,
+                                             vpc_id=self.network.vpc_id,
+                                             subnet_group_name=self.network.db_subnet_group_name, logs=self.logs)
+        if env.redis.enabled:
+            self.cache = RedisCache(self, "Redis", props=env.redis, naming=self.naming, vpc_id=self.network.vpc_id,
+                                    subnet_group_name=self.network.cache_subnet_group_name, logs=self.logs,
+                                    app_users=env.cache_users)
+        if env.kafka.enabled:
+            self.kafka = KafkaCluster(self, "Kafka", props=env.kafka, vpc_id=self.network.vpc_id,
+                                      subnet_ids=self.network.subnet_id_list("isolated"), naming=self.naming,
+                                      logs=self.logs)
+        if env.search.enabled:
+            self.search = SearchDomain(self, "Search", props=env.search, vpc_id=self.network.vpc_id,
+                                       subnet_ids=self.network.subnet_id_list("isolated"), naming=self.naming,
+                                       logs=self.logs)
+        for prefix, store in (("postgres", self.database), ("redis", self.cache), ("kafka", self.kafka),
+                              ("search", self.search)):
+            if store is None:
+                continue
+            self._output(prefix, store.outputs)
+            store.publish(self.values)
+            # workloads on the EKS nodes are the clients (docs/decisions/0010-in-store-grants.md: why the whole cluster)
+            store.allow_from(self.cluster)
         self._monitor(env)
         if ci is not None:
             self.ci = CiAccess(self, "Ci", network=ci.network, naming=self.naming, ci_plan_role_arn=ci.plan_role_arn,
@@ -112,7 +122,6 @@ class PlatformStack(TerraformStack):
                                route_table_ids=self.network.route_table_ids("private"),
                                cluster_name=self.cluster.cluster.name,
                                cluster_security_group_id=self.cluster.security_group_id)
-        self.values = PlatformValuesWriter(self, "PlatformValues", naming=self.naming)
         self._publish_network()
         self.ingress = self._create_ingress(env, delegation, ci)
         self._output("dns", self.ingress.zones.outputs)
@@ -141,22 +150,33 @@ class PlatformStack(TerraformStack):
         publish(table.PUBLIC_SUBNET_IDS, self.network.subnet_id_list("public"))
         publish(table.PRIVATE_SUBNET_IDS, self.network.subnet_id_list("private"))
         publish(table.CLUSTER_SECURITY_GROUP_ID, self.cluster.security_group_id)
+        publish(table.ALARM_TOPIC_ARN, self.alarm_topic.arn)
 
     def _monitor(self, env: EnvironmentConfig) -> None:
         """The encrypted alarm topic and, when monitoring is enabled, the alarm pack of each data service."""
         self.alarm_topic = AlarmTopic(self, "AlarmTopic", props=env.monitoring.topic, naming=self.naming)
-        self._output("monitoring", self.alarm_topic.outputs)
+        self.alarm_route = EventRoute(
+            self, "AlarmRouting", name=self.naming.name("app-alarms"), pattern=application_alarm_pattern(self.naming),
+            description="Application alarms of this environment entering ALARM or OK (pager, rollback job)",
+            topic_arn=self.alarm_topic.arn)
+        self._output("monitoring", {**self.alarm_topic.outputs, "app_alarm_rule_arn": self.alarm_route.rule_arn,
+                                    "app_alarm_rule_name": self.alarm_route.rule_name})
         monitoring, topic_arn = env.monitoring, self.alarm_topic.arn
         if not monitoring.enabled:
             return
-        PostgresAlarms(self, "PostgresAlarms", identifier=self.database.identifier,
-                       thresholds=monitoring.postgres, topic_arn=topic_arn)
-        RedisAlarms(self, "RedisAlarms", replication_group_id=self.cache.replication_group_id,
-                    member_cluster_ids=self.cache.member_cluster_ids, thresholds=monitoring.redis, topic_arn=topic_arn)
-        KafkaAlarms(self, "KafkaAlarms", cluster_name=self.kafka.cluster_name, broker_count=self.kafka.broker_count,
-                    thresholds=monitoring.kafka, topic_arn=topic_arn)
-        SearchAlarms(self, "SearchAlarms", domain_name=self.search.domain_name,
-                     volume_size_gib=env.search.volume_size_gib, thresholds=monitoring.search, topic_arn=topic_arn)
+        if self.database is not None:
+            PostgresAlarms(self, "PostgresAlarms", identifier=self.database.identifier,
+                           thresholds=monitoring.postgres, topic_arn=topic_arn)
+        if self.cache is not None:
+            RedisAlarms(self, "RedisAlarms", replication_group_id=self.cache.replication_group_id,
+                        member_cluster_ids=self.cache.member_cluster_ids, thresholds=monitoring.redis,
+                        topic_arn=topic_arn)
+        if self.kafka is not None:
+            KafkaAlarms(self, "KafkaAlarms", cluster_name=self.kafka.cluster_name,
+                        broker_count=self.kafka.broker_count, thresholds=monitoring.kafka, topic_arn=topic_arn)
+        if self.search is not None:
+            SearchAlarms(self, "SearchAlarms", domain_name=self.search.domain_name,
+                         volume_size_gib=env.search.volume_size_gib, thresholds=monitoring.search, topic_arn=topic_arn)
         if not monitoring.topic.subscribers:
             warn(self.alarm_topic, "platform:monitoring:noSubscribers",
                  "monitoring.topic.subscribers is empty: alarms notify a topic nobody subscribes to; add "

@@ -1,4 +1,5 @@
-"""SharedStack: what all environments share (container registries, the parent DNS zone, the CI identities)."""
+"""SharedStack: what all environments share (container registries and their findings' routing, the parent DNS
+zone, the CI identities)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from platform_constructs.compute.eks_props import node_role_name
 from platform_constructs.config.loader import Platform
 from platform_constructs.dns.hosted_zones import ParentZone
 from platform_constructs.naming import Naming
+from platform_constructs.observability.alarm_routing import EventRoute, inspector_findings_pattern
+from platform_constructs.observability.alarm_topic import AlarmTopic
+from platform_constructs.observability.monitoring_props import AlarmTopicProps
 from platform_constructs.policy.guard import apply_policy
 from platform_constructs.registry.ecr import ContainerRegistry
 from platform_constructs.stacks.common import aws_provider, role_variable, s3_backend
@@ -17,7 +21,8 @@ from platform_constructs.stacks.names import SHARED_STACK, environment_order
 
 class SharedStack(TerraformStack):
     """Resources used by every environment: container registries (images are built once here and promoted by
-    digest), the parent DNS zone with one delegation role per environment, and the CI agents' identities."""
+    digest), the routing of their Inspector findings to an alarm topic, the parent DNS zone with one delegation
+    role per environment, and the CI agents' identities."""
 
     def __init__(self, scope: Construct, platform: Platform) -> None:
         super().__init__(scope, SHARED_STACK)
@@ -32,8 +37,19 @@ class SharedStack(TerraformStack):
                                           pull_role_arns=node_role_arns(platform))
         for name, value in self.registry.outputs.items():
             TerraformOutput(self, f"registry_{name}", value=value)
+        self._route_findings(Naming(shared.naming.prefix, shared.name))
         self.parent_zone = self._create_parent_zone(platform)
         self.ci = self._create_ci_identities(platform)
+
+    def _route_findings(self, naming: Naming) -> None:
+        """Critical and high Inspector findings on the registry's images, to the shared account's alarm topic."""
+        self.alarm_topic = AlarmTopic(self, "AlarmTopic", props=AlarmTopicProps(), naming=naming)
+        self.findings_route = EventRoute(
+            self, "FindingsRoute", name=naming.name("inspector-findings"), pattern=inspector_findings_pattern(),
+            description="Critical and high Inspector findings on ECR images (pager; platformctl findings lists "
+                        "the running images affected)", topic_arn=self.alarm_topic.arn)
+        for key, value in {**self.alarm_topic.outputs, "findings_rule_arn": self.findings_route.rule_arn}.items():
+            TerraformOutput(self, f"monitoring_{key}", value=value)
 
     def _create_parent_zone(self, platform: Platform) -> ParentZone | None:
         """The parent domain's public zone and each environment's delegation role (none without ``[parent_zone]``)."""

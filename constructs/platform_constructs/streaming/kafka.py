@@ -4,17 +4,104 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from platform_constructs._internal.aws_context import account_id, partition, region_name
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
+from platform_constructs.data.private_data_store import PrivateDataStore
 from platform_constructs.errors import refuse
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import EncryptedLogGroup, LogSettings
+from platform_constructs.parameters import table
+from platform_constructs.parameters.platform_values import PlatformValuesReader, PlatformValuesWriter
+from platform_constructs.security.grants import Grantee, PolicyStatement, sid
 from platform_constructs.security.kms_key import KmsKey
-from platform_constructs.data.private_data_store import PrivateDataStore
 from platform_constructs.streaming.kafka_props import KafkaProps
 
 #: Path of the broker volume size inside ``aws_msk_cluster``: storage autoscaling owns it after creation.
 _VOLUME_SIZE_PATH = "broker_node_group_info[0].storage_info[0].ebs_storage_info[0].volume_size"
+
+
+def kafka_cluster_name(naming: Naming) -> str:
+    """The cluster's name, ``<prefix>-<env>-kafka``."""
+    return naming.name("kafka")
+
+
+@dataclass(frozen=True)
+class KafkaReference:
+    """What a client needs of the Kafka cluster: its brokers and the ARNs its IAM permissions name.
+
+    MSK names the cluster, its topics and its groups by the cluster's name and UUID:
+    ``arn:…:cluster/<cluster>/<uuid>``, ``arn:…:topic/<cluster>/<uuid>/<topic>``, ``arn:…:group/<cluster>/<uuid>/<group>``.
+    :class:`KafkaCluster` has one (:attr:`KafkaCluster.reference`); an application stack builds one from the
+    platform's published values with :meth:`from_parameters`. Both grant through the same code.
+    """
+
+    partition: str
+    region: str
+    account_id: str
+    cluster_name: str
+    cluster_uuid: str
+    bootstrap_brokers: str
+    """``host:9098,…`` of the SASL/IAM listener."""
+
+    @classmethod
+    def from_parameters(cls, reader: PlatformValuesReader, naming: Naming) -> KafkaReference:
+        """The environment's cluster, as its platform stack published it."""
+        return cls(partition=partition(reader), region=region_name(reader), account_id=account_id(reader),
+                   cluster_name=kafka_cluster_name(naming), cluster_uuid=reader.get(table.KAFKA_CLUSTER_UUID),
+                   bootstrap_brokers=reader.get(table.KAFKA_BOOTSTRAP_BROKERS))
+
+    def _arn(self, kind: str, name: str | None = None) -> str:
+        arn = (f"arn:{self.partition}:kafka:{self.region}:{self.account_id}:{kind}/{self.cluster_name}/"
+               f"{self.cluster_uuid}")
+        return arn if name is None else f"{arn}/{name}"
+
+    @property
+    def cluster_arn(self) -> str:
+        """ARN of the cluster."""
+        return self._arn("cluster")
+
+    def _child_arn(self, kind: str, name: str) -> str:
+        return self._arn(kind, name)
+
+    def topic_arn(self, topic: str) -> str:
+        """ARN of one topic of the cluster."""
+        return self._child_arn("topic", topic)
+
+    def group_arn(self, group: str) -> str:
+        """ARN of one consumer group of the cluster."""
+        return self._child_arn("group", group)
+
+    def _connect(self, grantee: Grantee) -> None:
+        grantee.add_to_policy(PolicyStatement("KafkaConnect", ("kafka-cluster:Connect",), (self.cluster_arn,)))
+
+    def grant_produce(self, grantee: Grantee, topics: Sequence[str]) -> PolicyStatement:
+        """Let ``grantee`` connect and write to exactly ``topics`` (idempotent writes need no more on Kafka ≥ 2.8)."""
+        self._connect(grantee)
+        statement = PolicyStatement("KafkaProduce", ("kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"),
+                                    tuple(self.topic_arn(topic) for topic in sorted(topics)))
+        grantee.add_to_policy(statement)
+        return statement
+
+    def grant_manage_topics(self, grantee: Grantee, topics: Sequence[str]) -> PolicyStatement:
+        """Let ``grantee`` create, describe and add partitions to exactly ``topics`` (the grant job); no data access."""
+        self._connect(grantee)
+        statement = PolicyStatement("KafkaManageTopics", ("kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic",
+                                                          "kafka-cluster:AlterTopic"),
+                                    tuple(self.topic_arn(topic) for topic in sorted(topics)))
+        grantee.add_to_policy(statement)
+        return statement
+
+    def grant_consume(self, grantee: Grantee, topics: Sequence[str], group: str) -> PolicyStatement:
+        """Let ``grantee`` connect, read exactly ``topics`` and commit offsets as consumer group ``group`` only."""
+        self._connect(grantee)
+        grantee.add_to_policy(PolicyStatement("KafkaConsume", ("kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"),
+                                              tuple(self.topic_arn(topic) for topic in sorted(topics))))
+        statement = PolicyStatement(sid("kafka", "group"), ("kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"),
+                                    (self.group_arn(group),))
+        grantee.add_to_policy(statement)
+        return statement
 
 
 class KafkaCluster(PrivateDataStore):
@@ -62,7 +149,7 @@ class KafkaCluster(PrivateDataStore):
 
         # resolve defaults
         self.props = props
-        self.cluster_name: str = naming.name("kafka")
+        self.cluster_name: str = kafka_cluster_name(naming)
         self.broker_count: int = props.broker_count
 
         # create resources
@@ -78,6 +165,10 @@ class KafkaCluster(PrivateDataStore):
         # expose attributes
         self.arn: str = self.cluster.arn
         self.bootstrap_brokers_sasl_iam: str = self.cluster.bootstrap_brokers_sasl_iam
+        self.reference = KafkaReference(partition=partition(self), region=region_name(self),
+                                        account_id=account_id(self), cluster_name=self.cluster_name,
+                                        cluster_uuid=self.cluster.cluster_uuid,
+                                        bootstrap_brokers=self.bootstrap_brokers_sasl_iam)
 
     @property
     def outputs(self) -> dict[str, object]:
@@ -89,6 +180,19 @@ class KafkaCluster(PrivateDataStore):
             "security_group_id": self.security_group_id,
             "configuration_arn": self.configuration.arn,
         }
+
+    def grant_produce(self, grantee: Grantee, topics: Sequence[str]) -> PolicyStatement:
+        """See :meth:`KafkaReference.grant_produce`."""
+        return self.reference.grant_produce(grantee, topics)
+
+    def grant_consume(self, grantee: Grantee, topics: Sequence[str], group: str) -> PolicyStatement:
+        """See :meth:`KafkaReference.grant_consume`."""
+        return self.reference.grant_consume(grantee, topics, group)
+
+    def publish(self, values: PlatformValuesWriter) -> None:
+        """Publish what application stacks need to reach this cluster."""
+        values.publish(table.KAFKA_CLUSTER_UUID, self.cluster.cluster_uuid)
+        values.publish(table.KAFKA_BOOTSTRAP_BROKERS, self.bootstrap_brokers_sasl_iam)
 
     def _create_configuration(self, naming: Naming) -> aws.msk_configuration.MskConfiguration:
         """The broker configuration, named by a hash of its content and Kafka version and created before the old

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StringConstraints
 
 from platform_constructs.errors import Problem
 from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictInt, StrictStr
@@ -31,6 +31,18 @@ def _broker_type(value: str) -> str:
 
 #: An MSK standard broker instance type such as ``kafka.m7g.large``.
 BrokerInstanceType = Annotated[StrictStr, AfterValidator(_broker_type)]
+#: A Kafka topic name (Kafka allows letters, digits, ``.``, ``_`` and ``-``, at most 249 characters).
+TopicName = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,249}$")]
+
+
+class KafkaTopic(Props):
+    """A topic of the cluster, created (and grown) by the in-store grants of the applications that use it."""
+
+    partitions: StrictInt = Field(default=3, ge=1, le=1000, json_schema_extra=MAY_DIFFER)
+    """Partitions: the most consumers of one group that read in parallel. Partitions are only ever added
+    (Kafka cannot remove them, and adding moves keys to other partitions). Default: 3."""
+    replication_factor: StrictInt | None = Field(default=None, ge=2, le=5)
+    """Copies of every partition; at most the broker count. Default: derived – the cluster's ``replication_factor``."""
 
 
 class KafkaProps(Props):
@@ -41,6 +53,8 @@ class KafkaProps(Props):
     key for the broker volumes, broker logs to CloudWatch, and ``auto.create.topics.enable=false``.
     """
 
+    enabled: StrictBool = True
+    """Whether the environment has this Kafka cluster; applications can declare a use of it only when it does. Default: ``True``."""
     kafka_version: StrictStr = Field(default="3.8.x", pattern=r"^\d+\.\d+\.(\d+|x)([.-][a-z0-9]+)*$")
     """Apache Kafka version; an ``.x`` version lets MSK apply patch releases. Changing it renames the
     broker configuration. Default: ``3.8.x`` (the line MSK recommends)."""
@@ -64,6 +78,9 @@ class KafkaProps(Props):
     """CloudWatch metric granularity; finer levels cost more. Default: ``PER_TOPIC_PER_BROKER``."""
     prometheus_exporters: StrictBool = True
     """Open monitoring: JMX and node exporters on every broker for Prometheus to scrape. Default: on."""
+    topics: dict[TopicName, KafkaTopic] = Field(default_factory=dict)
+    """Topics of the environment (``[kafka.topics."orders.events"]``); applications produce to and consume from
+    these only. ``auto.create.topics.enable`` is off, so no other topic exists. Default: none."""
     deletion_protection: StrictBool = True
     """Refuse to destroy the cluster. MSK has no deletion protection of its own, so this becomes the
     Terraform ``lifecycle.prevent_destroy`` of the cluster: a plan that deletes or replaces it fails.
@@ -77,6 +94,10 @@ class KafkaProps(Props):
             "min.insync.replicas": str(self.min_insync_replicas),
         }
         return "".join(f"{key}={value}\n" for key, value in sorted(settings.items()))
+
+    def topic_replication_factor(self, name: str) -> int:
+        """Replication factor of topic ``name``: its own, else the cluster's default."""
+        return self.topics[name].replication_factor or self.replication_factor
 
     def problems(self, zone_count: int, *, zones_field: str, prefix: str = "") -> list[Problem]:
         """Rules across fields and against the zones the brokers are spread over, every one at once; ``[]`` when valid.
@@ -107,6 +128,11 @@ class KafkaProps(Props):
             problem("min-insync-replicas", f"{prefix}min_insync_replicas", self.min_insync_replicas,
                     f"{self.min_insync_replicas} must be below replication_factor ({self.replication_factor}), "
                     "or a single broker outage stops every acks=all producer")
+        for name, topic in sorted(self.topics.items()):
+            if topic.replication_factor is not None and topic.replication_factor > self.broker_count:
+                problem("topic-replication-factor", f"{prefix}topics.{name}.replication_factor",
+                        topic.replication_factor,
+                        f"{topic.replication_factor} replicas need as many brokers; broker_count is {self.broker_count}")
         if self.max_volume_size_gib <= self.volume_size_gib:
             problem("max-volume-size", f"{prefix}max_volume_size_gib", self.max_volume_size_gib,
                     f"{self.max_volume_size_gib} GiB must exceed volume_size_gib ({self.volume_size_gib} GiB), "

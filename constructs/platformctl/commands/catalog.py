@@ -17,6 +17,7 @@ from platform_constructs.config.urls import NoEntryError, app_url
 from platform_constructs.stacks.names import (
     SHARED_STACK,
     app_stack_name,
+    cluster_config_stack_name,
     environment_order,
     platform_stack_name,
 )
@@ -47,8 +48,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         ("environments", "list the environments and their stacks, in promotion order",
          "The environments of environments/*.toml in promotion order (each after the ones it takes promotions "
          "from), one per line; with --json every deployment target (shared first, then the environments) with its "
-         "tier, protection, approvers, stacks and their Jenkins locks. The pipelines read this list: adding an "
-         "environment file makes the environment deployable.", _environments),
+         "tier, protection, approvers, stacks (platform, cluster configuration, applications) and their Jenkins "
+         "locks. The pipelines read this list: adding an environment file makes the environment deployable.",
+         _environments),
         ("applications", "list the applications, their sources and environments",
          "Every application of any environment, one per line; with --json its source repository and main branch "
          "([ci.applications] in shared.toml), the environments that run it, in promotion order, and its URL in "
@@ -71,7 +73,7 @@ def _environments(args: argparse.Namespace, project: Project, runner: CommandRun
     targets = [{
         "name": shared.name, "kind": "shared", "tier": shared.tier, "protected": shared.plan_guard.protected,
         "approvers": approvers.get(shared.tier), "promote_from": [], "platform_stack": SHARED_STACK,
-        "lock": platform_lock(SHARED_STACK), "apps": {},
+        "lock": platform_lock(SHARED_STACK), "cluster_config": None, "apps": {},
     }]
     targets += [_environment(platform.environments[name], approvers) for name in order]
     print(json.dumps({"targets": targets}, indent=2))
@@ -79,10 +81,13 @@ def _environments(args: argparse.Namespace, project: Project, runner: CommandRun
 
 
 def _environment(env: EnvironmentConfig, approvers: dict[str, str]) -> dict[str, Any]:
+    cluster_config = cluster_config_stack_name(env)
     return {
         "name": env.name, "kind": "environment", "tier": env.tier, "protected": env.plan_guard.protected,
         "approvers": approvers.get(env.tier), "promote_from": list(env.release.promote_from),
         "platform_stack": platform_stack_name(env.name), "lock": platform_lock(env.name),
+        # the cluster's own Kubernetes settings: applied with the applications, before them, under the platform's lock
+        "cluster_config": {"stack": cluster_config, "lock": platform_lock(env.name)} if cluster_config else None,
         "apps": {app: {"stack": app_stack_name(env.name, app), "lock": app_lock(env.name, app)}
                  for app in sorted(env.apps)},
     }

@@ -1,4 +1,5 @@
-"""Release subcommands: promote, rollback, undo, verify, record-good, releases, revision, record-revision, app-url.
+"""Release subcommands: promote, rollback, undo, findings, verify, record-good, releases, revision,
+record-revision, app-url.
 
 Applications move between environments only as digest references, and only from a state the
 records vouch for: promotion takes the image the source environment runs *and* last verified;
@@ -11,6 +12,7 @@ import argparse
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 from platformctl.release.change import plan_and_apply, prepare, refuse_while_pending, stack_change
 from platformctl.release.inputs import (
@@ -27,10 +29,13 @@ from platformctl.gates.plan_guard import Override
 from platformctl.progress import Progress
 from platformctl.project import Project
 from platformctl.terraform.flow import add_guard_arguments, guard_overrides
+from platform_constructs.policy.policy_props import MIN_REASON_LENGTH
 from platform_constructs.config.schema import EnvironmentConfig
 from platformctl.aws_session import account_session, caller_session
 from platformctl.image.deployed import Registry, Repository, RetentionRefused, check_main_build
-from platformctl.release.health import CheckResult, alarms_in_alarm, smoke
+from platformctl.release.evidence import evidence_for, read_states, wait_for_ok
+from platformctl.release.findings import open_findings
+from platformctl.release.health import CheckResult, smoke
 from platformctl.release.image_ref import ImageRef
 from platformctl.release.kubectl import Workload
 from platformctl.process import CommandFailed, CommandRunner
@@ -61,6 +66,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     promote.add_argument("--app", required=True, help="application")
     promote.add_argument("--expect-image", help="refuse unless the source runs this image (the build's own digest)")
     promote.add_argument("--change-cause", help="kubernetes.io/change-cause of the rollout (default: the image)")
+    promote.add_argument("--allow-findings", action="store_true",
+                         help="promote despite open critical Inspector findings where [release] refuse_open_findings "
+                              "is on; needs --reason (printed in the log)")
     add_guard_arguments(promote)
     promote.set_defaults(handler=_promote)
 
@@ -90,11 +98,23 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                       help=f"kubectl rollout status timeout (default: {ROLLOUT_TIMEOUT_SECONDS})")
     undo.set_defaults(handler=_undo_command)
 
+    findings = commands.add_parser(
+        "findings", parents=[common], help="open critical Inspector findings of the images an environment runs",
+        description="For each application of --env (or --app), the image its release records say runs, and the open "
+                    "critical Amazon Inspector findings on that image (by digest, in the registry account). Exit 4 "
+                    "when a running image has one: roll back, or build and promote a fixed image.")
+    findings.add_argument("--env", required=True, help="environment")
+    findings.add_argument("--app", help="one application (default: every application of the environment)")
+    findings.set_defaults(handler=_findings)
+
     verify = commands.add_parser(
         "verify", parents=[common, dry_run], help="post-deployment validation of one application",
-        description="Rollout complete, the Deployment runs the recorded image, the smoke URL answers 2xx and no "
-                    "alarm of the environment is in ALARM; with --observe, the last two keep being checked for that "
-                    "long. Exit 4 when a check fails.")
+        description="Rollout complete, the Deployment runs the recorded image, the smoke URL answers 2xx and none "
+                    "of the application's own alarms, nor the platform alarms of the data stores critical for it, is "
+                    "in ALARM (another application's or data store's alarm never fails it); with --observe, the last "
+                    "two keep being checked for that long. After a rollback (--after-rollback) it first waits, at "
+                    "most the time the alarms' windows need to clear, for them to return to OK. Exit 4 when a check "
+                    "fails, naming the alarm.")
     verify.add_argument("--env", required=True, help="environment")
     verify.add_argument("--app", required=True, help="application")
     verify.add_argument("--smoke-url", help="URL that must answer 2xx (e.g. the application's health endpoint)")
@@ -106,6 +126,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                         help=f"pause between observations and smoke attempts (default: {SMOKE_INTERVAL_SECONDS})")
     verify.add_argument("--smoke-attempts", type=_positive_int, default=SMOKE_ATTEMPTS, metavar="N",
                         help=f"smoke requests before the check fails (default: {SMOKE_ATTEMPTS})")
+    verify.add_argument("--after-rollback", action="store_true",
+                        help="wait for the application's alarms to return to OK before judging (bounded by "
+                             "--settle-timeout)")
+    verify.add_argument("--settle-timeout", type=_non_negative_float, metavar="SECONDS",
+                        help="longest wait of --after-rollback (default: the alarms' clearing time, from their "
+                             "windows)")
     verify.add_argument("--record-good", action="store_true",
                         help="when every check passes, record the verified image as the last good one")
     verify.set_defaults(handler=_verify)
@@ -240,6 +266,8 @@ def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) 
                  f"(current and last good) to {target.name}")
     checked_repository(target, args.app, current, f"{source.name}'s image")
     _require_main_build(current)
+    if target.release.refuse_open_findings:
+        _refuse_open_findings(current, f"{target.name}/{args.app}", _findings_override(args), progress)
     release = Release(current, args.change_cause or f"promote {current} from {source.name}")
     _deploy_release(project, target, args.app, release, overrides, runner, progress)
     progress.say(f"{target.name}/{args.app} {'would run' if runner.dry_run else 'now runs'} {current}")
@@ -252,6 +280,57 @@ def _require_main_build(image: ImageRef) -> None:
         check_main_build(Registry(caller_session(repository.region).client("ecr"), repository), image)
     except RetentionRefused as error:
         raise CliError(ExitCode.REFUSED, str(error)) from None
+
+
+def _findings_override(args: argparse.Namespace) -> str | None:
+    """The reason of ``--allow-findings`` (the one ``--reason`` of the command), or ``None`` without it."""
+    if not args.allow_findings:
+        return None
+    reasons = [reason.strip() for reason in args.reason if reason.strip()]
+    if len(reasons) != 1 or len(reasons[0]) < MIN_REASON_LENGTH:
+        raise CliError(ExitCode.USAGE, f"--allow-findings needs one --reason TEXT of at least {MIN_REASON_LENGTH} "
+                                       "characters saying why the image may run despite its findings")
+    return reasons[0]
+
+
+def _inspector(image: ImageRef) -> Any:
+    """Amazon Inspector of the registry account that holds ``image`` (enhanced scanning runs there)."""
+    return caller_session(Repository.of(image).region).client("inspector2")
+
+
+def _refuse_open_findings(image: ImageRef, where: str, override: str | None, progress: Progress) -> None:
+    """Refuse (exit 3) an image with open critical findings, unless ``override`` gives the reason (then logged)."""
+    found = open_findings(_inspector(image), image)
+    if not found:
+        progress.say(f"no open critical Inspector finding on {image}")
+        return
+    listed = "; ".join(str(finding) for finding in found)
+    if override is None:
+        raise CliError(ExitCode.REFUSED, f"{where}: {image} has {len(found)} open critical Inspector finding(s): "
+                                         f"{listed}. Build a fixed image, or pass --allow-findings --reason TEXT")
+    progress.say(f"OVERRIDE --allow-findings for {where}: {image} has {len(found)} open critical finding(s) "
+                 f"({listed}); reason: {override}")
+
+
+def _findings(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
+    env = project.environment(args.env)
+    apps = [checked_app(env, args.app)] if args.app else sorted(env.apps)
+    records = release_records(env)
+    affected = 0
+    for app in apps:
+        image = records.image(app, RecordKind.CURRENT)
+        if image is None:
+            print(f"{env.name}/{app}: nothing deployed ({records.parameter_name(app, RecordKind.CURRENT)})")
+            continue
+        found = open_findings(_inspector(image), image)
+        affected += bool(found)
+        print(f"{env.name}/{app}: {image}: " + (f"{len(found)} open critical finding(s)" if found else "none open"))
+        for finding in found:
+            print(f"  {finding}")
+    if affected:
+        raise CliError(ExitCode.CHECK_FAILED, f"{affected} running image(s) of {env.name} have open critical "
+                                              "findings: roll back or promote a fixed image")
+    return ExitCode.OK
 
 
 def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
@@ -341,11 +420,17 @@ def _verify(args: argparse.Namespace, project: Project, runner: CommandRunner) -
     workload = workload_of(env, args.app)
     results = [*_cluster_checks(workload, expected, args.rollout_timeout, runner)]
     cloudwatch = account_session(env.aws, f"platformctl-{env.name}").client("cloudwatch")
-    # every alarm of the environment is named after a resource, so it starts with Naming's "{prefix}-{env}-"
-    alarm_prefix = f"{env.naming.prefix}-{env.name}-"
+    evidence = evidence_for(env, args.app)
+    progress.say(f"judging {evidence.describe()}")
+    if args.after_rollback:
+        bound = evidence.clear_seconds if args.settle_timeout is None else args.settle_timeout
+        states = wait_for_ok(cloudwatch, evidence, timeout_seconds=bound, interval_seconds=min(args.interval, 15.0),
+                             say=progress.say)
+        if states.firing:
+            progress.say(f"still in ALARM after waiting {bound:.0f} s for the alarms to clear")
     deadline = time.monotonic() + args.observe
     while True:
-        round_results = [alarms_in_alarm(cloudwatch, alarm_prefix)]
+        round_results = [read_states(cloudwatch, evidence).result(evidence)]
         if args.smoke_url:
             round_results.append(smoke(args.smoke_url, attempts=args.smoke_attempts, interval_seconds=args.interval,
                                        timeout_seconds=SMOKE_REQUEST_TIMEOUT_SECONDS))

@@ -83,7 +83,8 @@ STATEFUL: Mapping[str, str] = {
 #: Resource types recreated from the configuration without loss.
 STATELESS: frozenset[str] = frozenset({
     "aws_appautoscaling_policy", "aws_appautoscaling_target", "aws_cloudwatch_log_resource_policy",
-    "aws_cloudwatch_metric_alarm", "aws_db_parameter_group", "aws_db_subnet_group", "aws_default_security_group",
+    "aws_cloudwatch_metric_alarm", "aws_cloudwatch_event_rule", "aws_cloudwatch_event_target",  # alarm routing
+    "aws_db_parameter_group", "aws_db_subnet_group", "aws_default_security_group",
     "aws_ecr_lifecycle_policy", "aws_ecr_registry_scanning_configuration", "aws_ecr_repository_policy",
     "aws_ec2_transit_gateway_vpc_attachment",  # the CI network's path: recreated from the configuration
     "aws_eks_access_entry", "aws_eks_access_policy_association", "aws_eks_addon", "aws_eks_node_group",
@@ -103,6 +104,9 @@ STATELESS: frozenset[str] = frozenset({
     "kubernetes_horizontal_pod_autoscaler_v2", "kubernetes_pod_disruption_budget_v1",
     "kubernetes_service_account_v1", "kubernetes_ingress_v1", "kubernetes_config_map_v1",
     "kubernetes_network_policy_v1", "kubernetes_role_v1", "kubernetes_role_binding_v1",
+    # an application's grant job (issue 10): replaced whenever its plan changes, by design; it re-applies grants
+    # that converge (docs/decisions/0010-in-store-grants.md), and the users, roles and topics stay in the stores
+    "kubernetes_job_v1",
 })
 
 #: Actions ``terraform show -json`` writes (Terraform 1.11); any other refuses the input.

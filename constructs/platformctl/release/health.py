@@ -1,4 +1,4 @@
-"""Post-deployment health signals: an HTTP smoke request and the environment's CloudWatch alarms."""
+"""Post-deployment health signals: the result of one check, and an HTTP smoke request (alarms: ``evidence``)."""
 
 from __future__ import annotations
 
@@ -39,17 +39,3 @@ def smoke(url: str, *, attempts: int, interval_seconds: float, timeout_seconds: 
             time.sleep(interval_seconds)
     return CheckResult("smoke", False, f"{last} after {attempts} attempt(s)")
 
-
-def alarms_in_alarm(cloudwatch: Any, name_prefix: str) -> CheckResult:
-    """Fail when any metric or composite alarm whose name starts with ``name_prefix`` is in ALARM."""
-    firing: list[str] = []
-    paginator = cloudwatch.get_paginator("describe_alarms")
-    # the state is filtered here rather than with StateValue: the local emulator ignores
-    # StateValue when AlarmNamePrefix is given, and the result is the same against AWS
-    for page in paginator.paginate(AlarmNamePrefix=name_prefix, AlarmTypes=["MetricAlarm", "CompositeAlarm"]):
-        for alarm in page.get("MetricAlarms", []) + page.get("CompositeAlarms", []):
-            if alarm["StateValue"] == "ALARM":
-                firing.append(f"{alarm['AlarmName']} ({alarm.get('StateReason', 'no reason given')})")
-    if firing:
-        return CheckResult("alarms", False, f"{len(firing)} alarm(s) in ALARM: " + "; ".join(sorted(firing)))
-    return CheckResult("alarms", True, f"no alarm named {name_prefix}* is in ALARM")

@@ -58,7 +58,7 @@ def guard_overrides(args: argparse.Namespace) -> tuple[Override, ...]:
     if addresses and not reasons:
         raise CliError(ExitCode.USAGE,
                        f"--allow {','.join(addresses)} needs --reason TEXT saying why the deletion is acceptable")
-    if reasons and not addresses:
+    if reasons and not addresses and not getattr(args, "allow_findings", False):
         raise CliError(ExitCode.USAGE, f"--reason {reasons[0]!r} without --allow: name the addresses it is for")
     try:
         return tuple(Override(address, reasons[0]) for address in addresses)

@@ -54,6 +54,8 @@ def without_providers(document: Mapping[str, Any], providers: Collection[str]) -
                     left_out.append(f"{prefix}{block_type}.{name}")
             if not blocks[block_type]:
                 del blocks[block_type]
+        if kind in reduced and not blocks:  # Terraform refuses an empty "resource": {} ("Missing block label")
+            del reduced[kind]
     for name in providers:
         reduced.get("provider", {}).pop(name, None)
         reduced.get("terraform", {}).get("required_providers", {}).pop(name, None)

@@ -184,11 +184,13 @@ RegistryProbe = Callable[[str], str | None]
 def probe_registry(hostname: str) -> str | None:
     """Whether registry ``hostname``'s service discovery document can be fetched (proxies honoured, as by Terraform).
 
-    Cached per process: one validate run asks once per registry.
+    Cached per process: one validate run asks once per registry. The request goes through an opener of its own,
+    built with the proxy variables as they are now: ``urlopen``'s process-wide opener keeps the proxies of its first
+    use, so a probe through a proxy would send every later ``urlopen`` of the process through it too.
     """
     url = f"https://{hostname}/.well-known/terraform.json"
     try:
-        with urllib.request.urlopen(url, timeout=REGISTRY_PROBE_TIMEOUT_S) as response:  # noqa: S310 - a fixed https URL
+        with urllib.request.build_opener().open(url, timeout=REGISTRY_PROBE_TIMEOUT_S) as response:
             response.read(1)
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)

@@ -120,3 +120,8 @@ def test_the_ci_identities_and_an_environments_spoke_apply_and_replan_empty(depl
     assert [policy["PolicyName"] for policy in attached] == ["ReadOnlyAccess"]
     entries = local_aws.client("eks", role_arn=deployer).list_access_entries(clusterName="acme-dev-eks")["accessEntries"]
     assert planner["Arn"] in entries
+
+    destroyed = _terraform(spoke["directory"], env, "destroy", "-auto-approve")  # the provider waits for "deleted"
+    assert destroyed.returncode == 0, f"terraform destroy:\n{destroyed.stdout[-3000:]}\n{destroyed.stderr[-3000:]}"
+    [attachment] = ec2.describe_transit_gateway_vpc_attachments()["TransitGatewayVpcAttachments"]
+    assert attachment["State"] == "deleted"  # listed for a while after deletion, as AWS lists it

@@ -136,8 +136,11 @@ def test_platformctl_plan_guard_refuses_a_prod_plan_that_deletes_the_eks_cluster
     assert f"aws_eks_cluster.{cluster}: delete (delete_because_no_resource_config): loses the cluster" in out
 
 
-def test_platformctl_plan_guard_refuses_a_prod_plan_that_deletes_an_apps_namespace(stack_json, tmp_path, capsys):
-    [namespace] = list(stack_json("prod-app-api")["resource"]["kubernetes_namespace_v1"])
+def test_platformctl_plan_guard_refuses_a_prod_plan_that_deletes_an_apps_namespace(platform, stack_json, tmp_path,
+                                                                                   capsys):
+    app_namespace = platform.environments[PROD].apps["api"].namespace_for("api")  # not its grant job's namespace
+    namespaces = stack_json("prod-app-api")["resource"]["kubernetes_namespace_v1"]
+    [namespace] = [name for name, body in namespaces.items() if body["metadata"]["name"] == app_namespace]
     address = f"kubernetes_namespace_v1.{namespace}"
     plan = {"format_version": "1.2", "terraform_version": "1.11.4", "planned_values": {}, "errored": False,
             "resource_changes": [{"address": address, "mode": "managed", "type": "kubernetes_namespace_v1",

@@ -51,7 +51,7 @@ def test_synth_refuses_invalid_environments_without_writing(tmp_path):
     done = _platformctl("synth", "--outdir", str(outdir),
                         env={**os.environ, "PLATFORM_ENVIRONMENTS_DIR": str(environments)})
     assert done.returncode == ExitCode.USAGE
-    assert "network.cidr = '10.10.0.0/16': overlaps the VPC of" in done.stderr
+    assert 'network.cidr = "10.10.0.0/16": overlaps the VPC of' in done.stderr
     assert not outdir.exists()
 
 

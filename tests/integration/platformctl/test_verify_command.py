@@ -8,18 +8,24 @@ so they run with ``--dry-run`` and are checked as command lines.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import http.server
 import json
 import shlex
 import stat
 import threading
 import time
+import tomllib
 from collections.abc import Iterator
 
 import pytest
+from envfiles import copy_environments, set_value
 
 from platformctl.exit_codes import ExitCode
 from platformctl.release.image_ref import ImageRef
+
+#: Name prefixes of the platform alarms of the data stores prod's api uses ([apps.api.uses]: all four).
+API_STORES = "acme-prod-postgres-*, acme-prod-redis-*, acme-prod-kafka-*, acme-prod-search-*"
 
 pytestmark = [pytest.mark.emulator, pytest.mark.slow]
 
@@ -67,12 +73,29 @@ def _alarm(aws, platform, name: str, state: str) -> None:
     cloudwatch.set_alarm_state(AlarmName=name, StateValue=state, StateReason=f"test sets {state}")
 
 
-def test_verify_passes_with_alarms_ok_and_a_healthy_service(platformctl, aws, platform, deployed, health):
-    _alarm(aws, platform, "acme-prod-db-cpu-high", "OK")
-    _alarm(aws, platform, "acme-staging-db-cpu-high", "ALARM")  # another environment's alarm is not prod's concern
+#: The alarms that judge prod's api (its application stack creates them; here the test does).
+API_ALARMS = [f"acme-prod-app-api-{signal}" for signal in (
+    "5xx-ratio", "latency-p99", "unhealthy-targets", "no-healthy-targets", "restarts", "oom-kills")]
+
+
+@pytest.fixture()
+def api_alarms(aws, platform) -> list[str]:
+    """Every alarm that judges prod's api, in OK."""
+    from platformctl.release.evidence import evidence_for
+
+    assert list(evidence_for(platform.environments["prod"], "api").own) == API_ALARMS
+    for name in API_ALARMS:
+        _alarm(aws, platform, name, "OK")
+    return API_ALARMS
+
+
+def test_verify_passes_with_alarms_ok_and_a_healthy_service(platformctl, aws, platform, deployed, health, api_alarms):
+    _alarm(aws, platform, "acme-prod-postgres-cpu-high", "OK")
+    _alarm(aws, platform, "acme-staging-app-api-5xx-ratio", "ALARM")  # another environment's alarm is not prod's concern
     done = platformctl("verify", "--env", "prod", "--app", "api", "--smoke-url", health.url, "--dry-run")
     assert done.code == ExitCode.OK, done.output
-    assert "PASS alarms: no alarm named acme-prod-* is in ALARM" in done.out
+    assert f"PASS alarms: none in ALARM: 6 alarm(s) of the application; platform alarms critical for it: {API_STORES}" \
+        in done.out
     assert f"PASS smoke: GET {health.url} -> 200" in done.out
     kubectl = [shlex.split(line.removeprefix("would run: ")) for line in done.out.splitlines()
                if line.startswith("would run: kubectl")]
@@ -82,11 +105,85 @@ def test_verify_passes_with_alarms_ok_and_a_healthy_service(platformctl, aws, pl
                         "--output", 'jsonpath={.spec.template.spec.containers[?(@.name=="api")].image}']]
 
 
-def test_verify_fails_naming_the_alarm_in_alarm(platformctl, aws, platform, deployed):
-    _alarm(aws, platform, "acme-prod-db-cpu-high", "ALARM")
+@pytest.mark.parametrize("unrelated", [
+    "acme-prod-app-api-admin-5xx-ratio",   # another application, whose name starts with api's
+    "acme-prod-app-api-hpa-at-max",        # api's own capacity page: load, not a bad release
+])
+def test_an_unrelated_alarm_does_not_fail_the_application(platformctl, aws, platform, deployed, api_alarms, unrelated):
+    _alarm(aws, platform, unrelated, "ALARM")
+    done = platformctl("verify", "--env", "prod", "--app", "api", "--dry-run")
+    assert done.code == ExitCode.OK, done.output
+    assert unrelated not in done.output
+
+
+def test_the_alarm_of_a_data_store_it_does_not_use_does_not_fail_the_application(platformctl, aws, platform, deployed,
+                                                                                 api_alarms, tmp_path):
+    environments = copy_environments(tmp_path / "environments")
+    for file in ("staging.toml", "prod.toml"):  # staging and prod declare the same uses
+        uses = tomllib.loads((environments / file).read_text())["apps"]["api"]["uses"]
+        set_value(environments, file, "apps.api.uses", {store: use for store, use in uses.items() if store != "kafka"})
+    _alarm(aws, platform, "acme-prod-kafka-disk-used", "ALARM")
+    without_kafka = dataclasses.replace(platformctl,
+                                        env={**platformctl.env, "PLATFORM_ENVIRONMENTS_DIR": str(environments)})
+    done = without_kafka("verify", "--env", "prod", "--app", "api", "--dry-run")
+    assert done.code == ExitCode.OK, done.output
+    assert "acme-prod-kafka" not in done.output
+
+
+@pytest.mark.parametrize("firing", ["acme-prod-app-api-5xx-ratio", "acme-prod-postgres-cpu-high",
+                                    "acme-prod-kafka-disk-used"])  # a store api uses
+def test_its_own_alarm_or_a_critical_platform_alarm_fails_it_by_name(platformctl, aws, platform, deployed, api_alarms,
+                                                                     firing):
+    _alarm(aws, platform, firing, "ALARM")
     done = platformctl("verify", "--env", "prod", "--app", "api", "--dry-run")
     assert done.code == ExitCode.CHECK_FAILED
-    assert "acme-prod-db-cpu-high (test sets ALARM)" in done.err
+    assert f"alarms: {firing} in ALARM (test sets ALARM)" in done.err
+
+
+def test_missing_own_alarms_fail_verification(platformctl, aws, platform, deployed):
+    _alarm(aws, platform, "acme-prod-app-api-5xx-ratio", "OK")
+    done = platformctl("verify", "--env", "prod", "--app", "api", "--dry-run")
+    assert done.code == ExitCode.CHECK_FAILED
+    assert "not found (is the application's stack applied?): acme-prod-app-api-latency-p99" in done.err
+
+
+def test_after_a_rollback_it_waits_for_its_alarm_to_return_to_ok(platformctl, aws, platform, deployed, api_alarms):
+    _alarm(aws, platform, "acme-prod-app-api-5xx-ratio", "ALARM")
+    cloudwatch = aws.client("cloudwatch", role_arn=platform.environments["prod"].aws.deploy_role_arn)
+
+    def clear_once_waited() -> None:
+        # the alarm clears while verify waits: after its first "waiting" poll has surely run
+        time.sleep(3)
+        cloudwatch.set_alarm_state(AlarmName="acme-prod-app-api-5xx-ratio", StateValue="OK", StateReason="cleared")
+
+    clearing = threading.Thread(target=clear_once_waited, daemon=True)
+    clearing.start()
+    done = platformctl("verify", "--env", "prod", "--app", "api", "--after-rollback", "--settle-timeout", "120",
+                       "--interval", "0.5", "--dry-run")
+    clearing.join()
+    assert done.code == ExitCode.OK, done.output
+    assert "waiting for OK (at most" in done.out and "acme-prod-app-api-5xx-ratio" in done.out
+    assert "PASS alarms" in done.out
+
+
+def test_after_a_rollback_the_wait_is_bounded_and_names_the_alarm(platformctl, aws, platform, deployed, api_alarms):
+    _alarm(aws, platform, "acme-prod-app-api-restarts", "ALARM")
+    started = time.monotonic()
+    done = platformctl("verify", "--env", "prod", "--app", "api", "--after-rollback", "--settle-timeout", "2",
+                       "--interval", "0.5", "--dry-run")
+    elapsed = time.monotonic() - started
+    assert done.code == ExitCode.CHECK_FAILED
+    assert "still in ALARM after waiting 2 s" in done.out
+    assert "acme-prod-app-api-restarts in ALARM (test sets ALARM)" in done.err
+    assert elapsed < 60, f"the wait is bounded by --settle-timeout, took {elapsed:.1f} s"
+
+
+def test_without_a_settle_timeout_the_bound_is_the_alarms_clearing_time(platform):
+    from platform_constructs.observability.monitoring_props import METRIC_DELAY_SECONDS
+    from platformctl.release.evidence import evidence_for
+
+    # every judging alarm of the prod preset clears one period after its cause is gone (N of N windows)
+    assert evidence_for(platform.environments["prod"], "api").clear_seconds == 60 + METRIC_DELAY_SECONDS
 
 
 def test_verify_fails_when_the_smoke_url_keeps_failing(platformctl, deployed, health):
@@ -97,10 +194,9 @@ def test_verify_fails_when_the_smoke_url_keeps_failing(platformctl, deployed, he
     assert f"smoke: GET {health.url} -> 503 after 3 attempt(s)" in done.err
 
 
-def test_observation_stops_at_the_first_alarm(platformctl, aws, platform, deployed, health):
+def test_observation_stops_at_the_first_alarm(platformctl, aws, platform, deployed, health, api_alarms):
     """The alarm goes off after two observation rounds (each checks the alarms, then GETs the smoke URL), however
     long the command takes to get there on a loaded machine."""
-    _alarm(aws, platform, "acme-prod-api-5xx", "OK")
     stop = threading.Event()
 
     def alarm_after_two_rounds() -> None:
@@ -108,7 +204,7 @@ def test_observation_stops_at_the_first_alarm(platformctl, aws, platform, deploy
             while not health.answered.acquire(timeout=0.1):
                 if stop.is_set():
                     return
-        _alarm(aws, platform, "acme-prod-api-5xx", "ALARM")
+        _alarm(aws, platform, "acme-prod-app-api-5xx-ratio", "ALARM")
 
     trigger = threading.Thread(target=alarm_after_two_rounds, daemon=True)
     trigger.start()
@@ -120,17 +216,18 @@ def test_observation_stops_at_the_first_alarm(platformctl, aws, platform, deploy
         stop.set()
         trigger.join()
     elapsed = time.monotonic() - started
-    assert done.code == ExitCode.CHECK_FAILED and "acme-prod-api-5xx" in done.err
+    assert done.code == ExitCode.CHECK_FAILED and "acme-prod-app-api-5xx-ratio" in done.err
     assert done.out.count("PASS alarms") >= 2  # observed more than once before the alarm fired
     assert elapsed < 30, f"observation should stop at the alarm, took {elapsed:.1f} s"
 
 
-def test_verify_record_good_records_only_after_every_check_passed(platformctl, aws, platform, deployed, health):
-    _alarm(aws, platform, "acme-prod-db-cpu-high", "ALARM")
+def test_verify_record_good_records_only_after_every_check_passed(platformctl, aws, platform, deployed, health,
+                                                                  api_alarms):
+    _alarm(aws, platform, "acme-prod-postgres-cpu-high", "ALARM")
     failed = platformctl("verify", "--env", "prod", "--app", "api", "--smoke-url", health.url, "--record-good",
                          "--dry-run")
     assert failed.code == ExitCode.CHECK_FAILED and "would record" not in failed.out
-    _alarm(aws, platform, "acme-prod-db-cpu-high", "OK")
+    _alarm(aws, platform, "acme-prod-postgres-cpu-high", "OK")
     passed = platformctl("verify", "--env", "prod", "--app", "api", "--smoke-url", health.url, "--record-good",
                          "--dry-run")
     assert passed.code == ExitCode.OK, passed.output

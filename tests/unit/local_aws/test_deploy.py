@@ -32,7 +32,7 @@ def test_invalid_configuration_exits_2_with_every_problem(tmp_path, monkeypatch,
     set_value(environments, "dev.toml", "network.az_count", "two")
     monkeypatch.setenv("PLATFORM_ENVIRONMENTS_DIR", str(environments))
     assert deploy_local.main(["up", "--synth-dir", str(tmp_path), "--run-dir", str(tmp_path / "run")]) == EXIT_INVALID
-    assert "dev.toml: network.az_count = 'two'" in capsys.readouterr().err
+    assert 'dev.toml: network.az_count = "two"' in capsys.readouterr().err
 
 
 def test_down_without_an_emulator_is_harmless(tmp_path, capsys):

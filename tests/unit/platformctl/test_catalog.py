@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from envfiles import copy_environments, set_value
+from envfiles import copy_environments, delete_value, set_value
 
 from platformctl.exit_codes import ExitCode
 from platformctl.main import main
@@ -47,7 +47,19 @@ def test_every_target_names_its_stacks_locks_and_approvers(capsys):
     prod = targets[-1]
     assert (prod["platform_stack"], prod["lock"], prod["promote_from"]) == ("prod", "platform-prod", ["staging"])
     assert prod["apps"] == {"api": {"stack": "prod-app-api", "lock": "app-prod-api"}}
-    assert (targets[0]["platform_stack"], targets[0]["lock"], targets[0]["apps"]) == ("shared", "platform-shared", {})
+    assert prod["cluster_config"] == {"stack": "prod-cluster-config", "lock": "platform-prod"}
+    assert (targets[0]["platform_stack"], targets[0]["lock"], targets[0]["cluster_config"], targets[0]["apps"]) == (
+        "shared", "platform-shared", None, {})
+
+
+def test_an_environment_without_applications_has_no_cluster_configuration(tmp_path, monkeypatch, capsys):
+    """Its only content would switch NetworkPolicy enforcement on, which only the applications' policies need."""
+    environments = copy_environments(tmp_path / "environments")
+    delete_value(environments, "dev.toml", "apps")
+    monkeypatch.setenv("PLATFORM_ENVIRONMENTS_DIR", str(environments))
+    targets = {t["name"]: t for t in json.loads(_run(capsys, "environments", "--json"))["targets"]}
+    assert (targets["dev"]["cluster_config"], targets["dev"]["apps"]) == (None, {})
+    assert targets["staging"]["cluster_config"] == {"stack": "staging-cluster-config", "lock": "platform-staging"}
 
 
 def test_locks_of_different_applications_and_environments_never_coincide(tmp_path, monkeypatch, capsys):

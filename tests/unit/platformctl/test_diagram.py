@@ -208,7 +208,7 @@ def test_platformctl_diagram_writes_the_svg(synth_dir, tmp_path):
                            str(synth_dir), "--output", str(output)], cwd=ROOT, capture_output=True, text=True,
                           check=False)
     assert done.returncode == ExitCode.OK, done.stderr
-    assert done.stdout.startswith(f"{output}: dev from dev, dev-app-api, shared, bootstrap (")
+    assert done.stdout.startswith(f"{output}: dev from dev, dev-app-api, dev-cluster-config, shared, bootstrap (")
     assert "acme-dev-eks" in _texts(output.read_text())
 
     from envfiles import copy_environments

@@ -33,7 +33,7 @@ def test_report_command_refuses_invalid_configuration(tmp_path, monkeypatch, cap
     (tmp_path / "shared.toml").write_text("tier = 'prod'\n")
     monkeypatch.setenv("PLATFORM_ENVIRONMENTS_DIR", str(tmp_path))
     assert run_report([]) == 2
-    assert "shared.toml: aws = None: required" in capsys.readouterr().err
+    assert "shared.toml: aws is absent: required" in capsys.readouterr().err
 
 
 def test_policy_pack_and_suppressions_appear_in_the_report(tmp_path, monkeypatch, capsys):

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from platform_constructs._internal.tf import Construct, Token, aws
 from platform_constructs.errors import Problem
-from platform_constructs.observability.alarms.spec import AlarmSpec
+from platform_constructs.observability.alarms.spec import AlarmSpec, CompositeSpec
 
 
 class AlarmPack(Construct):
@@ -21,9 +21,11 @@ class AlarmPack(Construct):
     build their specs with a pure function, and call :meth:`_create_alarms`.
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, topic_arn: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, topic_arn: str,
+                 tags: dict[str, str] | None = None) -> None:
         super().__init__(scope, construct_id)
         self.topic_arn = topic_arn
+        self.tags = dict(tags or {})
         self.specs: tuple[AlarmSpec, ...] = ()
         self.alarms: dict[str, aws.cloudwatch_metric_alarm.CloudwatchMetricAlarm] = {}
 
@@ -51,9 +53,20 @@ class AlarmPack(Construct):
                 datapoints_to_alarm=condition.window.breaching_periods,
                 treat_missing_data=spec.missing_data.treatment,
                 actions_enabled=True,
-                alarm_actions=[self.topic_arn],
-                ok_actions=[self.topic_arn],
+                alarm_actions=[self.topic_arn] if spec.notifies else None,
+                ok_actions=[self.topic_arn] if spec.notifies else None,
+                tags=self.tags or None,
                 **source,
+            )
+
+    def _create_composites(self, specs: Iterable[CompositeSpec]) -> None:
+        """Composite alarms over alarms this pack created (their members notify nobody themselves)."""
+        for spec in specs:
+            aws.cloudwatch_composite_alarm.CloudwatchCompositeAlarm(
+                self, spec.key, alarm_name=spec.name, alarm_description=spec.description, alarm_rule=spec.rule,
+                actions_enabled=True, alarm_actions=[self.topic_arn], ok_actions=[self.topic_arn],
+                tags=self.tags or None,
+                depends_on=[self.alarms[member.key] for member in spec.members],
             )
 
 

@@ -19,7 +19,10 @@ from platform_constructs.observability.monitoring_props import (
     SecondsThreshold,
 )
 
-Statistic = Literal["Average", "Sum", "Minimum", "Maximum"]
+Statistic = Literal["Average", "Sum", "Minimum", "Maximum", "p99"]
+Severity = Literal["critical", "major"]
+#: Statistics CloudWatch calls extended (percentiles); alarms pass them as ``extended_statistic``.
+PERCENTILES = frozenset({"p99"})
 
 
 class Comparison(Enum):
@@ -55,6 +58,8 @@ class Metric:
     name: str
     dimensions: Mapping[str, str]
     statistic: Statistic
+    period: int = PERIOD_SECONDS
+    """Seconds per datapoint; one minute except for the long windows of burn-rate alarms."""
 
     @property
     def label(self) -> str:
@@ -63,15 +68,20 @@ class Metric:
 
     def alarm_arguments(self) -> dict[str, Any]:
         """Arguments of a metric alarm on this metric."""
+        statistic = "extended_statistic" if self.statistic in PERCENTILES else "statistic"
         return {"namespace": self.namespace, "metric_name": self.name, "dimensions": dict(self.dimensions),
-                "statistic": self.statistic, "period": PERIOD_SECONDS}
+                statistic: self.statistic, "period": self.period}
 
     def query(self, query_id: str) -> dict[str, Any]:
         """This metric as an input of a metric-math expression."""
         return {"id": query_id, "return_data": False, "metric": {
             "namespace": self.namespace, "metric_name": self.name, "dimensions": dict(self.dimensions),
-            "stat": self.statistic, "period": PERIOD_SECONDS,
+            "stat": self.statistic, "period": self.period,
         }}
+
+    def over(self, seconds: int) -> Metric:
+        """The same metric with datapoints of ``seconds``."""
+        return Metric(self.namespace, self.name, self.dimensions, self.statistic, seconds)
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,11 @@ class MetricMath:
     expression: str
     label: str
     inputs: Mapping[str, Metric]
+
+    @property
+    def period(self) -> int:
+        """Seconds per datapoint of the inputs (they share one)."""
+        return max(metric.period for metric in self.inputs.values())
 
     def alarm_arguments(self) -> dict[str, Any]:
         """Arguments of a metric alarm on the expression's result."""
@@ -127,14 +142,71 @@ class AlarmSpec:
     source: Metric | MetricMath
     condition: Condition
     missing_data: MissingData
+    notes: str = ""
+    """What to do when it fires (runbook, rollback command); appended to the description."""
+    notifies: bool = True
+    """Whether the alarm itself notifies the topic; ``False`` for the inputs of a composite alarm."""
+    severity: Severity | None = "major"
+    """How bad a release that sets it off is: ``critical`` (users get errors; recovered within the RTO),
+    ``major`` (degraded; within 30 minutes); ``None`` for signals that do not judge a release: a rollback
+    does not clear them (capacity) or clears them only slowly (error-budget burn)."""
 
     @property
     def description(self) -> str:
-        """Human description: meaning, exact condition, window and missing-data rule."""
+        """Human description: meaning, exact condition, window and missing-data rule, then the notes."""
         condition, window = self.condition, self.condition.window
-        return (f"{self.summary}. Fires when {self.source.label} {condition.comparison.symbol} "
+        period = self.source.period
+        unit = "one-minute" if period == PERIOD_SECONDS else f"{period // 60}-minute"
+        text = (f"{self.summary}. Fires when {self.source.label} {condition.comparison.symbol} "
                 f"{condition.threshold_text} in {window.breaching_periods} of {window.evaluation_periods} "
-                f"one-minute periods; missing data {self.missing_data.meaning}.")
+                f"{unit} periods; missing data {self.missing_data.meaning}.")
+        return f"{text} {self.notes}" if self.notes else text
+
+    @property
+    def window_seconds(self) -> int:
+        """How long the condition must hold before the alarm fires: its detection time."""
+        return self.condition.window.breaching_periods * self.source.period
+
+    @property
+    def judges_release(self) -> bool:
+        """Whether ``verify`` fails a release on it and the recovery-time estimate counts its windows."""
+        return self.severity is not None
+
+    @property
+    def clear_seconds(self) -> int:
+        """Worst time from the cause gone to the alarm back in OK: enough breaching periods must leave the window."""
+        window = self.condition.window
+        return (window.evaluation_periods - window.breaching_periods + 1) * self.source.period
+
+
+@dataclass(frozen=True)
+class CompositeSpec:
+    """A composite alarm: in ALARM while every one of ``members`` (alarm specs) is in ALARM."""
+
+    key: str
+    name: str
+    summary: str
+    members: tuple[AlarmSpec, ...]
+    notes: str = ""
+
+    @property
+    def rule(self) -> str:
+        """The composite alarm's rule, ``ALARM("a") AND ALARM("b")``."""
+        return " AND ".join(f'ALARM("{member.name}")' for member in self.members)
+
+    @property
+    def description(self) -> str:
+        """Meaning, the members' conditions, then the notes."""
+        members = " and ".join(f"{member.source.label} {member.condition.comparison.symbol} "
+                               f"{member.condition.threshold_text} over {member.source.period // 60} min"
+                               for member in self.members)
+        text = f"{self.summary}. Fires when {members}."
+        return f"{text} {self.notes}" if self.notes else text
+
+    @property
+    def window_seconds(self) -> int:
+        """Detection time: the shortest member window (the longer one is already breaching by then)."""
+        return min(member.window_seconds for member in self.members)
 
 
 @dataclass(frozen=True)

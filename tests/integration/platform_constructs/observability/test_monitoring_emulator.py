@@ -1,4 +1,5 @@
-"""The alarm topic and all four alarm packs, applied with the real Terraform CLI and AWS provider to the emulator.
+"""The alarm topic, the four alarm packs, an application's alarms and the two EventBridge routes, applied
+with the real Terraform CLI and AWS provider to the emulator.
 
 The dev platform (which the emulator deploy tests apply) has monitoring off, so this is where
 the alarms themselves meet an AWS API: the provider must accept every alarm (metric math
@@ -15,7 +16,7 @@ import subprocess
 import pytest
 
 from platform_constructs.naming import Naming
-from platform_constructs.observability.monitoring_props import MonitoringProps
+from platform_constructs.observability.monitoring_props import ApplicationAlarmProps, MonitoringProps
 from local_aws.emulator import LocalAws
 from platformctl.terraform.cli import terraform_env, write_cli_config
 
@@ -27,7 +28,14 @@ ACCOUNT, REGION = "111111111111", "eu-west-1"
 def synthesize_monitoring(directory):
     """A stack holding only the monitoring of a small replicated platform, written to ``directory``."""
     from platform_constructs._internal.tf import TerraformStack, Testing, aws
+    from platform_constructs.observability.alarm_routing import (
+        EventRoute,
+        application_alarm_pattern,
+        inspector_findings_pattern,
+    )
     from platform_constructs.observability.alarm_topic import AlarmTopic
+    from platform_constructs.observability.alarms.application import ApplicationAlarms
+    from platform_constructs.observability.alarms.application_specs import ApplicationSignals
     from platform_constructs.observability.alarms.kafka import KafkaAlarms
     from platform_constructs.observability.alarms.postgres import PostgresAlarms
     from platform_constructs.observability.alarms.redis import RedisAlarms
@@ -36,7 +44,16 @@ def synthesize_monitoring(directory):
     settings = MonitoringProps.model_validate({"topic": {"subscribers": ["oncall@acme.example"]}})
     stack = TerraformStack(Testing.app(outdir=str(directory / "out")), "monitoring")
     aws.provider.AwsProvider(stack, "aws", region=REGION)
-    topic = AlarmTopic(stack, "AlarmTopic", props=settings.topic, naming=Naming("acme", "emu"))
+    naming = Naming("acme", "emu")
+    topic = AlarmTopic(stack, "AlarmTopic", props=settings.topic, naming=naming)
+    EventRoute(stack, "AlarmRouting", name="acme-emu-app-alarms", description="application alarms",
+               pattern=application_alarm_pattern(naming), topic_arn=topic.arn)
+    EventRoute(stack, "FindingsRoute", name="acme-emu-inspector-findings", description="image findings",
+               pattern=inspector_findings_pattern(), topic_arn=topic.arn)
+    application = ApplicationAlarmProps.model_validate({"availability": {"percent": 99.9}})
+    signals = ApplicationSignals(naming=naming, app="api", cluster_name="acme-emu-eks", namespace="api",
+                                 autoscaler_max=4, load_balancer="app/acme-emu-api/0123456789abcdef",
+                                 target_group="targetgroup/acme-emu-api/fedcba9876543210")
     packs = [
         PostgresAlarms(stack, "PostgresAlarms", identifier="acme-emu-postgres", thresholds=settings.postgres,
                        topic_arn=topic.arn),
@@ -47,6 +64,7 @@ def synthesize_monitoring(directory):
                     topic_arn=topic.arn),
         SearchAlarms(stack, "SearchAlarms", domain_name="acme-emu-search", volume_size_gib=50,
                      thresholds=settings.search, topic_arn=topic.arn),
+        ApplicationAlarms(stack, "ApiAlarms", signals=signals, props=application, topic_arn=topic.arn, runbook="r"),
     ]
     stack_dir = directory / "stack"
     stack_dir.mkdir()
@@ -78,12 +96,16 @@ def test_monitoring_applies_reads_back_unchanged_and_notifies_the_encrypted_topi
         key = kms.describe_key(KeyId=attributes["KmsMasterKeyId"])["KeyMetadata"]
         assert kms.get_key_rotation_status(KeyId=key["KeyId"])["KeyRotationEnabled"] is True
         publishers = [s["Principal"] for s in json.loads(attributes["Policy"])["Statement"] if s["Effect"] == "Allow"]
-        assert publishers == [{"Service": "cloudwatch.amazonaws.com"}]
+        assert publishers == [{"Service": "cloudwatch.amazonaws.com"}, {"Service": "events.amazonaws.com"}]
         subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"]
         assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("email", "oncall@acme.example")]
 
-        alarms = cloudwatch.describe_alarms(AlarmNamePrefix="acme-emu-", MaxRecords=100)["MetricAlarms"]
+        found = cloudwatch.describe_alarms(AlarmNamePrefix="acme-emu-", MaxRecords=100,
+                                           AlarmTypes=["MetricAlarm", "CompositeAlarm"])
+        alarms = [a for a in found["MetricAlarms"] if a.get("AlarmActions")] + found["CompositeAlarms"]
         assert sorted(alarm["AlarmName"] for alarm in alarms) == sorted(alarm_names)
+        assert {a["AlarmName"] for a in found["CompositeAlarms"]} == {"acme-emu-app-api-burn-fast",
+                                                                      "acme-emu-app-api-burn-slow"}
         for alarm in alarms:
             assert (alarm["ActionsEnabled"], alarm["AlarmActions"], alarm["OKActions"]) == (
                 True, [topic_arn], [topic_arn]), alarm["AlarmName"]
@@ -92,3 +114,13 @@ def test_monitoring_applies_reads_back_unchanged_and_notifies_the_encrypted_topi
         assert set(queries) == {"highest", "total", "result"}
         assert queries["result"]["Expression"] == "IF(highest < 1, 1, ABS(total - 1))"
 
+
+        events = emulator.client("events")
+        rules = {rule["Name"]: rule for rule in events.list_rules(NamePrefix="acme-emu-")["Rules"]}
+        assert set(rules) == {"acme-emu-app-alarms", "acme-emu-inspector-findings"}
+        assert json.loads(rules["acme-emu-app-alarms"]["EventPattern"])["detail"]["alarmName"] == [
+            {"prefix": "acme-emu-app-"}]
+        assert json.loads(rules["acme-emu-inspector-findings"]["EventPattern"])["source"] == ["aws.inspector2"]
+        for name in rules:
+            [target] = events.list_targets_by_rule(Rule=name)["Targets"]
+            assert target["Arn"] == topic_arn

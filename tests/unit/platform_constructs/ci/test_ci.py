@@ -13,7 +13,7 @@ from platform_constructs.config.loader import load_platform
 from platform_constructs.errors import ConfigError
 
 TOOLING = "444444444444"
-CI_CIDR = "10.0.0.0/20"
+CI_CIDR = "172.16.0.0/20"
 HUB = "tgw-0a1b2c3d4e5f60789"
 
 
@@ -96,9 +96,13 @@ def test_the_agent_identities_are_pinned_to_their_namespace_and_scoped_to_their_
     assert statements["apply"]["TagDeployedImages"]["Action"] == [
         "ecr:DescribeImages", "ecr:BatchGetImage", "ecr:GetLifecyclePolicy", "ecr:PutImage"]
     repositories = set(statements["apply"]["TagDeployedImages"]["Resource"])
-    assert len(repositories) == 2
+    assert len(repositories) == len(platform.shared.registry.repositories) == 3  # api, worker, platform-tools
+    # promotion to prod reads the images' Inspector findings; nothing else of Inspector, and only the apply side
+    assert statements["apply"]["ReadImageFindings"] == {
+        "Sid": "ReadImageFindings", "Effect": "Allow", "Action": ["inspector2:ListFindings"], "Resource": ["*"]}
+    assert all("ReadImageFindings" not in statements[identity] for identity in ("plan", "image-push", "image-scan"))
     for identity, work in (("image-push", "PushImages"), ("image-scan", "ReadImages")):
-        # the build side reaches the application repositories only: no role to assume, no state
+        # the build side reaches the registry's repositories only: no role to assume, no state
         assert set(statements[identity]) == {"RegistryToken", work}
         assert set(statements[identity][work]["Resource"]) == repositories
         assert statements[identity]["RegistryToken"]["Action"] == ["ecr:GetAuthorizationToken"]

@@ -60,19 +60,19 @@ def test_a_team_may_switch_to_managed_node_groups_and_staging_may_differ_in_thei
 
 # (file, edit, field, fragment of the message)
 BAD_EKS_CONFIG = [
-    ("prod.toml", ("eks.endpoint_public_access", True), "eks.endpoint_public_access", "must be False in tier prod"),
+    ("prod.toml", ("eks.endpoint_public_access", True), "eks.endpoint_public_access", "must be false in tier prod"),
     ("staging.toml", ("eks.endpoint_public_access", True), "eks.endpoint_public_access",
-     "must be False in tier staging"),
+     "must be false in tier staging"),
     ("prod.toml", ("eks.control_plane_log_types", ["api", "audit"]), "eks.control_plane_log_types",
-     "must be a list including ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] in tier prod"),
-    ("prod.toml", ("eks.deletion_protection", False), "eks.deletion_protection", "must be True in tier prod"),
-    ("staging.toml", ("eks.container_insights", False), "eks.container_insights", "must be True in tier staging"),
-    ("staging.toml", ("eks.kubernetes_version", "1.35"), "eks.kubernetes_version", "differs from prod ('1.34')"),
+     'must be a list including ["api", "audit", "authenticator", "controllerManager", "scheduler"] in tier prod'),
+    ("prod.toml", ("eks.deletion_protection", False), "eks.deletion_protection", "must be true in tier prod"),
+    ("staging.toml", ("eks.container_insights", False), "eks.container_insights", "must be true in tier staging"),
+    ("staging.toml", ("eks.kubernetes_version", "1.35"), "eks.kubernetes_version", 'differs from prod ("1.34")'),
     ("staging.toml", ("eks.addon_version_selection", "latest"), "eks.addon_version_selection",
-     "differs from prod ('default')"),
+     'differs from prod ("default")'),
     ("dev.toml", ("eks.kubernetes_version", "1.35.1"), "eks.kubernetes_version", "major.minor, no patch"),
     ("dev.toml", ("eks.node_groups.batch", {"max_unavailable_percentage": 50}),
-     "eks.node_groups.batch.max_unavailable_percentage", "less than or equal to 33"),
+     "eks.node_groups.batch.max_unavailable_percentage", "must be at most 33"),
     ("dev.toml", ("eks.node_groups.batch", {"min_size": 1, "max_size": 3, "desired_size": 5}),
      "eks.node_groups.batch.desired_size", "5 must lie between min_size (1) and max_size (3)"),
     ("dev.toml", ("eks.node_groups.batch", {"capacity_type": "SPOT", "instance_types": ["t3.large"]}),
@@ -90,10 +90,10 @@ BAD_EKS_CONFIG = [
      "endpoint_public_access is false"),
     ("dev.toml", ("eks.deployer_roles.api-team", []), "eks.deployer_roles.api-team", "lists no namespace"),
     ("dev.toml", ("eks.admin_roles", ["platform-admin"]), "eks.admin_roles",
-     "must include the deploy role 'platform-deployer'"),
+     'must include the deploy role "platform-deployer"'),
     ("dev.toml", ("eks.node_groups.system", {"min_size": 1}), "eks.node_groups.system", "reserved"),
     ("dev.toml", ("eks.control_plane_log_types", ["audit", "kubelet"]), "eks.control_plane_log_types.1",
-     "'controllerManager'"),
+     '"controllerManager"'),
     ("dev.toml", ("eks.node_groups.batch", {"spot": True}), "eks.node_groups.batch.spot", "unknown key; allowed keys here"),
 ]
 
@@ -112,7 +112,7 @@ def test_bad_eks_config_is_refused_naming_file_field_and_value(tmp_path, file, e
 def test_rule_findings_carry_the_offending_value(tmp_path):
     directory = copy_environments(tmp_path)
     set_value(directory, "dev.toml", "eks.node_groups.batch", {"instance_types": ["t4g.large", "t3.large"]})
-    with pytest.raises(ConfigError, match=r"eks.node_groups.batch.instance_types\[0\] = 't4g.large': "):
+    with pytest.raises(ConfigError, match=r'eks.node_groups.batch.instance_types\[0\] = "t4g.large": '):
         load_platform(directory)
 
 

@@ -15,6 +15,7 @@ from platform_constructs.stacks.names import (
     SHARED_STACK,
     app_of_stack,
     app_stack_name,
+    cluster_config_stack_name,
     environment_order,
     environment_stack_names,
     stack_owners,
@@ -28,10 +29,23 @@ APP_NAME = st.from_regex(r"[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?", fullmatch=True)
 
 def test_each_application_of_an_environment_has_its_own_stack_after_the_platform(platform):
     dev = platform.environments["dev"]
-    assert environment_stack_names(dev) == ["dev", "dev-app-api"]
+    assert environment_stack_names(dev) == ["dev", "dev-cluster-config", "dev-app-api"]
     owners = stack_owners(platform)
-    assert owners == {"bootstrap": "shared", "shared": "shared", "dev": "dev", "dev-app-api": "dev",
-                      "staging": "staging", "staging-app-api": "staging", "prod": "prod", "prod-app-api": "prod"}
+    assert owners == {"bootstrap": "shared", "shared": "shared", "dev": "dev", "dev-cluster-config": "dev",
+                      "dev-app-api": "dev", "staging": "staging", "staging-cluster-config": "staging",
+                      "staging-app-api": "staging", "prod": "prod", "prod-cluster-config": "prod",
+                      "prod-app-api": "prod"}
+
+
+def test_the_cluster_configuration_exists_with_auto_mode_and_applications_only(platform):
+    """NetworkPolicy enforcement is a ConfigMap only EKS Auto Mode needs (node groups get it from the platform
+    stack's vpc-cni add-on), and only the applications' policies need it."""
+    dev = platform.environments["dev"]
+    assert cluster_config_stack_name(dev) == "dev-cluster-config"
+    assert cluster_config_stack_name(dev.model_copy(update={"apps": {}})) is None
+    node_groups = dev.model_copy(update={"eks": dev.eks.model_copy(update={"compute": "node-groups"})})
+    assert not node_groups.eks.auto_mode and cluster_config_stack_name(node_groups) is None
+    assert app_of_stack("dev-cluster-config") is None
 
 
 @given(env=ENV_NAME, app=APP_NAME, other_env=ENV_NAME, other_app=APP_NAME)
@@ -53,7 +67,7 @@ def test_every_stack_of_the_platform_has_its_own_state_key(platform):
     configs = dict(platform.configs())
     keys = [(configs[owner].state.bucket, configs[owner].state.key(stack))
             for stack, owner in stack_owners(platform).items() if stack != BOOTSTRAP_STACK]
-    assert len(keys) == 7 and len(set(keys)) == len(keys)
+    assert len(keys) == 10 and len(set(keys)) == len(keys)
 
 
 def test_environments_come_in_promotion_order(tmp_path):
@@ -70,7 +84,7 @@ def test_environments_come_in_promotion_order(tmp_path):
     ([("dev.toml", "apps.api.namespace", "shared"), ("dev.toml", "apps.worker", {**WORKER, "namespace": "shared"})],
      "dev.toml", "apps.worker.namespace", "is already the namespace of application api"),
     ([("staging.toml", "release.promote_from", ["qa"])], "staging.toml", "release.promote_from",
-     "names 'qa', which is not an environment; known: dev, prod, staging"),
+     'names "qa", which is not an environment; known: dev, prod, staging'),
     ([("dev.toml", "release.promote_from", ["prod"])], "dev.toml", "release.promote_from",
      "leads back to dev: promotions must flow one way"),
 ], ids=["namespace-of-another-app", "one-namespace-for-two-apps", "unknown-source", "promotion-cycle"])
@@ -89,4 +103,4 @@ def test_two_applications_with_their_own_namespaces_are_accepted(tmp_path):
     directory = copy_environments(tmp_path)
     set_value(directory, "dev.toml", "apps.worker", WORKER)
     dev = load_platform(directory).environments["dev"]
-    assert environment_stack_names(dev) == ["dev", "dev-app-api", "dev-app-worker"]
+    assert environment_stack_names(dev) == ["dev", "dev-cluster-config", "dev-app-api", "dev-app-worker"]

@@ -199,12 +199,18 @@ def test_outputs_name_the_instance_and_its_managed_secret(synth_stack):
     }
 
 
-def test_connect_policy_statement_scopes_one_database_user(synth_stack):
+def test_grant_connect_scopes_one_database_user(synth_stack):
+    from grantees import RecordingGrantee
+
     keep: dict = {}
     synth_stack(build_database(PostgresProps(), keep=keep))
-    statement = keep["database"].connect_policy_statement("orders_service")
-    assert statement["Action"] == "rds-db:connect"
-    assert statement["Resource"].endswith(f":dbuser:{keep['database'].resource_id}/orders_service")
+    database, role = keep["database"], RecordingGrantee()
+    statement = database.grant_connect(role, "orders_service")
+    assert (statement.sid, statement.actions) == ("PostgresConnectOrdersService", ("rds-db:connect",))
+    [arn] = statement.resources
+    assert arn.endswith(f":dbuser:{database.resource_id}/orders_service")
+    assert role.statements == [statement]
     with pytest.raises(ConstructValidationError) as raised:
-        keep["database"].connect_policy_statement("orders-service; drop")
+        database.grant_connect(role, "orders-service; drop")
     assert (raised.value.field, raised.value.path) == ("db_user", "test/Postgres")
+    assert role.statements == [statement]

@@ -83,17 +83,17 @@ def test_tier_presets(platform, env, expected):
 
 # (file, (dotted key, value), field named in the problem, fragment of the message)
 BAD_ENVIRONMENTS = [
-    ("prod.toml", ("postgres.multi_az", False), "postgres.multi_az", "must be True in tier prod"),
+    ("prod.toml", ("postgres.multi_az", False), "postgres.multi_az", "must be true in tier prod"),
     ("prod.toml", ("postgres.deletion_protection", False), "postgres.deletion_protection",
-     "must be True in tier prod"),
+     "must be true in tier prod"),
     ("prod.toml", ("postgres.backup_retention_days", 7), "postgres.backup_retention_days",
      "at least 14 in tier prod"),
     ("prod.toml", ("postgres.performance_insights", False), "postgres.performance_insights",
-     "must be True in tier prod"),
+     "must be true in tier prod"),
     ("prod.toml", ("postgres.monitoring_interval", 0), "postgres.monitoring_interval", "one of [1, 5, 10, 15, 30, 60]"),
     ("staging.toml", ("postgres.backup_retention_days", 3), "postgres.backup_retention_days",
      "at least 7 in tier staging"),
-    ("staging.toml", ("postgres.engine_version", "17"), "postgres.engine_version", "differs from prod ('16')"),
+    ("staging.toml", ("postgres.engine_version", "17"), "postgres.engine_version", 'differs from prod ("16")'),
     ("dev.toml", ("postgres.monitoring_interval", 45), "postgres.monitoring_interval", "one of 0, 1, 5"),
     ("dev.toml", ("postgres.max_allocated_storage", 21), "postgres.max_allocated_storage", ">= 22 GiB"),
     ("dev.toml", ("postgres.bogus", 1), "postgres.bogus", "unknown key; allowed keys here: allocated_storage"),

@@ -131,15 +131,19 @@ def test_member_cluster_ids_follow_the_elasticache_naming(synth_stack, nodes):
     assert cache.outputs["member_cluster_ids"] == cache.member_cluster_ids
 
 
-def test_connect_policy_statement_names_group_and_user(synth_stack):
+def test_grant_connect_names_group_and_user(synth_stack):
+    from grantees import RecordingGrantee
+
     keep: dict = {}
-    synth_stack(build_cache(RedisProps(), keep=keep))
-    cache = keep["cache"]
-    statement = cache.connect_policy_statement("app")
-    assert statement["Action"] == "elasticache:Connect"
-    assert statement["Resource"][0] == cache.arn
-    assert len(statement["Resource"]) == 2
+    synth_stack(build_cache(RedisProps(users=(CacheUser(name="app"),)), keep=keep))
+    cache, role = keep["cache"], RecordingGrantee()
+    statement = cache.grant_connect(role, "app")
+    assert statement.actions == ("elasticache:Connect",)
+    group, user = statement.resources
+    assert group.startswith("arn:") and group.endswith(":replicationgroup:acme-test-redis")
+    assert user.endswith(":user:acme-test-redis-app")
     with pytest.raises(ConstructValidationError) as raised:
-        cache.connect_policy_statement("reports")
+        cache.grant_connect(role, "reports")
     assert raised.value.field == "users"
     assert "configured users: app" in str(raised.value)
+    assert role.statements == [statement]

@@ -79,8 +79,8 @@ def test_tier_presets(platform, env, expected):
 # (file, (dotted key, value), field named in the problem, fragment of the message)
 BAD_ENVIRONMENTS = [
     ("prod.toml", ("redis.snapshot_retention_days", 7), "redis.snapshot_retention_days", "at least 15 in tier prod"),
-    ("prod.toml", ("redis.deletion_protection", False), "redis.deletion_protection", "must be True in tier prod"),
-    ("prod.toml", ("redis.multi_az", False), "redis.multi_az", "must be True in tier prod"),
+    ("prod.toml", ("redis.deletion_protection", False), "redis.deletion_protection", "must be true in tier prod"),
+    ("prod.toml", ("redis.multi_az", False), "redis.multi_az", "must be true in tier prod"),
     ("staging.toml", ("redis.snapshot_retention_days", 1), "redis.snapshot_retention_days",
      "at least 7 in tier staging"),
     ("staging.toml", ("redis.engine", "redis"), "redis.engine_version", "Redis OSS ends at 7.1"),
@@ -108,7 +108,7 @@ def test_users_come_from_an_array_of_tables_and_default_is_refused(tmp_path):
     [user] = load_platform(directory).environments["dev"].redis.users
     assert (user.name, user.access_string) == ("reports", "on ~reports:* +@read")
     dev.write_text(dev.read_text() + '\n[[redis.users]]\nname = "default"\n')
-    with pytest.raises(ConfigError, match=r"dev.toml: redis.users.1.name = 'default': 'default' is reserved"):
+    with pytest.raises(ConfigError, match=r"dev.toml: redis.users.1.name = \"default\": 'default' is reserved"):
         load_platform(directory)
 
 

@@ -4,10 +4,10 @@ the README example, and the props' own rules."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from envfiles import copy_environments, delete_value
+from snippets import section_text
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -17,8 +17,6 @@ from platform_constructs.config.urls import NoEntryError, app_host, app_url
 from platform_constructs.dns.dns_props import DnsProps, domain_problem, is_subdomain
 from platform_constructs.ingress.entry_names import LISTENER_PRIORITIES, listener_rule_priority
 from platform_constructs.k8s.app_ingress import AppIngress
-
-ROOT = Path(__file__).resolve().parents[4]
 
 
 @pytest.mark.parametrize(("env", "sharing", "internet", "logs", "protected", "waf", "zones"), [
@@ -74,15 +72,9 @@ def test_an_application_without_an_entry_has_no_url(platform):
         app_host(hidden, "api")
 
 
-def _readme_section() -> str:
-    text = (ROOT / "README.md").read_text()
-    start = text.index("## How a team exposes its application")
-    return text[start:text.index("\n## ", start + 1)]
-
-
 def test_the_readme_example_exposes_an_application(tmp_path, monkeypatch):
     """The section's TOML, added to environment files without an entry, and its Python, run as it is."""
-    section = _readme_section()
+    section = section_text("How a team exposes its application")
     [toml] = re.findall(r"```toml\n(.*?)```", section, re.S)
     [python] = re.findall(r"```python\n(.*?)```", section, re.S)
     environments = copy_environments(tmp_path / "environments")

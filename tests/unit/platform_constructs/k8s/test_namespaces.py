@@ -17,7 +17,7 @@ def test_every_namespace_a_platform_add_on_runs_in_is_reserved():
 
 @pytest.mark.parametrize(("namespace", "reserved"), [
     ("kube-system", True), ("kube-anything", True), ("default", True), ("amazon-cloudwatch", True),
-    ("api", False), ("kubeflow", False), ("defaults", False),
+    ("data-grants-api", True), ("api", False), ("kubeflow", False), ("defaults", False), ("data-grants", False),
 ])
 def test_reserved_namespaces(namespace, reserved):
     assert (reserved_namespace_reason(namespace) is not None) is reserved
@@ -30,6 +30,7 @@ def test_reserved_namespaces(namespace, reserved):
     ("arn:aws:iam::aws:policy/AmazonS3FullAccess", True),
     ("arn:aws:iam::aws:policy/job-function/NetworkAdministrator", True),
     ("arn:aws-cn:iam::aws:policy/AdministratorAccess", True),
+    ("arn:${data.aws_partition.Partition.partition}:iam::aws:policy/PowerUserAccess", True),  # as synthesized
     ("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", False),
     ("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy", False),
     ("arn:aws:iam::333333333333:policy/AdministratorAccess", False),  # customer-managed: reviewed where written

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from platform_constructs.k8s.duration import Duration
+from platform_constructs.duration import Duration
 from platform_constructs.k8s.probes import ProbeAction, ProbeTiming
 
 

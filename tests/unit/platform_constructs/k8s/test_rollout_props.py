@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from platform_constructs.config import load_platform
+from platform_constructs.duration import Duration
 from platform_constructs.errors import ConfigError
-from platform_constructs.k8s.duration import Duration
 from platform_constructs.k8s.rollout_props import RolloutProps
 from platform_constructs.k8s.scale import Count, Percent
 from platform_constructs.k8s.strategy import Recreate, RollingUpdate
@@ -147,16 +147,16 @@ def test_an_accepted_preset_keeps_every_promise(surge, unavailable, min_ready, p
 
 @pytest.mark.parametrize(("file", "dotted", "value", "expected"), [
     ("prod.toml", "rollout.max_unavailable", "25%",
-     "prod.toml: rollout.max_unavailable = '25%': zero_downtime needs 0 unavailable pods"),
-    ("prod.toml", "rollout.zero_downtime", False, "rollout.zero_downtime = False: must be True in tier prod"),
-    ("prod.toml", "rollout.image_pinning", "tag", "rollout.image_pinning = 'tag': must be 'digest' in tier prod"),
-    ("prod.toml", "rollout.rto", "1h", "rollout.rto = Duration('1h'): must be at most '15m' in tier prod"),
-    ("prod.toml", "rollout.min_ready", "1s", "rollout.min_ready = Duration('1s'): must be at least '5s' in tier prod"),
-    ("prod.toml", "rollout.progress_deadline", "12m", "rollout.progress_deadline = '12m': must be shorter than update_timeout"),
-    ("prod.toml", "rollout.max_surge", 1, "rollout.rto = '15m': the worst-case recovery takes 26m at 12 replica(s)"),
-    ("staging.toml", "rollout.max_surge", "50%", "staging.toml: rollout.max_surge = Percent(50): differs from prod"),
-    ("staging.toml", "rollout.image_pinning", "tag", "rollout.image_pinning = 'tag': must be 'digest' in tier staging"),
-    ("dev.toml", "rollout.max_surge", "0%", "dev.toml: rollout.max_unavailable = '50%': at 1 replica(s) max_surge 0% "
+     'prod.toml: rollout.max_unavailable = "25%": zero_downtime needs 0 unavailable pods'),
+    ("prod.toml", "rollout.zero_downtime", False, "rollout.zero_downtime = false: must be true in tier prod"),
+    ("prod.toml", "rollout.image_pinning", "tag", 'rollout.image_pinning = "tag": must be "digest" in tier prod'),
+    ("prod.toml", "rollout.rto", "1h", 'rollout.rto = "1h": must be at most "15m" in tier prod'),
+    ("prod.toml", "rollout.min_ready", "1s", 'rollout.min_ready = "1s": must be at least "5s" in tier prod'),
+    ("prod.toml", "rollout.progress_deadline", "12m", 'rollout.progress_deadline = "12m": must be shorter than update_timeout'),
+    ("prod.toml", "rollout.max_surge", 1, 'rollout.rto = "15m": the worst-case recovery takes 26m at 12 replica(s)'),
+    ("staging.toml", "rollout.max_surge", "50%", 'staging.toml: rollout.max_surge = "50%": differs from prod'),
+    ("staging.toml", "rollout.image_pinning", "tag", 'rollout.image_pinning = "tag": must be "digest" in tier staging'),
+    ("dev.toml", "rollout.max_surge", "0%", 'dev.toml: rollout.max_unavailable = "50%": at 1 replica(s) max_surge 0% '
      "resolves to 0 (rounded up) and max_unavailable 50% to 0 (rounded down)"),
 ])
 def test_environment_files_breaking_the_preset_are_refused(tmp_path, file, dotted, value, expected):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from platform_constructs.duration import Duration
 from platform_constructs.k8s import rto
-from platform_constructs.k8s.duration import Duration
 from platform_constructs.k8s.probes import ProbeTiming
 from platform_constructs.k8s.rollout_props import RolloutProps
 from platform_constructs.k8s.scale import Count, Percent

@@ -48,6 +48,7 @@ def test_topic_is_encrypted_with_its_own_rotating_key(synth_stack):
 def test_key_policy_lets_cloudwatch_use_the_key_for_this_account_only(synth_stack):
     policy = json.loads(only(synth_stack(build_topic()), "aws_kms_key")["policy"])
     statements = {statement["Sid"]: statement for statement in policy["Statement"]}
+    assert statements["ServiceEvents"]["Principal"] == {"Service": "events.amazonaws.com"}
     cloudwatch = statements["ServiceCloudwatch"]
     assert cloudwatch["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
     assert {"kms:Decrypt", "kms:GenerateDataKey*"} <= set(cloudwatch["Action"])
@@ -59,12 +60,19 @@ def test_topic_policy_admits_only_this_accounts_alarms_and_requires_tls(synth_st
     policy = only(config, "aws_sns_topic_policy")
     topic_arn = reference(config, "aws_sns_topic")
     assert policy["arn"] == topic_arn
-    allow, deny = json.loads(policy["policy"])["Statement"]
+    allow, events, deny = json.loads(policy["policy"])["Statement"]
     assert allow == {
         "Sid": "CloudWatchAlarmsOfThisAccount", "Effect": "Allow",
         "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish", "Resource": topic_arn,
         "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT},
                       "ArnLike": {"aws:SourceArn": f"arn:{PARTITION}:cloudwatch:{REGION}:{ACCOUNT}:alarm:*"}},
+    }
+    # EventBridge publishes only for rules of this environment (application alarms, Inspector findings)
+    assert events == {
+        "Sid": "EventBridgeRulesOfThisEnvironment", "Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish", "Resource": topic_arn,
+        "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT},
+                      "ArnLike": {"aws:SourceArn": f"arn:{PARTITION}:events:{REGION}:{ACCOUNT}:rule/acme-test-*"}},
     }
     assert (deny["Effect"], deny["Action"], deny["Resource"]) == ("Deny", "sns:Publish", topic_arn)
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}

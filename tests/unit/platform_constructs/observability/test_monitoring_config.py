@@ -47,8 +47,8 @@ def test_thresholds_may_differ_between_staging_and_prod(tmp_path):
 
 # (file, dotted key, value, field named by the problem, fragment of the message)
 BAD_FILES = [
-    ("prod.toml", "monitoring.enabled", False, "monitoring.enabled", "must be True in tier prod"),
-    ("staging.toml", "monitoring.enabled", False, "monitoring.enabled", "differs from prod (True)"),
+    ("prod.toml", "monitoring.enabled", False, "monitoring.enabled", "must be true in tier prod"),
+    ("staging.toml", "monitoring.enabled", False, "monitoring.enabled", "differs from prod (true)"),
     ("prod.toml", "monitoring.postgres.cpu", {"percent": 120}, "monitoring.postgres.cpu.percent",
      "greater than 0 and less than 100"),
     ("dev.toml", "monitoring.redis.evictions", {"count": -1}, "monitoring.redis.evictions.count", "0 or more"),
@@ -59,10 +59,10 @@ BAD_FILES = [
     ("dev.toml", "monitoring.kafka.offline_partitions", {"evaluation_periods": 0},
      "monitoring.kafka.offline_partitions.evaluation_periods", "between 1 and 1440"),
     ("dev.toml", "monitoring.postgres.cpu", {"pct": 90}, "monitoring.postgres.cpu.pct",
-     "unknown key; allowed keys here: datapoints_to_alarm, evaluation_periods, percent"),
+     "unknown key; did you mean percent? Allowed keys here: datapoints_to_alarm, evaluation_periods, percent"),
     ("dev.toml", "monitoring.topic.subscribers", ["http://hooks.acme.example"], "monitoring.topic.subscribers.0",
      "must be an https:// URL"),
-    ("dev.toml", "monitoring.enabled", "yes", "monitoring.enabled", "valid boolean"),
+    ("dev.toml", "monitoring.enabled", "yes", "monitoring.enabled", "must be true or false"),
 ]
 
 
@@ -121,7 +121,8 @@ def test_subscriptions_of_prod_come_from_its_file(stack_json):
     assert [(s["protocol"], s["endpoint"]) for s in subscriptions] == [("email", "platform-oncall@acme.example")]
 
 
-def test_topic_policy_of_prod_admits_cloudwatch_only(stack_json):
+def test_topic_policy_of_prod_admits_cloudwatch_and_the_environments_eventbridge_rules_only(stack_json):
     statements = json.loads(only(stack_json("prod"), "aws_sns_topic_policy")["policy"])["Statement"]
     allows = [s for s in statements if s["Effect"] == "Allow"]
-    assert [s["Principal"] for s in allows] == [{"Service": "cloudwatch.amazonaws.com"}]
+    assert [s["Principal"] for s in allows] == [{"Service": "cloudwatch.amazonaws.com"},
+                                                {"Service": "events.amazonaws.com"}]

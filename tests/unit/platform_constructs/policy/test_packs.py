@@ -13,7 +13,8 @@ def _rule_modules():
             continue
         package = importlib.import_module(f"{rules.__name__}.{service.name}")
         for module in pkgutil.iter_modules(package.__path__):
-            yield importlib.import_module(f"{package.__name__}.{module.name}")
+            if not module.name.startswith("_"):  # helpers shared by a service's rules
+                yield importlib.import_module(f"{package.__name__}.{module.name}")
 
 
 def test_every_rule_module_defines_one_rule_that_a_pack_runs():

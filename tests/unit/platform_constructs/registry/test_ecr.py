@@ -135,7 +135,7 @@ def test_bad_pull_roles_and_a_lifecycle_ecr_would_refuse_are_reported_together(s
 def test_shared_stack_lets_every_environment_node_role_pull(stack_json, platform):
     shared = stack_json("shared")
     repositories = by_name(shared, "aws_ecr_repository", "name")
-    assert set(repositories) == {"acme-shared-api", "acme-shared-worker"}
+    assert set(repositories) == {"acme-shared-api", "acme-shared-worker", "acme-shared-platform-tools"}
     expected = sorted(f"arn:aws:iam::{env.aws.account_id}:role/acme-{name}-eks-node"
                       for name, env in platform.environments.items())
     policies = resources_of(shared, "aws_ecr_repository_policy").values()

@@ -9,7 +9,7 @@ from envfiles import copy_environments, set_value
 from pydantic import ValidationError
 
 from platform_constructs.config import load_platform
-from platform_constructs.config.presets import preset
+from platform_constructs.config.presets import floors, preset
 from platform_constructs.errors import ConfigError
 from platform_constructs.registry.ecr_props import LifecyclePolicy, RegistryProps
 from platform_constructs.registry.lifecycle import parse_policy
@@ -72,7 +72,7 @@ def test_malformed_values_are_refused_at_their_field(model, values, location, fr
 
 def test_shared_config_names_the_repositories_and_gets_prod_defaults(platform):
     registry = platform.shared.registry
-    assert registry.repositories == ("api", "worker")
+    assert registry.repositories == ("api", "worker", "platform-tools")
     assert (registry.force_delete, registry.deletion_protection, registry.enhanced_scanning) == (False, True, True)
     assert registry.lifecycle.expire_untagged_after_days == 7
 
@@ -86,12 +86,11 @@ def test_a_dev_tier_registry_may_force_delete():
 
 
 @pytest.mark.parametrize(("tier", "edit", "field", "fragment"), [
-    ("prod", ("registry.force_delete", True), "registry.force_delete", "must be False in tier prod"),
-    ("staging", ("registry.force_delete", True), "registry.force_delete", "must be False in tier staging"),
-    ("prod", ("registry.deletion_protection", False), "registry.deletion_protection", "must be True in tier prod"),
-    ("prod", ("registry.enhanced_scanning", False), "registry.enhanced_scanning", "must be True in tier prod"),
+    ("prod", ("registry.force_delete", True), "registry.force_delete", "must be false in tier prod"),
+    ("prod", ("registry.deletion_protection", False), "registry.deletion_protection", "must be true in tier prod"),
+    ("prod", ("registry.enhanced_scanning", False), "registry.enhanced_scanning", "must be true in tier prod"),
     ("prod", ("registry.lifecycle.keep_deployed_per_environment", -1), "registry.lifecycle.keep_deployed_per_environment",
-     "greater than or equal to 2"),
+     "must be at least 2"),
     ("prod", ("registry.lifecycle.keep_deployed_per_environment", 5), "registry.lifecycle.keep_deployed_per_environment",
      "at least 10 in tier prod"),
     ("prod", ("registry.repositories", ["api", "api"]), "registry.repositories", "lists api more than once"),
@@ -106,3 +105,17 @@ def test_bad_registry_config_is_refused_naming_the_field(tmp_path, tier, edit, f
     matching = [problem for problem in raised.value.problems if problem.field == field]
     assert matching and all(problem.file.endswith("shared.toml") for problem in matching), str(raised.value)
     assert any(fragment in problem.message for problem in matching), str(raised.value)
+
+
+def test_a_staging_tier_registry_may_not_force_delete(tmp_path):
+    # shared.toml cannot declare tier staging (its name implies prod): the staging floor is checked on the
+    # preset data, and the loader names only the tier, not what the wrong tier's preset would lead to
+    [floor] = [floor for floor in floors("staging", {"registry"}) if floor.field == "registry.force_delete"]
+    assert floor.violated_by(True) and not floor.violated_by(False)
+    assert floor.describe() == "must be false in tier staging"
+    directory = copy_environments(tmp_path)
+    set_value(directory, "shared.toml", "tier", "staging")
+    set_value(directory, "shared.toml", "registry.force_delete", True)
+    with pytest.raises(ConfigError) as raised:
+        load_platform(directory)
+    assert [(problem.field, problem.value) for problem in raised.value.problems] == [("tier", "staging")]

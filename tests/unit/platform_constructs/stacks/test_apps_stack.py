@@ -113,7 +113,7 @@ def test_release_inputs_are_variables_and_the_applied_image_is_an_output(stack_j
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_pods_assume_their_role_only_through_pod_identity_of_this_cluster(platform, stack_json, env):
     config = apps(stack_json, env)
-    role = only(config, "aws_iam_role")
+    role = resources_of(config, "aws_iam_role")["ApiPodRole"]
     assert role["name"] == f"acme-{env}-api-pod"
     [statement] = json.loads(role["assume_role_policy"])["Statement"]
     assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}
@@ -123,8 +123,8 @@ def test_pods_assume_their_role_only_through_pod_identity_of_this_cluster(platfo
         "aws:RequestTag/eks-cluster-name": f"acme-{env}-eks",
         "aws:RequestTag/kubernetes-namespace": "api",
         "aws:RequestTag/kubernetes-service-account": "api"}}
-    assert only(config, "aws_iam_role_policy_attachments_exclusive")["policy_arns"] == []
-    namespace = only(config, "kubernetes_namespace_v1")["metadata"]
+    assert resources_of(config, "aws_iam_role_policy_attachments_exclusive")["ApiPodPolicies"]["policy_arns"] == []
+    namespace = resources_of(config, "kubernetes_namespace_v1")["NamespaceApi"]["metadata"]
     assert namespace["name"] == "api"
     assert namespace["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
 
@@ -133,7 +133,8 @@ def test_pods_assume_their_role_only_through_pod_identity_of_this_cluster(platfo
 def test_manifests_validate_against_the_clusters_kubernetes_schema(platform, stack_json, env):
     version = platform.environments[env].eks.kubernetes_version
     manifests = render_stack(apps(stack_json, env), version)
-    expected = {"Namespace", "ServiceAccount", "Service", "Deployment", "PodDisruptionBudget"}
+    expected = {"Namespace", "ServiceAccount", "Service", "Deployment", "PodDisruptionBudget", "ConfigMap",
+                "NetworkPolicy", "Job"}
     if platform.environments[env].apps["api"].autoscaling is not None:
         expected.add("HorizontalPodAutoscaler")
     assert {manifest["kind"] for manifest in manifests.values()} == expected
@@ -194,5 +195,6 @@ def test_an_application_stack_holds_one_application_and_does_not_change_when_ano
     assert set(stack["variable"]) == {"image_worker", "change_cause_worker", "platform_role_arn"}
     names = {body["metadata"]["name"] for kind, items in stack["resource"].items() if kind.startswith("kubernetes_")
              for body in items.values()}
-    assert names == {"worker"}
+    # its namespace, workload, endpoints ConfigMap and network policies; no grant job: it uses no store
+    assert names == {"worker", "worker-data", "worker-default-deny", "worker-egress"}
     assert only(stack, "aws_iam_role")["name"] == "acme-dev-worker-pod"

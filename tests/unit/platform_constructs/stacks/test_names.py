@@ -17,8 +17,9 @@ from platform_constructs.stacks.platform import CiReach
 
 def test_every_stack_has_one_owner(platform):
     assert stack_owners(platform) == {
-        "bootstrap": "shared", "shared": "shared", "dev": "dev", "dev-app-api": "dev",
-        "prod": "prod", "prod-app-api": "prod", "staging": "staging", "staging-app-api": "staging"}
+        "bootstrap": "shared", "shared": "shared", "dev": "dev", "dev-cluster-config": "dev", "dev-app-api": "dev",
+        "prod": "prod", "prod-cluster-config": "prod", "prod-app-api": "prod",
+        "staging": "staging", "staging-cluster-config": "staging", "staging-app-api": "staging"}
 
 
 def test_an_owner_s_stacks_are_exactly_what_the_app_builds_for_it(platform, tmp_path):
@@ -36,6 +37,7 @@ def test_an_owner_s_stacks_are_exactly_what_the_app_builds_for_it(platform, tmp_
 @pytest.mark.parametrize(("module", "stack_class", "reads"), [
     ("platform_constructs.stacks.platform", "PlatformStack", [EnvironmentConfig, Delegation | None, CiReach | None]),
     ("platform_constructs.stacks.apps", "AppStack", [EnvironmentConfig, str]),
+    ("platform_constructs.stacks.cluster_config", "ClusterConfigStack", [EnvironmentConfig]),
     ("platform_constructs.stacks.bootstrap", "BootstrapStack", [Platform]),
     ("platform_constructs.stacks.shared", "SharedStack", [Platform]),
 ])

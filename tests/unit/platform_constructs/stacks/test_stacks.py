@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-REMOTE_STACKS = ["dev", "dev-app-api", "prod", "prod-app-api", "shared", "staging", "staging-app-api"]
+REMOTE_STACKS = ["dev", "dev-app-api", "dev-cluster-config", "prod", "prod-app-api", "prod-cluster-config", "shared",
+                 "staging", "staging-app-api", "staging-cluster-config"]
 ACCOUNTS = {"dev": "111111111111", "staging": "222222222222", "prod": "333333333333", "shared": "444444444444"}
 
 
@@ -75,3 +76,16 @@ def test_the_delegation_provider_acts_in_the_shared_account_through_its_narrow_r
         f': "arn:aws:iam::{tooling}:role/acme-shared-ci-planner"}}')
     [record] = [record for record in stack_json(env)["resource"]["aws_route53_record"].values() if record["type"] == "NS"]
     assert record["provider"] == "aws.dns-parent" and record["name"] == f"{env}.acme.example"
+
+
+def test_a_cluster_configuration_stack_is_refused_where_the_environment_needs_none(platform, tmp_path):
+    """Node groups get NetworkPolicy enforcement from the platform stack's vpc-cni add-on: nothing to hold."""
+    from platform_constructs._internal.tf import Testing
+    from platform_constructs.errors import ConstructValidationError
+    from platform_constructs.stacks.cluster_config import ClusterConfigStack
+
+    dev = platform.environments["dev"]
+    node_groups = dev.model_copy(update={"eks": dev.eks.model_copy(update={"compute": "node-groups"})})
+    with pytest.raises(ConstructValidationError) as raised:
+        ClusterConfigStack(Testing.app(outdir=str(tmp_path)), node_groups)
+    assert (raised.value.code, raised.value.field) == ("stacks.no-cluster-config", "eks.compute")

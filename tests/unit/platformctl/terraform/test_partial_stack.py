@@ -78,3 +78,14 @@ def test_references_to_left_out_blocks_become_stand_in_variables():
 def test_nothing_to_leave_out_changes_nothing():
     partial = without_providers(APPS_STACK, {"helm"})
     assert partial.document == APPS_STACK and partial.left_out == () and partial.kept == 8
+
+
+def test_a_section_left_empty_is_dropped_as_terraform_refuses_an_empty_one():
+    """A stack whose only resource needs the missing provider (``<env>-cluster-config``): Terraform refuses
+    ``"resource": {}`` ("Missing block label") before it validates anything."""
+    stack = {"provider": {"aws": [{}], "kubernetes": [{}]},
+             "data": {"aws_eks_cluster": {"Lookup": {"name": "acme-dev-eks"}}},
+             "resource": {"kubernetes_config_map_v1": {"VpcCni": {"metadata": {"name": "amazon-vpc-cni"}}}}}
+    partial = without_providers(stack, {"kubernetes"})
+    assert "resource" not in partial.document and set(partial.document["data"]) == {"aws_eks_cluster"}
+    assert (partial.left_out, partial.kept) == (("kubernetes_config_map_v1.VpcCni",), 1)

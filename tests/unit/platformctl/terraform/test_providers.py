@@ -7,6 +7,11 @@ CLI reads the generated configuration in tests/integration/platformctl/test_prov
 from __future__ import annotations
 
 import re
+import threading
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
@@ -217,6 +222,45 @@ def test_the_registry_probe_goes_through_the_proxy_like_terraform(monkeypatch):
     failure = probe_registry.__wrapped__("registry.terraform.io")
     assert failure is not None and failure.startswith("https://registry.terraform.io/.well-known/terraform.json: ")
     assert "refused" in failure.lower()
+
+
+@contextmanager
+def local_http_server() -> Iterator[str]:
+    """``http://127.0.0.1:<port>/``, answering 200 to GET, until the block ends."""
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *_: object) -> None:  # quiet
+            return
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_a_probe_through_a_proxy_leaves_no_proxy_behind_for_the_rest_of_the_process(monkeypatch):
+    """``urlopen``'s process-wide opener keeps the proxies of its first use; the probe must not be that first use,
+    or every later request of the process (the grant job's OpenSearch calls) goes to a proxy no longer configured."""
+    urllib.request.install_opener(None)  # the next urlopen builds the process-wide opener afresh
+    proxies = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")
+    for variable in proxies:
+        monkeypatch.setenv(variable, "http://127.0.0.1:9")  # discard port: nothing answers
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    assert "refused" in probe_registry.__wrapped__("registry.terraform.io").lower()
+    for variable in proxies:
+        monkeypatch.delenv(variable)
+    with local_http_server() as url, urllib.request.urlopen(url, timeout=5) as answer:
+        assert answer.status == 200
 
 
 def test_the_readme_shows_the_configuration_generated_for_the_machine_image(tmp_path):

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from platform_constructs.k8s.duration import Duration, DurationField
+from platform_constructs.duration import Duration, DurationField
 
 
 @pytest.mark.parametrize(("text", "seconds", "canonical"), [
