@@ -14,13 +14,14 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
 from platform_constructs.config.accounts import ACCOUNTS_FILE
 from platform_constructs.config.loader import SHARED_FILE, Platform, load_platform
+from platform_constructs.errors import Problem, toml_value
 from platform_constructs.k8s.workload_props import AppName
 from platform_constructs.naming import Naming
 from platform_constructs.registry.ecr_props import repository_uri
@@ -34,9 +35,10 @@ _HEADER = re.compile(r"^\s*\[", re.MULTILINE)
 
 
 class ScaffoldRefused(Exception):
-    """The request cannot be written: an existing name, or files that are not valid afterwards."""
+    """The request cannot be written: an existing name, or files that are not valid afterwards; ``problems``
+    lists every reason, the request's own (its arguments: ``NAME``, ``--envs``, ...) or the configuration's."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(f"  - {problem}" for problem in self.problems))
 
@@ -73,7 +75,8 @@ def _validated(directory: Path) -> Iterator[Rollback]:
         load_platform(directory)
     except ConfigError as error:
         rollback.restore()
-        raise ScaffoldRefused([f"{problem} (nothing was written)" for problem in error.problems]) from None
+        raise ScaffoldRefused([replace(problem, message=f"{problem.message} (nothing was written)")
+                               for problem in error.problems]) from None
     except BaseException:
         rollback.restore()
         raise
@@ -117,24 +120,31 @@ def add_app(directory: Path, request: NewApp) -> list[Path]:
     try:
         TypeAdapter(AppName).validate_python(request.name)
     except ValidationError as error:
-        raise ScaffoldRefused([f"apps.{toml_key(request.name)}: {error.errors()[0]['msg']} "
-                               "(lower-case letters, digits and -, at most 32)"]) from None
+        raise ScaffoldRefused([Problem("scaffold.app-name", f"apps.{toml_key(request.name)}", request.name,
+                                       f"{error.errors()[0]['msg']} (lower-case letters, digits and -, at most 32)")
+                               ]) from None
     chosen = request.environments if request.environments is not None else tuple(sorted(platform.environments))
-    unknown = [name for name in chosen if name not in platform.environments]
+    known_environments = ", ".join(sorted(platform.environments))
+    unknown = [Problem("scaffold.unknown-environment", "--envs", name,
+                       f"names no environment; known: {known_environments}")
+               for name in chosen if name not in platform.environments]
     if unknown:
-        raise ScaffoldRefused([f"--envs: no environment {name!r}; known: {', '.join(sorted(platform.environments))}"
-                               for name in unknown])
-    existing = [f"{platform.files[name]}: apps.{request.name} already exists; edit it there"
+        raise ScaffoldRefused(unknown)
+    existing = [Problem("scaffold.app-exists", "NAME", request.name,
+                        f"is already an application of {platform.files[name]} ([apps.{toml_key(request.name)}]); "
+                        "edit it there")
                 for name in chosen if request.name in platform.environments[name].apps]
     if existing:
         raise ScaffoldRefused(existing)
     known = platform.shared.ci.applications.get(request.name)
     table = f"[ci.applications.{toml_key(request.name)}]"
     if request.source is None and known is None:
-        raise ScaffoldRefused([f"--source: {SHARED_FILE} names no source repository for {request.name} ({table}); "
-                               "give its git URL, which its release job builds"])
+        raise ScaffoldRefused([Problem("scaffold.source-required", "--source", None,
+                                       f"required: {SHARED_FILE} names no source repository for {request.name} "
+                                       f"({table}); give its git URL, which its release job builds")])
     if request.source is not None and known is not None and request.source != known.repository:
-        raise ScaffoldRefused([f"--source: {SHARED_FILE} {table} already names {known.repository}; edit it there"])
+        raise ScaffoldRefused([Problem("scaffold.source-differs", "--source", request.source,
+                                       f"{SHARED_FILE} {table} already names {known.repository}; edit it there")])
     repository = image_repository(platform, request.name)
     written = []
     with _validated(directory) as rollback:
@@ -222,13 +232,16 @@ def add_environment(directory: Path, request: NewEnvironment) -> list[Path]:
     path = directory / f"{request.name}.toml"
     problems = []
     if not _BARE_KEY.match(request.name):
-        problems.append(f"{request.name!r}: an environment name is a file name: lower-case letters and digits")
+        problems.append(Problem("scaffold.environment-name", "NAME", request.name,
+                                "an environment name is a file name: lower-case letters and digits"))
     elif path.exists() or request.name in platform.files:
-        problems.append(f"{path}: environment {request.name!r} already exists")
+        problems.append(Problem("scaffold.environment-exists", "NAME", request.name,
+                                f"is already an environment ({path}); choose another name"))
     holder = platform.accounts.entry(request.account_id)
     if holder is not None:
-        problems.append(f"{directory / ACCOUNTS_FILE}: account {request.account_id} already holds "
-                        f"{holder.environment!r}; one account holds one environment")
+        problems.append(Problem("scaffold.account-taken", "--account", request.account_id,
+                                f"already holds environment {toml_value(holder.environment)} "
+                                f"({directory / ACCOUNTS_FILE}); one account holds one environment"))
     if problems:
         raise ScaffoldRefused(problems)
     accounts = directory / ACCOUNTS_FILE
