@@ -223,12 +223,17 @@ def step_stages(pipeline_block: Block) -> list[Block]:
     return result
 
 
+#: ``${NAME:+words}``: the words when the variable is set and not empty, nothing otherwise.
+_WHEN_SET = re.compile(r"\$\{\w+:\+([^}]*)\}")
+
+
 def platformctl_calls(block: Block) -> list[list[str]]:
-    """Every ``platformctl`` command line in the ``sh`` steps of ``block``, split like a shell would."""
+    """Every ``platformctl`` command line in the ``sh`` steps of ``block``, split like a shell would; an optional
+    ``${NAME:+words}`` part is read as its words (the longer of its two forms)."""
     calls = []
     for step in sh_steps(block):
         for command in shell_commands(step.script):
-            words = shlex.split(command)
+            words = shlex.split(_WHEN_SET.sub(r"\1", command))
             if words and words[0] == "platformctl":
                 calls.append(words[1:])
     return calls

@@ -17,6 +17,7 @@ from platformctl.commands.release import (
     SMOKE_INTERVAL_SECONDS,
     SMOKE_REQUEST_TIMEOUT_SECONDS,
 )
+from platformctl.release.evidence import evidence_for
 from platformctl.terraform.workdir import STATE_LOCK_TIMEOUT_SECONDS
 
 #: ``terraform init``, ``plan``, ``show``, the gates, records and registry calls of one change, apart
@@ -58,6 +59,13 @@ def release_seconds(env: EnvironmentConfig) -> int:
 def rollback_seconds(env: EnvironmentConfig, *, checkout: bool) -> int:
     """A rollback: the re-apply of the last good image (after a checkout and synth when ``checkout``)."""
     return (CHECKOUT_AND_SYNTH_SECONDS if checkout else 0) + apply_seconds(env)
+
+
+def verified_rollback_seconds(env: EnvironmentConfig, *, checkout: bool) -> int:
+    """A rollback followed by ``verify --after-rollback``: the longest clearing time of any application's
+    alarms in ``env`` (the verification waits that long at most), then a verification with its defaults."""
+    settle = max((evidence_for(env, app).clear_seconds for app in env.apps), default=0)
+    return rollback_seconds(env, checkout=checkout) + settle + verify_seconds()
 
 
 def slowest_update_minutes(stack: dict) -> int:

@@ -22,12 +22,13 @@ must find the seeded fault in a mutated copy (so no rule passes vacuously).
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
-from pipeline_budgets import release_seconds, rollback_seconds
+from pipeline_budgets import release_seconds, verified_rollback_seconds
 from groovy_blocks import Block, assert_catches_fault, parse, platformctl_calls, sh_steps, step_stages, url_variables
 
 from platform_constructs.config.loader import load_platform
@@ -203,6 +204,12 @@ def rollback_when_unsuccessful(app: Block) -> list[str]:
             problems.append(f"{name}: the rollback in post does not take app-{env}-$APP")
         if not any(b.keyword == "dir" and b.argument == "at-revision" for b in unsuccessful.walk()):
             problems.append(f"{name}: the rollback does not run in the checkout of the recorded revision")
+        calls = platformctl_calls(unsuccessful)
+        verified = [call for call in calls[calls.index(rollbacks[-1]) + 1:] if call[0] == "verify"
+                    and _arg(call, "--env") == env and {"--after-rollback", "--record-good"} <= set(call)]
+        if not verified:
+            problems.append(f"{name}: the rollback is not verified (verify --env {env} --after-rollback "
+                            "--record-good after it)")
     return problems
 
 
@@ -226,7 +233,7 @@ def deployments_bounded_inside_the_stage(app: Block) -> list[str]:
             problems.append(f"{name}: {bounds[0]} min is shorter than the release it bounds "
                             f"({release_seconds(config) // 60} min)")
         rollback = _timeouts_minutes(stage.child("post").tokens) if stage.child("post") else []
-        needed = rollback_seconds(config, checkout=name not in DEPLOYMENTS)
+        needed = verified_rollback_seconds(config, checkout=name not in DEPLOYMENTS)
         if rollback and rollback[0] * 60 <= needed:
             problems.append(f"{name}: the rollback's {rollback[0]} min is shorter than a rollback ({needed // 60} min)")
     return problems
@@ -391,12 +398,20 @@ MUTATIONS = [
     ("rollback only on failure, not on abort", lambda s: s.replace("unsuccessful {", "failure {", 1),
      rollback_when_unsuccessful),
     ("rollback of the wrong environment", lambda s: s.replace(
-        """sh 'platformctl rollback --env dev --app "$APP"'""", """sh 'platformctl rollback --env staging --app "$APP"'""",
-        1), rollback_when_unsuccessful),
-    ("rollback in post without its own bound", lambda s: s.replace(
-        "                    timeout(time: 25, unit: 'MINUTES') {\n                        dir('at-revision') { sh 'platformctl rollback --env dev",
-        "                    dir('at-revision') {\n                        dir('at-revision') { sh 'platformctl rollback --env dev", 1),
+        'platformctl rollback --env dev --app "$APP"', 'platformctl rollback --env staging --app "$APP"', 1),
      rollback_when_unsuccessful),
+    ("rollback in post without its own bound", lambda s: s.replace(
+        "                    timeout(time: 25, unit: 'MINUTES') {\n                        dir('at-revision') {\n"
+        "                            sh '''\n                                platformctl rollback --env dev",
+        "                    dir('at-revision') {\n                        dir('at-revision') {\n"
+        "                            sh '''\n                                platformctl rollback --env dev", 1),
+     rollback_when_unsuccessful),
+    ("an automatic rollback nobody verifies", lambda s: s.replace(
+        'platformctl verify --env staging --app "$APP" --after-rollback --record-good',
+        'echo verify --env staging --app "$APP" --after-rollback --record-good', 1), rollback_when_unsuccessful),
+    ("an automatic rollback verified as a release", lambda s: s.replace(
+        'platformctl verify --env prod --app "$APP" --after-rollback --record-good',
+        'platformctl verify --env prod --app "$APP" --record-good', 1), rollback_when_unsuccessful),
     ("a stage-level timeout around the deploy and its rollback", lambda s: s.replace(
         'options { lock(resource: "app-dev-${env.APP}", inversePrecedence: true) }',
         'options {\n                lock(resource: "app-dev-${env.APP}", inversePrecedence: true)\n'
@@ -538,3 +553,22 @@ def test_an_application_without_an_entry_where_it_runs_stops_the_first_stage():
     words = [t.value for t in build.tokens if t.kind == "ident"]
     assert words[words.index("findAll") - 1] == "environments" and words[words.index("containsKey") - 1] == "urls"
     assert build.calls("error")
+
+
+@pytest.mark.parametrize(("health_url", "smoke"), [("https://orders.dev.example.com/healthz", True), ("", False)])
+def test_an_automatic_rollback_is_verified_with_the_smoke_url_only_when_it_was_looked_up(
+        health_url, smoke, tmp_path):
+    """The post's script, run by bash with a recording ``platformctl``: a failure before the URL lookup leaves
+    DEV_HEALTH_URL empty, and the rollback is then verified without the smoke check rather than with an empty URL."""
+    post = _stages(_pipeline(SOURCE))["Deploy to dev"].child("post").child("unsuccessful")
+    [script] = [step.script for step in sh_steps(post)]
+    recorder = tmp_path / "platformctl"
+    recorder.write_text('#!/bin/sh\nprintf "%s|" "$@" >> "$CALLS"; echo >> "$CALLS"\n')
+    recorder.chmod(0o755)
+    environment = {"PATH": f"{tmp_path}:/usr/bin:/bin", "CALLS": str(tmp_path / "calls"), "APP": "orders",
+                   "DEV_HEALTH_URL": health_url}
+    subprocess.run(["bash", "-e", "-c", script], env=environment, check=True)
+    rollback, verify = (line.rstrip("|").split("|") for line in (tmp_path / "calls").read_text().splitlines())
+    assert rollback == ["rollback", "--env", "dev", "--app", "orders"]
+    assert verify == ["verify", "--env", "dev", "--app", "orders", "--after-rollback", "--record-good",
+                      *(["--smoke-url", health_url] if smoke else [])]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -403,12 +404,21 @@ def _undo(env: EnvironmentConfig, app: str, runner: CommandRunner, progress: Pro
         progress.say(f"recorded {records.parameter_name(app, RecordKind.PENDING)} = {running}")
 
 
+def _is_web_url(url: str) -> bool:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def _verify(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
     progress = Progress()
     if args.smoke_url is not None and not args.smoke_url.strip():
         # e.g. "$(platformctl app-url ...)" whose lookup failed: skipping the smoke check would pass unseen
         raise CliError(ExitCode.USAGE, "--smoke-url is empty; give the URL (platformctl app-url --health-check) "
                                        "or leave the option out")
+    if args.smoke_url is not None and not _is_web_url(args.smoke_url):
+        # urllib would also open file:, ftp: and data: URLs, which prove nothing about the service
+        raise CliError(ExitCode.USAGE, f"--smoke-url {args.smoke_url!r}: must be an http:// or https:// URL with a "
+                                       "host (platformctl app-url --health-check)")
     env = project.environment(args.env)
     checked_app(env, args.app)
     records = release_records(env)
