@@ -272,7 +272,7 @@ def _trusts_account(trust_policy: str, account_id: str) -> bool:
             continue
         principal = statement.get("Principal")
         principals = ["*"] if principal == "*" else _as_list((principal or {}).get("AWS"))
-        if any(p == "*" or p == account_id or p.startswith(f"arn:aws:iam::{account_id}:") for p in principals):
+        if any(p in ("*", account_id) or p.startswith(f"arn:aws:iam::{account_id}:") for p in principals):
             return True
     return False
 

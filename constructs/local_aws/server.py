@@ -30,10 +30,10 @@ REMEMBERED_ANSWERS = 2048
 
 def serve(account_id: str, ready_file: Path, certificate: Path, private_key: Path) -> None:
     """Apply the adjustments, bind 127.0.0.1:<free port>, publish the port, serve forever."""
-    from werkzeug.serving import make_server
-
     import moto.iam.models
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
     from local_aws.adjustments import apply_all, with_request_context
 
     os.environ.pop("MOTO_ACCOUNT_ID", None)

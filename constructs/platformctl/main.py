@@ -31,13 +31,14 @@ from platformctl.commands import (
 )
 from platformctl.credentials import CredentialsProblem, explain
 from platformctl.exit_codes import CliError, ExitCode
-from platformctl.project import Project
 from platformctl.process import CommandFailed, CommandRunner
+from platformctl.project import Project
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse with the project's usage exit code and a pointer to ``--help``."""
 
-    def error(self, message: str) -> None:  # noqa: D102 - argparse API
+    def error(self, message: str) -> None:
         self.print_usage(sys.stderr)
         self.exit(ExitCode.USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 

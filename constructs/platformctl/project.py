@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from platformctl import env_vars
-from platformctl.exit_codes import CliError, ExitCode
 from platform_constructs.config.loader import Platform, load_platform
 from platform_constructs.config.schema import EnvironmentConfig, SharedConfig
 from platform_constructs.errors import ConfigError
-from platformctl.terraform.workdir import StackWorkdir
+from platformctl import env_vars
+from platformctl.exit_codes import CliError, ExitCode
 from platformctl.terraform.cli import MirrorError, write_cli_config
+from platformctl.terraform.workdir import StackWorkdir
 
 Config = EnvironmentConfig | SharedConfig
 

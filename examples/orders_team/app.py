@@ -65,8 +65,8 @@ class OrdersStack(TerraformStack):
         workers = OrdersWorkers(self, "Workers", vpc_id=network.vpc_id)
         database.allow_from(workers)  # 5432/tcp from the workers' group, nothing else
 
-        for name, value in {**network.outputs, **database.outputs}.items():
-            TerraformOutput(self, name, value=value)
+        for output_name, value in {**network.outputs, **database.outputs}.items():
+            TerraformOutput(self, output_name, value=value)
 
 
 def synthesize(outdir: Path) -> Path:

@@ -90,7 +90,7 @@ CASES: list[tuple[str, bytes, str]] = [
 ]
 
 
-@pytest.fixture()
+@pytest.fixture
 def previous(tmp_path: Path, platform) -> Path:
     return previous_output(tmp_path / "cdktf.out", platform)
 

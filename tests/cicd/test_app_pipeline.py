@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pipeline_budgets import release_seconds, rollback_seconds
 from groovy_blocks import Block, assert_catches_fault, parse, platformctl_calls, sh_steps, step_stages, url_variables
+from pipeline_budgets import release_seconds, rollback_seconds
 
 from platform_constructs.config.loader import load_platform
 from platformctl.commands.release import ROLLOUT_TIMEOUT_SECONDS
@@ -255,8 +255,8 @@ def only_main_beyond_dev(app: Block) -> list[str]:
     names = list(_stages(app))
     for name in names[names.index("Code Review & QA Approval"):]:
         stage = _stages(app)[name]
-        around = next(b for b in app.blocks("stage") if b.argument == name or any(s is stage for s in b.walk())
-                      and b.child("when"))
+        around = next(b for b in app.blocks("stage")
+                      if b.argument == name or (any(s is stage for s in b.walk()) and b.child("when")))
         when = stage.child("when") or around.child("when")
         conditions = {t.value for t in when.tokens if t.kind == "string"} if when else set()
         if not {"APP_ON_MAIN", "true"} <= conditions:
@@ -449,7 +449,7 @@ def test_the_app_pipeline_keeps_the_rule(rule):
     assert rule(_pipeline(SOURCE)) == []
 
 
-@pytest.mark.parametrize("fault,mutate,rule", MUTATIONS, ids=[m[0] for m in MUTATIONS])
+@pytest.mark.parametrize(("fault", "mutate", "rule"), MUTATIONS, ids=[m[0] for m in MUTATIONS])
 def test_the_rule_catches_the_fault(fault, mutate, rule):
     assert_catches_fault(SOURCE, fault, mutate, rule, _pipeline)
 

@@ -119,7 +119,7 @@ def test_the_job_definitions_keep_the_rule(rule):
     assert rule(parse(SOURCE)) == []
 
 
-@pytest.mark.parametrize("fault,mutate,rule", MUTATIONS, ids=[m[0] for m in MUTATIONS])
+@pytest.mark.parametrize(("fault", "mutate", "rule"), MUTATIONS, ids=[m[0] for m in MUTATIONS])
 def test_the_rule_catches_the_fault(fault, mutate, rule):
     assert_catches_fault(SOURCE, fault, mutate, rule)
 

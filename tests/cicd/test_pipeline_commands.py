@@ -29,7 +29,7 @@ def test_the_pipelines_call_platformctl_for_every_deployment_step():
                     "app-url"}
 
 
-@pytest.mark.parametrize("pipeline,call", CALLS, ids=[f"{p}:{' '.join(c[:3])}" for p, c in CALLS])
+@pytest.mark.parametrize(("pipeline", "call"), CALLS, ids=[f"{p}:{' '.join(c[:3])}" for p, c in CALLS])
 def test_each_call_parses(pipeline, call):
     try:
         args = build_parser().parse_args(call)

@@ -144,7 +144,7 @@ def test_the_application_rollback_keeps_the_rule(rule):
     assert rule(parse(APP_SOURCE)) == []
 
 
-@pytest.mark.parametrize("fault,mutate,rule", APP_MUTATIONS, ids=[m[0] for m in APP_MUTATIONS])
+@pytest.mark.parametrize(("fault", "mutate", "rule"), APP_MUTATIONS, ids=[m[0] for m in APP_MUTATIONS])
 def test_the_application_rule_catches_the_fault(fault, mutate, rule):
     assert_catches_fault(APP_SOURCE, fault, mutate, rule)
 
@@ -191,7 +191,7 @@ def reviewed_revisions_only(root: Block) -> list[str]:
         problems.append("fetchReviewedRevisions does not fetch main and the tags")
     for name, checked in _stages(root).items():
         text = _text(checked)
-        if "checkout-revision" in text and text.find("fetchReviewedRevisions") not in range(0, text.find("checkout-revision")):
+        if "checkout-revision" in text and text.find("fetchReviewedRevisions") not in range(text.find("checkout-revision")):
             problems.append(f"{name}: checks a revision against main and the tags without fetching them first "
                             "(each pod checks out the job's branch only)")
     return problems
@@ -254,7 +254,7 @@ def test_the_infrastructure_rollback_keeps_the_rule(rule):
     assert rule(parse(INFRA_SOURCE)) == []
 
 
-@pytest.mark.parametrize("fault,mutate,rule", INFRA_MUTATIONS, ids=[m[0] for m in INFRA_MUTATIONS])
+@pytest.mark.parametrize(("fault", "mutate", "rule"), INFRA_MUTATIONS, ids=[m[0] for m in INFRA_MUTATIONS])
 def test_the_infrastructure_rule_catches_the_fault(fault, mutate, rule):
     assert_catches_fault(INFRA_SOURCE, fault, mutate, rule)
 

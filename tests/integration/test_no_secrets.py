@@ -16,8 +16,8 @@ import subprocess
 
 import pytest
 
-from platform_constructs.policy.secrets import secret_literals
 from local_aws.emulator import LocalAws
+from platform_constructs.policy.secrets import secret_literals
 from platformctl.terraform.cli import terraform_env, write_cli_config
 
 

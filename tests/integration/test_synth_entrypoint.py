@@ -14,7 +14,7 @@ from trees import tree_state
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture()
+@pytest.fixture
 def previous_output(tmp_path) -> Path:
     outdir = tmp_path / "cdktf.out"
     (outdir / "stacks" / "dev").mkdir(parents=True)

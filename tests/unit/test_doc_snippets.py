@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from envfiles import copy_environments, dumps
-from snippets import ROOT, Snippet, all_snippets, snippets_of, DOCUMENTS
+from snippets import DOCUMENTS, ROOT, Snippet, all_snippets, snippets_of
 
 from platform_constructs.config import load_platform
 from platform_constructs.config.presets import deep_merge

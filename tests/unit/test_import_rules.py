@@ -167,7 +167,7 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-@pytest.fixture()
+@pytest.fixture
 def broken_tree(tmp_path: Path) -> Path:
     """A small tree that breaks every rule once."""
     files = {

@@ -82,7 +82,7 @@ def _ec2(backend: Any) -> Any:
     "settings into the existing ones; UpdateClusterVersion and DescribeUpdate work. (moto drops "
     "these settings, has no cluster security group and replaces resourcesVpcConfig on update.)",
 )
-def _cluster_description() -> None:
+def _cluster_description() -> None:  # noqa: PLR0915 - its four handlers are patched in together
     import moto.eks.urls
     from moto.core.responses import ActionResult
     from moto.eks.models import EKSBackend

@@ -42,12 +42,12 @@ def _tags_on_every_resource() -> None:
 
     original = ElastiCacheBackend.__init__
 
-    def __init__(self: ElastiCacheBackend, region_name: str, account_id: str) -> None:
+    def init_with_every_arn(self: ElastiCacheBackend, region_name: str, account_id: str) -> None:
         original(self, region_name, account_id)
         self.arn_regex = re.compile(r"^arn:aws:elasticache:.*:[0-9]*:(cluster|snapshot|subnetgroup|"
                                     r"replicationgroup|user|usergroup|parametergroup):.*$")
 
-    ElastiCacheBackend.__init__ = __init__
+    ElastiCacheBackend.__init__ = init_with_every_arn
 
 
 @adjustment(

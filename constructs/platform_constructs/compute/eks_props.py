@@ -215,7 +215,7 @@ class EksProps(Props):
     """Refuse to destroy the cluster: Terraform ``prevent_destroy`` (the AWS provider 5.x has no
     EKS deletion-protection argument). Default: ``True``."""
 
-    def problems(self, prefix: str = "") -> list[Problem]:
+    def problems(self, prefix: str = "") -> list[Problem]:  # noqa: PLR0912 - one branch per rule, all reported
         """Cross-field problems, every one at once (``[]`` when valid); each names its field as ``{prefix}{field}``."""
         found = []
 

@@ -15,6 +15,10 @@ from pydantic import ConfigDict, Field, model_validator
 
 from platform_constructs.ci.ci_props import CiProps
 from platform_constructs.compute.eks_props import EksProps
+from platform_constructs.config.plan_guard_props import PlanGuardProps
+from platform_constructs.config.regions import AwsRegion
+from platform_constructs.config.release_props import ReleaseProps
+from platform_constructs.config.tiers import TIERS as TIERS, Tier  # noqa: PLC0414 - re-exported: callers import TIERS from here
 from platform_constructs.data.postgres_props import PostgresProps
 from platform_constructs.data.redis_props import RedisProps
 from platform_constructs.dns.dns_props import Delegation, DnsProps, ParentZoneProps, delegation_role_name
@@ -29,10 +33,6 @@ from platform_constructs.props import MAY_DIFFER, LogRetentionDays, Props, Stric
 from platform_constructs.registry.ecr_props import RegistryProps
 from platform_constructs.search.search_props import SearchProps
 from platform_constructs.streaming.kafka_props import KafkaProps
-from platform_constructs.config.plan_guard_props import PlanGuardProps
-from platform_constructs.config.regions import AwsRegion
-from platform_constructs.config.release_props import ReleaseProps
-from platform_constructs.config.tiers import TIERS as TIERS, Tier  # TIERS re-exported: callers import it from here
 
 #: Tag keys AWS reserves for itself (any case); a resource cannot carry them.
 RESERVED_TAG_PREFIX = "aws:"

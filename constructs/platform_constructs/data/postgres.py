@@ -7,11 +7,11 @@ import re
 from platform_constructs._internal.aws_context import account_id, assume_role_policy, partition, region_name
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
 from platform_constructs.data.postgres_props import FORCED_PARAMETERS, PostgresProps, major_version
+from platform_constructs.data.private_data_store import PrivateDataStore
 from platform_constructs.errors import Problem, refuse
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import EncryptedLogGroup, LogSettings
 from platform_constructs.security.kms_key import KmsKey
-from platform_constructs.data.private_data_store import PrivateDataStore
 
 _DB_USER = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]{0,62}$")
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
+from platform_constructs.data.private_data_store import PrivateDataStore
 from platform_constructs.data.redis_props import RedisProps
 from platform_constructs.errors import Problem, refuse
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import EncryptedLogGroup, LogSettings
 from platform_constructs.security.kms_key import KmsKey
-from platform_constructs.data.private_data_store import PrivateDataStore
 
 #: ElastiCache limits replication group ids to 40 characters.
 _REPLICATION_GROUP_ID_LENGTH = 40

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from platform_constructs._internal.tf import TerraformLocal, TerraformStack, TerraformVariable, TerraformVariableValidationConfig
+from platform_constructs._internal.tf import (
+    TerraformLocal,
+    TerraformStack,
+    TerraformVariable,
+    TerraformVariableValidationConfig,
+)
 from platform_constructs.k8s.image_policy import (
     ImagePolicy,
     change_cause_variable_name,

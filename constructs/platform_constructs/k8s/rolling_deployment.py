@@ -189,7 +189,7 @@ class RollingDeployment(Construct):
             "security_context": {"allow_privilege_escalation": False, "privileged": False,
                                  "read_only_root_filesystem": True, "run_as_non_root": True,
                                  "capabilities": {"drop": ["ALL"]}, "seccomp_profile": {"type": "RuntimeDefault"}},
-            "volume_mount": [{"name": "tmp", "mount_path": "/tmp"}],
+            "volume_mount": [{"name": "tmp", "mount_path": "/tmp"}],  # noqa: S108 - the pod's own emptyDir
         }
         if rollout.image_pinning == "tag":
             # a tag may be re-pointed, so always ask the registry; a digest keeps Kubernetes' default

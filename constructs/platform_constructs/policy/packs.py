@@ -14,8 +14,23 @@ Whether a violation fails synth or only warns is ``policy.enforce``, not the pac
 from __future__ import annotations
 
 from platform_constructs.policy.engine import Rule
-from platform_constructs.policy.rules import ec2, ecr, eks, elasticache, elbv2, general, kms, logs, msk, opensearch, rds, s3
-from platform_constructs.policy.rules import secretsmanager, sns, vpc
+from platform_constructs.policy.rules import (
+    ec2,
+    ecr,
+    eks,
+    elasticache,
+    elbv2,
+    general,
+    kms,
+    logs,
+    msk,
+    opensearch,
+    rds,
+    s3,
+    secretsmanager,
+    sns,
+    vpc,
+)
 
 _SERVICES = (general, kms, logs, vpc, ec2, eks, rds, elasticache, msk, opensearch, ecr, s3, sns, secretsmanager,
              elbv2)

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 from platform_constructs._internal.aws_context import account_id, partition, policy_document, region_name
 from platform_constructs._internal.tf import Construct, aws
+from platform_constructs.data.private_data_store import PrivateDataStore
 from platform_constructs.errors import refuse
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import EncryptedLogGroup, LogSettings
 from platform_constructs.search.search_props import DOMAIN_COMPONENT, DOMAIN_NAME_MAX_LENGTH, SearchProps
 from platform_constructs.security.kms_key import KmsKey
-from platform_constructs.data.private_data_store import PrivateDataStore
 
 #: Log types always published (slow logs only carry entries once an index sets its thresholds).
 _ALWAYS_PUBLISHED = {"INDEX_SLOW_LOGS": "index-slow", "SEARCH_SLOW_LOGS": "search-slow",

@@ -11,10 +11,10 @@ class SecurityGroupPeer(Protocol):
     """Anything whose traffic leaves from one security group (an EKS cluster's nodes, a service)."""
 
     @property
-    def node(self): ...  # noqa: D102 - the construct node; its id names the rule
+    def node(self): ...  # the construct node: its id names the rule
 
     @property
-    def security_group_id(self) -> str: ...  # noqa: D102
+    def security_group_id(self) -> str: ...
 
 
 def allow_tcp_from(scope: Construct, *, target_security_group_id: str, source: SecurityGroupPeer, port: int,

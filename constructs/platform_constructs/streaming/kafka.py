@@ -6,11 +6,11 @@ import hashlib
 from collections.abc import Sequence
 
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
+from platform_constructs.data.private_data_store import PrivateDataStore
 from platform_constructs.errors import refuse
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import EncryptedLogGroup, LogSettings
 from platform_constructs.security.kms_key import KmsKey
-from platform_constructs.data.private_data_store import PrivateDataStore
 from platform_constructs.streaming.kafka_props import KafkaProps
 
 #: Path of the broker volume size inside ``aws_msk_cluster``: storage autoscaling owns it after creation.

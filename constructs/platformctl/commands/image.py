@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from platformctl.release.inputs import checked_app
-from platformctl.exit_codes import CliError, ExitCode
-from platformctl.project import Project
-from platformctl.aws_session import caller_session
-from platformctl.process import CommandRunner
-from platformctl.image.registry_login import ecr_region, write_docker_config
 from platform_constructs.registry.image_tags import build_tag
+from platformctl.aws_session import caller_session
+from platformctl.exit_codes import CliError, ExitCode
+from platformctl.image.registry_login import ecr_region, write_docker_config
+from platformctl.process import CommandRunner
+from platformctl.project import Project
+from platformctl.release.inputs import checked_app
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,

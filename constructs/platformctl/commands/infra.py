@@ -7,14 +7,14 @@ import json
 import tempfile
 from pathlib import Path
 
-from platformctl.release.change import plan_and_apply, prepare, stack_change
-from platformctl.release.inputs import releases_from_arguments
+from platformctl.aws_session import caller_session
 from platformctl.exit_codes import CliError, ExitCode
+from platformctl.process import CommandRunner
 from platformctl.progress import Progress
 from platformctl.project import Project, Stack
+from platformctl.release.change import plan_and_apply, prepare, stack_change
+from platformctl.release.inputs import releases_from_arguments
 from platformctl.terraform.flow import StackChange, add_guard_arguments, guard_overrides
-from platformctl.aws_session import caller_session
-from platformctl.process import CommandRunner
 from platformctl.terraform.state_history import StateHistory, StateRestoreRefused
 
 

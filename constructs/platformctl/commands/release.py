@@ -12,7 +12,18 @@ import subprocess
 import time
 from pathlib import Path
 
+from platform_constructs.config.schema import EnvironmentConfig
+from platformctl.aws_session import account_session, caller_session
+from platformctl.env_vars import build_note
+from platformctl.exit_codes import CliError, ExitCode
+from platformctl.gates.plan_guard import Override
+from platformctl.image.deployed import Registry, Repository, RetentionRefused, check_main_build
+from platformctl.process import CommandFailed, CommandRunner
+from platformctl.progress import Progress
+from platformctl.project import Project
 from platformctl.release.change import plan_and_apply, prepare, refuse_while_pending, stack_change
+from platformctl.release.health import CheckResult, alarms_in_alarm, smoke
+from platformctl.release.image_ref import ImageRef
 from platformctl.release.inputs import (
     app_stack_of,
     checked_app,
@@ -21,21 +32,9 @@ from platformctl.release.inputs import (
     release_records,
     workload_of,
 )
-from platformctl.env_vars import build_note
-from platformctl.exit_codes import CliError, ExitCode
-from platformctl.gates.plan_guard import Override
-from platformctl.progress import Progress
-from platformctl.project import Project
-from platformctl.terraform.flow import add_guard_arguments, guard_overrides
-from platform_constructs.config.schema import EnvironmentConfig
-from platformctl.aws_session import account_session, caller_session
-from platformctl.image.deployed import Registry, Repository, RetentionRefused, check_main_build
-from platformctl.release.health import CheckResult, alarms_in_alarm, smoke
-from platformctl.release.image_ref import ImageRef
 from platformctl.release.kubectl import Workload
-from platformctl.process import CommandFailed, CommandRunner
 from platformctl.release.records import COMMIT, RecordKind, Release, ReleaseRecords
-
+from platformctl.terraform.flow import add_guard_arguments, guard_overrides
 
 #: ``rollback --to`` keyword for the last verified image.
 LAST_GOOD = "last-good"
@@ -47,7 +46,7 @@ SMOKE_INTERVAL_SECONDS = 30
 SMOKE_REQUEST_TIMEOUT_SECONDS = 10
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,  # noqa: PLR0915 - one line per option
              dry_run: argparse.ArgumentParser) -> None:
     """Add the release subcommands; ``common`` and ``dry_run`` are shared option groups."""
 

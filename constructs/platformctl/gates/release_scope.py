@@ -83,8 +83,7 @@ def _referencing(expressions: Mapping[str, Any], inputs: frozenset[str], prefix:
 
 
 def _is_input(reference: str, inputs: frozenset[str]) -> bool:
-    return any(reference == name or reference.startswith(f"{name}.") or reference.startswith(f"{name}[")
-               for name in inputs)
+    return any(reference == name or reference.startswith((f"{name}.", f"{name}[")) for name in inputs)
 
 
 def _differences(before: Mapping[str, Any], after: Mapping[str, Any], allowed: list[Path]) -> list[str]:

@@ -12,10 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from platformctl.env_vars import build_note
-from platformctl.exit_codes import CliError, ExitCode
-from platformctl.progress import Progress
-from platformctl.project import Config, Project, Stack
 from platform_constructs.ci.ci_props import planner_role_arn
 from platform_constructs.compute.eks_props import CLUSTER_COMPONENT
 from platform_constructs.config.schema import EnvironmentConfig
@@ -23,10 +19,15 @@ from platform_constructs.k8s.image_policy import change_cause_variable_name, ima
 from platform_constructs.naming import Naming
 from platform_constructs.stacks.names import app_stack_name
 from platformctl.aws_session import account_session
+from platformctl.env_vars import build_note
+from platformctl.exit_codes import CliError, ExitCode
+from platformctl.process import CommandRunner
+from platformctl.progress import Progress
+from platformctl.project import Config, Project, Stack
 from platformctl.release.image_ref import ImageRef, InvalidImageRef
 from platformctl.release.kubectl import Workload
-from platformctl.process import CommandRunner
 from platformctl.release.records import RecordKind, Release, ReleaseRecords
+
 
 def apps_of(stack: Stack) -> list[str]:
     """Applications the synthesized stack deploys (those with an image variable)."""

@@ -23,6 +23,7 @@ every earlier value in the parameter history, which is the audit trail of releas
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import re
@@ -102,10 +103,8 @@ class ReleaseRecords:
 
     def clear_pending(self, app: str) -> None:
         """Forget the pending release: it was applied, or reconciled with the state."""
-        try:
+        with contextlib.suppress(self._ssm.exceptions.ParameterNotFound):
             self._ssm.delete_parameter(Name=self.parameter_name(app, RecordKind.PENDING))
-        except self._ssm.exceptions.ParameterNotFound:
-            pass
 
     def platform_revision_name(self) -> str:
         """``/{prefix}/{env}/platform-revision``."""

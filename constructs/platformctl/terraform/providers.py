@@ -188,7 +188,7 @@ def probe_registry(hostname: str) -> str | None:
     """
     url = f"https://{hostname}/.well-known/terraform.json"
     try:
-        with urllib.request.urlopen(url, timeout=REGISTRY_PROBE_TIMEOUT_S) as response:  # noqa: S310 - a fixed https URL
+        with urllib.request.urlopen(url, timeout=REGISTRY_PROBE_TIMEOUT_S) as response:
             response.read(1)
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)

@@ -29,7 +29,7 @@ class _Health(http.server.BaseHTTPRequestHandler):
     answered: threading.Semaphore
     """Released once per answered request."""
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         self.send_response(type(self).status)
         self.end_headers()
         self.wfile.write(b"ok")
@@ -39,7 +39,7 @@ class _Health(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture()
+@pytest.fixture
 def health() -> Iterator[type[_Health]]:
     """A health endpoint on 127.0.0.1; set ``health.status`` to change its answer."""
     handler = type("Health", (_Health,), {"status": 200, "answered": threading.Semaphore(0)})
@@ -52,7 +52,7 @@ def health() -> Iterator[type[_Health]]:
     server.server_close()
 
 
-@pytest.fixture()
+@pytest.fixture
 def deployed(records, image, platform) -> str:
     """prod runs (and records) an image of ``api``."""
     ref = image("prod", 1)

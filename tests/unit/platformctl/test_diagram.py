@@ -231,7 +231,7 @@ def test_platformctl_diagram_writes_the_svg(synth_dir, tmp_path):
         assert f"acme-{env}-eks" in _texts((checkout / "reports" / f"diagram-{env}.svg").read_text())
 
 
-@pytest.mark.parametrize("argv,message", [
+@pytest.mark.parametrize(("argv", "message"), [
     (["--env", "shared"], "--env 'shared': no such application environment"),
     (["--env", "dev", "--outdir", "/nonexistent/cdktf.out"], "manifest.json not found: run `platformctl synth` first"),
     (["--output", "/tmp/never-written.svg"], "--output /tmp/never-written.svg: one file holds one environment"),

@@ -49,7 +49,7 @@ def test_every_subcommand_has_help_ending_with_the_one_exit_code_table(command, 
     assert out.rstrip().endswith(exit_codes.table())
 
 
-@pytest.mark.parametrize("argv,message", [
+@pytest.mark.parametrize(("argv", "message"), [
     ([], "the following arguments are required: COMMAND"),
     (["deploy", "--env", "dev"], "the following arguments are required: --stack"),
     (["depoly"], "invalid choice: 'depoly'"),

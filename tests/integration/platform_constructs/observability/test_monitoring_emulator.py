@@ -14,9 +14,9 @@ import subprocess
 
 import pytest
 
+from local_aws.emulator import LocalAws
 from platform_constructs.naming import Naming
 from platform_constructs.observability.monitoring_props import MonitoringProps
-from local_aws.emulator import LocalAws
 from platformctl.terraform.cli import terraform_env, write_cli_config
 
 pytestmark = [pytest.mark.emulator, pytest.mark.terraform, pytest.mark.slow]

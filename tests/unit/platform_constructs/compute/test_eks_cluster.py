@@ -168,7 +168,7 @@ def test_container_insights_addon_writes_to_precreated_log_groups(synth_stack):
     config = synth_stack(build_cluster(container_insights=True, control_plane_log_types=()))
     addon = addons(config)[INSIGHTS]
     assert addon["pod_identity_association"][0]["service_account"] == "cloudwatch-agent"
-    groups = {name: group for name, group in resources_of(config, "aws_cloudwatch_log_group").items()}
+    groups = dict(resources_of(config, "aws_cloudwatch_log_group").items())
     assert sorted(group["name"] for group in groups.values()) == [
         f"/aws/containerinsights/acme-test-eks/{kind}" for kind in ("application", "dataplane", "host", "performance")]
     assert all(group["retention_in_days"] == 90 and group["kms_key_id"] == LOG_KEY for group in groups.values())

@@ -230,7 +230,7 @@ def test_toml_syntax_error_names_the_file(tmp_path):
 def test_missing_shared_file_is_reported(tmp_path):
     directory = copy_environments(tmp_path)
     (directory / "shared.toml").unlink()
-    with pytest.raises(ConfigError, match="shared.toml: <file> = None: file is missing"):
+    with pytest.raises(ConfigError, match=r"shared\.toml: <file> = None: file is missing"):
         load_platform(directory)
 
 

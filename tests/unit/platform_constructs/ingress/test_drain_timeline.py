@@ -7,14 +7,13 @@ synthesized (preStop sleep, target group attribute, terminationGracePeriodSecond
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from pydantic import ValidationError
 from tfjson import only, resources_of, strip_metadata
 
-from platform_constructs.k8s.target_health import LOAD_BALANCER_STOP_LAG
 from platform_constructs.k8s.duration import Duration
 from platform_constructs.k8s.rollout_props import RolloutProps
+from platform_constructs.k8s.target_health import LOAD_BALANCER_STOP_LAG
 
 seconds = st.integers(min_value=0, max_value=300).map(Duration.seconds)
 

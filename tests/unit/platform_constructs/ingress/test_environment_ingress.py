@@ -95,8 +95,8 @@ def test_staging_and_prod_share_only_the_log_bucket_and_the_web_acl(platform, st
     assert writers["LogDeliveryService"]["Principal"] == {"Service": LOG_DELIVERY_PRINCIPAL}
     assert writers["ElbAccountDelivery"]["Principal"]["AWS"].startswith("${data.aws_elb_service_account.")
     assert writers["ElbAccountDelivery"]["Resource"].endswith("/*/AWSLogs/${data.aws_caller_identity.CallerIdentity.account_id}/*")
-    expiry = next(l for l in resources_of(config, "aws_s3_bucket_lifecycle_configuration").values()
-                  if l["rule"][0]["id"] == "expire-access-logs")
+    expiry = next(rules for rules in resources_of(config, "aws_s3_bucket_lifecycle_configuration").values()
+                  if rules["rule"][0]["id"] == "expire-access-logs")
     assert expiry["rule"][0]["expiration"] == [{"days": platform.environments[env].ingress.access_log_retention_days}]
     acl = only(config, "aws_wafv2_web_acl")
     assert (acl["name"], acl["scope"], acl["default_action"]) == (f"acme-{env}-entries", "REGIONAL", {"allow": {}})

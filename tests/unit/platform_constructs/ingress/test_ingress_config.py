@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from envfiles import copy_environments, delete_value
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from pydantic import ValidationError
 
 from platform_constructs.config import load_platform

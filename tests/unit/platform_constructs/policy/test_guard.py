@@ -13,7 +13,7 @@ from platform_constructs.policy.policy_props import PolicyProps, Suppression
 FIX = "Fix: set enable_key_rotation = true"
 
 
-@pytest.fixture()
+@pytest.fixture
 def app(tmp_path):
     from platform_constructs._internal.tf import App
 

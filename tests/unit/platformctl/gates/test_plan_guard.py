@@ -185,7 +185,7 @@ def test_overrides_need_an_address_and_a_real_reason(case, address, reason, mess
 
 # --- platformctl plan-guard ---------------------------------------------------------------------
 
-@pytest.fixture()
+@pytest.fixture
 def destructive_plan(tmp_path):
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan(change(DB, "delete", "create", reason="replace_because_cannot_update"),

@@ -44,7 +44,7 @@ def packed(mirror: Path, provider: str, version: str, platform: str = LINUX, hos
     return archive
 
 
-@pytest.mark.parametrize("source,expected", [
+@pytest.mark.parametrize(("source", "expected"), [
     ("aws", "registry.terraform.io/hashicorp/aws"),
     ("hashicorp/Kubernetes", "registry.terraform.io/hashicorp/kubernetes"),
     ("example.com/acme/thing", "example.com/acme/thing"),
@@ -179,7 +179,7 @@ AWS_PINNED = RequiredProvider("aws", AWS, "5.100.0")
 K8S_PINNED = RequiredProvider("kubernetes", KUBERNETES, "2.38.0")
 
 
-@pytest.mark.parametrize("provider,registry_down,expected_reason", [
+@pytest.mark.parametrize(("provider", "registry_down", "expected_reason"), [
     (AWS_PINNED, True, None),                                          # in the mirror: the registry is not asked
     (RequiredProvider("aws", AWS, "~> 5.0"), True, None),              # a range: Terraform picks from the mirror
     (RequiredProvider("aws", AWS, "5.99.0"), False, "holds hashicorp/aws 5.100.0 only"),
