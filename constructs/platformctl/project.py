@@ -90,7 +90,8 @@ class Project:
         environments = self.platform.environments
         if name not in environments:
             raise CliError(ExitCode.USAGE,
-                           f"{option} {name!r}: no such application environment; known: {', '.join(sorted(environments))}")
+                           f"{option} {name!r}: no such application environment; "
+                           f"known: {', '.join(sorted(environments))}")
         return environments[name]
 
     def cli_config(self) -> Path:
@@ -114,7 +115,8 @@ class Project:
         """The synthesized ``cdk.tf.json`` of a stack."""
         if stack_name not in self.stack_names():
             raise CliError(ExitCode.USAGE,
-                           f"--stack {stack_name!r}: not in {self.outdir}; synthesized: {', '.join(self.stack_names())}")
+                           f"--stack {stack_name!r}: not in {self.outdir}; "
+                           f"synthesized: {', '.join(self.stack_names())}")
         return _json_file(self.outdir / "stacks" / stack_name / "cdk.tf.json")
 
     def backend(self, stack_name: str) -> tuple[str, str] | None:

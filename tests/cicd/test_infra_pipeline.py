@@ -148,7 +148,8 @@ MUTATIONS = [
     ("a hard-coded environment", lambda s: s.replace(
         "readJSON(text: env.ENVIRONMENTS_JSON).targets.each { Map target -> deliver(target) }",
         "['dev', 'staging', 'prod'].each { String name -> deliver([name: name]) }", 1), targets_from_configuration),
-    ("targets filtered", lambda s: s.replace(".targets.each {", ".targets.findAll { Map t -> t.tier != 'prod' }.each {", 1),
+    ("targets filtered",
+     lambda s: s.replace(".targets.each {", ".targets.findAll { Map t -> t.tier != 'prod' }.each {", 1),
      targets_from_configuration),
     ("applications planned before the platform is applied", lambda s: s.replace(
         "        applyPlatform(target)\n", "", 1).replace(
@@ -158,14 +159,17 @@ MUTATIONS = [
         "        if (target.protected) {\n            approve(target, \"Apply the reviewed plan of ${target.name}?\")\n"
         "        }\n", "", 1), delivery_order),
     ("the revision recorded on branches", lambda s: s.replace(
-        "    if (applying()) {\n        recordRevision(target)\n    }", "    recordRevision(target)", 1), delivery_order),
+        "    if (applying()) {\n        recordRevision(target)\n    }", "    recordRevision(target)", 1),
+     delivery_order),
     ("apply re-plans instead of applying the reviewed plan", lambda s: s.replace(
         """                                  --plan "cdktf.out/stacks/$STACK/tfplan"\n""", "", 1),
      reviewed_plans_applied),
     ("applications applied under the platform lock", lambda s: s.replace(
-        "            unstash \"plan-${target.name}-applications\"\n            target.apps.each { String app, Map stack ->\n"
+        "            unstash \"plan-${target.name}-applications\"\n"
+        "            target.apps.each { String app, Map stack ->\n"
         "                lock(resource: stack.lock) {",
-        "            unstash \"plan-${target.name}-applications\"\n            target.apps.each { String app, Map stack ->\n"
+        "            unstash \"plan-${target.name}-applications\"\n"
+        "            target.apps.each { String app, Map stack ->\n"
         "                lock(resource: target.lock) {", 1), locks),
     ("approval waits in a pod", lambda s: s.replace(
         "    stage(\"Approve ${target.name}\") {\n        timeout(",

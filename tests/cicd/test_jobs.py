@@ -102,7 +102,8 @@ MUTATIONS = [
      apply_identity_only_for_main),
     ("release jobs with the read-only identity", lambda s: s.replace(
         "description('One release job per application, named after it (cicd/Jenkinsfile-app).')\n}, applyClouds)",
-        "description('One release job per application, named after it (cicd/Jenkinsfile-app).')\n}, readOnlyClouds)", 1),
+        "description('One release job per application, named after it (cicd/Jenkinsfile-app).')\n}, readOnlyClouds)",
+        1),
      apply_identity_only_for_main),
     ("a main job that builds any branch", lambda s: s.replace("branch('main')", "branch('*/*')", 1), main_branch_jobs),
     ("one release job for every application", lambda s: s.replace(

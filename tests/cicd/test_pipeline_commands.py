@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Shell variables the parser cannot take as written (options, choices): a value the pipelines set them to.
 OPTION_VARIABLES = {"$PLAN_MODE": ["--read-only"], "$APP_ON_MAIN": ["true"]}
 CALLS = [(path.name, [word for arg in call for word in OPTION_VARIABLES.get(arg, [arg])])
-         for path in sorted((ROOT / "cicd").glob("Jenkinsfile-*")) for call in platformctl_calls(parse(path.read_text()))]
+         for path in sorted((ROOT / "cicd").glob("Jenkinsfile-*"))
+         for call in platformctl_calls(parse(path.read_text()))]
 
 
 def test_the_pipelines_call_platformctl_for_every_deployment_step():

@@ -22,7 +22,8 @@ from platformctl.terraform.cli import terraform_env, write_cli_config
 
 
 def stack_documents(synth_dir):
-    return {path.parent.name: json.loads(path.read_text()) for path in sorted((synth_dir / "stacks").glob("*/cdk.tf.json"))}
+    return {path.parent.name: json.loads(path.read_text())
+            for path in sorted((synth_dir / "stacks").glob("*/cdk.tf.json"))}
 
 
 def test_no_synthesized_stack_holds_a_secret_literal(synth_dir):

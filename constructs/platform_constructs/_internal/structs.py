@@ -38,7 +38,8 @@ def _convert(value: Any, hint: Any) -> Any:
 
 @functools.cache  # a few hundred distinct hints, looked up once per value converted
 def _struct_in(hint: Any) -> type | None:
-    """The jsii struct class named anywhere in a type hint (``Union[IResolvable, Sequence[Union[S, Dict]]]`` → ``S``)."""
+    """The jsii struct class named anywhere in a type hint (``Union[IResolvable, Sequence[Union[S, Dict]]]`` →
+    ``S``)."""
     if isinstance(hint, type) and hasattr(hint, "__jsii_struct_bases__"):
         return hint
     for argument in typing.get_args(hint):

@@ -105,7 +105,8 @@ class EksCluster(Construct):
         # validate
         problems = props.problems()
         if not subnet_ids:
-            problems.append(Problem("eks.subnets", "subnet_ids", list(subnet_ids), "is empty; give the private subnets"))
+            problems.append(Problem("eks.subnets", "subnet_ids", list(subnet_ids),
+                                    "is empty; give the private subnets"))
         refuse(problems, self.node.path)
         if props.endpoint_public_access:
             warn(self, "platform:eks:publicEndpoint",
@@ -171,7 +172,8 @@ class EksCluster(Construct):
                                     f"{namespace!r} is not a Kubernetes namespace name (DNS-1123 label)"))
         if not _SERVICE_ACCOUNT.match(service_account):
             problems.append(Problem("eks.pod-identity", "service_account", service_account,
-                                    f"{service_account!r} is not a Kubernetes service account name (DNS-1123 subdomain)"))
+                                    f"{service_account!r} is not a Kubernetes service account name "
+                                    "(DNS-1123 subdomain)"))
         if (namespace, service_account) in self._associations:
             problems.append(Problem("eks.pod-identity", "service_account", service_account,
                                     f"{namespace}/{service_account} already has a Pod Identity association"))

@@ -61,7 +61,8 @@ def load_platform(directory: Path | str = "environments") -> Platform:
         if env is None:
             continue
         if env.name != path.stem:
-            problems.append(Problem("config.name-mismatch", "name", env.name, f"must match the file name ({path.stem!r})",
+            problems.append(Problem("config.name-mismatch", "name", env.name,
+                                    f"must match the file name ({path.stem!r})",
                                     str(path)))
             continue
         environments[env.name] = env
@@ -94,7 +95,8 @@ def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     try:
         raw = path.read_bytes()
     except IsADirectoryError:
-        problems.append(Problem("config.not-a-file", "<file>", None, "is a directory, not a configuration file", str(path)))
+        problems.append(Problem("config.not-a-file", "<file>", None, "is a directory, not a configuration file",
+                                str(path)))
         return None
     except FileNotFoundError:
         message = (f"is a symbolic link to {os.readlink(path)!r}, which does not exist" if path.is_symlink()
@@ -116,7 +118,8 @@ def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     except tomllib.TOMLDecodeError as error:
         problems.append(Problem("config.toml-syntax", "<syntax>", None, f"not valid TOML: {error}", str(path)))
     except RecursionError:
-        problems.append(Problem("config.toml-depth", "<syntax>", None, "nests arrays or inline tables too deeply to read",
+        problems.append(Problem("config.toml-depth", "<syntax>", None,
+                                "nests arrays or inline tables too deeply to read",
                                 str(path)))
     return None
 

@@ -41,7 +41,8 @@ class Floor:
 
     def describe(self) -> str:
         """The limit in words, e.g. ``must be at least 3 in tier prod``."""
-        words = {"min": "at least ", "max": "at most ", "equals": "", "one_of": "one of ", "includes": "a list including "}
+        words = {"min": "at least ", "max": "at most ", "equals": "", "one_of": "one of ",
+                 "includes": "a list including "}
         return f"must be {words[self.operator]}{self.limit!r} in tier {self.tier}"
 
 

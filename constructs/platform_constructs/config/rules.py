@@ -115,7 +115,8 @@ def _entries_fit_the_environment(env: EnvironmentConfig) -> Iterable[Problem]:
                           f"is outside the environment's domain {domain}; use a name below it, e.g. {app}.{domain}")
         if ingress.visibility == "internet-facing" and not env.ingress.internet_facing_allowed:
             yield Problem("ingress.internet-facing", f"apps.{app}.ingress.visibility", ingress.visibility,
-                          f"is not allowed in tier {env.tier} (ingress.internet_facing_allowed is false); use 'internal'")
+                          f"is not allowed in tier {env.tier} (ingress.internet_facing_allowed is false); "
+                          "use 'internal'")
     if entries and not env.dns.has_public_zone:
         yield Problem("dns.public-zone", "dns.zones", env.dns.zones,
                       "has no public zone, but ACM validates the certificates of application entries through public "
@@ -192,7 +193,8 @@ def _state_keys_are_unique(platform: Platform) -> Iterable[Problem]:
         location = (config.state.bucket, config.state.key_prefix)
         if location in owners:
             yield Problem("state.key-prefix-taken", "state.key_prefix", config.state.key_prefix,
-                          f"is already used by {owners[location]} in bucket {config.state.bucket}", platform.files[name])
+                          f"is already used by {owners[location]} in bucket {config.state.bucket}",
+                          platform.files[name])
         owners.setdefault(location, name)
 
 

@@ -48,7 +48,8 @@ class AwsTarget(Props):
     region: AwsRegion
     """AWS region, e.g. ``eu-west-1``; one of the regions in ``config/regions.py``. Default: required."""
     deploy_role_name: StrictStr | None = Field(default=None, pattern=r"^[\w+=,.@-]{1,64}$")
-    """IAM role assumed in ``account_id`` to deploy; ``None`` uses the caller's credentials as they are. Default: ``None``."""
+    """IAM role assumed in ``account_id`` to deploy; ``None`` uses the caller's credentials as they are.
+    Default: ``None``."""
 
     @property
     def deploy_role_arn(self) -> str | None:
@@ -202,7 +203,8 @@ class EnvironmentConfig(DeploymentTarget):
     ingress: IngressProps = Field(default_factory=IngressProps)
     """How application entries (``[apps.<name>.ingress]``) are built. Default: tier preset."""
     apps: dict[AppName, WorkloadProps] = Field(default_factory=dict)
-    """Applications, keyed by name (``[apps.<name>]``), each deployed by its own stack ``<env>-app-<name>``; each rolls out with ``rollout``. Default: none."""
+    """Applications, keyed by name (``[apps.<name>]``), each deployed by its own stack ``<env>-app-<name>``; each rolls
+    out with ``rollout``. Default: none."""
     release: ReleaseProps = Field(default_factory=ReleaseProps)
     """Environments whose verified images may be promoted here. Default: tier preset."""
 

@@ -17,7 +17,8 @@ class KmsKeyProps(Props):
     description: StrictStr
     """What the key protects. Default: required."""
     service_principals: tuple[StrictStr, ...] = ()
-    """Service principals (``logs.amazonaws.com`` style, region added for ``logs``) allowed to use the key. Default: none."""
+    """Service principals (``logs.amazonaws.com`` style, region added for ``logs``) allowed to use the key.
+    Default: none."""
     deletion_window_days: StrictInt = Field(default=30, ge=7, le=30)
     """Waiting period before a scheduled deletion completes. Default: 30 (the maximum)."""
 

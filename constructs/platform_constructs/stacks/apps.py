@@ -80,7 +80,8 @@ class AppStack(TerraformStack):
         labels = {f"pod-security.kubernetes.io/{mode}": POD_SECURITY_LEVEL for mode in ("enforce", "audit", "warn")}
         if self.workload.ingress is not None:
             labels.update(self.binding.namespace_labels)
-        return k8s.namespace_v1.NamespaceV1(self, f"Namespace{pascal_id(name)}", metadata={"name": name, "labels": labels})
+        return k8s.namespace_v1.NamespaceV1(self, f"Namespace{pascal_id(name)}",
+                                            metadata={"name": name, "labels": labels})
 
     def _create_entry(self) -> ApplicationEntry:
         """The application's HTTPS entry, reading what the platform stack publishes (zones, VPC, load balancers)."""
@@ -96,7 +97,8 @@ class AppStack(TerraformStack):
         """The IAM role of the application's pods: only EKS Pod Identity may assume it, and only for the
         application's service account in its namespace on this cluster (the session tags Pod Identity sets)."""
         app, workload = self.app, self.workload
-        subject = ServiceAccountRef(self.env.aws.account_id, self.cluster.cluster_name, workload.namespace_for(app), app)
+        subject = ServiceAccountRef(self.env.aws.account_id, self.cluster.cluster_name,
+                                    workload.namespace_for(app), app)
         role = aws.iam_role.IamRole(
             self, f"{pascal_id(app)}PodRole", name=self.naming.name(f"{app}-pod"),
             description=f"Pods of {app} on {self.cluster.cluster_name} (EKS Pod Identity)",

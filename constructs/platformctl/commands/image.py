@@ -27,7 +27,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
          _registry_login),
     ):
         sub = commands.add_parser(name, parents=[common], help=summary, description=description)
-        sub.add_argument("--env", default="dev", help="environment whose [apps] entry names the repository (default: dev)")
+        sub.add_argument("--env", default="dev",
+                         help="environment whose [apps] entry names the repository (default: dev)")
         sub.add_argument("--app", required=True, help="application")
         if name == "registry-login":
             sub.add_argument("--docker-config", type=Path, required=True, metavar="DIR",

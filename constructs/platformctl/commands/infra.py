@@ -54,7 +54,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         sub.add_argument("--app", help="application a bare --image REF is for (apps stacks)")
         sub.add_argument("--image", action="append", default=[], metavar="[APP=]REF",
                          help="image by digest, repository@sha256:<64 hex> (apps stacks; repeatable as APP=REF)")
-        sub.add_argument("--change-cause", help="kubernetes.io/change-cause of the rollout (apps stacks; default: the image)")
+        sub.add_argument("--change-cause",
+                         help="kubernetes.io/change-cause of the rollout (apps stacks; default: the image)")
         add_guard_arguments(sub)
         if name == "plan":
             sub.add_argument("--out", type=Path, help="plan file (default: <stack dir>/tfplan)")
@@ -65,7 +66,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                              help="append the stack's name to FILE when the plan changes anything (for approvals)")
             sub.set_defaults(handler=_plan)
         else:
-            sub.add_argument("--plan", type=Path, help="apply this saved plan (from platformctl plan) instead of planning")
+            sub.add_argument("--plan", type=Path,
+                             help="apply this saved plan (from platformctl plan) instead of planning")
             sub.set_defaults(handler=_deploy)
 
     rollback_infra = commands.add_parser(
@@ -77,11 +79,13 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                     "Synthesize the known-good revision first. List versions with state-versions.")
     rollback_infra.add_argument("--env", required=True, help="environment")
     rollback_infra.add_argument("--stack", required=True, help="stack name")
-    rollback_infra.add_argument("--to-version", required=True, metavar="VERSION_ID", help="S3 version id of the state to restore")
+    rollback_infra.add_argument("--to-version", required=True, metavar="VERSION_ID",
+                                help="S3 version id of the state to restore")
     add_guard_arguments(rollback_infra)
     rollback_infra.set_defaults(handler=_rollback_infra)
 
-    versions = commands.add_parser("state-versions", parents=[common], help="list the stored versions of a stack's state",
+    versions = commands.add_parser("state-versions", parents=[common],
+                                   help="list the stored versions of a stack's state",
                                    description="List the versions of the stack's state object, newest first, for "
                                                "rollback-infra --to-version.")
     versions.add_argument("--env", required=True, help="environment")

@@ -71,9 +71,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     rollback.add_argument("--env", required=True, help="environment")
     rollback.add_argument("--app", required=True, help="application")
     rollback.add_argument("--to", dest="to_image", default=LAST_GOOD, metavar="REF|last-good",
-                          help="image by digest to return to, or last-good (default: last-good, the last verified image)")
-    rollback.add_argument("--break-glass", action="store_true", help="kubectl rollout undo first, then the Terraform re-apply")
-    rollback.add_argument("--change-cause", help="kubernetes.io/change-cause of the rollout (default: rollback to <image>)")
+                          help="image by digest to return to, or last-good "
+                               "(default: last-good, the last verified image)")
+    rollback.add_argument("--break-glass", action="store_true",
+                          help="kubectl rollout undo first, then the Terraform re-apply")
+    rollback.add_argument("--change-cause",
+                          help="kubernetes.io/change-cause of the rollout (default: rollback to <image>)")
     add_guard_arguments(rollback)
     rollback.set_defaults(handler=_rollback)
 
@@ -213,7 +216,8 @@ def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) 
     source = project.environment(args.source, "--from")
     target = project.environment(args.target, "--to")
     if source.name == target.name:
-        raise CliError(ExitCode.USAGE, f"--from and --to are both {source.name!r}; promotion moves between environments")
+        raise CliError(ExitCode.USAGE,
+                       f"--from and --to are both {source.name!r}; promotion moves between environments")
     if source.name not in target.release.promote_from:
         allowed = ", ".join(target.release.promote_from) or "no environment (it is deployed directly)"
         raise CliError(ExitCode.REFUSED, f"--from {source.name}: {target.name} takes promotions from {allowed} "
@@ -228,13 +232,15 @@ def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) 
     where = f"{source.name}/{args.app}"
     if current is None or good is None:
         missing = records.parameter_name(args.app, RecordKind.CURRENT if current is None else RecordKind.LAST_GOOD)
-        raise CliError(ExitCode.REFUSED, f"{where}: nothing recorded at {missing}; deploy and verify it in {source.name} first")
+        raise CliError(ExitCode.REFUSED,
+                       f"{where}: nothing recorded at {missing}; deploy and verify it in {source.name} first")
     if current != good:
         raise CliError(ExitCode.REFUSED, f"{where} runs {current}, but its last verified image is {good}: "
                                          f"verify {source.name} and record-good before promoting")
     if expected is not None and expected != current:
         raise CliError(ExitCode.REFUSED, f"{where} runs {current}, not --expect-image {args.expect_image}: "
-                                         "another release reached it; this build's image is no longer the one to promote")
+                                         "another release reached it; this build's image is no longer the one "
+                                         "to promote")
     progress.say(f"{'would promote' if runner.dry_run else 'promoting'} {args.app} {current} from {source.name} "
                  f"(current and last good) to {target.name}")
     checked_repository(target, args.app, current, f"{source.name}'s image")
@@ -281,7 +287,8 @@ def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner)
         detail = error.message if isinstance(error, CliError) else str(error)
         raise CliError(ExitCode.REAPPLY_PENDING,
                        f"{detail}\nthe cluster runs the undone revision but Terraform still holds the previous image: "
-                       f"re-run `platformctl rollback --env {env.name} --app {args.app} --to {image}` until it succeeds") from None
+                       f"re-run `platformctl rollback --env {env.name} --app {args.app} --to {image}` "
+                       "until it succeeds") from None
     progress.say(f"{env.name}/{args.app} would be rolled back to {image} (undo, then the Terraform re-apply)"
                  if runner.dry_run
                  else f"{env.name}/{args.app} rolled back to {image}; cluster and Terraform state agree")
@@ -312,7 +319,8 @@ def _undo(env: EnvironmentConfig, app: str, runner: CommandRunner, progress: Pro
     runner.run(workload.rollout_status(timeout_seconds=rollout_timeout))
     shown = runner.run(workload.running_image(), capture=True)
     undone = "would be undone" if runner.dry_run else "undone"
-    progress.say(f"break-glass: {env.name}/{app} {undone} with kubectl rollout undo; the Terraform re-apply must follow")
+    progress.say(f"break-glass: {env.name}/{app} {undone} with kubectl rollout undo; "
+                 "the Terraform re-apply must follow")
     if shown is None:
         return
     records = release_records(env)

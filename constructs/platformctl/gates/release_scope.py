@@ -78,7 +78,8 @@ def _referencing(expressions: Mapping[str, Any], inputs: frozenset[str], prefix:
             for index, block in enumerate(value):
                 if isinstance(block, Mapping):
                     yield from _referencing(block, inputs, (*prefix, key, index))
-        elif isinstance(value, Mapping) and any(_is_input(reference, inputs) for reference in value.get("references", [])):
+        elif isinstance(value, Mapping) and any(_is_input(reference, inputs)
+                                                for reference in value.get("references", [])):
             yield (*prefix, key)
 
 

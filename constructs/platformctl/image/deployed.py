@@ -45,7 +45,8 @@ class Repository:
         """The ECR repository of ``image``; a ``ValueError`` for a registry that is not ECR."""
         match = _ECR_REPOSITORY.match(image.repository)
         if match is None:
-            raise ValueError(f"{image.repository} is not an ECR repository (<account>.dkr.ecr.<region>.amazonaws.com/<name>)")
+            raise ValueError(f"{image.repository} is not an ECR repository "
+                             "(<account>.dkr.ecr.<region>.amazonaws.com/<name>)")
         return cls(match["registry"], match["region"], match["name"])
 
 
@@ -76,7 +77,8 @@ class Registry:
         [image] = self._ecr.batch_get_image(registryId=self.repository.registry_id, repositoryName=self.repository.name,
                                             imageIds=[{"imageDigest": digest}])["images"]
         self._ecr.put_image(registryId=self.repository.registry_id, repositoryName=self.repository.name,
-                            imageManifest=image["imageManifest"], imageManifestMediaType=image["imageManifestMediaType"],
+                            imageManifest=image["imageManifest"],
+                            imageManifestMediaType=image["imageManifestMediaType"],
                             imageTag=tag, imageDigest=digest)
 
 

@@ -73,7 +73,8 @@ def prepare(change: StackChange, releases: dict[str, Release], *, read_only: boo
     return variables
 
 
-def plan_and_apply(change: StackChange, variables: StackVariables, plan_file: Path, overrides: tuple[Override, ...]) -> None:
+def plan_and_apply(change: StackChange, variables: StackVariables, plan_file: Path,
+                   overrides: tuple[Override, ...]) -> None:
     """Registry check, plan (guarded), then apply with the deployed tags and release records written around it."""
     tags = [_checked_tag(change, variables, app, release) for app, release in sorted(variables.changed.items())]
     if change.plan(variables.values, plan_file, overrides):

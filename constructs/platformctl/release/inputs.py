@@ -114,7 +114,8 @@ def stack_variables(stack: Stack, releases: dict[str, Release], *, read_only: bo
     apps = apps_of(stack)
     if not apps:
         if releases:
-            raise CliError(ExitCode.USAGE, f"--image: stack {stack.name} deploys no application (it has no image variables)")
+            raise CliError(ExitCode.USAGE,
+                           f"--image: stack {stack.name} deploys no application (it has no image variables)")
         return StackVariables()
     unknown = sorted(set(releases) - set(apps))
     if unknown:
@@ -139,7 +140,8 @@ def _recorded(records: ReleaseRecords, app: str) -> Release:
     return Release(image, records.change_cause(app) or f"re-apply of {image}")
 
 
-def releases_from_arguments(env: Config, values: list[str], app: str | None, change_cause: str | None) -> dict[str, Release]:
+def releases_from_arguments(env: Config, values: list[str], app: str | None,
+                            change_cause: str | None) -> dict[str, Release]:
     """``--image [APP=]REF`` (repeatable), ``--app`` and ``--change-cause`` into ``{app: release}``.
 
     A bare ``REF`` belongs to ``--app``; ``APP=REF`` names its application itself. The change
@@ -150,7 +152,8 @@ def releases_from_arguments(env: Config, values: list[str], app: str | None, cha
         name, separator, reference = value.partition("=")
         if not separator:
             if app is None:
-                raise CliError(ExitCode.USAGE, f"--image {value}: say which application it is for: --app APP or --image APP=REF")
+                raise CliError(ExitCode.USAGE,
+                               f"--image {value}: say which application it is for: --app APP or --image APP=REF")
             name, reference = app, value
         if name in releases:
             raise CliError(ExitCode.USAGE, f"--image: application {name!r} given twice")
@@ -168,7 +171,8 @@ def app_stack_of(project: Project, env: EnvironmentConfig, app: str) -> Stack:
     checked_app(env, app)
     name = app_stack_name(env.name, app)
     if name not in project.stack_names():
-        raise CliError(ExitCode.USAGE, f"--app {app!r}: its stack {name} is not in {project.outdir}; run platformctl synth")
+        raise CliError(ExitCode.USAGE,
+                       f"--app {app!r}: its stack {name} is not in {project.outdir}; run platformctl synth")
     return project.stack(env.name, name)
 
 

@@ -84,8 +84,9 @@ class StateHistory:
         holder = self.lock_holder()
         if holder is not None:
             raise StateRestoreRefused(
-                f"the state is locked by {holder.get('Who', 'unknown')} ({holder.get('Operation', 'unknown operation')},"
-                f" since {holder.get('Created', 'unknown')}); wait for that run to finish"
+                f"the state is locked by {holder.get('Who', 'unknown')} "
+                f"({holder.get('Operation', 'unknown operation')}, since {holder.get('Created', 'unknown')}); "
+                "wait for that run to finish"
             )
         current = self._read(None)
         target = self._read(version_id)

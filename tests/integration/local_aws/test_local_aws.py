@@ -300,7 +300,8 @@ def test_eks_auto_mode_capabilities_round_trip(local_aws):
 
 
 def test_eks_addon_versions_offer_a_default_and_a_newer_version(local_aws):
-    [addon] = local_aws.client("eks").describe_addon_versions(addonName="metrics-server", kubernetesVersion="1.34")["addons"]
+    eks = local_aws.client("eks")
+    [addon] = eks.describe_addon_versions(addonName="metrics-server", kubernetesVersion="1.34")["addons"]
     newest, default = addon["addonVersions"]
     assert newest["addonVersion"] > default["addonVersion"]
     assert [v["compatibilities"][0]["defaultVersion"] for v in (newest, default)] == [False, True]

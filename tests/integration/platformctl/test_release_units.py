@@ -155,7 +155,8 @@ def interrupted(tmp_path, cli):
     return cli_with
 
 
-@pytest.mark.parametrize(("when", "state_image"), [("before", 6), ("after", 7)], ids=["before-the-apply", "after-the-apply"])
+@pytest.mark.parametrize(("when", "state_image"), [("before", 6), ("after", 7)],
+                         ids=["before-the-apply", "after-the-apply"])
 def test_an_interrupted_release_is_reconciled_from_the_state_by_the_next_rollback(
         cli, interrupted, aws, platform, dev_records, ref, when, state_image):
     assert _deploy(cli, "api", ref("api", 6), "release 6").code == ExitCode.OK

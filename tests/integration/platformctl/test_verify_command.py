@@ -150,6 +150,7 @@ def test_registry_login_writes_a_private_docker_config_for_the_apps_registry(pla
     assert stat.S_IMODE(config.stat().st_mode) == 0o600 and stat.S_IMODE(config_dir.stat().st_mode) == 0o700
     auths = json.loads(config.read_text())["auths"]
     assert list(auths) == ["444444444444.dkr.ecr.eu-west-1.amazonaws.com"]
-    user, _, password = base64.b64decode(auths["444444444444.dkr.ecr.eu-west-1.amazonaws.com"]["auth"]).decode().partition(":")
+    token = auths["444444444444.dkr.ecr.eu-west-1.amazonaws.com"]["auth"]
+    user, _, password = base64.b64decode(token).decode().partition(":")
     assert user == "AWS" and password
     assert password not in done.output  # the token is never printed

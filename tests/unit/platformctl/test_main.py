@@ -61,7 +61,8 @@ def test_every_subcommand_has_help_ending_with_the_one_exit_code_table(command, 
     (["promote", "--from", "dev", "--to", "qa", "--app", "api"], "--to 'qa': no such application environment"),
     (["verify", "--env", "dev", "--app", "billing"], "--app 'billing': not an application of dev; configured: api"),
     (["verify", "--env", "dev", "--app", "api", "--smoke-url", ""], "--smoke-url is empty"),
-    (["record-good", "--env", "dev", "--app", "api", "--image", "api:3f2c1e0"], "'api:3f2c1e0' is not pinned by digest"),
+    (["record-good", "--env", "dev", "--app", "api", "--image", "api:3f2c1e0"],
+     "'api:3f2c1e0' is not pinned by digest"),
     (["rollback", "--env", "prod", "--app", "api", "--to", "api:latest"], "--to 'api:latest' is not pinned by digest"),
     (["rollback", "--env", "prod", "--app", "api", "--to", f"elsewhere.io/api@{DIGEST}"],
      "takes images from 444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api only"),
@@ -100,7 +101,8 @@ def test_invalid_environment_files_exit_2_listing_each_problem(tmp_path, monkeyp
 def test_commands_that_do_not_synthesize_never_import_cdktf_and_start_fast():
     probe = ("import sys, time; start = time.monotonic(); from platformctl.main import main; "
              "code = main(['image-repository', '--app', 'api']); "
-             "assert code == 0, code; heavy = sorted(m for m in ('cdktf', 'jsii', 'constructs', 'boto3') if m in sys.modules); "
+             "assert code == 0, code; "
+             "heavy = sorted(m for m in ('cdktf', 'jsii', 'constructs', 'boto3') if m in sys.modules); "
              "print('HEAVY', heavy, round(time.monotonic() - start, 2))")
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,

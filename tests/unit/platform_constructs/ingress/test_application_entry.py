@@ -22,7 +22,8 @@ def apps(stack_json, env):
 
 def parameter(config, value):
     """``${data...insecure_value}`` of the SSM lookup of ``value``."""
-    [name] = [name for name, lookup in config["data"]["aws_ssm_parameter"].items() if lookup["name"].endswith(value.key)]
+    [name] = [name for name, lookup in config["data"]["aws_ssm_parameter"].items()
+              if lookup["name"].endswith(value.key)]
     return f"${{data.aws_ssm_parameter.{name}.insecure_value}}"
 
 
@@ -97,8 +98,8 @@ def test_listener_rule_forwards_the_host_and_paths_at_a_priority_of_the_host(sta
     assert rule["condition"] == [{"host_header": {"values": [HOST.format(env=env)]}},
                                  {"path_pattern": {"values": ["/*"]}}]
     [action] = rule["action"]
-    assert action == {"type": "forward",
-                      "target_group_arn": f"${{aws_lb_target_group.{next(iter(resources_of(config, 'aws_lb_target_group')))}.arn}}"}
+    target_group = next(iter(resources_of(config, "aws_lb_target_group")))
+    assert action == {"type": "forward", "target_group_arn": f"${{aws_lb_target_group.{target_group}.arn}}"}
 
 
 @pytest.mark.parametrize(("env", "zones"), [("dev", {table.PUBLIC_ZONE_ID}),
@@ -138,7 +139,8 @@ def test_pods_wait_for_their_target_before_they_count_as_ready(stack_json, env):
         f"aws_lb_listener_rule.{next(iter(resources_of(config, 'aws_lb_listener_rule')))}",
         f"aws_vpc_security_group_egress_rule.{next(iter(resources_of(config, 'aws_vpc_security_group_egress_rule')))}",
         *[f"aws_vpc_security_group_ingress_rule.{name}" for name, rule in
-          resources_of(config, "aws_vpc_security_group_ingress_rule").items() if "referenced_security_group_id" in rule]]
+          resources_of(config, "aws_vpc_security_group_ingress_rule").items()
+          if "referenced_security_group_id" in rule]]
     namespace = only(config, "kubernetes_namespace_v1")["metadata"]
     assert namespace["labels"]["eks.amazonaws.com/pod-readiness-gate-inject"] == "enabled"
 
@@ -153,7 +155,8 @@ BINDING_SCHEMA = {
         "metadata": {"type": "object", "required": ["name", "namespace"], "properties": {
             "name": {"type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},
             "namespace": {"type": "string"}, "labels": {"type": "object"}}},
-        "spec": {"type": "object", "additionalProperties": False, "required": ["targetGroupARN", "targetType", "serviceRef"],
+        "spec": {"type": "object", "additionalProperties": False,
+                 "required": ["targetGroupARN", "targetType", "serviceRef"],
                  "properties": {
                      "targetGroupARN": {"type": "string", "minLength": 1},
                      "targetType": {"enum": ["ip", "instance"]},

@@ -10,7 +10,8 @@ from platform_constructs.policy.secrets import is_secret_key, secret_literals
     ("secret_string", True), ("password_wo", True), ("api_key", True), ("private_key", True),
     ("manage_master_user_password", False), ("master_user_secret_kms_key_id", False), ("secret_arn", False),
     ("auth_token_update_strategy", False), ("password_wo_version", False), ("authentication_mode", False),
-    ("kms_key_id", False), ("http_tokens", False), ("secret_status", False), ("iam_database_authentication_enabled", False), ("enable_secret_rotation", False),
+    ("kms_key_id", False), ("http_tokens", False), ("secret_status", False),
+    ("iam_database_authentication_enabled", False), ("enable_secret_rotation", False),
 ])
 def test_secret_keys(key, secret):
     assert is_secret_key(key) is secret

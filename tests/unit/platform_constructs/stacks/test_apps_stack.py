@@ -159,7 +159,8 @@ def test_rendering_follows_the_providers_conversions(platform, stack_json):
     (lambda spec: spec["template"]["spec"]["container"][0].update(readiness_probe_x={}), "readinessProbeX"),
     (lambda spec: spec.update(min_ready_seconds="ten"), "'ten' is not of type"),
     (lambda spec: spec["template"]["spec"]["container"][0].pop("name"), "'name' is a required property"),
-    (lambda spec: spec["template"]["spec"]["topology_spread_constraint"][0].pop("topology_key"), "'topologyKey' is a required"),
+    (lambda spec: spec["template"]["spec"]["topology_spread_constraint"][0].pop("topology_key"),
+     "'topologyKey' is a required"),
 ])
 def test_the_schema_gate_fails_on_a_broken_deployment(platform, stack_json, mutate, complaint):
     version = platform.environments["prod"].eks.kubernetes_version

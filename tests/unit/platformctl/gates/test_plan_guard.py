@@ -239,6 +239,7 @@ def test_cli_takes_protection_from_the_registry_and_configuration(destructive_pl
 
 
 def test_the_module_form_is_an_alias_of_the_subcommand(destructive_plan):
-    done = subprocess.run([sys.executable, "-m", "platformctl.gates.plan_guard", str(destructive_plan), "--env", "prod"],
+    done = subprocess.run([sys.executable, "-m", "platformctl.gates.plan_guard", str(destructive_plan), "--env",
+                           "prod"],
                           capture_output=True, text=True, check=False)
     assert done.returncode == ExitCode.REFUSED, done.stdout + done.stderr

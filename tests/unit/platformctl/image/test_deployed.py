@@ -69,7 +69,8 @@ def test_without_a_lifecycle_policy_nothing_expires():
 
 @pytest.mark.parametrize(("reference", "expected"), [
     (REPOSITORY, Repository("444444444444", "eu-west-1", "acme-shared-api")),
-    ("111111111111.dkr.ecr.us-gov-west-1.amazonaws.com/team/api", Repository("111111111111", "us-gov-west-1", "team/api")),
+    ("111111111111.dkr.ecr.us-gov-west-1.amazonaws.com/team/api",
+     Repository("111111111111", "us-gov-west-1", "team/api")),
 ])
 def test_the_repository_comes_from_the_image_reference(reference, expected):
     assert Repository.of(ImageRef.pinned(f"{reference}@{digest(1)}")) == expected

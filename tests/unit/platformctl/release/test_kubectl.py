@@ -34,4 +34,5 @@ def test_kubectl_commands_address_the_workload_by_context_and_namespace(command,
 
 
 def test_commands_print_as_shell_command_lines():
-    assert str(WORKLOAD.running_image()).endswith("""'jsonpath={.spec.template.spec.containers[?(@.name=="api")].image}'""")
+    assert str(WORKLOAD.running_image()).endswith(
+        """'jsonpath={.spec.template.spec.containers[?(@.name=="api")].image}'""")

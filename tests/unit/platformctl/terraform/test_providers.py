@@ -190,12 +190,14 @@ K8S_PINNED = RequiredProvider("kubernetes", KUBERNETES, "2.38.0")
 def test_availability_follows_the_configurations_routing(tmp_path, provider, registry_down, expected_reason):
     unpacked(tmp_path, "aws", "5.100.0")
     registry = Registry("offline" if registry_down else None)
-    missing = Availability(ProviderMirror.scan(tmp_path, LINUX), registry).unavailable([provider], Path("out/dev-app-api"))
+    missing = Availability(ProviderMirror.scan(tmp_path, LINUX), registry).unavailable([provider],
+                                                                                       Path("out/dev-app-api"))
     if expected_reason is None:
         assert missing == []
     else:
         assert len(missing) == 1 and expected_reason.replace("MIRROR", str(tmp_path)) in missing[0].reason
-        assert f"`terraform -chdir=out/dev-app-api providers mirror -platform=linux_amd64 {tmp_path}`" in missing[0].remedy
+        mirror = f"`terraform -chdir=out/dev-app-api providers mirror -platform=linux_amd64 {tmp_path}`"
+        assert mirror in missing[0].remedy
     assert registry.asked == ([] if provider.address == AWS else ["registry.terraform.io"])
 
 
