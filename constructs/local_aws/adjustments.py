@@ -78,7 +78,7 @@ def public_fields(item: dict[str, Any]) -> dict[str, Any]:
 
 # --- helpers ------------------------------------------------------------------------------
 
-def _as_list(value: object) -> list:
+def _as_list(value: object) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, list | tuple) else [value]
@@ -291,7 +291,7 @@ def _sts_assume_existing_role() -> None:
     original = STSBackend.assume_role
 
     def assume_role(self: STSBackend, region_name: str, role_session_name: str, role_arn: str,
-                    *args: object, **kwargs: object) -> object:
+                    *args: Any, **kwargs: Any) -> Any:
         target_account = role_arn.split(":")[4]
         role_name = role_arn.split("/")[-1]
         roles = {role.name: role for role in iam_backends[target_account][self.partition].get_roles()}

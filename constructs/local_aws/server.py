@@ -40,7 +40,7 @@ def serve(account_id: str, ready_file: Path, certificate: Path, private_key: Pat
     # AWS-managed policies (AmazonEKSClusterPolicy, ...) exist in every account, as in AWS
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     # the account of access keys moto did not issue (moto reads this global on every request)
-    moto.iam.models.DEFAULT_ACCOUNT_ID = account_id
+    moto.iam.models.DEFAULT_ACCOUNT_ID = account_id  # type: ignore[attr-defined]  # a global moto does not export
     apply_all()
     app = one_request_at_a_time(retries_get_the_first_answer(
         with_request_context(DomainDispatcherApplication(create_backend_app))))

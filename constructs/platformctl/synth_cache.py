@@ -223,7 +223,7 @@ def _tree_digest(directory: Path) -> str:
 
 
 def _distributions() -> tuple[str, ...]:
-    found = set()
+    found: set[str] = set()
     for entry in sys.path:
         with contextlib.suppress(OSError):
             found.update(name for name in os.listdir(entry or ".") if name.endswith((".dist-info", ".egg-info")))

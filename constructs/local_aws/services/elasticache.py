@@ -25,7 +25,8 @@ def _state(backend: Any) -> dict[str, dict[str, Any]]:
     """Per-backend (account and region) stores this module adds."""
     if not hasattr(backend, "_local_aws"):
         backend._local_aws = {"parameter_groups": {}, "user_groups": {}}
-    return backend._local_aws
+    store: dict[str, dict[str, Any]] = backend._local_aws
+    return store
 
 
 def _arn(backend: Any, kind: str, name: str) -> str:
@@ -275,7 +276,8 @@ def _replication_group_members() -> None:
         self.replication_groups.pop(replication_group_id, None)
         return deleted
 
-    ElastiCacheBackend.create_replication_group = create_replication_group
+    # moto spells out every keyword; the wrapper passes them all through
+    ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[assignment]
     ElastiCacheBackend.delete_replication_group = delete_replication_group
 
 

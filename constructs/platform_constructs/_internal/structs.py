@@ -22,7 +22,7 @@ def struct(struct_type: type, values: dict[str, Any]) -> Any:
 
 @functools.cache
 def _hints(struct_type: type) -> dict[str, Any]:
-    return typing.get_type_hints(struct_type.__init__)
+    return typing.get_type_hints(struct_type.__init__)  # type: ignore[misc]  # the class's own __init__, not an instance's
 
 
 def _convert(value: Any, hint: Any) -> Any:

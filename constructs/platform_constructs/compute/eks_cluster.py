@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from platform_constructs._internal.annotations import warn
 from platform_constructs._internal.aws_context import account_id, assume_role_policy, partition, policy_document
@@ -246,7 +247,8 @@ class EksCluster(Construct):
         }
 
     def _create_access_entries(self) -> None:
-        grants = [(role, _CLUSTER_ADMIN_POLICY, {"type": "cluster"}) for role in self.props.admin_roles]
+        grants: list[tuple[str, str, dict[str, Any]]] = [
+            (role, _CLUSTER_ADMIN_POLICY, {"type": "cluster"}) for role in self.props.admin_roles]
         grants += [(role, _NAMESPACE_EDIT_POLICY, {"type": "namespace", "namespaces": list(namespaces)})
                    for role, namespaces in self.props.deployer_roles.items()]
         account = account_id(self)
@@ -300,10 +302,11 @@ class EksCluster(Construct):
         pinned = next((version for addon, version in self.props.addon_versions.items() if addon == name), None)
         if pinned is not None:
             return pinned
-        return aws.data_aws_eks_addon_version.DataAwsEksAddonVersion(
+        resolved: str = aws.data_aws_eks_addon_version.DataAwsEksAddonVersion(
             self, f"AddonVersion{pascal_id(name)}", addon_name=name, kubernetes_version=self.props.kubernetes_version,
             most_recent=self.props.addon_version_selection == "latest",
         ).version
+        return resolved
 
     def _container_insights(self, logs: LogSettings, nodes: list[TerraformResource]) -> aws.eks_addon.EksAddon:
         log_groups = [

@@ -263,8 +263,8 @@ class EksProps(Props):
             problem("addon-version", f"addon_versions.{name}", self.addon_versions[name],
                     f"pins an add-on this cluster does not install (compute = {self.compute!r}); installed: "
                     f"{', '.join(self.addons)}")
-        for name, group in self.node_groups.items():
-            found.extend(group.problems(f"{prefix}node_groups.{name}."))
+        for group_name, group in self.node_groups.items():
+            found.extend(group.problems(f"{prefix}node_groups.{group_name}."))
         return found
 
     @property

@@ -138,8 +138,8 @@ def _load_registry(path: Path, problems: list[Problem]) -> AccountRegistry | Non
     return None if found else registry
 
 
-def _load_file(path: Path, name: str, model: type[BaseModel], registry: tuple[AccountRegistry | None, str],
-               problems: list[Problem]) -> Any:
+def _load_file(path: Path, name: str, model: type[EnvironmentConfig | SharedConfig],
+               registry: tuple[AccountRegistry | None, str], problems: list[Problem]) -> Any:
     data = _read_toml(path, problems)
     if data is None:
         return None

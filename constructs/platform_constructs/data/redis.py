@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
 from platform_constructs.data.private_data_store import PrivateDataStore
-from platform_constructs.data.redis_props import RedisProps
+from platform_constructs.data.redis_props import CacheLogType, RedisProps
 from platform_constructs.errors import Problem, refuse
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import EncryptedLogGroup, LogSettings
@@ -102,7 +104,7 @@ class RedisCache(PrivateDataStore):
         )
 
     def _create_replication_group(
-        self, naming: Naming, subnet_group_name: str, log_groups: dict[str, EncryptedLogGroup],
+        self, naming: Naming, subnet_group_name: str, log_groups: Mapping[CacheLogType, EncryptedLogGroup],
     ) -> aws.elasticache_replication_group.ElasticacheReplicationGroup:
         """The replication group: TLS required, the store's key at rest, RBAC users only, logs as JSON."""
         props = self.props

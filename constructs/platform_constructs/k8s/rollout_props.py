@@ -22,6 +22,7 @@ from platform_constructs.k8s import rto
 from platform_constructs.k8s.duration import Duration, DurationField
 from platform_constructs.k8s.image_policy import ImagePinning
 from platform_constructs.k8s.probes import ProbeTiming
+from platform_constructs.k8s.rto import RtoEstimate
 from platform_constructs.k8s.scale import Count, CountOrPercentField, Percent
 from platform_constructs.k8s.strategy import DeploymentStrategy, Recreate, RollingUpdate, rolling_update_problems
 from platform_constructs.k8s.target_health import LOAD_BALANCER_STOP_LAG, TargetHealthCheck
@@ -109,7 +110,7 @@ class RolloutProps(Props):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def rto_estimate(self) -> rto.RtoEstimate:
+    def rto_estimate(self) -> RtoEstimate:  # not rto.RtoEstimate: the field rto shadows the module here
         """Worst-case time from a failed release to the last good image running again (shown in the environment
         report)."""
         return rto.estimate(self)

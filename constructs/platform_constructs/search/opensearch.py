@@ -115,7 +115,8 @@ class SearchDomain(PrivateDataStore):
                 "Action": "sts:AssumeRole",
             }),
         )
-        return role.arn
+        arn: str = role.arn
+        return arn
 
     def _create_log_resource_policy(
         self, naming: Naming, log_groups: dict[str, EncryptedLogGroup],

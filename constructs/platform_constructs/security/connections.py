@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from platform_constructs._internal.tf import Construct, aws
+from platform_constructs._internal.tf import Construct, Node, aws
 
 
 class SecurityGroupPeer(Protocol):
     """Anything whose traffic leaves from one security group (an EKS cluster's nodes, a service)."""
 
     @property
-    def node(self): ...  # the construct node: its id names the rule
+    def node(self) -> Node: ...  # the construct node: its id names the rule
 
     @property
     def security_group_id(self) -> str: ...

@@ -14,7 +14,7 @@ from platformctl.project import Project
 from platformctl.release.inputs import checked_app
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser,
              dry_run: argparse.ArgumentParser) -> None:
     """Add the image subcommands (they change nothing a dry run could skip: ``dry_run`` is unused)."""
     for name, summary, description, handler in (

@@ -14,11 +14,12 @@ from platformctl.progress import Progress
 from platformctl.project import Project, Stack
 from platformctl.release.change import plan_and_apply, prepare, stack_change
 from platformctl.release.inputs import releases_from_arguments
+from platformctl.release.records import Release
 from platformctl.terraform.flow import StackChange, add_guard_arguments, guard_overrides
 from platformctl.terraform.state_history import StateHistory, StateRestoreRefused
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser,
              dry_run: argparse.ArgumentParser) -> None:
     """Add the infrastructure subcommands; ``common`` and ``dry_run`` are shared option groups."""
 
@@ -100,7 +101,8 @@ def _synth(args: argparse.Namespace, project: Project, runner: CommandRunner) ->
                                               stacks=args.stack, no_cache=args.no_cache))
 
 
-def _change_for(args: argparse.Namespace, project: Project, runner: CommandRunner) -> tuple[Stack, StackChange, dict]:
+def _change_for(args: argparse.Namespace, project: Project,
+                runner: CommandRunner) -> tuple[Stack, StackChange, dict[str, Release]]:
     """The stack, its change (a release when --image is given) and the releases, all arguments checked first."""
     stack = project.stack(args.env, args.stack)
     releases = releases_from_arguments(stack.config, getattr(args, "image", []), getattr(args, "app", None),

@@ -46,7 +46,7 @@ SMOKE_INTERVAL_SECONDS = 30
 SMOKE_REQUEST_TIMEOUT_SECONDS = 10
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,  # noqa: PLR0915 - one line per option
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser,  # noqa: PLR0915 - one line per option
              dry_run: argparse.ArgumentParser) -> None:
     """Add the release subcommands; ``common`` and ``dry_run`` are shared option groups."""
 
@@ -267,13 +267,10 @@ def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner)
         env, args.app, pinned_image(args.to_image, "--to"), "--to")
     overrides = guard_overrides(args)
     records = release_records(env)
-    if explicit is not None:
-        image = explicit
-    else:
-        image = records.image(args.app, RecordKind.LAST_GOOD)
-        if image is None:
-            raise CliError(ExitCode.REFUSED, f"{env.name}/{args.app}: no last good image recorded at "
-                                             f"{records.parameter_name(args.app, RecordKind.LAST_GOOD)}; pass --to REF")
+    image = explicit if explicit is not None else records.image(args.app, RecordKind.LAST_GOOD)
+    if image is None:
+        raise CliError(ExitCode.REFUSED, f"{env.name}/{args.app}: no last good image recorded at "
+                                         f"{records.parameter_name(args.app, RecordKind.LAST_GOOD)}; pass --to REF")
     progress.say(f"{'would roll' if runner.dry_run else 'rolling'} {env.name}/{args.app} back to {image}")
     release = Release(image, args.change_cause or f"rollback to {image}")
     if not args.break_glass:

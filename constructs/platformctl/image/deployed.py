@@ -67,10 +67,11 @@ class Registry:
     def lifecycle_policy(self) -> str | None:
         """The repository's lifecycle policy document, or ``None`` when it has none."""
         try:
-            return self._ecr.get_lifecycle_policy(registryId=self.repository.registry_id,
-                                                  repositoryName=self.repository.name)["lifecyclePolicyText"]
+            policy: str = self._ecr.get_lifecycle_policy(registryId=self.repository.registry_id,
+                                                         repositoryName=self.repository.name)["lifecyclePolicyText"]
         except self._ecr.exceptions.LifecyclePolicyNotFoundException:
             return None
+        return policy
 
     def add_tag(self, digest: str, tag: str) -> None:
         """Put ``tag`` on the image ``digest`` (its manifest pushed again under the new tag)."""

@@ -126,9 +126,10 @@ class ReleaseRecords:
 
     def _read(self, name: str) -> str | None:
         try:
-            return self._ssm.get_parameter(Name=name)["Parameter"]["Value"]
+            value: str = self._ssm.get_parameter(Name=name)["Parameter"]["Value"]
         except self._ssm.exceptions.ParameterNotFound:
             return None
+        return value
 
     def _write(self, name: str, value: str, note: str) -> int:
         """``note`` (who, which build) becomes the parameter description, kept in its history."""
