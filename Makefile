@@ -1,6 +1,7 @@
 # Two commands set up a fresh machine and do the work:
 #   make synth   install everything, then `cdktf synth` all stacks into cdktf.out/
-#   make test    install everything, then run the test suite (all but the whole-environment drill: make e2e)
+#   make test    install everything, run make lint (ruff, mypy --strict), then the test suite (all but the
+#                whole-environment drill: make e2e)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -18,7 +19,7 @@ export PATH := $(NODE_BIN):$(CURDIR)/$(BIN):$(PATH)
 export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help install synth test unit e2e bench report clean tools scan deploy-local deploy-local-down local-env lint-jenkins drill
+.PHONY: help install synth lint test unit e2e bench report clean tools scan deploy-local deploy-local-down local-env lint-jenkins drill
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 22
@@ -70,7 +71,12 @@ drill: install  ## time the steps of an application and an infrastructure rollba
 lint-jenkins: node_modules/.installed  ## npm-groovy-lint (Node 22, Java 17) over cicd/Jenkinsfile-* and cicd/jobs.groovy: no error, no warning
 	cd cicd && npm-groovy-lint --noserver --config $(CURDIR)/cicd/.groovylintrc.js --failon warning Jenkinsfile-* jobs.groovy
 
-test: install  ## every test but the whole-environment drill, on two workers (about 10 min)
+# ruff over every Python file (rules in pyproject.toml), then mypy --strict over the three packages
+lint: $(BIN)/.installed  ## ruff (the documented rule set) and mypy --strict: zero findings (about 10 s)
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m mypy
+
+test: install lint  ## lint, then every test but the whole-environment drill, on two workers (about 10 min)
 	$(BIN)/python -m pytest -n 2 --dist worksteal -m "not e2e"
 
 unit: install  ## the unit tier alone: one process, no Terraform CLI, no emulator (about 1 min)
