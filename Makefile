@@ -85,7 +85,12 @@ docs-rto: install  ## docs/rollback.md: regenerate the recovery-time budget tabl
 lint-jenkins: node_modules/.installed  ## npm-groovy-lint (Node 22, Java 17) over cicd/Jenkinsfile-* and cicd/jobs.groovy: no error, no warning
 	cd cicd && npm-groovy-lint --noserver --config $(CURDIR)/cicd/.groovylintrc.js --failon warning Jenkinsfile-* jobs.groovy
 
-test: install  ## every test but the whole-environment drill, on two workers (about 10 min)
+# ruff over every Python file (rules in pyproject.toml), then mypy --strict over the three packages
+lint: $(BIN)/.installed  ## ruff (the documented rule set) and mypy --strict: zero findings (about 10 s)
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m mypy
+
+test: install lint  ## lint, then every test but the whole-environment drill, on two workers (about 10 min)
 	$(BIN)/python -m pytest -n 2 --dist worksteal -m "not e2e"
 
 unit: install  ## the unit tier alone: one process, no Terraform CLI, no emulator (about 1 min)

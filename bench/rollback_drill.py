@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from emulated_registry import create_repositories, push_image  # noqa: E402
 from small_stacks import SmallStacks, create_state_bucket  # noqa: E402
 
-from platform_constructs.config.loader import load_platform  # noqa: E402
 from local_aws.emulator import LocalAws  # noqa: E402
+from platform_constructs.config.loader import load_platform  # noqa: E402
 from platformctl.release.image_ref import ImageRef  # noqa: E402
 from platformctl.release.records import ReleaseRecords  # noqa: E402
 
@@ -55,7 +55,7 @@ def _median(samples: list[float]) -> float:
 
 
 class _Healthy(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         self.send_response(200)
         self.end_headers()
 
@@ -131,8 +131,8 @@ def main() -> int:
               for name, samples in timings.items()}
     result["rto_estimate_prod"] = dataclasses.asdict(prod.rollout.rto_estimate)
     width = max(len(name) for name in timings)
-    for name in timings:
-        print(f"{name:<{width}}  {result[name]['median_s']:>6.2f} s (median of {len(timings[name])})")
+    for name, samples in timings.items():
+        print(f"{name:<{width}}  {result[name]['median_s']:>6.2f} s (median of {len(samples)})")
     reports = ROOT / "reports"
     reports.mkdir(exist_ok=True)
     (reports / "rollback-drill.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -75,7 +75,7 @@ def stack_json(synth_dir) -> Callable[[str], dict[str, Any]]:
     return load
 
 
-@pytest.fixture()
+@pytest.fixture
 def synth_stack(tmp_path) -> Callable[[Callable[[Any], None]], dict[str, Any]]:
     """Synthesize a fresh single stack built by ``build(stack)`` and return its JSON.
 

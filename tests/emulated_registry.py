@@ -6,6 +6,7 @@ rollback first checks that the registry holds the image and that its lifecycle p
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -26,10 +27,8 @@ def create_repositories(ecr: Any, platform: Platform) -> None:
     policy = shared.registry.lifecycle.to_json(environment_order(platform))
     for repo in shared.registry.repositories:
         name = repository_name(naming, repo)
-        try:
+        with contextlib.suppress(ecr.exceptions.RepositoryNotFoundException):
             ecr.delete_repository(repositoryName=name, force=True)
-        except ecr.exceptions.RepositoryNotFoundException:
-            pass
         ecr.create_repository(repositoryName=name, imageTagMutability="IMMUTABLE")
         ecr.put_lifecycle_policy(repositoryName=name, lifecyclePolicyText=policy)
 
@@ -40,10 +39,8 @@ def push_image(ecr: Any, platform: Platform, n: int, app: str = "api") -> str:
     naming = Naming(shared.naming.prefix, shared.name)
     digest = f"sha256:{DIGIT[n % 16] * 64}"
     manifest = json.dumps({"schemaVersion": 2, "mediaType": MANIFEST_TYPE, "config": {"digest": digest}, "layers": []})
-    try:
+    with contextlib.suppress(ecr.exceptions.ImageAlreadyExistsException):
         ecr.put_image(repositoryName=repository_name(naming, app), imageManifest=manifest,
                       imageManifestMediaType=MANIFEST_TYPE, imageTag=build_tag(f"{n:040x}", on_main=True),
                       imageDigest=digest)
-    except ecr.exceptions.ImageAlreadyExistsException:
-        pass
     return f"{repository_uri(shared.aws.account_id, shared.aws.region, naming, app)}@{digest}"

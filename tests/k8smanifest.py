@@ -112,7 +112,8 @@ class _Schema:
         if "properties" in schema:
             return self._object(value, schema["properties"], path)
         if "object" in types and isinstance(schema.get("additionalProperties"), dict) and isinstance(value, dict):
-            return {key: self.convert(item, schema["additionalProperties"], f"{path}.{key}") for key, item in value.items()}
+            return {key: self.convert(item, schema["additionalProperties"], f"{path}.{key}")
+                    for key, item in value.items()}
         if "array" in types and isinstance(value, list):
             return [self.convert(item, schema.get("items", {}), f"{path}[{index}]") for index, item in enumerate(value)]
         if "integer" in types and isinstance(value, str) and _INTEGER.match(value):

@@ -48,7 +48,8 @@ def aws_only(config: dict[str, Any]) -> dict[str, Any]:
     checks every argument, type and remaining reference of the AWS part.
     """
     stripped = copy.deepcopy(config)
-    stripped["resource"] = {kind: items for kind, items in config["resource"].items() if not kind.startswith("kubernetes_")}
+    stripped["resource"] = {kind: items for kind, items in config["resource"].items()
+                            if not kind.startswith("kubernetes_")}
     stripped["provider"].pop("kubernetes")
     stripped["terraform"]["required_providers"].pop("kubernetes")
     stripped["terraform"].pop("backend")

@@ -79,7 +79,7 @@ def public_fields(item: dict[str, Any]) -> dict[str, Any]:
 
 # --- helpers ------------------------------------------------------------------------------
 
-def _as_list(value: object) -> list:
+def _as_list(value: object) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, list | tuple) else [value]
@@ -273,7 +273,7 @@ def _trusts_account(trust_policy: str, account_id: str) -> bool:
             continue
         principal = statement.get("Principal")
         principals = ["*"] if principal == "*" else _as_list((principal or {}).get("AWS"))
-        if any(p == "*" or p == account_id or p.startswith(f"arn:aws:iam::{account_id}:") for p in principals):
+        if any(p in ("*", account_id) or p.startswith(f"arn:aws:iam::{account_id}:") for p in principals):
             return True
     return False
 
@@ -292,7 +292,7 @@ def _sts_assume_existing_role() -> None:
     original = STSBackend.assume_role
 
     def assume_role(self: STSBackend, region_name: str, role_session_name: str, role_arn: str,
-                    *args: object, **kwargs: object) -> object:
+                    *args: Any, **kwargs: Any) -> Any:
         target_account = role_arn.split(":")[4]
         role_name = role_arn.split("/")[-1]
         roles = {role.name: role for role in iam_backends[target_account][self.partition].get_roles()}

@@ -39,10 +39,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from platform_constructs.config.loader import Platform, load_platform
-from platform_constructs.errors import ConfigError
 from local_aws import inventory as emulator_inventory
 from local_aws.emulator import TEST_CREDENTIALS, LocalAws
+from platform_constructs.config.loader import Platform, load_platform
+from platform_constructs.errors import ConfigError
 from platformctl import env_vars, exit_codes
 from platformctl.exit_codes import ExitCode
 from platformctl.terraform.cli import MirrorError, find_provider_mirror, terraform_env, write_cli_config

@@ -217,9 +217,11 @@ class LocalAws:
             "Principal": {"AWS": f"arn:aws:iam::{trusted_account_id or self.account_id}:root"},
         }]}
         try:
-            return iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+            role = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]
         except iam.exceptions.EntityAlreadyExistsException:
-            return iam.get_role(RoleName=role_name)["Role"]["Arn"]
+            role = iam.get_role(RoleName=role_name)["Role"]
+        arn: str = role["Arn"]
+        return arn
 
     def provision_ci_hub(self, *, cluster_name: str, cidr: str, transit_gateway_id: str,
                          participants: list[str]) -> None:

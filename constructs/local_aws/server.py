@@ -30,17 +30,17 @@ REMEMBERED_ANSWERS = 2048
 
 def serve(account_id: str, ready_file: Path, certificate: Path, private_key: Path) -> None:
     """Apply the adjustments, bind 127.0.0.1:<free port>, publish the port, serve forever."""
-    from werkzeug.serving import make_server
-
     import moto.iam.models
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
     from local_aws.adjustments import apply_all, with_request_context
 
     os.environ.pop("MOTO_ACCOUNT_ID", None)
     # AWS-managed policies (AmazonEKSClusterPolicy, ...) exist in every account, as in AWS
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     # the account of access keys moto did not issue (moto reads this global on every request)
-    moto.iam.models.DEFAULT_ACCOUNT_ID = account_id
+    moto.iam.models.DEFAULT_ACCOUNT_ID = account_id  # type: ignore[attr-defined]  # a global moto does not export
     apply_all()
     app = one_request_at_a_time(retries_get_the_first_answer(
         with_request_context(DomainDispatcherApplication(create_backend_app))))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Strict, ValidationError
+from pydantic.json_schema import JsonDict  # type: ignore[attr-defined]  # pydantic re-exports it without __all__
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from platform_constructs.errors import Problem
@@ -54,7 +55,7 @@ class Props(BaseModel):
 #: ``json_schema_extra`` of a field that may differ between staging and prod: a size, a count,
 #: a duration or an address. Every other field is a topology feature and must match between
 #: the two tiers (the staging parity rule in ``config/rules.py``).
-MAY_DIFFER = {"parity_exempt": True}
+MAY_DIFFER: JsonDict = {"parity_exempt": True}
 
 
 def may_differ(field_info: object) -> bool:

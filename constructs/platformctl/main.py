@@ -17,6 +17,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from platformctl import exit_codes
 from platformctl.commands import (
@@ -33,13 +34,14 @@ from platformctl.commands import (
 )
 from platformctl.credentials import CredentialsProblem, explain
 from platformctl.exit_codes import CliError, ExitCode
-from platformctl.project import Project
 from platformctl.process import CommandFailed, CommandRunner
+from platformctl.project import Project
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse with the project's usage exit code and a pointer to ``--help``."""
 
-    def error(self, message: str) -> None:  # noqa: D102 - argparse API
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(ExitCode.USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
@@ -105,10 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"platformctl {args.command}: {error}", file=sys.stderr)
         code = ExitCode.FAILED
     except _aws_errors() as error:  # evaluated only when an exception gets this far
-        problem = explain(error)  # credentials that expired during the run
-        print(f"platformctl {args.command}: {problem.message if problem else f'AWS call failed: {error}'}",
+        explained = explain(error)  # credentials that expired during the run
+        print(f"platformctl {args.command}: {explained.message if explained else f'AWS call failed: {error}'}",
               file=sys.stderr)
-        code = problem.exit_code if problem else ExitCode.FAILED
+        code = explained.exit_code if explained else ExitCode.FAILED
     except KeyboardInterrupt:
         print(f"platformctl {args.command}: interrupted", file=sys.stderr)
         code = ExitCode.INTERRUPTED

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from platformctl import env_vars
-from platformctl.exit_codes import CliError, ExitCode
 from platform_constructs.config.loader import Platform, load_platform
 from platform_constructs.config.schema import EnvironmentConfig, SharedConfig
 from platform_constructs.errors import ConfigError
-from platformctl.terraform.workdir import StackWorkdir
+from platformctl import env_vars
+from platformctl.exit_codes import CliError, ExitCode
 from platformctl.terraform.cli import MirrorError, write_cli_config
+from platformctl.terraform.workdir import StackWorkdir
 
 Config = EnvironmentConfig | SharedConfig
 
@@ -90,7 +90,8 @@ class Project:
         environments = self.platform.environments
         if name not in environments:
             raise CliError(ExitCode.USAGE,
-                           f"{option} {name!r}: no such application environment; known: {', '.join(sorted(environments))}")
+                           f"{option} {name!r}: no such application environment; "
+                           f"known: {', '.join(sorted(environments))}")
         return environments[name]
 
     def cli_config(self) -> Path:
@@ -114,7 +115,8 @@ class Project:
         """The synthesized ``cdk.tf.json`` of a stack."""
         if stack_name not in self.stack_names():
             raise CliError(ExitCode.USAGE,
-                           f"--stack {stack_name!r}: not in {self.outdir}; synthesized: {', '.join(self.stack_names())}")
+                           f"--stack {stack_name!r}: not in {self.outdir}; "
+                           f"synthesized: {', '.join(self.stack_names())}")
         return _json_file(self.outdir / "stacks" / stack_name / "cdk.tf.json")
 
     def backend(self, stack_name: str) -> tuple[str, str] | None:

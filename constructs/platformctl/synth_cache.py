@@ -24,6 +24,7 @@ entries are removed once the cache exceeds its size bound. Nothing here imports 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -222,7 +223,7 @@ def _tree_digest(directory: Path) -> str:
 
 
 def _distributions() -> tuple[str, ...]:
-    found = set()
+    found: set[str] = set()
     for entry in sys.path:
         with contextlib.suppress(OSError):
             found.update(name for name in os.listdir(entry or ".") if name.endswith((".dist-info", ".egg-info")))
@@ -242,7 +243,12 @@ def _node_identity() -> str:
 
 
 _RECORDING: list[dict[str, bytes]] = []
-_HOOK_INSTALLED = False
+
+
+@functools.cache
+def _install_audit_hook() -> None:
+    """An audit hook cannot be removed: one per process serves every recording."""
+    sys.addaudithook(_record_open)
 
 
 @contextlib.contextmanager
@@ -254,10 +260,7 @@ def recording_reads(ignore_under: Path) -> Iterator[dict[str, bytes]]:
     anyone. Module files and files under ``ignore_under`` (the library's own source, covered by
     the source digest) are skipped.
     """
-    global _HOOK_INSTALLED
-    if not _HOOK_INSTALLED:
-        sys.addaudithook(_record_open)
-        _HOOK_INSTALLED = True
+    _install_audit_hook()
     opened: dict[str, bytes] = {}
     _RECORDING.append(opened)
     try:

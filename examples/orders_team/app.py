@@ -42,7 +42,8 @@ class OrdersWorkers(Construct):
 
 
 class OrdersStack(TerraformStack):
-    """A VPC over three zones and a Multi-AZ PostgreSQL database the workers may reach, checked by the production pack."""
+    """A VPC over three zones and a Multi-AZ PostgreSQL database the workers may reach, checked by the production
+    pack."""
 
     def __init__(self, scope: Construct, name: str) -> None:
         super().__init__(scope, name)
@@ -60,13 +61,14 @@ class OrdersStack(TerraformStack):
         network = Network(self, "Network", props=NetworkProps(cidr="10.60.0.0/16", az_count=3, nat="per_az"),
                           region=REGION, naming=NAMING, logs=logs)
         database = PostgresDatabase(
-            self, "Orders", props=PostgresProps(database_name="orders", allocated_storage=100, max_allocated_storage=500),
+            self, "Orders",
+            props=PostgresProps(database_name="orders", allocated_storage=100, max_allocated_storage=500),
             naming=NAMING, vpc_id=network.vpc_id, subnet_group_name=network.db_subnet_group_name, logs=logs)
         workers = OrdersWorkers(self, "Workers", vpc_id=network.vpc_id)
         database.allow_from(workers)  # 5432/tcp from the workers' group, nothing else
 
-        for name, value in {**network.outputs, **database.outputs}.items():
-            TerraformOutput(self, name, value=value)
+        for output_name, value in {**network.outputs, **database.outputs}.items():
+            TerraformOutput(self, output_name, value=value)
 
 
 def synthesize(outdir: Path) -> Path:

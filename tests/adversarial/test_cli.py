@@ -131,7 +131,7 @@ BROKEN_OUTPUT = [
 ]
 
 
-@pytest.fixture()
+@pytest.fixture
 def inputs(tmp_path: Path, platform, monkeypatch) -> dict[str, str]:
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # discard port: nothing answers

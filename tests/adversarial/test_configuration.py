@@ -301,7 +301,7 @@ CASES: list[tuple[str, Setup, str, str, str]] = [
 ]
 
 
-@pytest.fixture()
+@pytest.fixture
 def previous(tmp_path: Path) -> Path:
     outdir = tmp_path / "cdktf.out"
     (outdir / "stacks" / "prod").mkdir(parents=True)

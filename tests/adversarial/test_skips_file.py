@@ -39,7 +39,8 @@ CASES: list[tuple[str, bytes, str]] = [
      "does not name"),
     ("a construct of only a character class", skip('check = "CKV_AWS_1"', 'paths = ["prod/[A-Z]*"]', REASON).encode(),
      "'prod/[A-Z]*' does not name"),
-    ("every stack of an environment", skip('check = "CKV_AWS_1"', 'paths = ["prod-*/Entry/TargetGroup"]', REASON).encode(),
+    ("every stack of an environment",
+     skip('check = "CKV_AWS_1"', 'paths = ["prod-*/Entry/TargetGroup"]', REASON).encode(),
      "'prod-*/Entry/TargetGroup' does not name"),
     ("application stacks of every environment",
      skip('check = "CKV_AWS_1"', 'paths = ["*-app-*/Entry/TargetGroup"]', REASON).encode(), "does not name"),
@@ -90,7 +91,7 @@ CASES: list[tuple[str, bytes, str]] = [
 ]
 
 
-@pytest.fixture()
+@pytest.fixture
 def previous(tmp_path: Path, platform) -> Path:
     return previous_output(tmp_path / "cdktf.out", platform)
 

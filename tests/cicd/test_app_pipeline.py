@@ -30,6 +30,7 @@ import pytest
 import yaml
 from pipeline_budgets import release_seconds, verified_rollback_seconds
 from groovy_blocks import Block, assert_catches_fault, parse, platformctl_calls, sh_steps, step_stages, url_variables
+from pipeline_budgets import release_seconds, rollback_seconds
 
 from platform_constructs.config.loader import load_platform
 from platformctl.commands.release import ROLLOUT_TIMEOUT_SECONDS
@@ -178,7 +179,8 @@ def application_locks(app: Block) -> list[str]:
         needed = {f"app-{env}-${{env.APP}}" for env in _changed_envs(stage)}
         held = _lock_resources(stage)
         if needed - held or held - needed:
-            problems.append(f"{name} changes {sorted(_changed_envs(stage))} holding {sorted(held)}, not {sorted(needed)}")
+            problems.append(f"{name} changes {sorted(_changed_envs(stage))} holding {sorted(held)}, "
+                            f"not {sorted(needed)}")
     return problems
 
 
@@ -262,8 +264,8 @@ def only_main_beyond_dev(app: Block) -> list[str]:
     names = list(_stages(app))
     for name in names[names.index("Code Review & QA Approval"):]:
         stage = _stages(app)[name]
-        around = next(b for b in app.blocks("stage") if b.argument == name or any(s is stage for s in b.walk())
-                      and b.child("when"))
+        around = next(b for b in app.blocks("stage")
+                      if b.argument == name or (any(s is stage for s in b.walk()) and b.child("when")))
         when = stage.child("when") or around.child("when")
         conditions = {t.value for t in when.tokens if t.kind == "string"} if when else set()
         if not {"APP_ON_MAIN", "true"} <= conditions:
@@ -313,7 +315,8 @@ def parallel_security_scans(app: Block) -> list[str]:
     parallel = stage.child("parallel") if stage else None
     if parallel is None:
         return ["security scans do not run in parallel"]
-    branches = {b.argument: " ".join(step.script for step in sh_steps(b)) for b in parallel.children if b.keyword == "stage"}
+    branches = {b.argument: " ".join(step.script for step in sh_steps(b)) for b in parallel.children
+                if b.keyword == "stage"}
     expected = {"SAST": "semgrep scan", "IaC scan (checkov)": "platformctl scan", "Image scan": "trivy image",
                 "DAST baseline": "zap-baseline.py"}
     return [f"{name}: does not run {tool}" for name, tool in expected.items() if tool not in branches.get(name, "")]
@@ -321,9 +324,11 @@ def parallel_security_scans(app: Block) -> list[str]:
 
 def junit_reports(app: Block) -> list[str]:
     stages = _stages(app)
-    scans = stages["Security Scans (SAST/DAST)"].child("parallel").children if "Security Scans (SAST/DAST)" in stages else []
+    scans_stage = "Security Scans (SAST/DAST)"
+    scans = stages[scans_stage].child("parallel").children if scans_stage in stages else []
     problems = []
-    for stage in [stages[name] for name in TEST_STAGES if name in stages] + [b for b in scans if b.argument != "DAST baseline"]:
+    checked = [stages[name] for name in TEST_STAGES if name in stages]
+    for stage in checked + [b for b in scans if b.argument != "DAST baseline"]:
         post = stage.child("post")
         always = post.child("always") if post else None
         if always is None or not always.calls("junit"):
@@ -383,7 +388,8 @@ MUTATIONS = [
      .replace("stage('Tmp')", "stage('Comprehensive Integration/E2E Tests')"), seed_order),
     ("a seed step missing", lambda s: s.replace("stage('Monitor & Observe')", "stage('Watch')"), seed_order),
     ("approval without submitter", lambda s: s.replace("submitter 'uat-testers'\n", "", 1), approvals),
-    ("approval without submitterParameter", lambda s: s.replace("submitterParameter 'PO_APPROVER'\n", "", 1), approvals),
+    ("approval without submitterParameter", lambda s: s.replace("submitterParameter 'PO_APPROVER'\n", "", 1),
+     approvals),
     ("approval without timeout", lambda s: s.replace("options { timeout(time: 1, unit: 'DAYS') }\n"
                                                       "            input {\n                message 'Code",
                                                       "input {\n                message 'Code", 1), approvals),
@@ -443,11 +449,13 @@ MUTATIONS = [
     ("prod verified at staging's URL", lambda s: s.replace(
         'verify --env prod --app "$APP" --smoke-url "$PROD_HEALTH_URL"\'',
         'verify --env prod --app "$APP" --smoke-url "$STAGING_HEALTH_URL"\'', 1), urls_from_configuration),
-    ("E2E tests against dev", lambda s: s.replace('e2e-test BASE_URL="$STAGING_URL"', 'e2e-test BASE_URL="$DEV_URL"', 1),
+    ("E2E tests against dev",
+     lambda s: s.replace('e2e-test BASE_URL="$STAGING_URL"', 'e2e-test BASE_URL="$DEV_URL"', 1),
      urls_from_configuration),
     ("DAST of a composed URL", lambda s: s.replace('-t "$STAGING_URL"', '-t "https://$APP.staging.acme.example"', 1),
      urls_from_configuration),
-    ("double-quoted sh", lambda s: s.replace("sh 'platformctl synth'", 'sh "platformctl synth"', 1), single_quoted_shell),
+    ("double-quoted sh", lambda s: s.replace("sh 'platformctl synth'", 'sh "platformctl synth"', 1),
+     single_quoted_shell),
     ("secret in a Groovy string", lambda s: s.replace("echo \"QA approval by ${QA_APPROVER}",
                                                       "echo \"token ${ZAP_AUTH_HEADER_VALUE} by ${QA_APPROVER}", 1),
      credentials_stay_in_the_shell),
@@ -464,7 +472,7 @@ def test_the_app_pipeline_keeps_the_rule(rule):
     assert rule(_pipeline(SOURCE)) == []
 
 
-@pytest.mark.parametrize("fault,mutate,rule", MUTATIONS, ids=[m[0] for m in MUTATIONS])
+@pytest.mark.parametrize(("fault", "mutate", "rule"), MUTATIONS, ids=[m[0] for m in MUTATIONS])
 def test_the_rule_catches_the_fault(fault, mutate, rule):
     assert_catches_fault(SOURCE, fault, mutate, rule, _pipeline)
 

@@ -168,7 +168,8 @@ MUTATIONS = [
     ("a hard-coded environment", lambda s: s.replace(
         "readJSON(text: env.ENVIRONMENTS_JSON).targets.each { Map target -> deliver(target) }",
         "['dev', 'staging', 'prod'].each { String name -> deliver([name: name]) }", 1), targets_from_configuration),
-    ("targets filtered", lambda s: s.replace(".targets.each {", ".targets.findAll { Map t -> t.tier != 'prod' }.each {", 1),
+    ("targets filtered",
+     lambda s: s.replace(".targets.each {", ".targets.findAll { Map t -> t.tier != 'prod' }.each {", 1),
      targets_from_configuration),
     ("applications planned before the platform is applied", lambda s: s.replace(
         "        applyPlatform(target)\n", "", 1).replace(
@@ -178,7 +179,8 @@ MUTATIONS = [
         "        if (target.protected) {\n            approve(target, \"Apply the reviewed plan of ${target.name}?\")\n"
         "        }\n", "", 1), delivery_order),
     ("the revision recorded on branches", lambda s: s.replace(
-        "    if (applying()) {\n        recordRevision(target)\n    }", "    recordRevision(target)", 1), delivery_order),
+        "    if (applying()) {\n        recordRevision(target)\n    }", "    recordRevision(target)", 1),
+     delivery_order),
     ("apply re-plans instead of applying the reviewed plan", lambda s: s.replace(
         """                                  --plan "cdktf.out/stacks/$STACK/tfplan"\n""", "", 1),
      reviewed_plans_applied),
@@ -212,7 +214,7 @@ def test_the_infra_pipeline_keeps_the_rule(rule):
     assert rule(parse(SOURCE)) == []
 
 
-@pytest.mark.parametrize("fault,mutate,rule", MUTATIONS, ids=[m[0] for m in MUTATIONS])
+@pytest.mark.parametrize(("fault", "mutate", "rule"), MUTATIONS, ids=[m[0] for m in MUTATIONS])
 def test_the_rule_catches_the_fault(fault, mutate, rule):
     assert_catches_fault(SOURCE, fault, mutate, rule)
 

@@ -102,7 +102,8 @@ MUTATIONS = [
      apply_identity_only_for_main),
     ("release jobs with the read-only identity", lambda s: s.replace(
         "description('One release job per application, named after it (cicd/Jenkinsfile-app).')\n}, applyClouds)",
-        "description('One release job per application, named after it (cicd/Jenkinsfile-app).')\n}, readOnlyClouds)", 1),
+        "description('One release job per application, named after it (cicd/Jenkinsfile-app).')\n}, readOnlyClouds)",
+        1),
      apply_identity_only_for_main),
     ("a main job that builds any branch", lambda s: s.replace("branch('main')", "branch('*/*')", 1), main_branch_jobs),
     ("one release job for every application", lambda s: s.replace(
@@ -119,7 +120,7 @@ def test_the_job_definitions_keep_the_rule(rule):
     assert rule(parse(SOURCE)) == []
 
 
-@pytest.mark.parametrize("fault,mutate,rule", MUTATIONS, ids=[m[0] for m in MUTATIONS])
+@pytest.mark.parametrize(("fault", "mutate", "rule"), MUTATIONS, ids=[m[0] for m in MUTATIONS])
 def test_the_rule_catches_the_fault(fault, mutate, rule):
     assert_catches_fault(SOURCE, fault, mutate, rule)
 

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Shell variables the parser cannot take as written (options, choices): a value the pipelines set them to.
 OPTION_VARIABLES = {"$PLAN_MODE": ["--read-only"], "$APP_ON_MAIN": ["true"]}
 CALLS = [(path.name, [word for arg in call for word in OPTION_VARIABLES.get(arg, [arg])])
-         for path in sorted((ROOT / "cicd").glob("Jenkinsfile-*")) for call in platformctl_calls(parse(path.read_text()))]
+         for path in sorted((ROOT / "cicd").glob("Jenkinsfile-*"))
+         for call in platformctl_calls(parse(path.read_text()))]
 
 
 def test_the_pipelines_call_platformctl_for_every_deployment_step():
@@ -29,7 +30,7 @@ def test_the_pipelines_call_platformctl_for_every_deployment_step():
                     "app-url"}
 
 
-@pytest.mark.parametrize("pipeline,call", CALLS, ids=[f"{p}:{' '.join(c[:3])}" for p, c in CALLS])
+@pytest.mark.parametrize(("pipeline", "call"), CALLS, ids=[f"{p}:{' '.join(c[:3])}" for p, c in CALLS])
 def test_each_call_parses(pipeline, call):
     try:
         args = build_parser().parse_args(call)

@@ -98,5 +98,6 @@ def test_each_pod_runs_as_the_service_account_whose_identity_the_shared_stack_cr
 
     ci = load_platform(ROOT / "environments").shared.ci
     accounts = {path.name: _pod(path)["spec"].get("serviceAccountName") for path in PODS}
-    assert accounts == {"image-build.yaml": ci.image_push.service_account, "scanners.yaml": ci.image_scan.service_account,
+    assert accounts == {"image-build.yaml": ci.image_push.service_account,
+                        "scanners.yaml": ci.image_scan.service_account,
                         "platform.yaml": None, "app-test.yaml": None}

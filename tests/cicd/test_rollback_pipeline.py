@@ -118,7 +118,8 @@ APP_RULES: list[Callable[[Block], list[str]]] = [
 ]
 APP_MUTATIONS = [
     ("parameters in the Jenkinsfile", lambda s: s.replace("    agent none\n", "    agent none\n\n    parameters {\n"
-                                                          "        string(name: 'APP', defaultValue: 'api')\n    }\n", 1),
+                                                          "        string(name: 'APP', defaultValue: 'api')\n    }\n",
+                                                          1),
      parameters_from_the_job),
     ("break glass synthesizes first", lambda s: s.replace(
         "currentBuild.description = \"break glass:", "sh 'platformctl synth'\n                    "
@@ -144,7 +145,7 @@ def test_the_application_rollback_keeps_the_rule(rule):
     assert rule(parse(APP_SOURCE)) == []
 
 
-@pytest.mark.parametrize("fault,mutate,rule", APP_MUTATIONS, ids=[m[0] for m in APP_MUTATIONS])
+@pytest.mark.parametrize(("fault", "mutate", "rule"), APP_MUTATIONS, ids=[m[0] for m in APP_MUTATIONS])
 def test_the_application_rule_catches_the_fault(fault, mutate, rule):
     assert_catches_fault(APP_SOURCE, fault, mutate, rule)
 
@@ -193,7 +194,8 @@ def reviewed_revisions_only(root: Block) -> list[str]:
         problems.append("fetchReviewedRevisions does not fetch main and the tags")
     for name, checked in _stages(root).items():
         text = _text(checked)
-        if "checkout-revision" in text and text.find("fetchReviewedRevisions") not in range(0, text.find("checkout-revision")):
+        checkout = text.find("checkout-revision")
+        if checkout >= 0 and text.find("fetchReviewedRevisions") not in range(checkout):
             problems.append(f"{name}: checks a revision against main and the tags without fetching them first "
                             "(each pod checks out the job's branch only)")
     return problems
@@ -237,7 +239,8 @@ INFRA_RULES: list[Callable[[Block], list[str]]] = [
     restore_outlasts_the_slowest_change,
 ]
 INFRA_MUTATIONS = [
-    ("any ref applied", lambda s: s.replace("--into at-revision --no-synth", "--into at-revision --no-synth --ref main", 1)
+    ("any ref applied",
+     lambda s: s.replace("--into at-revision --no-synth", "--into at-revision --no-synth --ref main", 1)
      .replace("platformctl checkout-revision --ref \"$PLATFORM_REF\"", "git checkout \"$PLATFORM_REF\" && true", 1),
      reviewed_revisions_only),
     ("the restore pod checks the revision against a main branch it never fetched",
@@ -256,7 +259,7 @@ def test_the_infrastructure_rollback_keeps_the_rule(rule):
     assert rule(parse(INFRA_SOURCE)) == []
 
 
-@pytest.mark.parametrize("fault,mutate,rule", INFRA_MUTATIONS, ids=[m[0] for m in INFRA_MUTATIONS])
+@pytest.mark.parametrize(("fault", "mutate", "rule"), INFRA_MUTATIONS, ids=[m[0] for m in INFRA_MUTATIONS])
 def test_the_infrastructure_rule_catches_the_fault(fault, mutate, rule):
     assert_catches_fault(INFRA_SOURCE, fault, mutate, rule)
 

@@ -24,7 +24,7 @@ CDKTF = ROOT / "node_modules" / ".bin" / "cdktf"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-@pytest.fixture()
+@pytest.fixture
 def no_credentials(tmp_path) -> dict[str, str]:
     """The environment of a user who has not set up AWS: no AWS_* variable, no AWS config or credentials file
     (and a synth cache of this test's own)."""

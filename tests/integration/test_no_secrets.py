@@ -16,13 +16,14 @@ import subprocess
 
 import pytest
 
-from platform_constructs.policy.secrets import secret_literals
 from local_aws.emulator import LocalAws
+from platform_constructs.policy.secrets import secret_literals
 from platformctl.terraform.cli import terraform_env, write_cli_config
 
 
 def stack_documents(synth_dir):
-    return {path.parent.name: json.loads(path.read_text()) for path in sorted((synth_dir / "stacks").glob("*/cdk.tf.json"))}
+    return {path.parent.name: json.loads(path.read_text())
+            for path in sorted((synth_dir / "stacks").glob("*/cdk.tf.json"))}
 
 
 def test_no_synthesized_stack_holds_a_secret_literal(synth_dir):

@@ -14,7 +14,7 @@ from trees import tree_state
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture()
+@pytest.fixture
 def previous_output(tmp_path) -> Path:
     outdir = tmp_path / "cdktf.out"
     (outdir / "stacks" / "dev").mkdir(parents=True)
@@ -42,7 +42,8 @@ def test_failed_synthesis_leaves_the_previous_output_untouched(platform, previou
     from platform_constructs.errors import ConstructValidationError, Problem
 
     def failing_stack(scope, env, **_wiring):
-        raise ConstructValidationError([Problem("test.failure", "network.cidr", env.network.cidr, "refused on purpose")])
+        raise ConstructValidationError([Problem("test.failure", "network.cidr", env.network.cidr,
+                                                "refused on purpose")])
 
     monkeypatch.setattr(app, "PlatformStack", failing_stack)
     before = tree_state(previous_output)

@@ -45,7 +45,7 @@ class Project:
         return code, captured.out, captured.err
 
 
-@pytest.fixture()
+@pytest.fixture
 def project(tmp_path, monkeypatch, capsys, primed_synth) -> Project:
     """A project whose cache holds the repository configuration's stacks and whose cdktf.out is a full synth."""
     shutil.copytree(primed_synth / "cache", tmp_path / "cache")

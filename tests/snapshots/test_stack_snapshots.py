@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 STACKS = sorted(stack_owners(load_platform(ROOT / "environments")))
 
 
-@pytest.fixture()
+@pytest.fixture
 def snapshot_json(snapshot):
     return snapshot.use_extension(JSONSnapshotExtension)
 

@@ -7,7 +7,6 @@ server process anyway fails when it tries, naming the tier it belongs to.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ def starts_out_of_process(args: Any) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _unit_tests_stay_in_process(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _unit_tests_stay_in_process(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     marked = sorted({marker.name for marker in request.node.iter_markers()} & OUT_OF_PROCESS_MARKERS)
     if marked:
         pytest.fail(f"a unit test may not be marked {', '.join(marked)}; move it to tests/integration", pytrace=False)
@@ -41,5 +40,4 @@ def _unit_tests_stay_in_process(request: pytest.FixtureRequest, monkeypatch: pyt
             raise OutOfProcessError(f"unit tests run in one process; {args!r} belongs in tests/integration")
         start(self, args, *rest, **options)
 
-    monkeypatch.setattr(subprocess.Popen, "__init__", guarded)
-    yield
+    monkeypatch.setattr(subprocess.Popen, "__init__", guarded)  # undone by monkeypatch after the test

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from envfiles import copy_environments, dumps
-from snippets import ROOT, Snippet, all_snippets, snippets_of, DOCUMENTS
+from snippets import DOCUMENTS, ROOT, Snippet, all_snippets, snippets_of
 
 from platform_constructs.config import load_platform
 from platform_constructs.config.presets import deep_merge
@@ -38,14 +38,16 @@ def where(snippet: Snippet) -> str:
 def test_the_documents_hold_snippets_of_known_languages_only():
     assert len(PYTHON) >= 2 and TOML and BASH and ENVIRONMENT_DOCUMENTS
     languages = {snippet.language for document in DOCUMENTS for snippet in snippets_of(document)}
-    assert languages <= {"python", "toml", "bash", "hcl", "mermaid", ""}, "a block in another language would go unchecked"
+    assert languages <= {"python", "toml", "bash", "hcl", "mermaid", ""}, \
+        "a block in another language would go unchecked"
 
 
 @pytest.mark.parametrize("snippet", all_snippets("mermaid"), ids=where)
 def test_mermaid_diagram_is_well_formed(snippet):
     lines = [line.strip() for line in snippet.text.splitlines() if line.strip()]
     assert lines[0].split()[0] in {"flowchart", "graph", "sequenceDiagram"}, f"{snippet.where}: no diagram type"
-    assert sum(line.startswith("subgraph ") for line in lines) == lines.count("end"), f"{snippet.where}: subgraph without end"
+    assert sum(line.startswith("subgraph ") for line in lines) == lines.count("end"), \
+        f"{snippet.where}: subgraph without end"
     assert "<" not in snippet.text.replace("<br/>", ""), f"{snippet.where}: raw '<' breaks GitHub's renderer"
 
 
@@ -85,7 +87,8 @@ def test_the_construct_snippet_builds_the_network_it_describes(tmp_path):
 def test_toml_snippet_parses(snippet):
     assert tomllib.loads(snippet.text), f"{snippet.where} is empty"
     words = snippet.marker_words
-    assert snippet.marker is None or (words[0] == "environment" and set(words[1:]) and set(words[1:]) <= ENVIRONMENT_FILES), \
+    assert snippet.marker is None or (words[0] == "environment" and set(words[1:])
+                                      and set(words[1:]) <= ENVIRONMENT_FILES), \
         f"{snippet.where}: marker {snippet.marker!r} names no environment file"
 
 

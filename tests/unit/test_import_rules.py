@@ -152,7 +152,8 @@ def test_no_library_import_runs_sideways_or_up_a_layer(imports):
 
 
 def test_config_reads_only_props_and_rules_of_the_domains(imports):
-    read = {found.target for found in imports if part_of(found.importer) == "config" and part_of(found.target) in DOMAIN_PARTS}
+    read = {found.target for found in imports if part_of(found.importer) == "config"
+            and part_of(found.target) in DOMAIN_PARTS}
     assert "platform_constructs.network.props" in read
     assert "platform_constructs.network.network" in construct_modules(imports)
     assert [str(found) for found in config_violations(imports)] == []
@@ -173,7 +174,7 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-@pytest.fixture()
+@pytest.fixture
 def broken_tree(tmp_path: Path) -> Path:
     """A small tree that breaks every rule once."""
     files = {
@@ -200,23 +201,28 @@ def broken_tree(tmp_path: Path) -> Path:
 
 def test_checkers_report_each_broken_rule(broken_tree):
     found = imports_of(broken_tree)
-    assert [str(f) for f in framework_violations(found)] == ["platform_constructs.data.cache:1 imports cdktf_cdktf_provider_aws"]
+    assert [str(f) for f in framework_violations(found)] == \
+        ["platform_constructs.data.cache:1 imports cdktf_cdktf_provider_aws"]
     assert [str(f) for f in forbidden_imports(found, "platform_constructs", FORBIDDEN["platform_constructs"])] == [
         "platform_constructs.network.props:1 imports boto3"]
     assert [str(f) for f in forbidden_imports(found, "platformctl", FORBIDDEN["platformctl"])] == [
         "platformctl.main:2 imports local_aws.emulator"]
     layers = (("_internal",), ("naming",), ("network", "data"), ("config",))
     assert layer_violations(found, layers) == [
-        "platform_constructs.naming:1 imports platform_constructs.config.schema: naming (layer 1) may not import config (layer 3)",
-        "platform_constructs.network.props:2 imports platform_constructs.data.cache: network (layer 2) may not import data (layer 2)",
+        "platform_constructs.naming:1 imports platform_constructs.config.schema: "
+        "naming (layer 1) may not import config (layer 3)",
+        "platform_constructs.network.props:2 imports platform_constructs.data.cache: "
+        "network (layer 2) may not import data (layer 2)",
     ]
-    assert [str(f) for f in config_violations(found)] == ["platform_constructs.config.schema:1 imports platform_constructs.network.network"]
+    assert [str(f) for f in config_violations(found)] == \
+        ["platform_constructs.config.schema:1 imports platform_constructs.network.network"]
     assert cycles(found) == [["platform_constructs.config.loader", "platform_constructs.config.rules"]]
 
 
 def test_a_part_outside_every_layer_is_reported(broken_tree):
     reported = layer_violations(imports_of(broken_tree), (("_internal",), ("naming",), ("network",), ("config",)))
-    assert "platform_constructs.network.props:2 imports platform_constructs.data.cache: part 'data' is in no layer" in reported
+    assert "platform_constructs.network.props:2 imports platform_constructs.data.cache: part 'data' is in no layer" \
+        in reported
 
 
 def test_a_script_block_is_no_arrow_of_its_module(tmp_path):

@@ -27,7 +27,7 @@ def test_starting_terraform_fails_the_unit_test():
 def test_starting_the_emulator_fails_the_unit_test(tmp_path):
     from local_aws.emulator import LocalAws
 
-    with pytest.raises(AssertionError, match="local_aws.server.*belongs in tests/integration"):
+    with pytest.raises(AssertionError, match=r"local_aws\.server.*belongs in tests/integration"):
         LocalAws(account_id="111111111111", region="eu-west-1", run_dir=tmp_path).start()
 
 

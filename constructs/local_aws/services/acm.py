@@ -11,7 +11,7 @@ from typing import Any
 from local_aws.adjustments import adjustment
 
 
-def _public_records() -> Iterator[tuple[str, str, list[str]]]:
+def _public_records() -> Iterator[tuple[str, str | None, list[str]]]:
     """``(name, type, values)`` of every record in a public hosted zone of any account: the emulator's public DNS."""
     from moto.route53.models import route53_backends
 

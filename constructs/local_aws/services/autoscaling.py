@@ -16,7 +16,8 @@ ResourceNotFoundException = error_class("ResourceNotFoundException")
 def _tags(backend: Any) -> dict[str, dict[str, str]]:
     if not hasattr(backend, "_local_aws_tags"):
         backend._local_aws_tags = {}
-    return backend._local_aws_tags
+    store: dict[str, dict[str, str]] = backend._local_aws_tags
+    return store
 
 
 @adjustment(

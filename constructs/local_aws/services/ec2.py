@@ -52,7 +52,7 @@ def _security_group_rule_descriptions() -> None:
     def description(self: SecurityGroupRule) -> str | None:
         return self.ip_range.get("Description") or self.source_group.get("Description")
 
-    SecurityGroupRule.description = property(description)
+    SecurityGroupRule.description = property(description)  # type: ignore[assignment]  # moto: a method; AWS: a field
 
 
 #: Tag key by which moto lets a caller choose a resource's id (moto's convention for its EC2 resources).

@@ -43,7 +43,8 @@ def _store(backend: Any) -> dict[str, Any]:
     if not hasattr(backend, "_local_aws"):
         backend._local_aws = {"addons": {}, "access_entries": {}, "associations": {}, "updates": {},
                               "cluster_security_groups": {}}
-    return backend._local_aws
+    store: dict[str, Any] = backend._local_aws
+    return store
 
 
 def _param(response: Any, name: str) -> Any:
@@ -82,7 +83,7 @@ def _ec2(backend: Any) -> Any:
     "settings into the existing ones; UpdateClusterVersion and DescribeUpdate work. (moto drops "
     "these settings, has no cluster security group and replaces resourcesVpcConfig on update.)",
 )
-def _cluster_description() -> None:
+def _cluster_description() -> None:  # noqa: PLR0915 - its four handlers are patched in together
     import moto.eks.urls
     from moto.core.responses import ActionResult
     from moto.eks.models import EKSBackend
@@ -120,8 +121,9 @@ def _cluster_description() -> None:
             "publicAccessCidrs": vpc_config.get("publicAccessCidrs", ["0.0.0.0/0"]) if public else [],
         })
         cluster.resources_vpc_config = vpc_config
-        cluster.kubernetes_network_config = {"ipFamily": "ipv4", "elasticLoadBalancing": {"enabled": False},
-                                             **(cluster.kubernetes_network_config or {})}
+        network_config: dict[str, Any] = {"ipFamily": "ipv4", "elasticLoadBalancing": {"enabled": False},
+                                          **(cluster.kubernetes_network_config or {})}
+        cluster.kubernetes_network_config = network_config
         return result
 
     def update_cluster_config(self: EKSResponse) -> ActionResult:
@@ -250,7 +252,8 @@ def _addons() -> None:
 
     def addons(self: EKSResponse, cluster_name: str) -> dict[str, dict[str, Any]]:
         _cluster(self, cluster_name)
-        return _store(self.eks_backend)["addons"].setdefault(cluster_name, {})
+        by_name: dict[str, dict[str, Any]] = _store(self.eks_backend)["addons"].setdefault(cluster_name, {})
+        return by_name
 
     def find(self: EKSResponse) -> dict[str, Any]:
         name = _param(self, "addonName")
@@ -362,7 +365,9 @@ def _pod_identity_associations() -> None:
     from moto.eks.responses import EKSResponse
 
     def associations(self: EKSResponse) -> dict[str, dict[str, Any]]:
-        return _store(self.eks_backend)["associations"].setdefault(_cluster(self).name, {})
+        store = _store(self.eks_backend)
+        by_name: dict[str, dict[str, Any]] = store["associations"].setdefault(_cluster(self).name, {})
+        return by_name
 
     def find(self: EKSResponse) -> dict[str, Any]:
         association_id = _param(self, "associationId")
@@ -425,7 +430,9 @@ def _access_entries() -> None:
     from moto.eks.responses import EKSResponse
 
     def entries(self: EKSResponse) -> dict[str, dict[str, Any]]:
-        return _store(self.eks_backend)["access_entries"].setdefault(_cluster(self).name, {})
+        store = _store(self.eks_backend)
+        by_name: dict[str, dict[str, Any]] = store["access_entries"].setdefault(_cluster(self).name, {})
+        return by_name
 
     def principal(self: EKSResponse) -> str:
         path = unquote(self.parsed_url.path)
@@ -535,7 +542,8 @@ def _tags_on_every_resource() -> None:
             for items in by_cluster.values():
                 for item in items.values():
                     if item[key] == arn:
-                        return item.setdefault("tags", {})
+                        tags: dict[str, str] = item.setdefault("tags", {})
+                        return tags
         return None
 
     def require(self: EKSBackend, arn: str) -> dict[str, str]:

@@ -25,7 +25,8 @@ def _state(backend: Any) -> dict[str, dict[str, Any]]:
     """Per-backend (account and region) stores this module adds."""
     if not hasattr(backend, "_local_aws"):
         backend._local_aws = {"parameter_groups": {}, "user_groups": {}}
-    return backend._local_aws
+    store: dict[str, dict[str, Any]] = backend._local_aws
+    return store
 
 
 def _arn(backend: Any, kind: str, name: str) -> str:
@@ -42,12 +43,12 @@ def _tags_on_every_resource() -> None:
 
     original = ElastiCacheBackend.__init__
 
-    def __init__(self: ElastiCacheBackend, region_name: str, account_id: str) -> None:
+    def init_with_every_arn(self: ElastiCacheBackend, region_name: str, account_id: str) -> None:
         original(self, region_name, account_id)
         self.arn_regex = re.compile(r"^arn:aws:elasticache:.*:[0-9]*:(cluster|snapshot|subnetgroup|"
                                     r"replicationgroup|user|usergroup|parametergroup):.*$")
 
-    ElastiCacheBackend.__init__ = __init__
+    ElastiCacheBackend.__init__ = init_with_every_arn
 
 
 @adjustment(
@@ -296,7 +297,8 @@ def _replication_group_members() -> None:
         self.replication_groups.pop(replication_group_id, None)
         return deleted
 
-    ElastiCacheBackend.create_replication_group = create_replication_group
+    # moto spells out every keyword; the wrapper passes them all through
+    ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[assignment]
     ElastiCacheBackend.delete_replication_group = delete_replication_group
 
 

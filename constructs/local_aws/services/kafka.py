@@ -29,7 +29,8 @@ def _now() -> str:
 def _configurations(backend: Any) -> dict[str, dict[str, Any]]:
     if not hasattr(backend, "_local_aws_configurations"):
         backend._local_aws_configurations = {}
-    return backend._local_aws_configurations
+    store: dict[str, dict[str, Any]] = backend._local_aws_configurations
+    return store
 
 
 def _path_arn(response: Any, marker: str) -> str:

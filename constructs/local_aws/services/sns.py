@@ -21,7 +21,7 @@ def _topic_attributes() -> None:
     original = SNSResponse.get_topic_attributes
 
     def get_topic_attributes(self: SNSResponse) -> Any:
-        result = original(self)
+        result: Any = original(self)
         topic = self.backend.get_topic(self._get_param("TopicArn"))
         result.result["Attributes"]["SignatureVersion"] = str(getattr(topic, "signature_version", "1"))
         result.result["Attributes"]["TracingConfig"] = getattr(topic, "tracing_config", "PassThrough")

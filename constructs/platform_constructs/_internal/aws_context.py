@@ -20,17 +20,20 @@ def _shared(scope: Construct, construct_id: str, factory: type) -> Any:
 
 def account_id(scope: Construct) -> str:
     """Account id of the provider's credentials (a token)."""
-    return _shared(scope, "CallerIdentity", aws.data_aws_caller_identity.DataAwsCallerIdentity).account_id
+    token: str = _shared(scope, "CallerIdentity", aws.data_aws_caller_identity.DataAwsCallerIdentity).account_id
+    return token
 
 
 def partition(scope: Construct) -> str:
     """AWS partition, e.g. ``aws`` (a token)."""
-    return _shared(scope, "Partition", aws.data_aws_partition.DataAwsPartition).partition
+    token: str = _shared(scope, "Partition", aws.data_aws_partition.DataAwsPartition).partition
+    return token
 
 
 def region_name(scope: Construct) -> str:
     """Region of the provider (a token)."""
-    return _shared(scope, "Region", aws.data_aws_region.DataAwsRegion).name
+    token: str = _shared(scope, "Region", aws.data_aws_region.DataAwsRegion).name
+    return token
 
 
 def policy_document(*statements: dict[str, Any]) -> str:

@@ -22,7 +22,7 @@ def struct(struct_type: type, values: dict[str, Any]) -> Any:
 
 @functools.cache
 def _hints(struct_type: type) -> dict[str, Any]:
-    return typing.get_type_hints(struct_type.__init__)
+    return typing.get_type_hints(struct_type.__init__)  # type: ignore[misc]  # the class's own __init__, not an instance's
 
 
 def _convert(value: Any, hint: Any) -> Any:
@@ -38,7 +38,8 @@ def _convert(value: Any, hint: Any) -> Any:
 
 @functools.cache  # a few hundred distinct hints, looked up once per value converted
 def _struct_in(hint: Any) -> type | None:
-    """The jsii struct class named anywhere in a type hint (``Union[IResolvable, Sequence[Union[S, Dict]]]`` → ``S``)."""
+    """The jsii struct class named anywhere in a type hint (``Union[IResolvable, Sequence[Union[S, Dict]]]`` →
+    ``S``)."""
     if isinstance(hint, type) and hasattr(hint, "__jsii_struct_bases__"):
         return hint
     for argument in typing.get_args(hint):

@@ -29,7 +29,7 @@ from cdktf import (
     Testing,
     Token,
 )
-from constructs import Construct, IConstruct, IValidation
+from constructs import Construct, IConstruct, IValidation, Node
 
 __all__ = [
     "Annotations",
@@ -39,6 +39,7 @@ __all__ = [
     "IConstruct",
     "IValidation",
     "LocalBackend",
+    "Node",
     "S3Backend",
     "TerraformLocal",
     "TerraformOutput",

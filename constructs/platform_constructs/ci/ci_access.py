@@ -55,8 +55,9 @@ class CiAccess(Construct):
         self.planner_role = self._create_planner(naming, ci_plan_role_arn, cluster_name)
         self.planner_role_arn: str = self.planner_role.arn
 
-    def _create_attachment(self, network: CiNetwork, naming: Naming, vpc_id: str,
-                           subnet_ids: Sequence[str]) -> aws.ec2_transit_gateway_vpc_attachment.Ec2TransitGatewayVpcAttachment:
+    def _create_attachment(
+        self, network: CiNetwork, naming: Naming, vpc_id: str, subnet_ids: Sequence[str],
+    ) -> aws.ec2_transit_gateway_vpc_attachment.Ec2TransitGatewayVpcAttachment:
         # the hub is shared through RAM: its default route tables are the owner's to set, not this attachment's
         return aws.ec2_transit_gateway_vpc_attachment.Ec2TransitGatewayVpcAttachment(
             self, "HubAttachment", transit_gateway_id=network.transit_gateway_id, vpc_id=vpc_id,

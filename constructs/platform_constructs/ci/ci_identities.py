@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from platform_constructs._internal.aws_context import policy_document
 from platform_constructs._internal.tf import Construct, aws
@@ -104,7 +105,8 @@ class CiIdentities(Construct):
         ])
         self.planner_role = self._create_planner()
 
-    def _create_identity(self, name: str, identity: AgentIdentity, statements: list[dict]) -> aws.iam_role.IamRole:
+    def _create_identity(self, name: str, identity: AgentIdentity,
+                         statements: list[dict[str, Any]]) -> aws.iam_role.IamRole:
         subject = ServiceAccountRef(self._account, self._ci.cluster_name, identity.namespace, identity.service_account)
         construct_name = name.title().replace("-", "")
         role = pod_identity_role(self, f"{construct_name}Role", name=ci_role_name(self._naming, name), subject=subject,
@@ -128,15 +130,16 @@ class CiIdentities(Construct):
         return role
 
 
-def _statement(sid: str, actions: list[str], resources: list[str], condition: dict | None = None) -> dict:
-    statement = {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": sorted(set(resources))}
+def _statement(sid: str, actions: list[str], resources: list[str],
+               condition: dict[str, Any] | None = None) -> dict[str, Any]:
+    statement: dict[str, Any] = {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": sorted(set(resources))}
     if condition:
         statement["Condition"] = condition
     return statement
 
 
 def _state_statements(state: Sequence[StatePrefix], actions: Sequence[str], key_arns: Sequence[str], *,
-                      write: bool) -> list[dict]:
+                      write: bool) -> list[dict[str, Any]]:
     buckets = sorted({prefix.bucket for prefix in state})
     kms = ["kms:Decrypt", *(["kms:Encrypt", "kms:GenerateDataKey"] if write else [])]
     listing = ["s3:ListBucket", *(["s3:ListBucketVersions"] if write else [])]

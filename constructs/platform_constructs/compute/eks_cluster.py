@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from platform_constructs._internal.annotations import warn
 from platform_constructs._internal.aws_context import account_id, assume_role_policy, partition, policy_document
@@ -109,7 +110,8 @@ class EksCluster(Construct):
         # validate
         problems = props.problems()
         if not subnet_ids:
-            problems.append(Problem("eks.subnets", "subnet_ids", list(subnet_ids), "is empty; give the private subnets"))
+            problems.append(Problem("eks.subnets", "subnet_ids", list(subnet_ids),
+                                    "is empty; give the private subnets"))
         refuse(problems, self.node.path)
         if props.endpoint_public_access:
             warn(self, "platform:eks:publicEndpoint",
@@ -175,7 +177,8 @@ class EksCluster(Construct):
                                     f"{namespace!r} is not a Kubernetes namespace name (DNS-1123 label)"))
         if not _SERVICE_ACCOUNT.match(service_account):
             problems.append(Problem("eks.pod-identity", "service_account", service_account,
-                                    f"{service_account!r} is not a Kubernetes service account name (DNS-1123 subdomain)"))
+                                    f"{service_account!r} is not a Kubernetes service account name "
+                                    "(DNS-1123 subdomain)"))
         if (namespace, service_account) in self._associations:
             problems.append(Problem("eks.pod-identity", "service_account", service_account,
                                     f"{namespace}/{service_account} already has a Pod Identity association"))
@@ -248,7 +251,8 @@ class EksCluster(Construct):
         }
 
     def _create_access_entries(self) -> None:
-        grants = [(role, _CLUSTER_ADMIN_POLICY, {"type": "cluster"}) for role in self.props.admin_roles]
+        grants: list[tuple[str, str, dict[str, Any]]] = [
+            (role, _CLUSTER_ADMIN_POLICY, {"type": "cluster"}) for role in self.props.admin_roles]
         grants += [(role, _NAMESPACE_EDIT_POLICY, {"type": "namespace", "namespaces": list(namespaces)})
                    for role, namespaces in self.props.deployer_roles.items()]
         account = account_id(self)
@@ -302,10 +306,11 @@ class EksCluster(Construct):
         pinned = next((version for addon, version in self.props.addon_versions.items() if addon == name), None)
         if pinned is not None:
             return pinned
-        return aws.data_aws_eks_addon_version.DataAwsEksAddonVersion(
+        resolved: str = aws.data_aws_eks_addon_version.DataAwsEksAddonVersion(
             self, f"AddonVersion{pascal_id(name)}", addon_name=name, kubernetes_version=self.props.kubernetes_version,
             most_recent=self.props.addon_version_selection == "latest",
         ).version
+        return resolved
 
     def _container_insights(self, logs: LogSettings, nodes: list[TerraformResource]) -> aws.eks_addon.EksAddon:
         log_groups = [

@@ -141,7 +141,8 @@ class NodeGroupProps(Props):
             found.append(Problem(f"eks.{code}", f"{prefix}{field}", value, message))
 
         if self.min_size > self.max_size:
-            problem("node-sizes", "min_size", self.min_size, f"{self.min_size} is greater than max_size ({self.max_size})")
+            problem("node-sizes", "min_size", self.min_size,
+                    f"{self.min_size} is greater than max_size ({self.max_size})")
         if self.desired_size is not None and not self.min_size <= self.desired_size <= self.max_size:
             problem("node-sizes", "desired_size", self.desired_size,
                     f"{self.desired_size} must lie between min_size ({self.min_size}) and max_size ({self.max_size})")
@@ -150,7 +151,8 @@ class NodeGroupProps(Props):
                     f"{list(self.instance_types)} lists {len(self.instance_types)} type(s); SPOT needs at least "
                     f"{MIN_SPOT_INSTANCE_TYPES} so an exhausted Spot pool does not stop the group")
         if len(set(self.instance_types)) != len(self.instance_types):
-            problem("duplicate", "instance_types", self.instance_types, f"{list(self.instance_types)} lists a type twice")
+            problem("duplicate", "instance_types", self.instance_types,
+                    f"{list(self.instance_types)} lists a type twice")
         wants_arm = self.ami_type == "AL2023_ARM_64_STANDARD"
         for index, instance_type in enumerate(self.instance_types):
             if is_graviton(instance_type) != wants_arm:
@@ -174,7 +176,8 @@ class EksProps(Props):
     kubernetes_version: KubernetesVersion = "1.34"
     """Kubernetes minor version of the control plane and the nodes, pinned per environment. Default: ``1.34``."""
     support_type: SupportType = "STANDARD"
-    """``STANDARD`` support, or ``EXTENDED`` (paid) to stay on a version past its standard end. Default: ``STANDARD``."""
+    """``STANDARD`` support, or ``EXTENDED`` (paid) to stay on a version past its standard end.
+    Default: ``STANDARD``."""
     endpoint_public_access: StrictBool = False
     """Also expose the API endpoint publicly, restricted to ``public_access_cidrs``; the private
     endpoint is always on. Default: ``False`` (private only)."""
@@ -215,7 +218,7 @@ class EksProps(Props):
     """Refuse to destroy the cluster: Terraform ``prevent_destroy`` (the AWS provider 5.x has no
     EKS deletion-protection argument). Default: ``True``."""
 
-    def problems(self, prefix: str = "") -> list[Problem]:
+    def problems(self, prefix: str = "") -> list[Problem]:  # noqa: PLR0912 - one branch per rule, all reported
         """Cross-field problems, every one at once (``[]`` when valid); each names its field as ``{prefix}{field}``."""
         found = []
 
@@ -260,8 +263,8 @@ class EksProps(Props):
             problem("addon-version", f"addon_versions.{name}", self.addon_versions[name],
                     f"pins an add-on this cluster does not install (compute = {self.compute!r}); installed: "
                     f"{', '.join(self.addons)}")
-        for name, group in self.node_groups.items():
-            found.extend(group.problems(f"{prefix}node_groups.{name}."))
+        for group_name, group in self.node_groups.items():
+            found.extend(group.problems(f"{prefix}node_groups.{group_name}."))
         return found
 
     @property

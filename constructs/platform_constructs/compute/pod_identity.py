@@ -62,8 +62,9 @@ def pod_identity_role(scope: Construct, construct_id: str, *, name: str, subject
     return role
 
 
-def attach_managed_policies(scope: Construct, construct_id: str, role: aws.iam_role.IamRole,
-                            managed_policies: Sequence[str]) -> list[aws.iam_role_policy_attachment.IamRolePolicyAttachment]:
+def attach_managed_policies(
+    scope: Construct, construct_id: str, role: aws.iam_role.IamRole, managed_policies: Sequence[str],
+) -> list[aws.iam_role_policy_attachment.IamRolePolicyAttachment]:
     """Attach AWS-managed policies (``AmazonEKSClusterPolicy``, ``service-role/X``) to ``role``."""
     aws_partition = partition(scope)
     return [

@@ -148,7 +148,8 @@ def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
     except tomllib.TOMLDecodeError as error:
         problems.append(Problem("config.toml-syntax", "<syntax>", None, f"not valid TOML: {error}", str(path)))
     except RecursionError:
-        problems.append(Problem("config.toml-depth", "<syntax>", None, "nests arrays or inline tables too deeply to read",
+        problems.append(Problem("config.toml-depth", "<syntax>", None,
+                                "nests arrays or inline tables too deeply to read",
                                 str(path)))
     return None
 

@@ -49,11 +49,11 @@ class Floor:
         if self.operator == "required":
             return False
         if self.operator == "min":
-            return value < self.limit
+            return bool(value < self.limit)
         if self.operator == "max":
-            return value > self.limit
+            return bool(value > self.limit)
         if self.operator == "equals":
-            return value != _frozen(self.limit)
+            return bool(value != _frozen(self.limit))
         if self.operator == "includes":
             return not set(self.limit) <= set(value)
         return value not in [_frozen(item) for item in self.limit]

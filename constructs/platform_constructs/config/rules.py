@@ -103,7 +103,7 @@ def _entries_fit_the_environment(env: EnvironmentConfig) -> Iterable[Problem]:
     entries = sorted((app, workload) for app, workload in env.apps.items() if workload.ingress is not None)
     for app, workload in entries:
         ingress = workload.ingress
-        assert ingress is not None
+        assert ingress is not None  # noqa: S101 - narrows the type: entries hold only workloads with an ingress
         name = target_group_name(env.naming.prefix, env.name, app, workload.port)
         if len(name) > MAX_LB_NAME_LENGTH:
             yield Problem("ingress.target-group-name", f"apps.{app}.ingress", app,
@@ -273,7 +273,8 @@ def _state_keys_are_unique(platform: Platform) -> Iterable[Problem]:
         location = (config.state.bucket, config.state.key_prefix)
         if location in owners:
             yield Problem("state.key-prefix-taken", "state.key_prefix", config.state.key_prefix,
-                          f"is already used by {owners[location]} in bucket {config.state.bucket}", platform.files[name])
+                          f"is already used by {owners[location]} in bucket {config.state.bucket}",
+                          platform.files[name])
         owners.setdefault(location, name)
 
 

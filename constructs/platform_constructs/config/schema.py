@@ -15,6 +15,10 @@ from pydantic import ConfigDict, Field, ValidationError, computed_field, model_v
 
 from platform_constructs.ci.ci_props import CiProps
 from platform_constructs.compute.eks_props import EksProps
+from platform_constructs.config.plan_guard_props import PlanGuardProps
+from platform_constructs.config.regions import AwsRegion
+from platform_constructs.config.release_props import ReleaseProps
+from platform_constructs.config.tiers import TIERS as TIERS, Tier  # noqa: PLC0414 - re-exported: callers import TIERS from here
 from platform_constructs.data.postgres_props import PostgresProps
 from platform_constructs.data.redis_props import CacheUser, RedisProps
 from platform_constructs.dns.dns_props import Delegation, DnsProps, ParentZoneProps, delegation_role_name
@@ -52,7 +56,8 @@ class AwsTarget(Props):
     region: AwsRegion
     """AWS region, e.g. ``eu-west-1``; one of the regions in ``config/regions.py``. Default: required."""
     deploy_role_name: StrictStr | None = Field(default=None, pattern=r"^[\w+=,.@-]{1,64}$")
-    """IAM role assumed in ``account_id`` to deploy; ``None`` uses the caller's credentials as they are. Default: ``None``."""
+    """IAM role assumed in ``account_id`` to deploy; ``None`` uses the caller's credentials as they are.
+    Default: ``None``."""
 
     @property
     def deploy_role_arn(self) -> str | None:
@@ -207,7 +212,8 @@ class EnvironmentConfig(DeploymentTarget):
     ingress: IngressProps = Field(default_factory=IngressProps)
     """How application entries (``[apps.<name>.ingress]``) are built. Default: tier preset."""
     apps: dict[AppName, WorkloadProps] = Field(default_factory=dict)
-    """Applications, keyed by name (``[apps.<name>]``), each deployed by its own stack ``<env>-app-<name>``; each rolls out with ``rollout``. Default: none."""
+    """Applications, keyed by name (``[apps.<name>]``), each deployed by its own stack ``<env>-app-<name>``; each rolls
+    out with ``rollout``. Default: none."""
     release: ReleaseProps = Field(default_factory=ReleaseProps)
     """Environments whose verified images may be promoted here. Default: tier preset."""
     data_access: DataAccessProps = Field(default_factory=DataAccessProps)

@@ -122,7 +122,8 @@ class PostgresDatabase(PrivateDataStore):
         )
         self.parameter_group = self._create_parameter_group(naming)
         log_groups = self._create_log_groups(logs, {
-            log: (f"{log.capitalize()}LogGroup", f"/aws/rds/instance/{self.identifier}/{log}") for log in props.log_exports
+            log: (f"{log.capitalize()}LogGroup", f"/aws/rds/instance/{self.identifier}/{log}")
+            for log in props.log_exports
         })
         monitoring = self._create_monitoring_role(naming) if props.monitoring_interval else None
         self.instance = self._create_instance(naming, subnet_group_name, list(log_groups.values()), monitoring)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
-from platform_constructs.data.windows import daily_window, refuse_overlap, weekly_window
+from platform_constructs.data.windows import daily_window_rule, refuse_overlap, weekly_window_rule
 from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictInt, StrictStr
 
 #: Enhanced-monitoring intervals RDS accepts (seconds; 0 turns it off).
@@ -37,8 +37,8 @@ def _one_of(allowed: tuple[int, ...], unit: str) -> Callable[[int], int]:
 
 
 #: RDS needs at least 30 minutes for each window.
-BackupWindow = daily_window(30)
-MaintenanceWindow = weekly_window(30)
+BackupWindow = Annotated[StrictStr, daily_window_rule(30)]
+MaintenanceWindow = Annotated[StrictStr, weekly_window_rule(30)]
 MonitoringInterval = Annotated[StrictInt, AfterValidator(
     _one_of(MONITORING_INTERVALS, "seconds; 0 turns enhanced monitoring off"))]
 PerformanceInsightsRetention = Annotated[StrictInt, AfterValidator(

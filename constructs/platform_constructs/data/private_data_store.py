@@ -1,4 +1,5 @@
-"""PrivateDataStore: what every database, cache, broker and search domain shares — key, security group, logs, lifecycle, wiring."""
+"""PrivateDataStore: what every database, cache, broker and search domain shares — key, security group, logs, lifecycle,
+wiring."""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ class PrivateDataStore(Construct):
 
     @staticmethod
     def _lifecycle(*, deletion_protection: bool, ignore_changes: Sequence[str] = ()) -> TerraformResourceLifecycle:
-        """The store's lifecycle: ``prevent_destroy`` from ``deletion_protection``, plus attributes another owner changes."""
+        """The store's lifecycle: ``prevent_destroy`` from ``deletion_protection``, plus attributes another owner
+        changes."""
         if ignore_changes:
             return TerraformResourceLifecycle(prevent_destroy=deletion_protection, ignore_changes=list(ignore_changes))
         return TerraformResourceLifecycle(prevent_destroy=deletion_protection)

@@ -180,7 +180,7 @@ class RedisCache(PrivateDataStore):
         )
 
     def _create_replication_group(
-        self, naming: Naming, subnet_group_name: str, log_groups: dict[str, EncryptedLogGroup],
+        self, naming: Naming, subnet_group_name: str, log_groups: Mapping[CacheLogType, EncryptedLogGroup],
     ) -> aws.elasticache_replication_group.ElasticacheReplicationGroup:
         """The replication group: TLS required, the store's key at rest, RBAC users only, logs as JSON."""
         props = self.props

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from platform_constructs.data.windows import daily_window, refuse_overlap, weekly_window
+from platform_constructs.data.windows import daily_window_rule, refuse_overlap, weekly_window_rule
 from platform_constructs.props import MAY_DIFFER, Props, StrictBool, StrictInt, StrictStr
 
 Engine = Literal["valkey", "redis"]
@@ -23,8 +23,8 @@ _CREDENTIAL_PREFIXES = (">", "<", "#", "!")
 _VERSION = re.compile(r"^(\d+)\.(\d+)$")
 
 #: ElastiCache needs at least an hour for each window.
-SnapshotWindow = daily_window(60)
-MaintenanceWindow = weekly_window(60)
+SnapshotWindow = Annotated[StrictStr, daily_window_rule(60)]
+MaintenanceWindow = Annotated[StrictStr, weekly_window_rule(60)]
 
 
 class CacheUser(Props):
@@ -110,7 +110,7 @@ class RedisProps(Props):
             raise ValueError("must be a major.minor version such as '8.0'")
         engine = info.data.get("engine")
         version = (int(match.group(1)), int(match.group(2)))
-        oldest = OLDEST_VERSION.get(engine)
+        oldest = OLDEST_VERSION.get(engine or "")
         if oldest is not None and version < oldest:
             raise ValueError(f"{engine} {value} is older than {oldest[0]}.{oldest[1]}, the first {engine} version "
                              "with IAM-authenticated RBAC users")

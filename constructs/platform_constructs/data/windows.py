@@ -77,13 +77,22 @@ def _checked(pattern: re.Pattern[str], example: str, span: Callable[[str], tuple
     return check
 
 
+def daily_window_rule(min_minutes: int) -> AfterValidator:
+    """The check of a daily ``hh:mm-hh:mm`` window at least ``min_minutes`` long (``Annotated`` metadata)."""
+    return AfterValidator(_checked(_DAILY, "'03:00-04:00'", daily_span, min_minutes, _MINUTES_PER_DAY - 1))
+
+
+def weekly_window_rule(min_minutes: int) -> AfterValidator:
+    """The check of a weekly ``ddd:hh:mm-ddd:hh:mm`` window between ``min_minutes`` and 24 hours long."""
+    example = f"'sun:04:00-sun:05:00' with days {', '.join(_DAYS)}"
+    return AfterValidator(_checked(_WEEKLY, example, weekly_span, min_minutes, _MINUTES_PER_DAY))
+
+
 def daily_window(min_minutes: int) -> Any:
     """Type of a daily ``hh:mm-hh:mm`` window at least ``min_minutes`` long."""
-    return Annotated[StrictStr, AfterValidator(
-        _checked(_DAILY, "'03:00-04:00'", daily_span, min_minutes, _MINUTES_PER_DAY - 1))]
+    return Annotated[StrictStr, daily_window_rule(min_minutes)]
 
 
 def weekly_window(min_minutes: int) -> Any:
     """Type of a weekly ``ddd:hh:mm-ddd:hh:mm`` window between ``min_minutes`` and 24 hours long."""
-    example = f"'sun:04:00-sun:05:00' with days {', '.join(_DAYS)}"
-    return Annotated[StrictStr, AfterValidator(_checked(_WEEKLY, example, weekly_span, min_minutes, _MINUTES_PER_DAY))]
+    return Annotated[StrictStr, weekly_window_rule(min_minutes)]

@@ -1,4 +1,5 @@
-"""Container probes: *what* to check (a workload's :class:`ProbeAction`) and *how often* (the tier's :class:`ProbeTiming`).
+"""Container probes: *what* to check (a workload's :class:`ProbeAction`) and *how often* (the tier's
+:class:`ProbeTiming`).
 
 The split is deliberate: an application team knows its health endpoints, while the timing of the
 probes decides how long a rollout and a rollback take, so it belongs to the tier's rollout preset
@@ -17,6 +18,7 @@ from pydantic import Field, model_validator
 
 from platform_constructs.duration import Duration, DurationField
 from platform_constructs.errors import Problem
+from platform_constructs.k8s.duration import Duration, DurationField
 from platform_constructs.props import Props, StrictInt, StrictStr, refuse_in_validator
 
 ProbeKind = Literal["startup", "readiness", "liveness"]
@@ -49,7 +51,8 @@ class ProbeAction(Props):
             problems.append(Problem("k8s.probe-port", "port", self.port,
                                     "applies only to http_get; tcp_socket names its own port"))
         if self.command is not None and not all(part.strip() for part in self.command):
-            problems.append(Problem("k8s.probe-command", "command", list(self.command), "may not contain empty arguments"))
+            problems.append(Problem("k8s.probe-command", "command", list(self.command),
+                                    "may not contain empty arguments"))
         refuse_in_validator(type(self).__name__, problems)
         return self
 

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from platform_constructs._internal.tf import TerraformLocal, TerraformStack, TerraformVariable, TerraformVariableValidationConfig
+from platform_constructs._internal.tf import (
+    TerraformLocal,
+    TerraformStack,
+    TerraformVariable,
+    TerraformVariableValidationConfig,
+)
 from platform_constructs.k8s.image_policy import (
     ImagePolicy,
     change_cause_variable_name,
@@ -48,7 +53,8 @@ def release_inputs(stack: TerraformStack, app: str, policy: ImagePolicy) -> Rele
         stack, cause_name, type="string", nullable=False,
         description=f"kubernetes.io/change-cause of {app}'s deployment: the git SHA (or why) of this release.",
         validation=[TerraformVariableValidationConfig(
-            condition=f"${{length(trimspace(var.{cause_name})) > 0 && length(var.{cause_name}) <= {MAX_CHANGE_CAUSE_LENGTH}}}",
+            condition=f"${{length(trimspace(var.{cause_name})) > 0 "
+                      f"&& length(var.{cause_name}) <= {MAX_CHANGE_CAUSE_LENGTH}}}",
             error_message=f"The value of {cause_name} must be 1 to {MAX_CHANGE_CAUSE_LENGTH} characters, "
                           "e.g. the git SHA of the release.",
         )],

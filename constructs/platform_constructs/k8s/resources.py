@@ -18,7 +18,8 @@ from platform_constructs.props import MAY_DIFFER, Props, StrictStr, refuse_in_va
 _QUANTITY = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<suffix>m|k|M|G|T|Ki|Mi|Gi|Ti)?$")
 _FACTORS = {
     None: Decimal(1), "m": Decimal("0.001"), "k": Decimal(10) ** 3, "M": Decimal(10) ** 6, "G": Decimal(10) ** 9,
-    "T": Decimal(10) ** 12, "Ki": Decimal(2) ** 10, "Mi": Decimal(2) ** 20, "Gi": Decimal(2) ** 30, "Ti": Decimal(2) ** 40,
+    "T": Decimal(10) ** 12, "Ki": Decimal(2) ** 10, "Mi": Decimal(2) ** 20, "Gi": Decimal(2) ** 30,
+    "Ti": Decimal(2) ** 40,
 }
 
 
@@ -26,7 +27,8 @@ def quantity_value(text: str) -> Decimal:
     """A Kubernetes quantity (``250m``, ``1``, ``0.5``, ``512Mi``, ``1G``) as a number of base units."""
     match = _QUANTITY.match(text)
     if match is None:
-        raise ValueError(f"{text!r} is not a Kubernetes quantity; write e.g. '250m' or '1' (CPU), '512Mi' or '1Gi' (memory)")
+        raise ValueError(f"{text!r} is not a Kubernetes quantity; "
+                         "write e.g. '250m' or '1' (CPU), '512Mi' or '1Gi' (memory)")
     return Decimal(match.group("number")) * _FACTORS[match.group("suffix")]
 
 
@@ -57,7 +59,8 @@ class ComputeResources(Props):
     """Requests and limits of the workload's container."""
 
     requests: CpuMemory = Field(default=CpuMemory(cpu="100m", memory="128Mi"), json_schema_extra=MAY_DIFFER)
-    """Reserved for the container on its node; the HPA measures utilisation against the CPU request. Default: 100m CPU, 128Mi memory."""
+    """Reserved for the container on its node; the HPA measures utilisation against the CPU request. Default: 100m CPU,
+    128Mi memory."""
     limits: CpuMemory = Field(default=CpuMemory(cpu="500m", memory="256Mi"), json_schema_extra=MAY_DIFFER)
     """Hard cap; the container is throttled (CPU) or killed (memory) above it. Default: 500m CPU, 256Mi memory."""
 
@@ -67,6 +70,7 @@ class ComputeResources(Props):
             Problem("k8s.limit-below-request", f"limits.{resource}", limit,
                     f"is below requests.{resource} ({request}); a limit must be at least its request")
             for resource in ("cpu", "memory")
-            if quantity_value(limit := getattr(self.limits, resource)) < quantity_value(request := getattr(self.requests, resource))
+            if quantity_value(limit := getattr(self.limits, resource))
+            < quantity_value(request := getattr(self.requests, resource))
         ])
         return self

@@ -23,7 +23,8 @@ TMP_SIZE_LIMIT = "64Mi"
 
 
 class RollingDeployment(Construct):
-    """A Deployment, its Service, ServiceAccount (with an EKS Pod Identity association), disruption budget and autoscaler.
+    """A Deployment, its Service, ServiceAccount (with an EKS Pod Identity association), disruption budget and
+    autoscaler.
 
     ``env_from_config_maps`` become the container's environment (e.g. the endpoints of its data stores,
     :class:`~platform_constructs.access.application_data_access.ApplicationDataAccess`), and
@@ -109,17 +110,18 @@ class RollingDeployment(Construct):
             "port": [{"name": "http", "port": SERVICE_PORT, "target_port": "http", "protocol": "TCP"}],
         }))
         if rollout.disruption_budget is not None:
-            k8s.pod_disruption_budget_v1.PodDisruptionBudgetV1(self, "DisruptionBudget", metadata=self._metadata(), spec={
-                "max_unavailable": str(rollout.disruption_budget), "selector": {"match_labels": self._selector},
-            })
+            budget = {"max_unavailable": str(rollout.disruption_budget), "selector": {"match_labels": self._selector}}
+            k8s.pod_disruption_budget_v1.PodDisruptionBudgetV1(self, "DisruptionBudget", metadata=self._metadata(),
+                                                               spec=budget)
         if props.autoscaling is not None:
             hpa = k8s.horizontal_pod_autoscaler_v2
-            hpa.HorizontalPodAutoscalerV2(self, "Autoscaler", metadata=self._metadata(), spec=struct(hpa.HorizontalPodAutoscalerV2Spec, {
+            scaling = struct(hpa.HorizontalPodAutoscalerV2Spec, {
                 "min_replicas": props.autoscaling.min_replicas, "max_replicas": props.autoscaling.max_replicas,
                 "scale_target_ref": {"api_version": "apps/v1", "kind": "Deployment", "name": name},
                 "metric": [{"type": "Resource", "resource": {"name": "cpu", "target": {
                     "type": "Utilization", "average_utilization": props.autoscaling.target_cpu_utilization}}}],
-            }))
+            })
+            hpa.HorizontalPodAutoscalerV2(self, "Autoscaler", metadata=self._metadata(), spec=scaling)
 
         # expose attributes (one jsii call; walking spec.template.spec.container.get(0) takes five)
         self.image: str = self.deployment.get_string_attribute("spec[0].template[0].spec[0].container[0].image")
@@ -198,11 +200,12 @@ class RollingDeployment(Construct):
             "startup_probe": {**props.startup_check.terraform(props.port), **rollout.startup_probe.terraform()},
             "readiness_probe": {**props.readiness.terraform(props.port), **rollout.readiness_probe.terraform()},
             "liveness_probe": {**props.liveness.terraform(props.port), **rollout.liveness_probe.terraform()},
-            "resources": {"requests": props.resources.requests.terraform(), "limits": props.resources.limits.terraform()},
+            "resources": {"requests": props.resources.requests.terraform(),
+                          "limits": props.resources.limits.terraform()},
             "security_context": {"allow_privilege_escalation": False, "privileged": False,
                                  "read_only_root_filesystem": True, "run_as_non_root": True,
                                  "capabilities": {"drop": ["ALL"]}, "seccomp_profile": {"type": "RuntimeDefault"}},
-            "volume_mount": [{"name": "tmp", "mount_path": "/tmp"}],
+            "volume_mount": [{"name": "tmp", "mount_path": "/tmp"}],  # noqa: S108 - the pod's own emptyDir
         }
         if self._env_from:
             container["env_from"] = [{"config_map_ref": {"name": name}} for name in self._env_from]
@@ -212,5 +215,6 @@ class RollingDeployment(Construct):
             container["image_pull_policy"] = "Always"
         if rollout.pre_stop_sleep.to_seconds():
             # the provider's pre_stop has no native sleep action: the image needs a sleep binary
-            container["lifecycle"] = {"pre_stop": [{"exec": {"command": ["sleep", str(rollout.pre_stop_sleep.to_seconds())]}}]}
+            sleep = ["sleep", str(rollout.pre_stop_sleep.to_seconds())]
+            container["lifecycle"] = {"pre_stop": [{"exec": {"command": sleep}}]}
         return container

@@ -22,6 +22,7 @@ from platform_constructs.errors import Problem
 from platform_constructs.k8s import rto
 from platform_constructs.k8s.image_policy import ImagePinning
 from platform_constructs.k8s.probes import ProbeTiming
+from platform_constructs.k8s.rto import RtoEstimate
 from platform_constructs.k8s.scale import Count, CountOrPercentField, Percent
 from platform_constructs.k8s.strategy import DeploymentStrategy, Recreate, RollingUpdate, rolling_update_problems
 from platform_constructs.k8s.target_health import LOAD_BALANCER_STOP_LAG, TargetHealthCheck
@@ -31,32 +32,40 @@ ZoneSpread = Literal["DoNotSchedule", "ScheduleAnyway"]
 
 
 class RolloutProps(Props):
-    """Settings of the rolling-deployment preset of the environment's workloads; tier defaults live in ``config/presets/rollout.toml``."""
+    """Settings of the rolling-deployment preset of the environment's workloads; tier defaults live in
+    ``config/presets/rollout.toml``."""
 
     strategy: Literal["RollingUpdate", "Recreate"] = "RollingUpdate"
-    """``RollingUpdate`` replaces pods gradually; ``Recreate`` stops all first (downtime). Default: ``RollingUpdate``."""
+    """``RollingUpdate`` replaces pods gradually; ``Recreate`` stops all first (downtime).
+    Default: ``RollingUpdate``."""
     max_surge: CountOrPercentField = Percent(25)
     """Pods above the desired count during a rolling update (``1`` or ``"25%"``, rounded up). Default: ``"25%"``."""
     max_unavailable: CountOrPercentField = Count(0)
     """Pods below the desired count during a rolling update (``0`` or ``"25%"``, rounded down). Default: 0."""
     min_ready: DurationField = Duration.seconds(10)
-    """How long a new pod must stay ready before it counts as available (``minReadySeconds``); catches crash-after-ready. Default: ``10s``."""
+    """How long a new pod must stay ready before it counts as available (``minReadySeconds``); catches
+    crash-after-ready. Default: ``10s``."""
     progress_deadline: DurationField = Duration.minutes(3)
-    """No progress for this long marks the rollout failed (``progressDeadlineSeconds``) and fails the apply. Default: ``3m``."""
+    """No progress for this long marks the rollout failed (``progressDeadlineSeconds``) and fails the apply.
+    Default: ``3m``."""
     update_timeout: DurationField = Duration.minutes(10)
     """Terraform's create/update timeout of the deployment; must exceed ``progress_deadline``. Default: ``10m``."""
     revision_history_limit: StrictInt = Field(default=10, ge=2, le=100)
     """Old ReplicaSets kept; ``kubectl rollout undo`` needs at least the previous one. Default: 10."""
     max_replicas: StrictInt = Field(default=10, ge=1, le=500, json_schema_extra=MAY_DIFFER)
-    """Most replicas any workload of the tier may run (autoscaling included); the RTO budget is checked up to it. Default: 10."""
+    """Most replicas any workload of the tier may run (autoscaling included); the RTO budget is checked up to it.
+    Default: 10."""
     zero_downtime: StrictBool = True
-    """Require the zero-downtime combination: rolling update never below the desired count, ``min_ready`` > 0, preStop drain, disruption budget and zone spread. Default: ``True``."""
+    """Require the zero-downtime combination: rolling update never below the desired count, ``min_ready`` > 0, preStop
+    drain, disruption budget and zone spread. Default: ``True``."""
     rto: DurationField = Duration.minutes(15)
     """Recovery time objective: the worst-case detect + roll back time may not exceed it. Default: ``15m``."""
     rollback_overhead: DurationField = Duration.minutes(2)
-    """Time for the pipeline to start the re-apply of the last good image (trigger, ``terraform init``/plan). Default: ``2m``."""
+    """Time for the pipeline to start the re-apply of the last good image (trigger, ``terraform init``/plan).
+    Default: ``2m``."""
     termination_grace_period: DurationField = Duration.seconds(45)
-    """Time between SIGTERM and SIGKILL (``terminationGracePeriodSeconds``); must exceed ``pre_stop_sleep``. Default: ``45s``."""
+    """Time between SIGTERM and SIGKILL (``terminationGracePeriodSeconds``); must exceed ``pre_stop_sleep``.
+    Default: ``45s``."""
     pre_stop_sleep: DurationField = Duration.seconds(10)
     """preStop ``sleep`` before SIGTERM (the drain), so endpoints and the load balancer stop routing to the pod
     first; ``0s`` for none. Default: ``10s``."""
@@ -65,19 +74,26 @@ class RolloutProps(Props):
     and the load balancer keeps them open that long after the drain (see ``deregistration_delay``). Default: ``35s``."""
     target_health_check: TargetHealthCheck = TargetHealthCheck()
     """Timing of the load balancer's health check of each pod; with readiness gates a new pod is Ready only once
-    its target is healthy, so it is part of every rollout wave. Default: every 10s, healthy after 2, unhealthy after 2."""
+    its target is healthy, so it is part of every rollout wave. Default: every 10s, healthy after 2, unhealthy after
+    2."""
     disruption_budget: CountOrPercentField | None = Count(1)
     """PodDisruptionBudget ``maxUnavailable`` for drains and node upgrades; ``None`` for no budget. Default: 1."""
     zone_spread: ZoneSpread | None = "DoNotSchedule"
-    """Spread pods across zones (``topology.kubernetes.io/zone``, max skew 1, per pod-template-hash); ``None`` for no constraint. Default: ``DoNotSchedule``."""
-    startup_probe: ProbeTiming = ProbeTiming(period=Duration.seconds(5), timeout=Duration.seconds(2), failure_threshold=12)
-    """Timing of the startup probe; ``period × failure_threshold`` is the longest start allowed. Default: every 5s, 12 failures (60s)."""
-    readiness_probe: ProbeTiming = ProbeTiming(period=Duration.seconds(5), timeout=Duration.seconds(2), failure_threshold=3)
+    """Spread pods across zones (``topology.kubernetes.io/zone``, max skew 1, per pod-template-hash); ``None`` for no
+    constraint. Default: ``DoNotSchedule``."""
+    startup_probe: ProbeTiming = ProbeTiming(period=Duration.seconds(5), timeout=Duration.seconds(2),
+                                             failure_threshold=12)
+    """Timing of the startup probe; ``period × failure_threshold`` is the longest start allowed. Default: every 5s, 12
+    failures (60s)."""
+    readiness_probe: ProbeTiming = ProbeTiming(period=Duration.seconds(5), timeout=Duration.seconds(2),
+                                               failure_threshold=3)
     """Timing of the readiness probe. Default: every 5s, 3 failures."""
-    liveness_probe: ProbeTiming = ProbeTiming(period=Duration.seconds(10), timeout=Duration.seconds(2), failure_threshold=3)
+    liveness_probe: ProbeTiming = ProbeTiming(period=Duration.seconds(10), timeout=Duration.seconds(2),
+                                              failure_threshold=3)
     """Timing of the liveness probe. Default: every 10s, 3 failures."""
     image_pinning: ImagePinning = "digest"
-    """Image references accepted at plan time: ``digest`` (``repo@sha256:…``) or ``tag`` (``repo:tag``, not ``latest``). Default: ``digest``."""
+    """Image references accepted at plan time: ``digest`` (``repo@sha256:…``) or ``tag`` (``repo:tag``, not ``latest``).
+    Default: ``digest``."""
 
     @property
     def deregistration_delay(self) -> Duration:
@@ -94,8 +110,9 @@ class RolloutProps(Props):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def rto_estimate(self) -> rto.RtoEstimate:
-        """Worst-case time from a failed release to the last good image running again (shown in the environment report)."""
+    def rto_estimate(self) -> RtoEstimate:  # not rto.RtoEstimate: the field rto shadows the module here
+        """Worst-case time from a failed release to the last good image running again (shown in the environment
+        report)."""
         return rto.estimate(self)
 
     @model_validator(mode="after")

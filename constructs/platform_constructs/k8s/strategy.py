@@ -64,6 +64,10 @@ def rolling_update_problems(max_surge: CountOrPercent, max_unavailable: CountOrP
     return []
 
 
+#: Kubernetes' default for both ``maxSurge`` and ``maxUnavailable``.
+_API_DEFAULT = Percent(25)
+
+
 @dataclass(frozen=True)
 class RollingUpdate:
     """Replace pods gradually; build with :meth:`of`.
@@ -78,7 +82,8 @@ class RollingUpdate:
     max_unavailable: CountOrPercent
 
     @classmethod
-    def of(cls, *, max_surge: CountOrPercent = Percent(25), max_unavailable: CountOrPercent = Percent(25)) -> RollingUpdate:
+    def of(cls, *, max_surge: CountOrPercent = _API_DEFAULT,
+           max_unavailable: CountOrPercent = _API_DEFAULT) -> RollingUpdate:
         """A rolling update; refuses ``max_surge`` and ``max_unavailable`` both 0 (the API would too).
 
         Raises:

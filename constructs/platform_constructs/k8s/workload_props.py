@@ -58,7 +58,8 @@ class Autoscaling(Props):
     @model_validator(mode="after")
     def _bounds_ordered(self) -> Autoscaling:
         if self.min_replicas > self.max_replicas:
-            refuse_in_validator(type(self).__name__, [Problem("k8s.autoscaling-bounds", "max_replicas", self.max_replicas,
+            refuse_in_validator(type(self).__name__,
+                                [Problem("k8s.autoscaling-bounds", "max_replicas", self.max_replicas,
                                                               f"must be at least min_replicas ({self.min_replicas})")])
         return self
 
@@ -67,9 +68,11 @@ class WorkloadProps(Props):
     """One application deployed by :class:`~platform_constructs.k8s.rolling_deployment.RollingDeployment`."""
 
     image_repository: StrictStr = Field(pattern=REPOSITORY_PATTERN)
-    """The only repository the image may come from, e.g. ``444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api``. Default: required."""
+    """The only repository the image may come from, e.g.
+    ``444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api``. Default: required."""
     port: StrictInt = Field(default=8080, ge=1024, le=65535)
-    """Container port served (the Service's port 80 forwards to it); 1024 or above, as the container runs without root. Default: 8080."""
+    """Container port served (the Service's port 80 forwards to it); 1024 or above, as the container runs without root.
+    Default: 8080."""
     readiness: ProbeAction
     """Health check that gates traffic and rollout progress, e.g. ``{ http_get = "/ready" }``. Default: required."""
     liveness: ProbeAction
@@ -77,7 +80,8 @@ class WorkloadProps(Props):
     startup: ProbeAction | None = None
     """Check that must pass once before the other two run. Default: derived – the liveness check."""
     replicas: StrictInt | None = Field(default=None, ge=1, le=500, json_schema_extra=MAY_DIFFER)
-    """Pods when autoscaling is off; leave unset with ``autoscaling``, which then owns the count. Default: derived – 2 without autoscaling."""
+    """Pods when autoscaling is off; leave unset with ``autoscaling``, which then owns the count. Default: derived – 2
+    without autoscaling."""
     autoscaling: Autoscaling | None = None
     """CPU-based autoscaling; the deployment then ignores changes to its replica count. Default: off."""
     resources: ComputeResources = ComputeResources()
@@ -109,7 +113,8 @@ class WorkloadProps(Props):
                 "(set autoscaling.min_replicas instead)"))
         if self.ingress is not None and self.health_check_path is None:
             problems.append(Problem("ingress.health-check-path", "ingress.health_check_path", None,
-                                    "must be set: the readiness check is not an http_get the load balancer could reuse"))
+                                    "must be set: the readiness check is not an http_get the load balancer "
+                                    "could reuse"))
         refuse_in_validator(type(self).__name__, problems)
         return self
 

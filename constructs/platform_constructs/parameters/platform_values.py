@@ -83,7 +83,8 @@ class PlatformValuesReader(Construct):
     def get(self, value: PlatformValue) -> str:
         """A single-string value (a token resolved at plan time)."""
         _check_shape(value, as_list=False, path=self.node.path)
-        return self._lookup(value).insecure_value
+        token: str = self._lookup(value).insecure_value
+        return token
 
     def get_list(self, value: PlatformValue) -> list[str]:
         """A list value (a token list resolved at plan time)."""

@@ -162,7 +162,8 @@ class Violation:
 
     def message(self) -> str:
         """``[rule] (severity) address: reason. Fix: ...``; cdktf prefixes annotations with the construct path."""
-        return f"[{self.rule.id}] ({self.rule.severity.value}) {self.resource.address}: {self.reason}. Fix: {self.rule.fix}"
+        return (f"[{self.rule.id}] ({self.rule.severity.value}) {self.resource.address}: {self.reason}. "
+                f"Fix: {self.rule.fix}")
 
 
 def evaluate(resource: Resource, rules: Iterable[Rule], limits: PolicyLimits,

@@ -1,4 +1,5 @@
-"""Numeric limits of the guardrail rules (``[policy.limits]``): the sizes, counts and durations rules compare against."""
+"""Numeric limits of the guardrail rules (``[policy.limits]``): the sizes, counts and durations rules compare
+against."""
 
 from __future__ import annotations
 

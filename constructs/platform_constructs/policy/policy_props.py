@@ -84,7 +84,8 @@ class PolicyProps(Props):
 
     pack: PackName = "production"
     """Rule pack: ``baseline`` (encryption, no public access, IMDSv2, TLS, log retention) or ``production``
-    (baseline + Multi-AZ, deletion protection, backups, CMKs, private endpoints, full logging). Default: ``production``."""
+    (baseline + Multi-AZ, deletion protection, backups, CMKs, private endpoints, full logging).
+    Default: ``production``."""
     enforce: StrictBool = True
     """Fail synth on a violation (``True``) or report it as a warning (``False``). Default: ``True``."""
     limits: PolicyLimits = Field(default_factory=PolicyLimits)

@@ -119,5 +119,6 @@ def repository_name(naming: Naming, repository: str) -> str:
 
 
 def repository_uri(account_id: str, region: str, naming: Naming, repository: str) -> str:
-    """Image repository URI that pushes and pulls use, e.g. ``4444….dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api``."""
+    """Image repository URI that pushes and pulls use, e.g.
+    ``4444….dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api``."""
     return f"{account_id}.dkr.ecr.{region}.amazonaws.com/{repository_name(naming, repository)}"

@@ -16,7 +16,7 @@ environment's tags, and no build tag starts with ``deployed-``.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 MAIN_BUILD_PREFIX = "main-"
 BRANCH_BUILD_PREFIX = "branch-"
@@ -33,7 +33,7 @@ def build_tag(commit: str, *, on_main: bool) -> str:
 
 def deployed_tag(environment: str, at: datetime) -> str:
     """The tag recording that the image became current in ``environment`` at ``at``."""
-    return f"{DEPLOYED_PREFIX}{environment}-{at.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
+    return f"{DEPLOYED_PREFIX}{environment}-{at.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
 def deployed_pattern(environment: str) -> str:

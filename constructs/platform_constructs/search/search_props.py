@@ -114,6 +114,7 @@ class SearchProps(Props):
             found.append(Problem(f"search.{code}", field, value, message))
 
         if self.zones_used > zone_count:
+            value: int
             if self.zone_awareness:
                 field, value = f"{prefix}availability_zone_count", self.availability_zone_count
             else:

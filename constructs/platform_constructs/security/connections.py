@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from platform_constructs._internal.tf import Construct, aws
+from platform_constructs._internal.tf import Construct, Node, aws
 
 
 class SecurityGroupPeer(Protocol):
     """Anything whose traffic leaves from one security group (an EKS cluster's nodes, a service)."""
 
     @property
-    def node(self): ...  # noqa: D102 - the construct node; its id names the rule
+    def node(self) -> Node: ...  # the construct node: its id names the rule
 
     @property
-    def security_group_id(self) -> str: ...  # noqa: D102
+    def security_group_id(self) -> str: ...
 
 
 def allow_tcp_from(scope: Construct, *, target_security_group_id: str, source: SecurityGroupPeer, port: int,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from platform_constructs._internal.aws_context import account_id, partition, policy_document, region_name
@@ -17,7 +19,8 @@ class KmsKeyProps(Props):
     description: StrictStr
     """What the key protects. Default: required."""
     service_principals: tuple[StrictStr, ...] = ()
-    """Service principals (``logs.amazonaws.com`` style, region added for ``logs``) allowed to use the key. Default: none."""
+    """Service principals (``logs.amazonaws.com`` style, region added for ``logs``) allowed to use the key.
+    Default: none."""
     deletion_window_days: StrictInt = Field(default=30, ge=7, le=30)
     """Waiting period before a scheduled deletion completes. Default: 30 (the maximum)."""
 
@@ -61,7 +64,7 @@ class KmsKey(Construct):
         self.key_id: str = self.key.key_id
 
     @staticmethod
-    def _service_statement(service: str, account: str, aws_partition: str, region: str) -> dict:
+    def _service_statement(service: str, account: str, aws_partition: str, region: str) -> dict[str, Any]:
         if service == "logs":
             # CloudWatch Logs is regional and binds each use to a log group ARN of this account.
             return {

@@ -110,7 +110,8 @@ class AppStack(TerraformStack):
         labels = {f"pod-security.kubernetes.io/{mode}": POD_SECURITY_LEVEL for mode in ("enforce", "audit", "warn")}
         if self.workload.ingress is not None:
             labels.update(self.binding.namespace_labels)
-        return k8s.namespace_v1.NamespaceV1(self, f"Namespace{pascal_id(name)}", metadata={"name": name, "labels": labels})
+        return k8s.namespace_v1.NamespaceV1(self, f"Namespace{pascal_id(name)}",
+                                            metadata={"name": name, "labels": labels})
 
     def _platform_values(self) -> PlatformValuesReader:
         """The platform values reader, created with the first value read (a stack reading none has none)."""

@@ -68,7 +68,7 @@ def environment_stack_names(env: EnvironmentConfig) -> list[str]:
 
 def stack_owners(platform: Platform) -> dict[str, str]:
     """Every stack the platform synthesizes → the configuration that owns it (``shared`` or an environment)."""
-    owners = {BOOTSTRAP_STACK: platform.shared.name, SHARED_STACK: platform.shared.name}
+    owners: dict[str, str] = {BOOTSTRAP_STACK: platform.shared.name, SHARED_STACK: platform.shared.name}
     for name in sorted(platform.environments):
         owners.update(dict.fromkeys(environment_stack_names(platform.environments[name]), name))
     return owners

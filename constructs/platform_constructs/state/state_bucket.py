@@ -56,8 +56,8 @@ class StateBucket(Construct):
             "Condition": {"ArnLike": {"aws:SourceArn": f"arn:{partition(self)}:s3:::{props.bucket}"},
                           "StringEquals": {"aws:SourceAccount": account_id(self)}},
         }
-        self.log_bucket, log_bucket_policy = secure_bucket(self, "AccessLogs", log_bucket_name, lifecycle, kms_key_arn=None,
-                                                          extra_statements=(log_delivery,))
+        self.log_bucket, log_bucket_policy = secure_bucket(self, "AccessLogs", log_bucket_name, lifecycle,
+                                                           kms_key_arn=None, extra_statements=(log_delivery,))
         self.bucket, _ = secure_bucket(self, "State", props.bucket, lifecycle, kms_key_arn=self.key.arn)
         aws.s3_bucket_logging.S3BucketLoggingA(
             self, "StateAccessLogging", bucket=self.bucket.id, target_bucket=self.log_bucket.id,

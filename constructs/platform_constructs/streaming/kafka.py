@@ -157,7 +157,8 @@ class KafkaCluster(PrivateDataStore):
             naming=naming, component="kafka", vpc_id=vpc_id, port=self.PORT, kms_key=kms_key,
             key_description=f"Broker storage of the Kafka cluster {self.cluster_name}",
         )
-        log_groups = self._create_log_groups(logs, {"broker": ("BrokerLogGroup", f"/aws/msk/{self.cluster_name}/broker")})
+        log_groups = self._create_log_groups(logs,
+                                             {"broker": ("BrokerLogGroup", f"/aws/msk/{self.cluster_name}/broker")})
         self.configuration = self._create_configuration(naming)
         self.cluster = self._create_cluster(subnet_ids, log_groups["broker"])
         self._create_storage_autoscaling(props)
@@ -249,7 +250,8 @@ class KafkaCluster(PrivateDataStore):
             open_monitoring=_open_monitoring(props.prometheus_exporters),
             tags={"Name": self.cluster_name},
             # storage autoscaling owns the volume size after creation
-            lifecycle=self._lifecycle(deletion_protection=props.deletion_protection, ignore_changes=[_VOLUME_SIZE_PATH]),
+            lifecycle=self._lifecycle(deletion_protection=props.deletion_protection,
+                                      ignore_changes=[_VOLUME_SIZE_PATH]),
         )
 
     def _create_storage_autoscaling(self, props: KafkaProps) -> None:

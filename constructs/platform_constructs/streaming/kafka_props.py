@@ -17,7 +17,8 @@ MSK_ZONE_COUNTS = (2, 3)
 
 #: Standard brokers (EBS storage this library autoscales). Express brokers (``express.*``) manage
 #: their own storage and had no broker-log support, so they are not offered.
-_BROKER_TYPE = re.compile(r"^kafka\.(t3\.small|m5\.(x?large|(2|4|8|12|16|24)xlarge)|m7g\.(x?large|(2|4|8|12|16)xlarge))$")
+_BROKER_TYPE = re.compile(r"^kafka\.(t3\.small|m5\.(x?large|(2|4|8|12|16|24)xlarge)"
+                          r"|m7g\.(x?large|(2|4|8|12|16)xlarge))$")
 
 
 def _broker_type(value: str) -> str:

@@ -41,7 +41,7 @@ def app_lock(environment: str, app: str) -> str:
     return f"app-{environment}-{app}"
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser,
              dry_run: argparse.ArgumentParser) -> None:
     """Add the catalog subcommands (read-only: ``dry_run`` is unused)."""
     for name, summary, description, handler in (
@@ -70,7 +70,7 @@ def _environments(args: argparse.Namespace, project: Project, runner: CommandRun
         return ExitCode.OK
     approvers = platform.shared.ci.approvers
     shared = platform.shared
-    targets = [{
+    targets: list[dict[str, Any]] = [{
         "name": shared.name, "kind": "shared", "tier": shared.tier, "protected": shared.plan_guard.protected,
         "approvers": approvers.get(shared.tier), "promote_from": [], "platform_stack": SHARED_STACK,
         "lock": platform_lock(SHARED_STACK), "cluster_config": None, "apps": {},

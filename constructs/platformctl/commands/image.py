@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from platformctl.release.inputs import checked_app
-from platformctl.exit_codes import CliError, ExitCode
-from platformctl.project import Project
-from platformctl.aws_session import caller_session
-from platformctl.process import CommandRunner
-from platformctl.image.registry_login import ecr_region, write_docker_config
 from platform_constructs.registry.image_tags import build_tag
+from platformctl.aws_session import caller_session
+from platformctl.exit_codes import CliError, ExitCode
+from platformctl.image.registry_login import ecr_region, write_docker_config
+from platformctl.process import CommandRunner
+from platformctl.project import Project
+from platformctl.release.inputs import checked_app
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser,
              dry_run: argparse.ArgumentParser) -> None:
     """Add the image subcommands (they change nothing a dry run could skip: ``dry_run`` is unused)."""
     for name, summary, description, handler in (
@@ -27,7 +27,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
          _registry_login),
     ):
         sub = commands.add_parser(name, parents=[common], help=summary, description=description)
-        sub.add_argument("--env", default="dev", help="environment whose [apps] entry names the repository (default: dev)")
+        sub.add_argument("--env", default="dev",
+                         help="environment whose [apps] entry names the repository (default: dev)")
         sub.add_argument("--app", required=True, help="application")
         if name == "registry-login":
             sub.add_argument("--docker-config", type=Path, required=True, metavar="DIR",

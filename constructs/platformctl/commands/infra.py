@@ -7,18 +7,19 @@ import json
 import tempfile
 from pathlib import Path
 
-from platformctl.release.change import plan_and_apply, prepare, stack_change
-from platformctl.release.inputs import releases_from_arguments
+from platformctl.aws_session import caller_session
 from platformctl.exit_codes import CliError, ExitCode
+from platformctl.process import CommandRunner
 from platformctl.progress import Progress
 from platformctl.project import Project, Stack
+from platformctl.release.change import plan_and_apply, prepare, stack_change
+from platformctl.release.inputs import releases_from_arguments
+from platformctl.release.records import Release
 from platformctl.terraform.flow import StackChange, add_guard_arguments, guard_overrides
-from platformctl.aws_session import caller_session
-from platformctl.process import CommandRunner
 from platformctl.terraform.state_history import StateHistory, StateRestoreRefused
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser,
              dry_run: argparse.ArgumentParser) -> None:
     """Add the infrastructure subcommands; ``common`` and ``dry_run`` are shared option groups."""
 
@@ -54,7 +55,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         sub.add_argument("--app", help="application a bare --image REF is for (apps stacks)")
         sub.add_argument("--image", action="append", default=[], metavar="[APP=]REF",
                          help="image by digest, repository@sha256:<64 hex> (apps stacks; repeatable as APP=REF)")
-        sub.add_argument("--change-cause", help="kubernetes.io/change-cause of the rollout (apps stacks; default: the image)")
+        sub.add_argument("--change-cause",
+                         help="kubernetes.io/change-cause of the rollout (apps stacks; default: the image)")
         add_guard_arguments(sub)
         if name == "plan":
             sub.add_argument("--out", type=Path, help="plan file (default: <stack dir>/tfplan)")
@@ -65,7 +67,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                              help="append the stack's name to FILE when the plan changes anything (for approvals)")
             sub.set_defaults(handler=_plan)
         else:
-            sub.add_argument("--plan", type=Path, help="apply this saved plan (from platformctl plan) instead of planning")
+            sub.add_argument("--plan", type=Path,
+                             help="apply this saved plan (from platformctl plan) instead of planning")
             sub.set_defaults(handler=_deploy)
 
     rollback_infra = commands.add_parser(
@@ -77,11 +80,13 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                     "Synthesize the known-good revision first. List versions with state-versions.")
     rollback_infra.add_argument("--env", required=True, help="environment")
     rollback_infra.add_argument("--stack", required=True, help="stack name")
-    rollback_infra.add_argument("--to-version", required=True, metavar="VERSION_ID", help="S3 version id of the state to restore")
+    rollback_infra.add_argument("--to-version", required=True, metavar="VERSION_ID",
+                                help="S3 version id of the state to restore")
     add_guard_arguments(rollback_infra)
     rollback_infra.set_defaults(handler=_rollback_infra)
 
-    versions = commands.add_parser("state-versions", parents=[common], help="list the stored versions of a stack's state",
+    versions = commands.add_parser("state-versions", parents=[common],
+                                   help="list the stored versions of a stack's state",
                                    description="List the versions of the stack's state object, newest first, for "
                                                "rollback-infra --to-version.")
     versions.add_argument("--env", required=True, help="environment")
@@ -96,7 +101,8 @@ def _synth(args: argparse.Namespace, project: Project, runner: CommandRunner) ->
                                               stacks=args.stack, no_cache=args.no_cache))
 
 
-def _change_for(args: argparse.Namespace, project: Project, runner: CommandRunner) -> tuple[Stack, StackChange, dict]:
+def _change_for(args: argparse.Namespace, project: Project,
+                runner: CommandRunner) -> tuple[Stack, StackChange, dict[str, Release]]:
     """The stack, its change (a release when --image is given) and the releases, all arguments checked first."""
     stack = project.stack(args.env, args.stack)
     releases = releases_from_arguments(stack.config, getattr(args, "image", []), getattr(args, "app", None),

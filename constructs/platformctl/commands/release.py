@@ -15,7 +15,18 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from platform_constructs.config.schema import EnvironmentConfig
+from platformctl.aws_session import account_session, caller_session
+from platformctl.env_vars import build_note
+from platformctl.exit_codes import CliError, ExitCode
+from platformctl.gates.plan_guard import Override
+from platformctl.image.deployed import Registry, Repository, RetentionRefused, check_main_build
+from platformctl.process import CommandFailed, CommandRunner
+from platformctl.progress import Progress
+from platformctl.project import Project
 from platformctl.release.change import plan_and_apply, prepare, refuse_while_pending, stack_change
+from platformctl.release.health import CheckResult, alarms_in_alarm, smoke
+from platformctl.release.image_ref import ImageRef
 from platformctl.release.inputs import (
     app_stack_of,
     checked_app,
@@ -39,9 +50,8 @@ from platformctl.release.findings import open_findings
 from platformctl.release.health import CheckResult, smoke
 from platformctl.release.image_ref import ImageRef
 from platformctl.release.kubectl import Workload
-from platformctl.process import CommandFailed, CommandRunner
 from platformctl.release.records import COMMIT, RecordKind, Release, ReleaseRecords
-
+from platformctl.terraform.flow import add_guard_arguments, guard_overrides
 
 #: ``rollback --to`` keyword for the last verified image.
 LAST_GOOD = "last-good"
@@ -53,7 +63,7 @@ SMOKE_INTERVAL_SECONDS = 30
 SMOKE_REQUEST_TIMEOUT_SECONDS = 10
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser,
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser,  # noqa: PLR0915 - one line per option
              dry_run: argparse.ArgumentParser) -> None:
     """Add the release subcommands; ``common`` and ``dry_run`` are shared option groups."""
 
@@ -81,9 +91,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     rollback.add_argument("--env", required=True, help="environment")
     rollback.add_argument("--app", required=True, help="application")
     rollback.add_argument("--to", dest="to_image", default=LAST_GOOD, metavar="REF|last-good",
-                          help="image by digest to return to, or last-good (default: last-good, the last verified image)")
-    rollback.add_argument("--break-glass", action="store_true", help="kubectl rollout undo first, then the Terraform re-apply")
-    rollback.add_argument("--change-cause", help="kubernetes.io/change-cause of the rollout (default: rollback to <image>)")
+                          help="image by digest to return to, or last-good "
+                               "(default: last-good, the last verified image)")
+    rollback.add_argument("--break-glass", action="store_true",
+                          help="kubectl rollout undo first, then the Terraform re-apply")
+    rollback.add_argument("--change-cause",
+                          help="kubernetes.io/change-cause of the rollout (default: rollback to <image>)")
     add_guard_arguments(rollback)
     rollback.set_defaults(handler=_rollback)
 
@@ -241,7 +254,8 @@ def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) 
     source = project.environment(args.source, "--from")
     target = project.environment(args.target, "--to")
     if source.name == target.name:
-        raise CliError(ExitCode.USAGE, f"--from and --to are both {source.name!r}; promotion moves between environments")
+        raise CliError(ExitCode.USAGE,
+                       f"--from and --to are both {source.name!r}; promotion moves between environments")
     if source.name not in target.release.promote_from:
         allowed = ", ".join(target.release.promote_from) or "no environment (it is deployed directly)"
         raise CliError(ExitCode.REFUSED, f"--from {source.name}: {target.name} takes promotions from {allowed} "
@@ -256,13 +270,15 @@ def _promote(args: argparse.Namespace, project: Project, runner: CommandRunner) 
     where = f"{source.name}/{args.app}"
     if current is None or good is None:
         missing = records.parameter_name(args.app, RecordKind.CURRENT if current is None else RecordKind.LAST_GOOD)
-        raise CliError(ExitCode.REFUSED, f"{where}: nothing recorded at {missing}; deploy and verify it in {source.name} first")
+        raise CliError(ExitCode.REFUSED,
+                       f"{where}: nothing recorded at {missing}; deploy and verify it in {source.name} first")
     if current != good:
         raise CliError(ExitCode.REFUSED, f"{where} runs {current}, but its last verified image is {good}: "
                                          f"verify {source.name} and record-good before promoting")
     if expected is not None and expected != current:
         raise CliError(ExitCode.REFUSED, f"{where} runs {current}, not --expect-image {args.expect_image}: "
-                                         "another release reached it; this build's image is no longer the one to promote")
+                                         "another release reached it; this build's image is no longer the one "
+                                         "to promote")
     progress.say(f"{'would promote' if runner.dry_run else 'promoting'} {args.app} {current} from {source.name} "
                  f"(current and last good) to {target.name}")
     checked_repository(target, args.app, current, f"{source.name}'s image")
@@ -342,13 +358,10 @@ def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner)
         env, args.app, pinned_image(args.to_image, "--to"), "--to")
     overrides = guard_overrides(args)
     records = release_records(env)
-    if explicit is not None:
-        image = explicit
-    else:
-        image = records.image(args.app, RecordKind.LAST_GOOD)
-        if image is None:
-            raise CliError(ExitCode.REFUSED, f"{env.name}/{args.app}: no last good image recorded at "
-                                             f"{records.parameter_name(args.app, RecordKind.LAST_GOOD)}; pass --to REF")
+    image = explicit if explicit is not None else records.image(args.app, RecordKind.LAST_GOOD)
+    if image is None:
+        raise CliError(ExitCode.REFUSED, f"{env.name}/{args.app}: no last good image recorded at "
+                                         f"{records.parameter_name(args.app, RecordKind.LAST_GOOD)}; pass --to REF")
     progress.say(f"{'would roll' if runner.dry_run else 'rolling'} {env.name}/{args.app} back to {image}")
     release = Release(image, args.change_cause or f"rollback to {image}")
     if not args.break_glass:
@@ -362,7 +375,8 @@ def _rollback(args: argparse.Namespace, project: Project, runner: CommandRunner)
         detail = error.message if isinstance(error, CliError) else str(error)
         raise CliError(ExitCode.REAPPLY_PENDING,
                        f"{detail}\nthe cluster runs the undone revision but Terraform still holds the previous image: "
-                       f"re-run `platformctl rollback --env {env.name} --app {args.app} --to {image}` until it succeeds") from None
+                       f"re-run `platformctl rollback --env {env.name} --app {args.app} --to {image}` "
+                       "until it succeeds") from None
     progress.say(f"{env.name}/{args.app} would be rolled back to {image} (undo, then the Terraform re-apply)"
                  if runner.dry_run
                  else f"{env.name}/{args.app} rolled back to {image}; cluster and Terraform state agree")
@@ -393,7 +407,8 @@ def _undo(env: EnvironmentConfig, app: str, runner: CommandRunner, progress: Pro
     runner.run(workload.rollout_status(timeout_seconds=rollout_timeout))
     shown = runner.run(workload.running_image(), capture=True)
     undone = "would be undone" if runner.dry_run else "undone"
-    progress.say(f"break-glass: {env.name}/{app} {undone} with kubectl rollout undo; the Terraform re-apply must follow")
+    progress.say(f"break-glass: {env.name}/{app} {undone} with kubectl rollout undo; "
+                 "the Terraform re-apply must follow")
     if shown is None:
         return
     records = release_records(env)

@@ -41,7 +41,7 @@ def _height(node: Node) -> float:
     return BOX_H + LINE_H * len(node.parts)
 
 
-def render(picture: Picture) -> str:
+def render(picture: Picture) -> str:  # noqa: PLR0912, PLR0915 - one page drawn top to bottom
     """The SVG document (UTF-8 text)."""
     zones = picture.zones or ("(no subnets)",)
     column = {zone: MARGIN + LABEL_W + index * ZONE_W for index, zone in enumerate(zones)}

@@ -78,13 +78,13 @@ def _referencing(expressions: Mapping[str, Any], inputs: frozenset[str], prefix:
             for index, block in enumerate(value):
                 if isinstance(block, Mapping):
                     yield from _referencing(block, inputs, (*prefix, key, index))
-        elif isinstance(value, Mapping) and any(_is_input(reference, inputs) for reference in value.get("references", [])):
+        elif isinstance(value, Mapping) and any(_is_input(reference, inputs)
+                                                for reference in value.get("references", [])):
             yield (*prefix, key)
 
 
 def _is_input(reference: str, inputs: frozenset[str]) -> bool:
-    return any(reference == name or reference.startswith(f"{name}.") or reference.startswith(f"{name}[")
-               for name in inputs)
+    return any(reference == name or reference.startswith((f"{name}.", f"{name}[")) for name in inputs)
 
 
 def _differences(before: Mapping[str, Any], after: Mapping[str, Any], allowed: list[Path]) -> list[str]:

@@ -45,7 +45,8 @@ class Repository:
         """The ECR repository of ``image``; a ``ValueError`` for a registry that is not ECR."""
         match = _ECR_REPOSITORY.match(image.repository)
         if match is None:
-            raise ValueError(f"{image.repository} is not an ECR repository (<account>.dkr.ecr.<region>.amazonaws.com/<name>)")
+            raise ValueError(f"{image.repository} is not an ECR repository "
+                             "(<account>.dkr.ecr.<region>.amazonaws.com/<name>)")
         return cls(match["registry"], match["region"], match["name"])
 
 
@@ -66,17 +67,19 @@ class Registry:
     def lifecycle_policy(self) -> str | None:
         """The repository's lifecycle policy document, or ``None`` when it has none."""
         try:
-            return self._ecr.get_lifecycle_policy(registryId=self.repository.registry_id,
-                                                  repositoryName=self.repository.name)["lifecyclePolicyText"]
+            policy: str = self._ecr.get_lifecycle_policy(registryId=self.repository.registry_id,
+                                                         repositoryName=self.repository.name)["lifecyclePolicyText"]
         except self._ecr.exceptions.LifecyclePolicyNotFoundException:
             return None
+        return policy
 
     def add_tag(self, digest: str, tag: str) -> None:
         """Put ``tag`` on the image ``digest`` (its manifest pushed again under the new tag)."""
         [image] = self._ecr.batch_get_image(registryId=self.repository.registry_id, repositoryName=self.repository.name,
                                             imageIds=[{"imageDigest": digest}])["images"]
         self._ecr.put_image(registryId=self.repository.registry_id, repositoryName=self.repository.name,
-                            imageManifest=image["imageManifest"], imageManifestMediaType=image["imageManifestMediaType"],
+                            imageManifest=image["imageManifest"],
+                            imageManifestMediaType=image["imageManifestMediaType"],
                             imageTag=tag, imageDigest=digest)
 
 

@@ -34,4 +34,5 @@ def write_docker_config(ecr: Any, registry_host: str, directory: Path) -> dateti
     with os.fdopen(descriptor, "w") as config:
         # the token is base64("AWS:<password>"), exactly the form Docker's "auth" field takes
         json.dump({"auths": {registry_host: {"auth": data["authorizationToken"]}}}, config)
-    return data["expiresAt"]
+    expires: datetime = data["expiresAt"]
+    return expires

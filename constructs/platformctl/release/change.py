@@ -22,13 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from platform_constructs.ci.ci_props import ROLE_VARIABLE, planner_role_arn
 from platform_constructs.naming import Naming
 from platformctl.aws_session import caller_session
+from platformctl.env_vars import build_note
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.gates.plan_guard import Override
 from platformctl.gates.release_scope import release_scope
@@ -37,7 +38,6 @@ from platformctl.process import CommandRunner
 from platformctl.progress import Progress
 from platformctl.project import Stack
 from platformctl.release.image_ref import ImageRef
-from platformctl.env_vars import build_note
 from platformctl.release.inputs import StackVariables, apps_of, release_records, stack_variables
 from platformctl.release.records import RecordKind, Release, ReleaseRecords
 from platformctl.terraform.flow import StackChange
@@ -73,7 +73,8 @@ def prepare(change: StackChange, releases: dict[str, Release], *, read_only: boo
     return variables
 
 
-def plan_and_apply(change: StackChange, variables: StackVariables, plan_file: Path, overrides: tuple[Override, ...]) -> None:
+def plan_and_apply(change: StackChange, variables: StackVariables, plan_file: Path,
+                   overrides: tuple[Override, ...]) -> None:
     """Registry check, plan (guarded), then apply with the deployed tags and release records written around it."""
     tags = [_checked_tag(change, variables, app, release) for app, release in sorted(variables.changed.items())]
     if change.plan(variables.values, plan_file, overrides):
@@ -108,7 +109,7 @@ def _checked_tag(change: StackChange, variables: StackVariables, app: str, relea
     registry = Registry(caller_session(repository.region).client("ecr"), repository)
     last_good = variables.records.image(app, RecordKind.LAST_GOOD) if variables.records is not None else None
     try:
-        tag = check_retained(registry, change.stack.config.name, release.image, last_good, datetime.now(timezone.utc))
+        tag = check_retained(registry, change.stack.config.name, release.image, last_good, datetime.now(UTC))
     except RetentionRefused as error:
         raise CliError(ExitCode.REFUSED, f"{change.stack.name}: {error}; nothing was applied") from None
     return _DeployedTag(registry, release.image.digest or "", tag)

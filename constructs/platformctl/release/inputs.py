@@ -12,10 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from platformctl.env_vars import build_note
-from platformctl.exit_codes import CliError, ExitCode
-from platformctl.progress import Progress
-from platformctl.project import Config, Project, Stack
 from platform_constructs.ci.ci_props import planner_role_arn
 from platform_constructs.compute.eks_props import CLUSTER_COMPONENT
 from platform_constructs.config.schema import EnvironmentConfig
@@ -23,10 +19,15 @@ from platform_constructs.k8s.image_policy import change_cause_variable_name, ima
 from platform_constructs.naming import Naming
 from platform_constructs.stacks.names import app_stack_name
 from platformctl.aws_session import account_session
+from platformctl.env_vars import build_note
+from platformctl.exit_codes import CliError, ExitCode
+from platformctl.process import CommandRunner
+from platformctl.progress import Progress
+from platformctl.project import Config, Project, Stack
 from platformctl.release.image_ref import ImageRef, InvalidImageRef
 from platformctl.release.kubectl import Workload
-from platformctl.process import CommandRunner
 from platformctl.release.records import RecordKind, Release, ReleaseRecords
+
 
 def apps_of(stack: Stack) -> list[str]:
     """Applications the synthesized stack deploys (those with an image variable)."""
@@ -113,7 +114,8 @@ def stack_variables(stack: Stack, releases: dict[str, Release], *, read_only: bo
     apps = apps_of(stack)
     if not apps:
         if releases:
-            raise CliError(ExitCode.USAGE, f"--image: stack {stack.name} deploys no application (it has no image variables)")
+            raise CliError(ExitCode.USAGE,
+                           f"--image: stack {stack.name} deploys no application (it has no image variables)")
         return StackVariables()
     unknown = sorted(set(releases) - set(apps))
     if unknown:
@@ -138,7 +140,8 @@ def _recorded(records: ReleaseRecords, app: str) -> Release:
     return Release(image, records.change_cause(app) or f"re-apply of {image}")
 
 
-def releases_from_arguments(env: Config, values: list[str], app: str | None, change_cause: str | None) -> dict[str, Release]:
+def releases_from_arguments(env: Config, values: list[str], app: str | None,
+                            change_cause: str | None) -> dict[str, Release]:
     """``--image [APP=]REF`` (repeatable), ``--app`` and ``--change-cause`` into ``{app: release}``.
 
     A bare ``REF`` belongs to ``--app``; ``APP=REF`` names its application itself. The change
@@ -149,7 +152,8 @@ def releases_from_arguments(env: Config, values: list[str], app: str | None, cha
         name, separator, reference = value.partition("=")
         if not separator:
             if app is None:
-                raise CliError(ExitCode.USAGE, f"--image {value}: say which application it is for: --app APP or --image APP=REF")
+                raise CliError(ExitCode.USAGE,
+                               f"--image {value}: say which application it is for: --app APP or --image APP=REF")
             name, reference = app, value
         if name in releases:
             raise CliError(ExitCode.USAGE, f"--image: application {name!r} given twice")
@@ -167,7 +171,8 @@ def app_stack_of(project: Project, env: EnvironmentConfig, app: str) -> Stack:
     checked_app(env, app)
     name = app_stack_name(env.name, app)
     if name not in project.stack_names():
-        raise CliError(ExitCode.USAGE, f"--app {app!r}: its stack {name} is not in {project.outdir}; run platformctl synth")
+        raise CliError(ExitCode.USAGE,
+                       f"--app {app!r}: its stack {name} is not in {project.outdir}; run platformctl synth")
     return project.stack(env.name, name)
 
 

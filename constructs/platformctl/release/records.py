@@ -23,6 +23,7 @@ every earlier value in the parameter history, which is the audit trail of releas
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import re
@@ -102,10 +103,8 @@ class ReleaseRecords:
 
     def clear_pending(self, app: str) -> None:
         """Forget the pending release: it was applied, or reconciled with the state."""
-        try:
+        with contextlib.suppress(self._ssm.exceptions.ParameterNotFound):
             self._ssm.delete_parameter(Name=self.parameter_name(app, RecordKind.PENDING))
-        except self._ssm.exceptions.ParameterNotFound:
-            pass
 
     def platform_revision_name(self) -> str:
         """``/{prefix}/{env}/platform-revision``."""
@@ -127,9 +126,10 @@ class ReleaseRecords:
 
     def _read(self, name: str) -> str | None:
         try:
-            return self._ssm.get_parameter(Name=name)["Parameter"]["Value"]
+            value: str = self._ssm.get_parameter(Name=name)["Parameter"]["Value"]
         except self._ssm.exceptions.ParameterNotFound:
             return None
+        return value
 
     def _write(self, name: str, value: str, note: str) -> int:
         """``note`` (who, which build) becomes the parameter description, kept in its history."""

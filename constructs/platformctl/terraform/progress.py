@@ -265,7 +265,7 @@ class LiveDisplay(PlainDisplay):
         print(line, file=self.out)
         self._draw()
 
-    def command_started(self, progress: StackProgress, log: Path) -> None:  # noqa: D102 - see PlainDisplay
+    def command_started(self, progress: StackProgress, log: Path) -> None:
         self._current = progress
         super().command_started(progress, log)
 
@@ -275,7 +275,7 @@ class LiveDisplay(PlainDisplay):
         self._erase()
         self._draw()
 
-    def command_ended(self, progress: StackProgress, returncode: int) -> None:  # noqa: D102 - see PlainDisplay
+    def command_ended(self, progress: StackProgress, returncode: int) -> None:
         self._current = None
         super().command_ended(progress, returncode)
 

@@ -62,9 +62,10 @@ class StateHistory:
         except self._s3.exceptions.NoSuchKey:
             return None
         try:
-            return json.loads(body)
+            holder: dict[str, Any] = json.loads(body)
         except ValueError:
             return {"Info": body.decode(errors="replace")}
+        return holder
 
     def restorable(self, version_id: str) -> dict[str, Any]:
         """The content of ``version_id``, renumbered to follow the current state.
@@ -84,8 +85,9 @@ class StateHistory:
         holder = self.lock_holder()
         if holder is not None:
             raise StateRestoreRefused(
-                f"the state is locked by {holder.get('Who', 'unknown')} ({holder.get('Operation', 'unknown operation')},"
-                f" since {holder.get('Created', 'unknown')}); wait for that run to finish"
+                f"the state is locked by {holder.get('Who', 'unknown')} "
+                f"({holder.get('Operation', 'unknown operation')}, since {holder.get('Created', 'unknown')}); "
+                "wait for that run to finish"
             )
         current = self._read(None)
         target = self._read(version_id)
@@ -100,7 +102,8 @@ class StateHistory:
         extra = {"VersionId": version_id} if version_id else {}
         body = self._s3.get_object(Bucket=self.bucket, Key=self.key, **extra)["Body"].read()
         try:
-            return json.loads(body)
+            state: dict[str, Any] = json.loads(body)
         except ValueError:
             raise StateRestoreRefused(f"s3://{self.bucket}/{self.key} version {version_id or 'current'} "
                                       "is not a Terraform state (not JSON)") from None
+        return state

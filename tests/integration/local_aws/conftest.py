@@ -14,7 +14,7 @@ from local_aws.deploy import LocalDeployment
 from local_aws.emulator import LocalAws
 
 
-@pytest.fixture()
+@pytest.fixture
 def local_aws(platform, tmp_path):
     """A fresh emulator for one test, stopped afterwards."""
     with LocalAws(account_id=platform.shared.aws.account_id, region=platform.shared.aws.region,
@@ -22,7 +22,7 @@ def local_aws(platform, tmp_path):
         yield emulator
 
 
-@pytest.fixture()
+@pytest.fixture
 def deployment(local_aws, platform, synth_dir, tmp_path):
     """The repository's synthesized stacks, ready to deploy into this test's emulator."""
     if shutil.which("terraform") is None:

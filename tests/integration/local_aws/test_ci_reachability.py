@@ -66,7 +66,8 @@ def test_the_ci_identities_and_an_environments_spoke_apply_and_replan_empty(depl
         role = iam.get_role(RoleName=f"acme-shared-ci-{identity}")["Role"]
         [statement] = role["AssumeRolePolicyDocument"]["Statement"]
         assert statement["Condition"]["StringEquals"]["aws:RequestTag/kubernetes-namespace"] == f"ci-{identity}"
-        [association] = [a for a in eks.list_pod_identity_associations(clusterName=shared.ci.cluster_name)["associations"]
+        associations = eks.list_pod_identity_associations(clusterName=shared.ci.cluster_name)["associations"]
+        [association] = [a for a in associations
                          if a["namespace"] == f"ci-{identity}"]
         assert association["serviceAccount"] == f"jenkins-{identity}"
     assumable = {}
@@ -109,8 +110,8 @@ def test_the_ci_identities_and_an_environments_spoke_apply_and_replan_empty(depl
     routes = [route for table in ec2.describe_route_tables()["RouteTables"] for route in table["Routes"]
               if route.get("DestinationCidrBlock") == shared.ci.network.cidr]
     assert len(routes) == 2 and {route.get("TransitGatewayId") for route in routes} == {hub}
-    [rule] = [r for r in ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group["GroupId"]]}])[
-        "SecurityGroupRules"] if not r["IsEgress"]]
+    [rule] = [r for r in ec2.describe_security_group_rules(
+        Filters=[{"Name": "group-id", "Values": [group["GroupId"]]}])["SecurityGroupRules"] if not r["IsEgress"]]
     assert (rule["CidrIpv4"], rule["FromPort"], rule["ToPort"]) == (shared.ci.network.cidr, 443, 443)
     dev_iam = local_aws.client("iam", role_arn=deployer)
     planner = dev_iam.get_role(RoleName="acme-dev-ci-planner")["Role"]
@@ -118,7 +119,8 @@ def test_the_ci_identities_and_an_environments_spoke_apply_and_replan_empty(depl
     assert trust["Principal"] == {"AWS": f"arn:aws:iam::{shared.aws.account_id}:role/acme-shared-ci-plan"}
     attached = dev_iam.list_attached_role_policies(RoleName="acme-dev-ci-planner")["AttachedPolicies"]
     assert [policy["PolicyName"] for policy in attached] == ["ReadOnlyAccess"]
-    entries = local_aws.client("eks", role_arn=deployer).list_access_entries(clusterName="acme-dev-eks")["accessEntries"]
+    dev_eks = local_aws.client("eks", role_arn=deployer)
+    entries = dev_eks.list_access_entries(clusterName="acme-dev-eks")["accessEntries"]
     assert planner["Arn"] in entries
 
     destroyed = _terraform(spoke["directory"], env, "destroy", "-auto-approve")  # the provider waits for "deleted"

@@ -15,10 +15,10 @@ import re
 
 import pytest
 
-from platform_constructs.policy.secrets import secret_literals
 from local_aws import deploy as deploy_local
 from local_aws.deploy import BOOTSTRAP, INVENTORY_FILE, SHARED, LocalDeployment
 from local_aws.emulator import LocalAws
+from platform_constructs.policy.secrets import secret_literals
 
 pytestmark = [pytest.mark.emulator, pytest.mark.terraform, pytest.mark.slow, pytest.mark.e2e]
 

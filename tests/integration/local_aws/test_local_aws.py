@@ -10,6 +10,7 @@ import ssl
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
@@ -28,7 +29,7 @@ def _listening_addresses(port: int) -> set[str]:
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         if not os.path.exists(table):
             continue
-        for line in open(table).read().splitlines()[1:]:
+        for line in Path(table).read_text().splitlines()[1:]:
             local, _, state = line.split()[1:4]
             address, port_hex = local.rsplit(":", 1)
             if int(port_hex, 16) == port and state == "0A":
@@ -43,7 +44,7 @@ def test_listens_on_loopback_only_and_speaks_tls(local_aws):
             context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
         assert tls.version() in ("TLSv1.2", "TLSv1.3")
     with pytest.raises(urllib.error.URLError, match="CERTIFICATE_VERIFY_FAILED"):
-        urllib.request.urlopen(local_aws.endpoint, context=ssl.create_default_context(), timeout=5)
+        urllib.request.urlopen(local_aws.endpoint, context=ssl.create_default_context(), timeout=5)  # noqa: S310
 
 
 def test_env_points_clients_at_the_emulator_only(local_aws, monkeypatch):
@@ -116,7 +117,7 @@ def test_detach_needs_a_run_directory():
 
 def test_unknown_actions_fail_at_once_with_a_client_error(local_aws):
     started = time.monotonic()
-    with pytest.raises(ClientError, match="InvalidAction.*DescribeGlobalReplicationGroups is not implemented"):
+    with pytest.raises(ClientError, match=r"InvalidAction.*DescribeGlobalReplicationGroups is not implemented"):
         local_aws.client("elasticache").describe_global_replication_groups()
     assert time.monotonic() - started < 5
 
@@ -185,7 +186,7 @@ def test_msk_configurations_clusters_and_brokers(local_aws):
         kafka.delete_configuration(Arn=arn)
     kafka.delete_cluster(ClusterArn=cluster["ClusterArn"])
     kafka.delete_configuration(Arn=arn)
-    with pytest.raises(ClientError, match="BadRequestException.*Configuration ARN does not exist"):
+    with pytest.raises(ClientError, match=r"BadRequestException.*Configuration ARN does not exist"):
         kafka.describe_configuration(Arn=arn)
     with pytest.raises(ClientError, match="NotFoundException"):
         kafka.describe_cluster(ClusterArn=cluster["ClusterArn"])
@@ -276,7 +277,7 @@ def test_eks_cluster_nodegroup_addons_access_and_pod_identity(local_aws):
     assert eks.list_pod_identity_associations(clusterName="platform")["associations"] == []
     eks.delete_nodegroup(clusterName="platform", nodegroupName="system")
     eks.delete_cluster(name="platform")
-    with pytest.raises(ClientError, match="InvalidGroup.NotFound"):
+    with pytest.raises(ClientError, match=r"InvalidGroup\.NotFound"):
         ec2.describe_security_groups(GroupIds=[cluster_sg])
 
 
@@ -299,7 +300,8 @@ def test_eks_auto_mode_capabilities_round_trip(local_aws):
 
 
 def test_eks_addon_versions_offer_a_default_and_a_newer_version(local_aws):
-    [addon] = local_aws.client("eks").describe_addon_versions(addonName="metrics-server", kubernetesVersion="1.34")["addons"]
+    eks = local_aws.client("eks")
+    [addon] = eks.describe_addon_versions(addonName="metrics-server", kubernetesVersion="1.34")["addons"]
     newest, default = addon["addonVersions"]
     assert newest["addonVersion"] > default["addonVersion"]
     assert [v["compatibilities"][0]["defaultVersion"] for v in (newest, default)] == [False, True]
@@ -348,7 +350,7 @@ def test_eks_access_entries_need_the_api_authentication_mode(local_aws):
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.2.1.0/24")["Subnet"]["SubnetId"]
     eks.create_cluster(name="legacy", roleArn="arn:aws:iam::111111111111:role/cluster",
                        resourcesVpcConfig={"subnetIds": [subnet]})
-    with pytest.raises(ClientError, match="InvalidRequestException.*authentication mode"):
+    with pytest.raises(ClientError, match=r"InvalidRequestException.*authentication mode"):
         eks.create_access_entry(clusterName="legacy", principalArn="arn:aws:iam::111111111111:role/admin")
 
 

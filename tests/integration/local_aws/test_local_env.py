@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[3]
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-@pytest.fixture()
+@pytest.fixture
 def running_emulator(platform, tmp_path) -> Iterator[LocalAws]:
     emulator = LocalAws(account_id=platform.shared.aws.account_id, region=platform.shared.aws.region,
                         run_dir=tmp_path / "local-aws", detach=True).start()

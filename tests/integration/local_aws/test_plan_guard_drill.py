@@ -24,8 +24,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from local_aws.deploy import PLAN_CHANGES, TerraformFailed
 from platformctl.exit_codes import ExitCode
 from platformctl.gates.plan_guard import Override, evaluate
@@ -59,7 +59,7 @@ def _plan_json(deployment, synth_dir: Path, tmp_path: Path) -> tuple[str, Path]:
     return text, tmp_path / "prod.plan.json"
 
 
-@pytest.fixture()
+@pytest.fixture
 def prod_config(synth_dir) -> dict:
     return json.loads((synth_dir / "stacks" / PROD / "cdk.tf.json").read_text())
 

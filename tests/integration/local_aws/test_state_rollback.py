@@ -17,7 +17,7 @@ from local_aws.deploy import PLAN_CHANGES, PLAN_EMPTY, SHARED
 pytestmark = [pytest.mark.emulator, pytest.mark.terraform, pytest.mark.slow]
 
 
-@pytest.fixture()
+@pytest.fixture
 def v2_synth_dir(tmp_path):
     """The platform synthesized with the v2 change: keep 50 deployed images per environment instead of the preset's."""
     from platform_constructs.app import synthesize

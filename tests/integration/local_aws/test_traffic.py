@@ -76,7 +76,8 @@ def deployed(platform, stack_json, tmp_path_factory):
             env = platform.environments[env_name]
             deployer = emulator.create_role(env.aws.account_id, DEPLOYER)
             emulator.client("eks", role_arn=deployer).create_cluster(
-                name=f"acme-{env_name}-eks", roleArn=f"arn:aws:iam::{env.aws.account_id}:role/acme-{env_name}-eks-cluster",
+                name=f"acme-{env_name}-eks",
+                roleArn=f"arn:aws:iam::{env.aws.account_id}:role/acme-{env_name}-eks-cluster",
                 resourcesVpcConfig={"subnetIds": []})
             traffic = write_traffic_stack(root / f"{env_name}-traffic", platform, env_name)
             apps = stack_dir(root, f"{env_name}-app-api", aws_only(stack_json(f"{env_name}-app-api")))
@@ -116,7 +117,8 @@ def test_dev_entry_shares_the_internal_load_balancer(deployed):
     domains = {acm.describe_certificate(CertificateArn=c["CertificateArn"])["Certificate"]["DomainName"] for c in extra}
     assert "api.dev.acme.example" in domains
     for certificate in acm.list_certificates()["CertificateSummaryList"]:
-        assert acm.describe_certificate(CertificateArn=certificate["CertificateArn"])["Certificate"]["Status"] == "ISSUED"
+        described = acm.describe_certificate(CertificateArn=certificate["CertificateArn"])["Certificate"]
+        assert described["Status"] == "ISSUED"
     [rule] = [rule for rule in elbv2.describe_rules(ListenerArn=listeners[443]["ListenerArn"])["Rules"]
               if not rule["IsDefault"]]
     conditions = {condition["Field"]: condition for condition in rule["Conditions"]}
@@ -142,8 +144,9 @@ def test_prod_entry_has_its_own_load_balancer_behind_the_waf_with_logs(deployed)
     assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "true"
     assert attributes["access_logs.s3.enabled"] == "true"
     assert attributes["access_logs.s3.bucket"] == "acme-prod-lb-logs-333333333333"
-    assert s3.get_bucket_encryption(Bucket="acme-prod-lb-logs-333333333333")[
-        "ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    [encryption] = s3.get_bucket_encryption(Bucket="acme-prod-lb-logs-333333333333")[
+        "ServerSideEncryptionConfiguration"]["Rules"]
+    assert encryption["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
     acl = wafv2.get_web_acl_for_resource(ResourceArn=balancer["LoadBalancerArn"])["WebACL"]
     assert acl["Name"] == "acme-prod-entries"
     rules = [rule["Name"] for rule in sorted(acl["Rules"], key=lambda rule: rule["Priority"])]
@@ -157,4 +160,5 @@ def test_prod_entry_has_its_own_load_balancer_behind_the_waf_with_logs(deployed)
     parent = {zone["Name"]: zone["Id"] for zone in shared_route53.list_hosted_zones()["HostedZones"]}
     delegation = records(shared_route53, parent["acme.example."])[("prod.acme.example.", "NS")]
     servers = route53.get_hosted_zone(Id=zones[False])["DelegationSet"]["NameServers"]
-    assert sorted(r["Value"].rstrip(".") for r in delegation["ResourceRecords"]) == sorted(s.rstrip(".") for s in servers)
+    delegated = sorted(r["Value"].rstrip(".") for r in delegation["ResourceRecords"])
+    assert delegated == sorted(s.rstrip(".") for s in servers)

@@ -26,7 +26,7 @@ from platformctl.release.records import ReleaseRecords
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@pytest.fixture()
+@pytest.fixture
 def image(aws, platform) -> Callable[..., str]:
     """``image(env, n, app="api")``: a digest reference of ``app``'s repository, pushed to the emulated
     registry (tagged ``main-<n>``); ``n`` picks the digest."""
@@ -47,13 +47,13 @@ def local_aws(platform) -> Iterator[LocalAws]:
         yield aws
 
 
-@pytest.fixture()
+@pytest.fixture
 def registry(local_aws, platform) -> None:
     """The shared registry's repositories, empty, with the lifecycle policy the shared stack gives them."""
     create_repositories(local_aws.client("ecr"), platform)
 
 
-@pytest.fixture()
+@pytest.fixture
 def aws(local_aws, platform, registry) -> LocalAws:
     """The module's emulator with no release record, no alarm and no image left from an earlier test."""
     for _, config in platform.configs():
@@ -69,7 +69,7 @@ def aws(local_aws, platform, registry) -> LocalAws:
     return local_aws
 
 
-@pytest.fixture()
+@pytest.fixture
 def records(aws, platform) -> Callable[[str], ReleaseRecords]:
     """The release records of an environment, read with its deploy role (as platformctl does)."""
     def of(env: str) -> ReleaseRecords:
@@ -107,7 +107,7 @@ class Platformctl:
         return Result(done.returncode, done.stdout, done.stderr)
 
 
-@pytest.fixture()
+@pytest.fixture
 def platformctl(aws, synth_dir) -> Platformctl:
     """platformctl on the full synth of the repository's environments (dry runs of the apps stacks)."""
     return Platformctl(aws.process_env(), synth_dir)

@@ -52,7 +52,7 @@ def machine_aws() -> Path:
     return mirror.path / "registry.terraform.io" / "hashicorp" / "aws" / "5.100.0" / current_platform()
 
 
-@pytest.fixture()
+@pytest.fixture
 def aws_only_mirror(tmp_path, machine_aws) -> Path:
     """A mirror holding exactly hashicorp/aws 5.100.0 (unpacked layout, platform directory linked)."""
     target = tmp_path / "mirror" / "registry.terraform.io" / "hashicorp" / "aws" / "5.100.0" / current_platform()

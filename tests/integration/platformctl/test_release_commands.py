@@ -11,6 +11,7 @@ from __future__ import annotations
 import shlex
 
 import pytest
+
 from platformctl.exit_codes import ExitCode
 from platformctl.release.image_ref import ImageRef
 from platformctl.release.records import RecordKind
@@ -71,14 +72,15 @@ def test_promote_deploys_exactly_the_verified_source_digest(platformctl, records
     assert terraform_steps(commands) == ["init", "plan", "show", "apply"]
     assert variables(commands) == {"image_api": ref, "change_cause_api": "3f2c1e0"}
     plan = next(argv for argv in commands if argv[2] == "plan")
-    assert {"-input=false", "-detailed-exitcode", f"-out={synth_dir / 'stacks' / 'staging-app-api' / 'tfplan'}"} <= set(plan)
+    saved_plan = synth_dir / "stacks" / "staging-app-api" / "tfplan"
+    assert {"-input=false", "-detailed-exitcode", f"-out={saved_plan}"} <= set(plan)
     assert commands[-1][-1] == str(synth_dir / "stacks" / "staging-app-api" / "tfplan")  # apply of the saved plan
     assert f"would record /acme/staging/apps/api/current-image = {ref} (3f2c1e0)" in done.out
     # a dry run writes nothing: staging still runs its previous release
     assert records("staging").image("api", RecordKind.CURRENT) == ImageRef.pinned(image("staging", 4))
 
 
-@pytest.mark.parametrize("setup,args,message", [
+@pytest.mark.parametrize(("setup", "args", "message"), [
     ("nothing", [], "nothing recorded at /acme/dev/apps/api/current-image"),
     ("unverified", [], "but its last verified image is"),
     ("verified", ["--expect-image", "SELF+1"], "not --expect-image"),
@@ -175,8 +177,9 @@ def test_deploy_of_an_apps_stack_sets_every_application_variable(platformctl, im
     assert variables(would_run(done)) == {"image_api": ref, "change_cause_api": ref}
 
 
-@pytest.mark.parametrize("args,code,message", [
-    (["--stack", "dev-app-api", "--image", "api=444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api:3f2c1e0"], ExitCode.USAGE,
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["--stack", "dev-app-api", "--image", "api=444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api:3f2c1e0"],
+     ExitCode.USAGE,
      "is not pinned by digest"),
     (["--stack", "dev-app-api", "--image", "SELF"], ExitCode.USAGE, "say which application it is for"),
     (["--stack", "dev-app-api", "--app", "api"], ExitCode.USAGE, "--app api: needs --image REF"),

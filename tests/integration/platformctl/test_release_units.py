@@ -35,13 +35,13 @@ WORKER_REPOSITORY = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-wo
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@pytest.fixture()
+@pytest.fixture
 def ref(image):
     """``ref(app, n)``: image ``n`` of ``app``, pushed to the emulated registry."""
     return lambda app, n: image("dev", n, app)
 
 
-@pytest.fixture()
+@pytest.fixture
 def environments(tmp_path) -> Path:
     """The repository's environments with a second application, ``worker``, in dev."""
     directory = copy_environments(tmp_path / "environments")
@@ -51,7 +51,7 @@ def environments(tmp_path) -> Path:
     return directory
 
 
-@pytest.fixture()
+@pytest.fixture
 def stacks(tmp_path, stack_json, aws, platform) -> SmallStacks:
     create_state_bucket(aws, platform.shared.state)
     small = SmallStacks(tmp_path / "cdktf.out", stack_json, tmp_path.name[-6:].lower().replace("_", "-"))
@@ -60,14 +60,14 @@ def stacks(tmp_path, stack_json, aws, platform) -> SmallStacks:
     return small
 
 
-@pytest.fixture()
+@pytest.fixture
 def cli(platformctl, stacks, environments):
     platformctl.outdir = stacks.outdir
     platformctl.env = {**platformctl.env, "PLATFORM_ENVIRONMENTS_DIR": str(environments)}
     return platformctl
 
 
-@pytest.fixture()
+@pytest.fixture
 def dev_records(aws, platform) -> ReleaseRecords:
     dev = platform.environments["dev"]
     return ReleaseRecords(aws.client("ssm", role_arn=dev.aws.deploy_role_arn), dev.naming.prefix, "dev")
@@ -131,7 +131,7 @@ def test_a_release_leaves_other_applications_untouched_and_two_roll_back_at_once
         assert dev_records.image(app, RecordKind.CURRENT) == ImageRef.pinned(ref(app, good))
 
 
-@pytest.fixture()
+@pytest.fixture
 def interrupted(tmp_path, cli):
     """``interrupted(when)``: a copy of the CLI whose ``terraform apply`` is cut off (exit 130, as an abort
     leaves it) before it starts (``when="before"``) or after it finished (``when="after"``)."""
@@ -155,7 +155,8 @@ def interrupted(tmp_path, cli):
     return cli_with
 
 
-@pytest.mark.parametrize("when,state_image", [("before", 6), ("after", 7)], ids=["before-the-apply", "after-the-apply"])
+@pytest.mark.parametrize(("when", "state_image"), [("before", 6), ("after", 7)],
+                         ids=["before-the-apply", "after-the-apply"])
 def test_an_interrupted_release_is_reconciled_from_the_state_by_the_next_rollback(
         cli, interrupted, aws, platform, dev_records, ref, when, state_image):
     assert _deploy(cli, "api", ref("api", 6), "release 6").code == ExitCode.OK

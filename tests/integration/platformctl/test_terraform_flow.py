@@ -17,13 +17,13 @@ from platformctl.exit_codes import ExitCode
 pytestmark = [pytest.mark.emulator, pytest.mark.terraform, pytest.mark.slow]
 
 
-@pytest.fixture()
+@pytest.fixture
 def stacks(tmp_path, stack_json, aws, platform) -> SmallStacks:
     create_state_bucket(aws, platform.shared.state)
     return SmallStacks(tmp_path / "cdktf.out", stack_json, tmp_path.name[-6:].lower().replace("_", "-"))
 
 
-@pytest.fixture()
+@pytest.fixture
 def cli(platformctl, stacks):
     platformctl.outdir = stacks.outdir
     return platformctl

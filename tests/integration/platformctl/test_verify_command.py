@@ -35,7 +35,7 @@ class _Health(http.server.BaseHTTPRequestHandler):
     answered: threading.Semaphore
     """Released once per answered request."""
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         self.send_response(type(self).status)
         self.end_headers()
         self.wfile.write(b"ok")
@@ -45,7 +45,7 @@ class _Health(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture()
+@pytest.fixture
 def health() -> Iterator[type[_Health]]:
     """A health endpoint on 127.0.0.1; set ``health.status`` to change its answer."""
     handler = type("Health", (_Health,), {"status": 200, "answered": threading.Semaphore(0)})
@@ -58,7 +58,7 @@ def health() -> Iterator[type[_Health]]:
     server.server_close()
 
 
-@pytest.fixture()
+@pytest.fixture
 def deployed(records, image, platform) -> str:
     """prod runs (and records) an image of ``api``."""
     ref = image("prod", 1)
@@ -247,6 +247,7 @@ def test_registry_login_writes_a_private_docker_config_for_the_apps_registry(pla
     assert stat.S_IMODE(config.stat().st_mode) == 0o600 and stat.S_IMODE(config_dir.stat().st_mode) == 0o700
     auths = json.loads(config.read_text())["auths"]
     assert list(auths) == ["444444444444.dkr.ecr.eu-west-1.amazonaws.com"]
-    user, _, password = base64.b64decode(auths["444444444444.dkr.ecr.eu-west-1.amazonaws.com"]["auth"]).decode().partition(":")
+    token = auths["444444444444.dkr.ecr.eu-west-1.amazonaws.com"]["auth"]
+    user, _, password = base64.b64decode(token).decode().partition(":")
     assert user == "AWS" and password
     assert password not in done.output  # the token is never printed

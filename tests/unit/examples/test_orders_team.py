@@ -18,7 +18,8 @@ def orders(tmp_path_factory):
 def test_the_team_gets_a_three_zone_network_and_a_multi_az_database(orders):
     assert len(resources_of(orders, "aws_nat_gateway")) == 3
     database = only(orders, "aws_db_instance")
-    assert (database["identifier"], database["db_name"], database["multi_az"]) == ("orders-prod-postgres", "orders", True)
+    assert (database["identifier"], database["db_name"], database["multi_az"]) == \
+        ("orders-prod-postgres", "orders", True)
     assert (database["publicly_accessible"], database["storage_encrypted"]) == (False, True)
     assert database["max_allocated_storage"] == 500
 

@@ -42,7 +42,8 @@ def test_tls_only_bucket_policy(case, context, verdict):
 
 
 def test_a_deny_outside_its_resources_does_not_apply():
-    outside = evaluate_bucket_policy(TLS_ONLY, "s3:GetObject", "arn:aws:s3:::other/key", {"aws:SecureTransport": "false"})
+    outside = evaluate_bucket_policy(TLS_ONLY, "s3:GetObject", "arn:aws:s3:::other/key",
+                                     {"aws:SecureTransport": "false"})
     assert outside == "neutral"
 
 

@@ -22,7 +22,7 @@ def test_a_problem_is_placed_and_located_without_changing_the_rest():
 
 @pytest.mark.parametrize("code", ["environments/dev.toml", "broker_count", "Kafka.Broker", "kafka", ""])
 def test_a_problem_needs_a_rule_id_first(code):
-    with pytest.raises(ValueError, match="must be a rule id such as 'kafka.broker-count'"):
+    with pytest.raises(ValueError, match=r"must be a rule id such as 'kafka\.broker-count'"):
         Problem(code, "broker_count", 3, "cannot be spread evenly over 2 zones")
 
 

@@ -44,7 +44,7 @@ def output(*stacks: SynthesizedStack) -> SynthesizedOutput:
     return SynthesizedOutput(VERSION, {item.name: item for item in stacks})
 
 
-@pytest.fixture()
+@pytest.fixture
 def outdir(tmp_path) -> Path:
     """cdktf.out holding dev, prod and a retired stack, with Terraform's files in dev."""
     target = tmp_path / "cdktf.out"
@@ -207,7 +207,7 @@ def test_without_an_atomic_exchange_the_old_tree_is_moved_aside_and_back_on_fail
         real_rename(source, target)
 
     monkeypatch.setattr(output_module.os, "rename", refuse_the_new_tree)
-    with pytest.raises(OutputError, match="cannot publish .*Permission denied"):
+    with pytest.raises(OutputError, match=r"cannot publish .*Permission denied"):
         publish(outdir, output(stack("dev", "v3")), keep={"prod"})
     monkeypatch.setattr(output_module.os, "rename", real_rename)
     assert tree_state(outdir) == before

@@ -11,7 +11,7 @@ import pytest
 from platformctl.cdktf_command import USES_AWS, cdktf_command
 
 
-@pytest.mark.parametrize("argv,expected", [
+@pytest.mark.parametrize(("argv", "expected"), [
     (["node", "/repo/node_modules/.bin/cdktf", "deploy", "dev"], "deploy"),
     (["/usr/bin/node", "/repo/node_modules/cdktf-cli/bundle/bin/cdktf", "--log-level=debug", "diff", "dev"], "diff"),
     (["cdktf", "synth"], "synth"),

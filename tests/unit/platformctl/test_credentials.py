@@ -46,7 +46,7 @@ credential_process = /bin/false
 """
 
 
-@pytest.fixture()
+@pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     """A user without credentials: empty environment, the config above, SSO tokens that expired in 2020."""
     for name in list(os.environ):
@@ -86,7 +86,7 @@ def _problem() -> CredentialsProblem:
     return problem
 
 
-@pytest.mark.parametrize("setting,expected", [
+@pytest.mark.parametrize(("setting", "expected"), [
     ({}, "no AWS credentials found (looked in the environment, the shared config and credentials files, SSO, web "
          "identity, and the container and instance metadata endpoints)"),
     ({"AWS_PROFILE": "nope"}, "the AWS profile 'nope' does not exist in the shared config or credentials file "
@@ -114,13 +114,13 @@ def test_unusable_credentials_exit_2_saying_how_to_provide_them(home, monkeypatc
 class _Sts(BaseHTTPRequestHandler):
     """Answers as AWS answers a request signed with an expired session token: STS (POST) and S3 (GET) alike."""
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server API
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
         self._refuse(b'<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
                      b"<Code>ExpiredToken</Code><Message>The security token included in the request is expired"
                      b"</Message></Error><RequestId>1</RequestId></ErrorResponse>")
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         self._refuse(b"<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>")
 
     def _refuse(self, body: bytes) -> None:
@@ -134,7 +134,7 @@ class _Sts(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture()
+@pytest.fixture
 def expired_sts() -> Iterator[str]:
     server = HTTPServer(("127.0.0.1", 0), _Sts)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

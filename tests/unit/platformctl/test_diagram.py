@@ -138,7 +138,8 @@ def test_each_entry_is_drawn_from_its_clients_to_its_pods(synth_dir, platform, e
             for part in node.parts))
         assert {"listener HTTP :80", "listener HTTPS :443"} <= set(balancer.parts)
         assert links[(balancer.key, cluster)] == (f"tcp {groups[group]['port']}", "traffic")
-        clients = INTERNET if config.apps[app].ingress.visibility == "internet-facing" else f"cidr:{config.network.cidr}"
+        internet_facing = config.apps[app].ingress.visibility == "internet-facing"
+        clients = INTERNET if internet_facing else f"cidr:{config.network.cidr}"
         assert links[(clients, balancer.key)] == ("tcp 443, tcp 80", "traffic")
         assert balancer.tier == ("public" if clients == INTERNET else "private") and balancer.zones == drawn.zones
         records = [node for (role, name), node in nodes.items() if role == "DNS record" and name == host]
@@ -231,7 +232,7 @@ def test_platformctl_diagram_writes_the_svg(synth_dir, tmp_path):
         assert f"acme-{env}-eks" in _texts((checkout / "reports" / f"diagram-{env}.svg").read_text())
 
 
-@pytest.mark.parametrize("argv,message", [
+@pytest.mark.parametrize(("argv", "message"), [
     (["--env", "shared"], "--env 'shared': no such application environment"),
     (["--env", "dev", "--outdir", "/nonexistent/cdktf.out"], "manifest.json not found: run `platformctl synth` first"),
     (["--output", "/tmp/never-written.svg"], "--output /tmp/never-written.svg: one file holds one environment"),

@@ -27,9 +27,9 @@ def _commands(document: str) -> list[str]:
         for line in block.replace("\\\n", " ").splitlines():
             code = line.split(" #", 1)[0]
             for part in re.split(r"&&|;", code):
-                part = part.strip()
-                if part.startswith("platformctl "):
-                    found.append(PLACEHOLDER.sub("X", part))
+                command = part.strip()
+                if command.startswith("platformctl "):
+                    found.append(PLACEHOLDER.sub("X", command))
     return found
 
 

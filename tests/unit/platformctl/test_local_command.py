@@ -30,7 +30,8 @@ def test_up_passes_the_environment_the_synth_dir_and_the_run_dir(monkeypatch):
     assert _argv("up")[-2:] == ["--env", "dev"]
     monkeypatch.setenv("PLATFORM_ENV", "prod")
     assert _argv("up")[-2:] == ["--env", "prod"]
-    assert _argv("down", "--run-dir", "/tmp/run") == [sys.executable, "-m", "local_aws", "down", "--run-dir", "/tmp/run"]
+    assert _argv("down", "--run-dir", "/tmp/run") == \
+        [sys.executable, "-m", "local_aws", "down", "--run-dir", "/tmp/run"]
     assert _argv("env", "--run-dir", "/tmp/run") == [sys.executable, "-m", "local_aws", "env", "--run-dir", "/tmp/run"]
 
 

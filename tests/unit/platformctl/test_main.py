@@ -49,7 +49,7 @@ def test_every_subcommand_has_help_ending_with_the_one_exit_code_table(command, 
     assert out.rstrip().endswith(exit_codes.table())
 
 
-@pytest.mark.parametrize("argv,message", [
+@pytest.mark.parametrize(("argv", "message"), [
     ([], "the following arguments are required: COMMAND"),
     (["deploy", "--env", "dev"], "the following arguments are required: --stack"),
     (["depoly"], "invalid choice: 'depoly'"),
@@ -105,7 +105,8 @@ def test_invalid_environment_files_exit_2_listing_each_problem(tmp_path, monkeyp
 def test_commands_that_do_not_synthesize_never_import_cdktf_and_start_fast():
     probe = ("import sys, time; start = time.monotonic(); from platformctl.main import main; "
              "code = main(['image-repository', '--app', 'api']); "
-             "assert code == 0, code; heavy = sorted(m for m in ('cdktf', 'jsii', 'constructs', 'boto3') if m in sys.modules); "
+             "assert code == 0, code; "
+             "heavy = sorted(m for m in ('cdktf', 'jsii', 'constructs', 'boto3') if m in sys.modules); "
              "print('HEAVY', heavy, round(time.monotonic() - start, 2))")
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,

@@ -17,7 +17,7 @@ def _backend(bucket: str, key: str) -> dict:
     return {"s3": {"bucket": bucket, "key": key, "region": "eu-west-1", "encrypt": True}}
 
 
-@pytest.fixture()
+@pytest.fixture
 def project(tmp_path, monkeypatch) -> Project:
     monkeypatch.delenv("PLATFORM_ENVIRONMENTS_DIR", raising=False)
     bucket = "acme-platform-tfstate-444444444444"
@@ -37,7 +37,7 @@ def project(tmp_path, monkeypatch) -> Project:
     return Project.at(ROOT, outdir)
 
 
-@pytest.mark.parametrize("env,stack,variables", [
+@pytest.mark.parametrize(("env", "stack", "variables"), [
     ("dev", "dev", set()),
     ("dev", "dev-app-api", {"image_api", "change_cause_api"}),
     ("shared", "shared", set()),
@@ -49,7 +49,7 @@ def test_a_stack_resolves_when_its_state_lives_under_the_environment(project, en
     assert resolved.state_key == f"platform/{env}/{stack}.tfstate"
 
 
-@pytest.mark.parametrize("env,stack,message", [
+@pytest.mark.parametrize(("env", "stack", "message"), [
     ("prod", "dev", "--stack 'dev' is not a stack of environment 'prod': its state is "
                     "s3://acme-platform-tfstate-444444444444/platform/dev/dev.tfstate, prod's stacks keep state under "
                     "s3://acme-platform-tfstate-444444444444/platform/prod/"),

@@ -19,7 +19,8 @@ def run_report(argv: list[str]) -> int:
 
 
 def test_flatten_names_every_leaf_by_its_dotted_path():
-    assert flatten({"a": {"b": 1, "c": [1, 2]}, "d": None, "e": {}}) == {"a.b": "1", "a.c": "[1, 2]", "d": "–", "e": "{}"}
+    assert flatten({"a": {"b": 1, "c": [1, 2]}, "d": None, "e": {}}) == \
+        {"a.b": "1", "a.c": "[1, 2]", "d": "–", "e": "{}"}
 
 
 def test_environments_appear_in_tier_order_and_differences_are_marked(platform):

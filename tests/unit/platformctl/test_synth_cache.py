@@ -132,7 +132,7 @@ def stacks_output(marker: str = "v1") -> SynthesizedOutput:
                                         for name in ("dev", "dev-app-api")})
 
 
-@pytest.fixture()
+@pytest.fixture
 def cache(tmp_path) -> SynthCache:
     return SynthCache(tmp_path / "cache")
 

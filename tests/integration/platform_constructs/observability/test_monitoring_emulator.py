@@ -15,6 +15,7 @@ import subprocess
 
 import pytest
 
+from local_aws.emulator import LocalAws
 from platform_constructs.naming import Naming
 from platform_constructs.observability.monitoring_props import ApplicationAlarmProps, MonitoringProps
 from local_aws.emulator import LocalAws

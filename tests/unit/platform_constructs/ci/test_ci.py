@@ -47,7 +47,8 @@ def test_each_environment_attaches_its_private_subnets_to_the_hub_and_opens_the_
 @pytest.mark.parametrize("env", ["dev", "prod"])
 def test_the_planner_role_is_read_only_and_only_the_ci_plan_identity_may_assume_it(stack_json, env):
     config = stack_json(env)
-    [planner] = [role for role in resources_of(config, "aws_iam_role").values() if role["name"] == f"acme-{env}-ci-planner"]
+    [planner] = [role for role in resources_of(config, "aws_iam_role").values()
+                 if role["name"] == f"acme-{env}-ci-planner"]
     [statement] = _policy(planner, "assume_role_policy")["Statement"]
     assert statement == {"Effect": "Allow", "Action": "sts:AssumeRole",
                          "Principal": {"AWS": f"arn:aws:iam::{TOOLING}:role/acme-shared-ci-plan"}}
@@ -63,8 +64,10 @@ def test_the_planner_role_is_read_only_and_only_the_ci_plan_identity_may_assume_
 def test_the_agent_identities_are_pinned_to_their_namespace_and_scoped_to_their_work(stack_json, platform):
     config = stack_json("shared")
     roles = {role["name"]: role for role in resources_of(config, "aws_iam_role").values()}
-    policies = {policy["role"]: _policy(policy, "policy") for policy in resources_of(config, "aws_iam_role_policy").values()}
-    by_role = {name: policies[f"${{aws_iam_role.{key}.name}}"] for key, role in resources_of(config, "aws_iam_role").items()
+    policies = {policy["role"]: _policy(policy, "policy")
+                for policy in resources_of(config, "aws_iam_role_policy").values()}
+    by_role = {name: policies[f"${{aws_iam_role.{key}.name}}"]
+               for key, role in resources_of(config, "aws_iam_role").items()
                for name in [role["name"]] if f"${{aws_iam_role.{key}.name}}" in policies}
     pods = {"plan": ("ci-plan", "jenkins-plan"), "apply": ("ci-apply", "jenkins-apply"),
             "image-push": ("ci-build", "jenkins-image-push"), "image-scan": ("ci-build", "jenkins-image-scan")}
@@ -79,7 +82,8 @@ def test_the_agent_identities_are_pinned_to_their_namespace_and_scoped_to_their_
     statements = {identity: {s["Sid"]: s for s in by_role[f"acme-shared-ci-{identity}"]["Statement"]}
                   for identity in pods}
     deployers = {config_.aws.deploy_role_arn for _, config_ in platform.configs()}
-    planners = {f"arn:aws:iam::{config_.aws.account_id}:role/acme-{name}-ci-planner" for name, config_ in platform.configs()}
+    planners = {f"arn:aws:iam::{config_.aws.account_id}:role/acme-{name}-ci-planner"
+                for name, config_ in platform.configs()}
     assert set(statements["plan"]["AssumePlannerRoles"]["Resource"]) == planners
     # and each environment's DNS delegation role, through which its platform stack writes its NS records
     delegations = {f"${{aws_iam_role.{key}.arn}}" for key, role in resources_of(config, "aws_iam_role").items()

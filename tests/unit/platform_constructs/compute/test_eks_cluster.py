@@ -48,7 +48,8 @@ def test_cluster_is_private_api_authenticated_and_encrypted(synth_stack):
     cluster = only(config, "aws_eks_cluster")
     assert cluster["name"] == "acme-test-eks"
     assert cluster["version"] == "1.34"
-    assert cluster["access_config"] == {"authentication_mode": "API", "bootstrap_cluster_creator_admin_permissions": False}
+    assert cluster["access_config"] == {"authentication_mode": "API",
+                                        "bootstrap_cluster_creator_admin_permissions": False}
     assert cluster["vpc_config"] == {"subnet_ids": SUBNETS, "endpoint_private_access": True,
                                      "endpoint_public_access": False}
     assert cluster["bootstrap_self_managed_addons"] is False
@@ -62,7 +63,8 @@ def test_cluster_is_private_api_authenticated_and_encrypted(synth_stack):
 
 def test_cluster_role_may_use_only_the_secrets_key(synth_stack):
     config = synth_stack(build_cluster())
-    [policy] = [p for p in resources_of(config, "aws_iam_role_policy").values() if p["name"] == "encrypt-kubernetes-secrets"]
+    [policy] = [p for p in resources_of(config, "aws_iam_role_policy").values()
+                if p["name"] == "encrypt-kubernetes-secrets"]
     statement = json.loads(policy["policy"])["Statement"][0]
     assert statement["Resource"] == f"${{{ref(config, 'aws_kms_key', 'SecretsKey')}.arn}}"
     assert "kms:*" not in statement["Action"]
@@ -113,12 +115,14 @@ def test_without_log_types_there_is_no_log_group(synth_stack):
 
 def test_admins_get_cluster_admin_and_deployers_edit_in_their_namespaces(synth_stack):
     config = synth_stack(build_cluster(admin_roles=("platform-admin",), deployer_roles={"ci": ("api", "web")}))
-    entries = {entry["principal_arn"].rsplit("/", 1)[1]: entry for entry in resources_of(config, "aws_eks_access_entry").values()}
+    entries = {entry["principal_arn"].rsplit("/", 1)[1]: entry
+               for entry in resources_of(config, "aws_eks_access_entry").values()}
     assert set(entries) == {"platform-admin", "ci"}
     assert all(entry["type"] == "STANDARD" for entry in entries.values())
     assert entries["ci"]["principal_arn"] == \
         "arn:${data.aws_partition.Partition.partition}:iam::${data.aws_caller_identity.CallerIdentity.account_id}:role/ci"
-    policies = {p["policy_arn"].rsplit("/", 1)[1]: p for p in resources_of(config, "aws_eks_access_policy_association").values()}
+    policies = {p["policy_arn"].rsplit("/", 1)[1]: p
+                for p in resources_of(config, "aws_eks_access_policy_association").values()}
     assert policies["AmazonEKSClusterAdminPolicy"]["access_scope"] == {"type": "cluster"}
     assert policies["AmazonEKSEditPolicy"]["access_scope"] == {"type": "namespace", "namespaces": ["api", "web"]}
     admin_entry = ref(config, "aws_eks_access_entry", "PlatformAdmin")
@@ -139,18 +143,21 @@ def test_addons_are_ordered_around_the_node_groups(synth_stack):
     for name in BEFORE_NODES:
         assert node_group not in found[name].get("depends_on", [])
     depends = only(config, "aws_eks_node_group")["depends_on"]
-    before = {ref(config, "aws_eks_addon", name) for name in ("AddonVpcCni", "AddonKubeProxy", "AddonEksPodIdentityAgent")}
+    before = {ref(config, "aws_eks_addon", name) for name in ("AddonVpcCni", "AddonKubeProxy",
+                                                              "AddonEksPodIdentityAgent")}
     assert before <= set(depends)
     for name in AFTER_NODES:
         assert node_group in found[name]["depends_on"]
-    assert all(a["resolve_conflicts_on_create"] == a["resolve_conflicts_on_update"] == "OVERWRITE" for a in found.values())
+    assert all(a["resolve_conflicts_on_create"] == a["resolve_conflicts_on_update"] == "OVERWRITE"
+               for a in found.values())
 
 
 def test_ebs_csi_driver_gets_its_permissions_through_pod_identity(synth_stack):
     config = synth_stack(build_cluster(EksProps.model_validate({**NODE_GROUPS, "container_insights": False})))
     addon = addons(config)["aws-ebs-csi-driver"]
     role = ref(config, "aws_iam_role", "EbsCsiRole")
-    assert addon["pod_identity_association"] == [{"service_account": "ebs-csi-controller-sa", "role_arn": f"${{{role}.arn}}"}]
+    assert addon["pod_identity_association"] == [{"service_account": "ebs-csi-controller-sa",
+                                                  "role_arn": f"${{{role}.arn}}"}]
     assert ref(config, "aws_eks_addon", "AddonEksPodIdentityAgent") in addon["depends_on"]
     trust = json.loads(resources_of(config, "aws_iam_role")[role.split(".")[1]]["assume_role_policy"])["Statement"][0]
     assert trust["Principal"] == {"Service": "pods.eks.amazonaws.com"}
@@ -161,14 +168,15 @@ def test_ebs_csi_driver_gets_its_permissions_through_pod_identity(synth_stack):
     assert scope["aws:RequestTag/eks-cluster-name"] == "acme-test-eks"
     attached = {a["policy_arn"] for a in resources_of(config, "aws_iam_role_policy_attachment").values()
                 if a["role"] == f"${{{role}.name}}"}
-    assert attached == {"arn:${data.aws_partition.Partition.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"}
+    assert attached == {"arn:${data.aws_partition.Partition.partition}:iam::aws:policy/"
+                        "service-role/AmazonEBSCSIDriverPolicy"}
 
 
 def test_container_insights_addon_writes_to_precreated_log_groups(synth_stack):
     config = synth_stack(build_cluster(container_insights=True, control_plane_log_types=()))
     addon = addons(config)[INSIGHTS]
     assert addon["pod_identity_association"][0]["service_account"] == "cloudwatch-agent"
-    groups = {name: group for name, group in resources_of(config, "aws_cloudwatch_log_group").items()}
+    groups = dict(resources_of(config, "aws_cloudwatch_log_group").items())
     assert sorted(group["name"] for group in groups.values()) == [
         f"/aws/containerinsights/acme-test-eks/{kind}" for kind in ("application", "dataplane", "host", "performance")]
     assert all(group["retention_in_days"] == 90 and group["kms_key_id"] == LOG_KEY for group in groups.values())
@@ -190,8 +198,8 @@ def test_node_role_is_named_by_convention_and_has_no_inline_rights(synth_stack, 
     role = resources_of(config, "aws_iam_role")[ref(config, "aws_iam_role", "NodeRole").split(".")[1]]
     assert role["name"] == "acme-test-eks-node"
     assert json.loads(role["assume_role_policy"])["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com"}
-    attached = {a["policy_arn"].rsplit("/", 1)[1] for a in resources_of(config, "aws_iam_role_policy_attachment").values()
-                if "NodeRole" in a["role"]}
+    attached = {a["policy_arn"].rsplit("/", 1)[1]
+                for a in resources_of(config, "aws_iam_role_policy_attachment").values() if "NodeRole" in a["role"]}
     assert attached == policies
     assert not resources_of(config, "aws_iam_role_policy") or all(
         "NodeRole" not in p["role"] for p in resources_of(config, "aws_iam_role_policy").values())
@@ -210,7 +218,8 @@ def test_auto_mode_runs_nodes_storage_and_load_balancing_with_the_cluster_role(s
     cluster_role = ref(config, "aws_iam_role", "ClusterRole")
     trust = json.loads(resources_of(config, "aws_iam_role")[cluster_role.split(".")[1]]["assume_role_policy"])
     assert trust["Statement"][0]["Action"] == ["sts:AssumeRole", "sts:TagSession"]
-    attached = {a["policy_arn"].rsplit("/", 1)[1] for a in resources_of(config, "aws_iam_role_policy_attachment").values()
+    attached = {a["policy_arn"].rsplit("/", 1)[1]
+                for a in resources_of(config, "aws_iam_role_policy_attachment").values()
                 if a["role"] == f"${{{cluster_role}.name}}"}
     assert attached == {"AmazonEKSClusterPolicy", "AmazonEKSComputePolicy", "AmazonEKSBlockStoragePolicy",
                         "AmazonEKSLoadBalancingPolicy", "AmazonEKSNetworkingPolicy"}
@@ -317,7 +326,8 @@ def test_bad_pod_identity_associations_are_refused(synth_stack, namespace, servi
     (EksProps(endpoint_public_access=True), "public_access_cidrs", "at least one source range"),
     (EksProps.model_validate({**NODE_GROUPS, "system_node_group": {"min_size": 2, "max_size": 4, "desired_size": 9}}),
      "system_node_group.desired_size", "9 must lie between"),
-    (EksProps.model_validate({"system_node_group": {}}), "system_node_group", "applies only to compute = 'node-groups'"),
+    (EksProps.model_validate({"system_node_group": {}}), "system_node_group",
+     "applies only to compute = 'node-groups'"),
     (EksProps(compute="node-groups"), "system_node_group", "is required with compute = 'node-groups'"),
     (EksProps(addon_versions={"coredns": "v1.11.4-eksbuild.10"}), "addon_versions.coredns",
      "pins an add-on this cluster does not install"),

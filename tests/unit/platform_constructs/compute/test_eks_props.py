@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from pydantic import ValidationError
 
 from platform_constructs.compute.eks_props import EksProps, NodeGroupProps, is_graviton
@@ -100,15 +99,18 @@ INCONSISTENT = [
      "eks.node-sizes"),
     ({**NODE_GROUPS, "system_node_group": {"min_size": 4, "max_size": 3}}, "system_node_group.min_size",
      "4 is greater than max_size (3)", "eks.node-sizes"),
-    ({**NODE_GROUPS, "system_node_group": {"min_size": 1, "max_size": 3, "desired_size": 5}}, "system_node_group.desired_size",
+    ({**NODE_GROUPS, "system_node_group": {"min_size": 1, "max_size": 3, "desired_size": 5}},
+     "system_node_group.desired_size",
      "5 must lie between min_size (1) and max_size (3)", "eks.node-sizes"),
     ({**NODE_GROUPS, "system_node_group": SPOT_ONE_TYPE}, "system_node_group.instance_types", "SPOT needs at least 2",
      "eks.spot-diversity"),
     ({"node_groups": {"batch": SPOT_ONE_TYPE}}, "node_groups.batch.instance_types", "SPOT needs at least 2",
      "eks.spot-diversity"),
-    ({**NODE_GROUPS, "system_node_group": {"instance_types": ("m7i.large", "m7i.large")}}, "system_node_group.instance_types",
+    ({**NODE_GROUPS, "system_node_group": {"instance_types": ("m7i.large", "m7i.large")}},
+     "system_node_group.instance_types",
      "lists a type twice", "eks.duplicate"),
-    ({**NODE_GROUPS, "system_node_group": {"instance_types": ("m7i.large", "m7g.large")}}, "system_node_group.instance_types[1]",
+    ({**NODE_GROUPS, "system_node_group": {"instance_types": ("m7i.large", "m7g.large")}},
+     "system_node_group.instance_types[1]",
      "m7g.large is an arm64 (Graviton) type but ami_type is AL2023_x86_64_STANDARD", "eks.architecture"),
     ({**NODE_GROUPS, "system_node_group": {"instance_types": ("c7i.large",), "ami_type": "AL2023_ARM_64_STANDARD"}},
      "system_node_group.instance_types[0]", "c7i.large is an x86_64 type", "eks.architecture"),

@@ -39,7 +39,8 @@ def test_node_group_uses_the_template_version_and_the_private_subnets(synth_stac
     assert group["launch_template"] == {"id": f"${{aws_launch_template.{template}.id}}",
                                         "version": f"${{aws_launch_template.{template}.latest_version}}"}
     assert group["subnet_ids"] == SUBNETS
-    assert (group["version"], group["ami_type"], group["capacity_type"]) == ("1.34", "AL2023_x86_64_STANDARD", "ON_DEMAND")
+    assert (group["version"], group["ami_type"], group["capacity_type"]) == \
+        ("1.34", "AL2023_x86_64_STANDARD", "ON_DEMAND")
     assert group["instance_types"] == ["m7i.large", "m6i.large"]
     assert group["scaling_config"] == {"min_size": 3, "max_size": 9, "desired_size": 3}
     assert group["update_config"] == {"max_unavailable_percentage": 33}
@@ -54,7 +55,8 @@ def test_replacement_creates_the_new_group_before_the_old_one_goes(synth_stack):
     assert group["lifecycle"]["create_before_destroy"] is True
 
 
-@pytest.mark.parametrize(("owner", "ignored"), [("autoscaler", ["scaling_config[0].desired_size"]), ("terraform", None)])
+@pytest.mark.parametrize(("owner", "ignored"),
+                         [("autoscaler", ["scaling_config[0].desired_size"]), ("terraform", None)])
 def test_desired_size_is_left_to_the_autoscaler_only_when_it_owns_it(synth_stack, owner, ignored):
     group = only(synth_stack(build_group(min_size=2, max_size=6, desired_size=4, desired_size_owner=owner)),
                  "aws_eks_node_group")

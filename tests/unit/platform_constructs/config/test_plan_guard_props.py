@@ -6,8 +6,8 @@ import pytest
 from envfiles import copy_environments, set_value
 
 from platform_constructs.config import load_platform
-from platform_constructs.errors import ConfigError
 from platform_constructs.config.plan_guard_props import PlanGuardProps
+from platform_constructs.errors import ConfigError
 
 
 def test_tier_presets_protect_staging_prod_and_shared_but_not_dev(platform):

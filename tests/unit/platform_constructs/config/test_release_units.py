@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 from envfiles import add_environment, copy_environments, set_value
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from platform_constructs.config.loader import load_platform
 from platform_constructs.errors import ConfigError

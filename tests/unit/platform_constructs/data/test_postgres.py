@@ -21,7 +21,8 @@ def build_database(props: PostgresProps, *, shared_key: bool = False, keep: dict
         from platform_constructs.data.postgres import PostgresDatabase
         from platform_constructs.security.kms_key import KmsKey, KmsKeyProps
 
-        key = KmsKey(stack, "SharedKey", props=KmsKeyProps(alias="shared", description="shared")) if shared_key else None
+        key = (KmsKey(stack, "SharedKey", props=KmsKeyProps(alias="shared", description="shared"))
+               if shared_key else None)
         database = PostgresDatabase(stack, "Postgres", props=props, naming=Naming("acme", "test"), vpc_id="vpc-123",
                                     subnet_group_name="acme-test-db", logs=LOGS, kms_key=key)
         if keep is not None:
@@ -45,7 +46,8 @@ def test_every_tier_is_private_encrypted_and_password_free(stack_json, env):
     assert not {"password", "password_wo"} & set(instance)
     assert instance["iam_database_authentication_enabled"] is True
     assert instance["publicly_accessible"] is False
-    assert instance["vpc_security_group_ids"] == [reference(config, "aws_security_group", "id", "Postgres_SecurityGroup")]
+    assert instance["vpc_security_group_ids"] == [
+        reference(config, "aws_security_group", "id", "Postgres_SecurityGroup")]
     assert instance["db_subnet_group_name"] == reference(config, "aws_db_subnet_group", "name", "Network_DbSubnetGroup")
     assert instance["enabled_cloudwatch_logs_exports"] == ["postgresql", "upgrade"]
     [postgres_key] = [k for name, k in resources_of(config, "aws_kms_key").items() if "Postgres_Key" in name]
@@ -100,13 +102,15 @@ def test_parameter_group_is_named_by_family_replaced_before_destroy_and_forces_t
     assert group["lifecycle"] == {"create_before_destroy": True}
     assert {p["name"]: p["value"] for p in group["parameter"]} == {"rds.force_ssl": "1", "work_mem": "65536"}
     assert {p["apply_method"] for p in group["parameter"]} == {"pending-reboot"}
-    assert only(config, "aws_db_instance")["parameter_group_name"] == reference(config, "aws_db_parameter_group", "name", "")
+    expected = reference(config, "aws_db_parameter_group", "name", "")
+    assert only(config, "aws_db_instance")["parameter_group_name"] == expected
 
 
 def test_a_major_upgrade_replaces_the_parameter_group_under_the_same_logical_id(synth_stack):
     """Same Terraform address, new name: Terraform creates postgres17's group before deleting postgres16's."""
     before = resources_of(synth_stack(build_database(PostgresProps(engine_version="16"))), "aws_db_parameter_group")
-    after = resources_of(synth_stack(build_database(PostgresProps(engine_version="17", allow_major_version_upgrade=True))),
+    after = resources_of(synth_stack(build_database(PostgresProps(engine_version="17",
+                                                                  allow_major_version_upgrade=True))),
                          "aws_db_parameter_group")
     assert set(before) == set(after)
     [(address, old)] = before.items()
@@ -134,7 +138,8 @@ def test_enhanced_monitoring_role_is_trusted_by_rds_and_attached_before_the_inst
     config = synth_stack(build_database(PostgresProps(monitoring_interval=15)))
     role = only(config, "aws_iam_role")
     trust = json.loads(role["assume_role_policy"])["Statement"]
-    assert trust == [{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "monitoring.rds.amazonaws.com"}}]
+    assert trust == [{"Action": "sts:AssumeRole", "Effect": "Allow",
+                      "Principal": {"Service": "monitoring.rds.amazonaws.com"}}]
     attachment = only(config, "aws_iam_role_policy_attachment")
     assert attachment["policy_arn"].endswith(":iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole")
     instance = only(config, "aws_db_instance")

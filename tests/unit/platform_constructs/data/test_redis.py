@@ -39,7 +39,8 @@ def test_every_tier_requires_tls_encrypts_with_its_key_and_has_no_token(stack_js
     assert group["kms_key_id"] == reference(config, "aws_kms_key", "arn", "Redis_Key")
     assert "auth_token" not in group
     assert group["user_group_ids"] == [reference(config, "aws_elasticache_user_group", "user_group_id", "Redis")]
-    assert group["subnet_group_name"] == reference(config, "aws_elasticache_subnet_group", "name", "Network_CacheSubnetGroup")
+    expected = reference(config, "aws_elasticache_subnet_group", "name", "Network_CacheSubnetGroup")
+    assert group["subnet_group_name"] == expected
     assert group["security_group_ids"] == [reference(config, "aws_security_group", "id", "Redis_SecurityGroup")]
     assert all("passwords" not in user for user in resources_of(config, "aws_elasticache_user").values())
 
@@ -105,7 +106,8 @@ def test_switching_to_redis_oss_changes_family_under_the_same_logical_id(synth_s
 def test_logs_are_delivered_as_json_to_encrypted_groups(synth_stack):
     config = synth_stack(build_cache(RedisProps()))
     groups = {g["name"]: g for g in resources_of(config, "aws_cloudwatch_log_group").values()}
-    assert sorted(groups) == ["/aws/elasticache/acme-test-redis/engine-log", "/aws/elasticache/acme-test-redis/slow-log"]
+    assert sorted(groups) == ["/aws/elasticache/acme-test-redis/engine-log",
+                              "/aws/elasticache/acme-test-redis/slow-log"]
     assert all((g["retention_in_days"], g["kms_key_id"]) == (30, LOG_KEY) for g in groups.values())
     deliveries = only(config, "aws_elasticache_replication_group")["log_delivery_configuration"]
     assert {(d["destination_type"], d["log_format"]) for d in deliveries} == {("cloudwatch-logs", "json")}

@@ -41,7 +41,8 @@ BAD_PROPS = [
 ]
 
 
-@pytest.mark.parametrize(("props", "field", "fragment"), BAD_PROPS, ids=[f"{c[1]}-{i}" for i, c in enumerate(BAD_PROPS)])
+@pytest.mark.parametrize(("props", "field", "fragment"), BAD_PROPS,
+                         ids=[f"{c[1]}-{i}" for i, c in enumerate(BAD_PROPS)])
 def test_bad_props_are_refused_naming_the_field(props, field, fragment):
     fields, message = refusal(RedisProps, props)
     assert fields == [field]

@@ -22,7 +22,8 @@ def apps(stack_json, env):
 
 def parameter(config, value):
     """``${data...insecure_value}`` of the SSM lookup of ``value``."""
-    [name] = [name for name, lookup in config["data"]["aws_ssm_parameter"].items() if lookup["name"].endswith(value.key)]
+    [name] = [name for name, lookup in config["data"]["aws_ssm_parameter"].items()
+              if lookup["name"].endswith(value.key)]
     return f"${{data.aws_ssm_parameter.{name}.insecure_value}}"
 
 
@@ -97,8 +98,8 @@ def test_listener_rule_forwards_the_host_and_paths_at_a_priority_of_the_host(sta
     assert rule["condition"] == [{"host_header": {"values": [HOST.format(env=env)]}},
                                  {"path_pattern": {"values": ["/*"]}}]
     [action] = rule["action"]
-    assert action == {"type": "forward",
-                      "target_group_arn": f"${{aws_lb_target_group.{next(iter(resources_of(config, 'aws_lb_target_group')))}.arn}}"}
+    target_group = next(iter(resources_of(config, "aws_lb_target_group")))
+    assert action == {"type": "forward", "target_group_arn": f"${{aws_lb_target_group.{target_group}.arn}}"}
 
 
 @pytest.mark.parametrize(("env", "zones"), [("dev", {table.PUBLIC_ZONE_ID}),
@@ -153,7 +154,8 @@ BINDING_SCHEMA = {
         "metadata": {"type": "object", "required": ["name", "namespace"], "properties": {
             "name": {"type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"},
             "namespace": {"type": "string"}, "labels": {"type": "object"}}},
-        "spec": {"type": "object", "additionalProperties": False, "required": ["targetGroupARN", "targetType", "serviceRef"],
+        "spec": {"type": "object", "additionalProperties": False,
+                 "required": ["targetGroupARN", "targetType", "serviceRef"],
                  "properties": {
                      "targetGroupARN": {"type": "string", "minLength": 1},
                      "targetType": {"enum": ["ip", "instance"]},

@@ -7,8 +7,7 @@ synthesized (preStop sleep, target group attribute, terminationGracePeriodSecond
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from pydantic import ValidationError
 from tfjson import only, resources_of, strip_metadata
 

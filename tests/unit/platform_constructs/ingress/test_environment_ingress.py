@@ -52,7 +52,8 @@ def test_the_shared_account_holds_the_parent_zone_and_one_narrow_role_per_enviro
     zone = only(config, "aws_route53_zone")
     assert (zone["name"], zone["lifecycle"]) == ("acme.example", {"prevent_destroy": True})
     roles = {role["name"]: role for role in resources_of(config, "aws_iam_role").values()}
-    policies = {policy["role"]: json.loads(policy["policy"]) for policy in resources_of(config, "aws_iam_role_policy").values()}
+    policies = {policy["role"]: json.loads(policy["policy"])
+                for policy in resources_of(config, "aws_iam_role_policy").values()}
     assert {name for name in roles if "dns-delegation" in name} == {
         f"acme-shared-dns-delegation-{env}" for env in ENVIRONMENTS}
     for env in ENVIRONMENTS:
@@ -94,9 +95,10 @@ def test_staging_and_prod_share_only_the_log_bucket_and_the_web_acl(platform, st
     writers = {statement["Sid"]: statement for statement in policy["Statement"]}
     assert writers["LogDeliveryService"]["Principal"] == {"Service": LOG_DELIVERY_PRINCIPAL}
     assert writers["ElbAccountDelivery"]["Principal"]["AWS"].startswith("${data.aws_elb_service_account.")
-    assert writers["ElbAccountDelivery"]["Resource"].endswith("/*/AWSLogs/${data.aws_caller_identity.CallerIdentity.account_id}/*")
-    expiry = next(l for l in resources_of(config, "aws_s3_bucket_lifecycle_configuration").values()
-                  if l["rule"][0]["id"] == "expire-access-logs")
+    assert writers["ElbAccountDelivery"]["Resource"].endswith(
+        "/*/AWSLogs/${data.aws_caller_identity.CallerIdentity.account_id}/*")
+    expiry = next(rules for rules in resources_of(config, "aws_s3_bucket_lifecycle_configuration").values()
+                  if rules["rule"][0]["id"] == "expire-access-logs")
     assert expiry["rule"][0]["expiration"] == [{"days": platform.environments[env].ingress.access_log_retention_days}]
     acl = only(config, "aws_wafv2_web_acl")
     assert (acl["name"], acl["scope"], acl["default_action"]) == (f"acme-{env}-entries", "REGIONAL", {"allow": {}})
@@ -105,7 +107,8 @@ def test_staging_and_prod_share_only_the_log_bucket_and_the_web_acl(platform, st
     assert rate["action"] == {"block": {}}
     assert [rule["name"] for rule in managed] == list(platform.environments[env].ingress.waf.managed_rule_groups)
     logging = only(config, "aws_wafv2_web_acl_logging_configuration")
-    [group] = [g for g in resources_of(config, "aws_cloudwatch_log_group").values() if g["name"].startswith("aws-waf-logs-")]
+    [group] = [g for g in resources_of(config, "aws_cloudwatch_log_group").values()
+               if g["name"].startswith("aws-waf-logs-")]
     assert group["kms_key_id"] and group["retention_in_days"] == 365
     assert len(logging["redacted_fields"]) == 2
     assert {"ingress/access-log-bucket", "ingress/web-acl-arn"} <= set(published(config))

@@ -6,7 +6,8 @@ import pytest
 
 
 @pytest.mark.parametrize(("role_arn", "tail"), [
-    ("arn:aws:iam::333333333333:role/platform-deployer", ["--role-arn", "arn:aws:iam::333333333333:role/platform-deployer"]),
+    ("arn:aws:iam::333333333333:role/platform-deployer",
+     ["--role-arn", "arn:aws:iam::333333333333:role/platform-deployer"]),
     (None, []),
 ])
 def test_provider_is_configured_from_the_lookup(synth_stack, role_arn, tail):
@@ -21,7 +22,8 @@ def test_provider_is_configured_from_the_lookup(synth_stack, role_arn, tail):
     [provider] = config["provider"]["kubernetes"]
     assert provider["host"] == f"${{data.aws_eks_cluster.{lookup_id}.endpoint}}"
     assert provider["exec"] == [{"api_version": "client.authentication.k8s.io/v1beta1", "command": "aws",
-                                 "args": ["eks", "get-token", "--cluster-name", "acme-prod-eks", "--region", "eu-west-1",
+                                 "args": ["eks", "get-token", "--cluster-name", "acme-prod-eks", "--region",
+                                          "eu-west-1",
                                           "--output", "json", *tail]}]
     # no long-lived or plan-stored credential: no token, no aws_eks_cluster_auth data source
     assert "token" not in provider and "aws_eks_cluster_auth" not in config["data"]

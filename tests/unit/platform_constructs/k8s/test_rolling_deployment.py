@@ -43,7 +43,8 @@ def test_default_preset_is_zero_downtime(synth_stack):
     deployment = only(config, "kubernetes_deployment_v1")
     spec = deployment["spec"]
     assert spec["strategy"] == {"type": "RollingUpdate", "rolling_update": {"max_surge": "25%", "max_unavailable": "0"}}
-    assert (spec["min_ready_seconds"], spec["progress_deadline_seconds"], spec["revision_history_limit"]) == (10, 180, 10)
+    assert (spec["min_ready_seconds"], spec["progress_deadline_seconds"], spec["revision_history_limit"]) == \
+        (10, 180, 10)
     assert spec["replicas"] == "2"
     assert deployment["wait_for_rollout"] is True
     assert deployment["timeouts"] == {"create": "10m", "update": "10m"}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from envfiles import copy_environments, set_value
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from pydantic import ValidationError
 
 from platform_constructs.config import load_platform
@@ -61,7 +60,8 @@ BAD_PRESETS = [
      "Kubernetes would silently use max_unavailable = 1"),
     ({"max_surge": "1", "max_unavailable": 0}, "max_surge", "must be a pod count (a number such as 1) or a percentage"),
     ({"max_unavailable": "150%"}, "max_unavailable", "a percentage must be a whole number from 0 to 100"),
-    ({"max_unavailable": "25%"}, "max_unavailable", "zero_downtime needs 0 unavailable pods, but at 4 replica(s) this allows 1"),
+    ({"max_unavailable": "25%"}, "max_unavailable",
+     "zero_downtime needs 0 unavailable pods, but at 4 replica(s) this allows 1"),
     ({"max_unavailable": "5%", "max_replicas": 30}, "max_unavailable", "but at 20 replica(s) this allows 1"),
     ({"strategy": "Recreate"}, "strategy", "zero_downtime needs RollingUpdate"),
     ({"strategy": "BlueGreen"}, "strategy", "Input should be 'RollingUpdate' or 'Recreate'"),
@@ -90,9 +90,12 @@ BAD_PRESETS = [
     ({"target_health_check": {"healthy_threshold": 1}}, "target_health_check.healthy_threshold",
      "greater than or equal to 2"),
     ({"revision_history_limit": 1}, "revision_history_limit", "greater than or equal to 2"),
-    ({"liveness_probe": {"success_threshold": 2}}, "liveness_probe.success_threshold", "must be 1 for startup and liveness"),
-    ({"startup_probe": {"success_threshold": 3}}, "startup_probe.success_threshold", "must be 1 for startup and liveness"),
-    ({"readiness_probe": {"period": "5s", "timeout": "9s"}}, "readiness_probe.timeout", "must be from 1s up to period (5s)"),
+    ({"liveness_probe": {"success_threshold": 2}}, "liveness_probe.success_threshold",
+     "must be 1 for startup and liveness"),
+    ({"startup_probe": {"success_threshold": 3}}, "startup_probe.success_threshold",
+     "must be 1 for startup and liveness"),
+    ({"readiness_probe": {"period": "5s", "timeout": "9s"}}, "readiness_probe.timeout",
+     "must be from 1s up to period (5s)"),
     ({"progress_deadline": 180}, "progress_deadline", "must be a duration written as text"),
     ({"image_pinning": "semver"}, "image_pinning", "Input should be 'digest' or 'tag'"),
     ({"rto_estimate": {"total_seconds": 1}}, "rto_estimate", "Extra inputs are not permitted"),
@@ -130,8 +133,8 @@ def test_an_accepted_preset_keeps_every_promise(surge, unavailable, min_ready, p
         rollout = RolloutProps(max_surge=surge, max_unavailable=unavailable, min_ready=min_ready,
                                progress_deadline=progress_deadline, update_timeout=update_timeout, rto=rto,
                                max_replicas=max_replicas, zero_downtime=zero_downtime)
-    except ValidationError as error:
-        assert all(item["loc"] and item["msg"] for item in error.errors())
+    except ValidationError as error:  # either refused, naming every field, or a strategy with the properties below
+        assert all(item["loc"] and item["msg"] for item in error.errors())  # noqa: PT017
         return
     strategy = rollout.deployment_strategy
     previews = [strategy.preview(replicas) for replicas in range(1, max_replicas + 1)]

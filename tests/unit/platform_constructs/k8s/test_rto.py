@@ -3,8 +3,7 @@ in the load balancer, min ready)."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from platform_constructs.duration import Duration
 from platform_constructs.k8s import rto

@@ -6,8 +6,7 @@ import ipaddress
 import itertools
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from platform_constructs.errors import ConstructValidationError
 from platform_constructs.network.props import NetworkProps
@@ -58,8 +57,8 @@ def test_plan_is_disjoint_and_inside_the_vpc_or_refused(vpc_prefix, prefixes, az
                          isolated_prefix_length=prefixes[2])
     try:
         plan = plan_subnets(props, REGION)
-    except ConstructValidationError as error:
-        assert error.code == "network.vpc-too-small"
+    except ConstructValidationError as error:  # either refused as too small, or a plan with the properties below
+        assert error.code == "network.vpc-too-small"  # noqa: PT017
         return
     vpc = ipaddress.IPv4Network(props.cidr)
     networks = _all_networks(plan)

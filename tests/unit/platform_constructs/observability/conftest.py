@@ -11,13 +11,13 @@ from tfjson import resources_of
 Alarms = dict[str, dict[str, Any]]
 
 
-@pytest.fixture()
+@pytest.fixture
 def topic_arn() -> str:
     """A topic ARN known at synth, so tests compare alarm actions by value."""
     return "arn:aws:sns:eu-west-1:111111111111:acme-test-alarms"
 
 
-@pytest.fixture()
+@pytest.fixture
 def alarms_of() -> Callable[[dict[str, Any]], Alarms]:
     """Synthesized ``aws_cloudwatch_metric_alarm`` bodies of a stack, keyed by ``alarm_name``."""
 
@@ -27,7 +27,7 @@ def alarms_of() -> Callable[[dict[str, Any]], Alarms]:
     return alarms
 
 
-@pytest.fixture()
+@pytest.fixture
 def synth_alarms(synth_stack, alarms_of, topic_arn) -> Callable[..., Alarms]:
     """Synthesize ``pack_class(stack, "Pack", topic_arn=..., **inputs)`` alone and return its alarms."""
 
@@ -37,7 +37,7 @@ def synth_alarms(synth_stack, alarms_of, topic_arn) -> Callable[..., Alarms]:
     return synth
 
 
-@pytest.fixture()
+@pytest.fixture
 def assert_notifies() -> Callable[[Alarms, str], None]:
     """Check that every alarm is enabled and notifies the topic on ALARM and on OK, and nobody on INSUFFICIENT_DATA."""
 

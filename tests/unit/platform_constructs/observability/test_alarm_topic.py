@@ -95,7 +95,7 @@ def test_one_subscription_per_subscriber_and_reordering_keeps_them(synth_stack):
 
 def test_a_given_key_is_used_instead_of_creating_one(synth_stack):
     config = synth_stack(build_topic(own_key=True))
-    [(logical_id, key)] = resources_of(config, "aws_kms_key").items()
+    [(logical_id, _)] = resources_of(config, "aws_kms_key").items()
     assert "SharedKey" in logical_id
     assert only(config, "aws_sns_topic")["kms_master_key_id"] == f"${{aws_kms_key.{logical_id}.arn}}"
 

@@ -17,7 +17,7 @@ BROKER_ALARMS = [
 ]
 
 
-@pytest.fixture()
+@pytest.fixture
 def alarms(synth_alarms):
     return synth_alarms(KafkaAlarms, cluster_name=CLUSTER, broker_count=3, thresholds=KafkaAlarmThresholds())
 

@@ -19,7 +19,7 @@ DEFAULT_ALARMS = [
 ]
 
 
-@pytest.fixture()
+@pytest.fixture
 def default_alarms(synth_alarms):
     return synth_alarms(PostgresAlarms, identifier=IDENTIFIER, thresholds=PostgresAlarmThresholds())
 

@@ -31,7 +31,7 @@ def build(count: int, thresholds: RedisAlarmThresholds | None = None):
     return create
 
 
-@pytest.fixture()
+@pytest.fixture
 def replicated_alarms(synth_alarms):
     return synth_alarms(RedisAlarms, replication_group_id=GROUP, member_cluster_ids=members(2),
                         thresholds=RedisAlarmThresholds())

@@ -21,7 +21,7 @@ DEFAULT_ALARMS = [
 ]
 
 
-@pytest.fixture()
+@pytest.fixture
 def default_alarms(synth_alarms):
     return synth_alarms(SearchAlarms, domain_name=DOMAIN, volume_size_gib=100, thresholds=SearchAlarmThresholds())
 

@@ -17,7 +17,8 @@ def build(then):
     def stack(scope):
         from platform_constructs.parameters.platform_values import PlatformValuesReader, PlatformValuesWriter
 
-        then(scope, PlatformValuesWriter(scope, "Values", naming=NAMING), PlatformValuesReader(scope, "Reader", naming=NAMING))
+        then(scope, PlatformValuesWriter(scope, "Values", naming=NAMING),
+             PlatformValuesReader(scope, "Reader", naming=NAMING))
     return stack
 
 

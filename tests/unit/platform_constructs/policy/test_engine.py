@@ -47,11 +47,13 @@ def test_rule_skips_other_types_and_any_type_rules_see_everything():
     always_bad = lambda _r, _l: Verdict.non_compliant("bad")  # noqa: E731
     limits = PolicyLimits()
     assert rule(always_bad).evaluate(resource("aws_s3_bucket", {}), limits).compliance is Compliance.NOT_APPLICABLE
-    assert rule(always_bad, ANY_TYPE).evaluate(resource("aws_s3_bucket", {}), limits).compliance is Compliance.NON_COMPLIANT
+    verdict = rule(always_bad, ANY_TYPE).evaluate(resource("aws_s3_bucket", {}), limits)
+    assert verdict.compliance is Compliance.NON_COMPLIANT
 
 
 def test_violations_carry_rule_resource_reason_and_fix():
-    violations = evaluate(resource("aws_db_instance", {}), [rule(lambda _r, _l: Verdict.non_compliant("multi_az is off"))],
+    violations = evaluate(resource("aws_db_instance", {}),
+                          [rule(lambda _r, _l: Verdict.non_compliant("multi_az is off"))],
                         PolicyLimits())
     assert [f.message() for f in violations] == [
         "[rds.multi-az] (high) aws_db_instance.Thing_Resource_0A1B2C3D: multi_az is off. Fix: do the thing"]

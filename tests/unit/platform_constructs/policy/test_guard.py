@@ -13,7 +13,7 @@ from platform_constructs.policy.policy_props import PolicyProps, Suppression
 FIX = "Fix: set enable_key_rotation = true"
 
 
-@pytest.fixture()
+@pytest.fixture
 def app(tmp_path):
     from platform_constructs._internal.tf import App
 
@@ -76,7 +76,8 @@ def test_rules_see_the_synthesized_form_with_overrides(app):
 def test_an_override_that_breaks_a_rule_is_caught(app):
     stack, guard = stack_with_key(app, rotation=True)  # created compliant, overridden not to rotate
     stack.node.find_child("Key").add_override("enable_key_rotation", False)
-    with pytest.raises(RuntimeError, match=r"\[kms.key-rotation\] \(high\) aws_kms_key.Key: enable_key_rotation is false"):
+    with pytest.raises(RuntimeError,
+                       match=r"\[kms.key-rotation\] \(high\) aws_kms_key.Key: enable_key_rotation is false"):
         app.synth()
     assert [(violation.rule.id, violation.resource.path) for violation in guard.violations] == [
         ("kms.key-rotation", "test/Key")]

@@ -62,7 +62,8 @@ def test_a_lifecycle_ecr_would_refuse_is_refused_at_synth(synth_stack):
     from platform_constructs.registry.ecr import ContainerRegistry
 
     def build(stack):
-        ContainerRegistry(stack, "Registry", props=RegistryProps(repositories=("api",)), naming=Naming("acme", "shared"),
+        ContainerRegistry(stack, "Registry", props=RegistryProps(repositories=("api",)),
+                          naming=Naming("acme", "shared"),
                           environments=["dev", "dev"])
 
     with pytest.raises(ConstructValidationError, match="selected twice: deployed-dev-"):
@@ -122,7 +123,8 @@ def test_bad_pull_roles_and_a_lifecycle_ecr_would_refuse_are_reported_together(s
     from platform_constructs.registry.ecr import ContainerRegistry
 
     def build(stack):
-        ContainerRegistry(stack, "Registry", props=RegistryProps(repositories=("api",)), naming=Naming("acme", "shared"),
+        ContainerRegistry(stack, "Registry", props=RegistryProps(repositories=("api",)),
+                          naming=Naming("acme", "shared"),
                           environments=["dev", "dev"], pull_role_arns=["*"])
 
     with pytest.raises(ConstructValidationError) as raised:

@@ -8,13 +8,13 @@ images), with the repository contents and the result the guide states; then the 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from platform_constructs.registry.lifecycle import Image, InvalidLifecyclePolicy, expired, parse_policy
 
-NOW = datetime(2026, 12, 1, 12, 0)
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 def rule(priority: int, status: str, count_type: str, number: int, patterns: list[str] | None = None,
@@ -70,7 +70,7 @@ DOCUMENTED = [
 ]
 
 
-@pytest.mark.parametrize("case,rules,images,result", DOCUMENTED, ids=[case[0] for case in DOCUMENTED])
+@pytest.mark.parametrize(("case", "rules", "images", "result"), DOCUMENTED, ids=[case[0] for case in DOCUMENTED])
 def test_the_documented_examples_give_the_documented_result(case, rules, images, result):
     assert set(expired({"rules": rules}, images, NOW)) == result
 
@@ -100,7 +100,7 @@ INVALID = [
 ]
 
 
-@pytest.mark.parametrize("rules,message", INVALID, ids=[message for _, message in INVALID])
+@pytest.mark.parametrize(("rules", "message"), INVALID, ids=[message for _, message in INVALID])
 def test_policies_ecr_would_refuse_are_refused(rules, message):
     with pytest.raises(InvalidLifecyclePolicy, match=message):
         parse_policy({"rules": rules})

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -25,7 +25,7 @@ from platform_constructs.registry.image_tags import DEPLOYED_PREFIX, build_tag, 
 from platform_constructs.registry.lifecycle import Image, expired
 
 ENVIRONMENTS = ("dev", "staging", "prod")
-START = datetime(2026, 1, 1, 8, 0)
+START = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
 PUSHES = 500
 FREEZE = range(40, 75)
 """Days without promotions to staging and prod: dev keeps receiving builds."""
@@ -163,7 +163,7 @@ def test_current_last_good_and_recent_history_of_every_environment_survive_500_p
 
 
 def test_the_previous_policy_deletes_the_image_prod_runs():
-    with pytest.raises(ImagePullBackOff) as lost:
+    with pytest.raises(ImagePullBackOff) as lost:  # noqa: PT012 - raised on the day of the simulation it happens
         for day, repo, envs in simulate(PREVIOUS_POLICY, tag_deployments=False):
             prod = envs["prod"]
             for image in (prod.current, prod.last_good):

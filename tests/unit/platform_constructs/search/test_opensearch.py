@@ -34,7 +34,8 @@ def build_search(props: SearchProps | None = None, *, subnets=SUBNETS, own_key=F
 
 
 def _account_root():
-    return "arn:${data.aws_partition.Partition.partition}:iam::${data.aws_caller_identity.CallerIdentity.account_id}:root"
+    return ("arn:${data.aws_partition.Partition.partition}:iam::"
+            "${data.aws_caller_identity.CallerIdentity.account_id}:root")
 
 
 def test_domain_is_encrypted_https_only_and_vpc_only(synth_stack):

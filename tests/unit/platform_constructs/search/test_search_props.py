@@ -87,5 +87,6 @@ def test_a_domain_name_longer_than_opensearch_allows_is_refused_naming_the_envir
     with pytest.raises(ConfigError) as raised:
         load_platform(directory)
     [problem] = raised.value.problems
-    assert (problem.file.rsplit("/", 1)[1], problem.field, problem.value) == ("integration1.toml", "name", "integration1")
+    assert (problem.file.rsplit("/", 1)[1], problem.field, problem.value) == \
+        ("integration1.toml", "name", "integration1")
     assert "'acmeplatfo-integration1-search' is 30 characters; AWS allows 28" in problem.message

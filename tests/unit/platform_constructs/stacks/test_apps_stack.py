@@ -19,7 +19,6 @@ from k8smanifest import render, render_stack, validate
 from kubernetes_validate import ValidationError as SchemaError
 from tfjson import only, resources_of, strip_metadata
 
-
 ENVIRONMENTS = ["dev", "staging", "prod"]
 
 
@@ -53,7 +52,7 @@ def test_prod_api_is_zero_downtime(stack_json):
     spec = deployment["spec"]
     assert spec["strategy"]["rolling_update"] == {"max_surge": "25%", "max_unavailable": "0"}
     assert spec["min_ready_seconds"] == 10
-    assert spec["progress_deadline_seconds"] == 180 < 600  # below timeouts.update: a stuck rollout fails the apply
+    assert spec["progress_deadline_seconds"] == 180  # below timeouts.update (10m): a stuck rollout fails the apply
     assert deployment["timeouts"]["update"] == "10m" and deployment["wait_for_rollout"] is True
     assert deployment["lifecycle"] == {"ignore_changes": ["spec[0].replicas"]}
     pod = spec["template"]["spec"]
@@ -161,7 +160,8 @@ def test_rendering_follows_the_providers_conversions(platform, stack_json):
     (lambda spec: spec["template"]["spec"]["container"][0].update(readiness_probe_x={}), "readinessProbeX"),
     (lambda spec: spec.update(min_ready_seconds="ten"), "'ten' is not of type"),
     (lambda spec: spec["template"]["spec"]["container"][0].pop("name"), "'name' is a required property"),
-    (lambda spec: spec["template"]["spec"]["topology_spread_constraint"][0].pop("topology_key"), "'topologyKey' is a required"),
+    (lambda spec: spec["template"]["spec"]["topology_spread_constraint"][0].pop("topology_key"),
+     "'topologyKey' is a required"),
 ])
 def test_the_schema_gate_fails_on_a_broken_deployment(platform, stack_json, mutate, complaint):
     version = platform.environments["prod"].eks.kubernetes_version

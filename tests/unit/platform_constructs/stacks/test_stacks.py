@@ -74,7 +74,8 @@ def test_the_delegation_provider_acts_in_the_shared_account_through_its_narrow_r
     assert provider["assume_role"][0]["role_arn"] == (
         f'${{var.platform_role_arn == "{deployer}" ? "arn:aws:iam::{tooling}:role/acme-shared-dns-delegation-{env}" '
         f': "arn:aws:iam::{tooling}:role/acme-shared-ci-planner"}}')
-    [record] = [record for record in stack_json(env)["resource"]["aws_route53_record"].values() if record["type"] == "NS"]
+    [record] = [record for record in stack_json(env)["resource"]["aws_route53_record"].values()
+                if record["type"] == "NS"]
     assert record["provider"] == "aws.dns-parent" and record["name"] == f"{env}.acme.example"
 
 

@@ -10,7 +10,8 @@ STATE_BUCKET = "acme-platform-tfstate-444444444444"
 
 
 def _by_bucket(config, resource_type, bucket_resource):
-    return [r for r in resources_of(config, resource_type).values() if r["bucket"] == f"${{aws_s3_bucket.{bucket_resource}.id}}"]
+    return [r for r in resources_of(config, resource_type).values()
+            if r["bucket"] == f"${{aws_s3_bucket.{bucket_resource}.id}}"]
 
 
 def _state_bucket(config):

@@ -88,7 +88,8 @@ def test_configuration_name_changes_exactly_when_its_content_or_version_changes(
 
 
 def test_storage_autoscaling_tracks_utilisation_never_scales_in_and_owns_the_volume_size(synth_stack):
-    config = synth_stack(build_kafka(KafkaProps(volume_size_gib=200, max_volume_size_gib=800, storage_target_percent=60)))
+    config = synth_stack(build_kafka(KafkaProps(volume_size_gib=200, max_volume_size_gib=800,
+                                                storage_target_percent=60)))
     target = only(config, "aws_appautoscaling_target")
     assert (target["service_namespace"], target["scalable_dimension"], target["max_capacity"]) == (
         "kafka", "kafka:broker-storage:VolumeSize", 800)

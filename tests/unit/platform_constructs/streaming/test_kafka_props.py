@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from pydantic import ValidationError
 
 from platform_constructs.streaming.kafka_props import KafkaProps
@@ -43,7 +42,8 @@ def test_bad_field_is_refused_naming_it(overrides, field, fragment):
 # (props overrides, zones, expected field, expected code, expected fragment)
 BAD_COMBINATIONS = [
     ({"broker_count": 4}, 3, "broker_count", "kafka.broker-count", "use a multiple of 3, e.g. 3 or 6"),
-    ({"broker_count": 2, "replication_factor": 2, "min_insync_replicas": 1}, 3, "broker_count", "kafka.broker-count", "2 brokers cannot be spread evenly over 3 zones"),
+    ({"broker_count": 2, "replication_factor": 2, "min_insync_replicas": 1}, 3, "broker_count", "kafka.broker-count",
+     "2 brokers cannot be spread evenly over 3 zones"),
     ({"broker_count": 3}, 2, "broker_count", "kafka.broker-count", "e.g. 2 or 4"),
     ({}, 1, "subnet_ids", "kafka.zone-count", "needs 2 or 3 zones"),
     ({"broker_count": 4}, 4, "subnet_ids", "kafka.zone-count", "got 4"),

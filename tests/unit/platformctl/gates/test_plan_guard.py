@@ -185,7 +185,7 @@ def test_overrides_need_an_address_and_a_real_reason(case, address, reason, mess
 
 # --- platformctl plan-guard ---------------------------------------------------------------------
 
-@pytest.fixture()
+@pytest.fixture
 def destructive_plan(tmp_path):
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan(change(DB, "delete", "create", reason="replace_because_cannot_update"),
@@ -239,6 +239,7 @@ def test_cli_takes_protection_from_the_registry_and_configuration(destructive_pl
 
 
 def test_the_module_form_is_an_alias_of_the_subcommand(destructive_plan):
-    done = subprocess.run([sys.executable, "-m", "platformctl.gates.plan_guard", str(destructive_plan), "--env", "prod"],
+    done = subprocess.run([sys.executable, "-m", "platformctl.gates.plan_guard", str(destructive_plan), "--env",
+                           "prod"],
                           capture_output=True, text=True, check=False)
     assert done.returncode == ExitCode.REFUSED, done.stdout + done.stderr

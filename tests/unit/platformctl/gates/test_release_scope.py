@@ -80,12 +80,12 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize("case,document", ALLOWED, ids=[case for case, _ in ALLOWED])
+@pytest.mark.parametrize(("case", "document"), ALLOWED, ids=[case for case, _ in ALLOWED])
 def test_a_release_and_nothing_more_passes(case, document):
     assert release_scope(document, "api") == []
 
 
-@pytest.mark.parametrize("case,document,problem", REFUSED, ids=[case for case, _, _ in REFUSED])
+@pytest.mark.parametrize(("case", "document", "problem"), REFUSED, ids=[case for case, _, _ in REFUSED])
 def test_anything_beyond_the_release_is_named(case, document, problem):
     assert problem in release_scope(document, "api")
 

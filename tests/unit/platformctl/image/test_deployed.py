@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from platform_constructs.registry.lifecycle import Image
 from platformctl.image.deployed import Repository, RetentionRefused, check_retained
 from platformctl.release.image_ref import ImageRef
 
-NOW = datetime(2026, 12, 1, 12, 0)
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 REPOSITORY = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api"
 POLICY = LifecyclePolicy(keep_deployed_per_environment=2, keep_main_builds=5, keep_branch_builds=5)
 
@@ -67,14 +67,15 @@ def test_without_a_lifecycle_policy_nothing_expires():
     assert check_retained(FakeRegistry(history(builds=3), None), "dev", ref(1), None, NOW).startswith("deployed-dev-")
 
 
-@pytest.mark.parametrize("reference,expected", [
+@pytest.mark.parametrize(("reference", "expected"), [
     (REPOSITORY, Repository("444444444444", "eu-west-1", "acme-shared-api")),
-    ("111111111111.dkr.ecr.us-gov-west-1.amazonaws.com/team/api", Repository("111111111111", "us-gov-west-1", "team/api")),
+    ("111111111111.dkr.ecr.us-gov-west-1.amazonaws.com/team/api",
+     Repository("111111111111", "us-gov-west-1", "team/api")),
 ])
 def test_the_repository_comes_from_the_image_reference(reference, expected):
     assert Repository.of(ImageRef.pinned(f"{reference}@{digest(1)}")) == expected
 
 
 def test_a_registry_that_is_not_ecr_is_named():
-    with pytest.raises(ValueError, match="ghcr.io/acme/api is not an ECR repository"):
+    with pytest.raises(ValueError, match=r"ghcr\.io/acme/api is not an ECR repository"):
         Repository.of(ImageRef.pinned(f"ghcr.io/acme/api@{digest(1)}"))

@@ -10,7 +10,7 @@ REPO = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api"
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 
 
-@pytest.mark.parametrize("text,repository,tag,digest,canonical", [
+@pytest.mark.parametrize(("text", "repository", "tag", "digest", "canonical"), [
     (f"{REPO}@{DIGEST}", REPO, None, DIGEST, f"{REPO}@{DIGEST}"),
     (f"{REPO}:3f2c1e0@{DIGEST}", REPO, "3f2c1e0", DIGEST, f"{REPO}@{DIGEST}"),
     (f"{REPO}:3f2c1e0", REPO, "3f2c1e0", None, f"{REPO}:3f2c1e0"),
@@ -28,7 +28,7 @@ def test_pinned_references_to_one_digest_are_equal_whatever_their_tag():
     assert ImageRef.pinned(f"{REPO}@{DIGEST}") != ImageRef.pinned(f"{REPO}-other@{DIGEST}")
 
 
-@pytest.mark.parametrize("text,message", [
+@pytest.mark.parametrize(("text", "message"), [
     (f"{REPO}:3f2c1e0", "is not pinned by digest"),
     (f"{REPO}", "is not pinned by digest"),
     (f"{REPO}@sha256:abc", "the digest must be sha256:<64 lower-case hex digits>"),

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from platformctl.release.inputs import Release, apps_of, releases_from_arguments, workload_of
 from platformctl.exit_codes import CliError, ExitCode
 from platformctl.project import Stack
 from platformctl.release.image_ref import ImageRef
+from platformctl.release.inputs import Release, apps_of, releases_from_arguments, workload_of
 
 REPO = "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-api"
 REF = f"{REPO}@sha256:" + "c" * 64
 
 
-@pytest.mark.parametrize("images,app,cause,expected", [
+@pytest.mark.parametrize(("images", "app", "cause", "expected"), [
     ([REF], "api", None, {"api": Release(ImageRef.pinned(REF), REF)}),
     ([f"api={REF}"], None, "3f2c1e0", {"api": Release(ImageRef.pinned(REF), "3f2c1e0")}),
     ([f"api={REPO}:3f2c1e0@sha256:{'c' * 64}"], None, None, {"api": Release(ImageRef.pinned(REF), REF)}),
@@ -23,7 +23,7 @@ def test_images_become_releases(platform, images, app, cause, expected):
     assert releases_from_arguments(platform.environments["dev"], images, app, cause) == expected
 
 
-@pytest.mark.parametrize("images,app,message", [
+@pytest.mark.parametrize(("images", "app", "message"), [
     ([REF], None, "say which application it is for: --app APP or --image APP=REF"),
     ([], "api", "--app api: needs --image REF"),
     ([f"api={REF}", f"api={REF}"], None, "application 'api' given twice"),

@@ -22,7 +22,7 @@ def test_without_a_role_the_callers_identity_is_used():
     assert "--role-arn" not in workload.update_kubeconfig().argv
 
 
-@pytest.mark.parametrize("command,expected", [
+@pytest.mark.parametrize(("command", "expected"), [
     (WORKLOAD.rollout_status(300), ["rollout", "status", "deployment/api", "--timeout=300s"]),
     (WORKLOAD.rollout_undo(), ["rollout", "undo", "deployment/api"]),
     (WORKLOAD.rollout_undo(to_revision=7), ["rollout", "undo", "deployment/api", "--to-revision=7"]),
@@ -34,4 +34,5 @@ def test_kubectl_commands_address_the_workload_by_context_and_namespace(command,
 
 
 def test_commands_print_as_shell_command_lines():
-    assert str(WORKLOAD.running_image()).endswith("""'jsonpath={.spec.template.spec.containers[?(@.name=="api")].image}'""")
+    assert str(WORKLOAD.running_image()).endswith(
+        """'jsonpath={.spec.template.spec.containers[?(@.name=="api")].image}'""")

@@ -71,7 +71,7 @@ def test_unreviewed_or_unknown_revisions_are_refused(repository, ref, fragment):
 
 
 def test_a_main_branch_that_was_not_fetched_is_named(repository):
-    with pytest.raises(RevisionRefused, match="refs/remotes/origin/main.*fetch the main branch"):
+    with pytest.raises(RevisionRefused, match=r"refs/remotes/origin/main.*fetch the main branch"):
         reviewed_commit(repository["root"], "main", "refs/remotes/origin/main")
 
 

@@ -36,7 +36,7 @@ APPS_STACK = {
 }
 
 
-@pytest.mark.parametrize("block_type,block,expected", [
+@pytest.mark.parametrize(("block_type", "block", "expected"), [
     ("aws_iam_role", {}, "aws"),
     ("kubernetes_namespace_v1", {}, "kubernetes"),
     ("aws_ssm_parameter", {"provider": "aws.us_east_1"}, "aws"),

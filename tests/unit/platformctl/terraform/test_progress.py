@@ -160,7 +160,7 @@ def test_a_terminal_gets_the_live_display_a_pipe_the_plain_one():
     assert type(display_for(io.StringIO())) is PlainDisplay
 
 
-@pytest.mark.parametrize("seconds,text", [(0, "0:00"), (7.9, "0:07"), (631, "10:31"), (3723, "1:02:03")])
+@pytest.mark.parametrize(("seconds", "text"), [(0, "0:00"), (7.9, "0:07"), (631, "10:31"), (3723, "1:02:03")])
 def test_elapsed_times_read_like_a_clock(seconds, text):
     assert clock_text(seconds) == text
 

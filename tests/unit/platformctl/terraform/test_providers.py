@@ -49,7 +49,7 @@ def packed(mirror: Path, provider: str, version: str, platform: str = LINUX, hos
     return archive
 
 
-@pytest.mark.parametrize("source,expected", [
+@pytest.mark.parametrize(("source", "expected"), [
     ("aws", "registry.terraform.io/hashicorp/aws"),
     ("hashicorp/Kubernetes", "registry.terraform.io/hashicorp/kubernetes"),
     ("example.com/acme/thing", "example.com/acme/thing"),
@@ -184,7 +184,7 @@ AWS_PINNED = RequiredProvider("aws", AWS, "5.100.0")
 K8S_PINNED = RequiredProvider("kubernetes", KUBERNETES, "2.38.0")
 
 
-@pytest.mark.parametrize("provider,registry_down,expected_reason", [
+@pytest.mark.parametrize(("provider", "registry_down", "expected_reason"), [
     (AWS_PINNED, True, None),                                          # in the mirror: the registry is not asked
     (RequiredProvider("aws", AWS, "~> 5.0"), True, None),              # a range: Terraform picks from the mirror
     (RequiredProvider("aws", AWS, "5.99.0"), False, "holds hashicorp/aws 5.100.0 only"),
@@ -195,12 +195,14 @@ K8S_PINNED = RequiredProvider("kubernetes", KUBERNETES, "2.38.0")
 def test_availability_follows_the_configurations_routing(tmp_path, provider, registry_down, expected_reason):
     unpacked(tmp_path, "aws", "5.100.0")
     registry = Registry("offline" if registry_down else None)
-    missing = Availability(ProviderMirror.scan(tmp_path, LINUX), registry).unavailable([provider], Path("out/dev-app-api"))
+    missing = Availability(ProviderMirror.scan(tmp_path, LINUX), registry).unavailable([provider],
+                                                                                       Path("out/dev-app-api"))
     if expected_reason is None:
         assert missing == []
     else:
         assert len(missing) == 1 and expected_reason.replace("MIRROR", str(tmp_path)) in missing[0].reason
-        assert f"`terraform -chdir=out/dev-app-api providers mirror -platform=linux_amd64 {tmp_path}`" in missing[0].remedy
+        mirror = f"`terraform -chdir=out/dev-app-api providers mirror -platform=linux_amd64 {tmp_path}`"
+        assert mirror in missing[0].remedy
     assert registry.asked == ([] if provider.address == AWS else ["registry.terraform.io"])
 
 

@@ -12,7 +12,7 @@ from platformctl.process import Command, CommandFailed, CommandRunner
 from platformctl.terraform.workdir import StackWorkdir
 
 
-@pytest.fixture()
+@pytest.fixture
 def workdir(tmp_path) -> StackWorkdir:
     (tmp_path / "stacks" / "prod").mkdir(parents=True)
     return StackWorkdir(tmp_path / "stacks" / "prod", tmp_path / "platform.tfrc")
@@ -53,7 +53,7 @@ def test_a_real_run_echoes_then_runs(tmp_path):
     assert result.stdout == "hi\n" and out.getvalue().startswith("+ ")
 
 
-@pytest.mark.parametrize("argv,code,fragment", [
+@pytest.mark.parametrize(("argv", "code", "fragment"), [
     ((sys.executable, "-c", "import sys; print('boom'); sys.exit(3)"), 3, "boom"),
     (("no-such-binary-for-platformctl",), 127, "not found on PATH"),
 ])

@@ -1,10 +1,13 @@
 """ec2.ebs-encrypted: every EBS volume an instance or launch template creates is encrypted."""
 
+from typing import Any
+
 from platform_constructs.policy.engine import Resource, Rule, Severity, Verdict
 from platform_constructs.policy.rules._predicates import terraform_value
 
 
 def _check(resource: Resource, _limits: object) -> Verdict:
+    volumes: list[Any]  # blocks as synthesized: a mapping, or a list of one
     if resource.type == "aws_ebs_volume":
         volumes = [resource.props]
     elif resource.type == "aws_instance":

@@ -1,12 +1,14 @@
 """eks.secrets-encryption: Kubernetes secrets are envelope-encrypted with a customer-managed key."""
 
+from typing import Any
+
 from platform_constructs.policy.engine import Resource, Rule, Severity, Verdict
 
 
 def _check(resource: Resource, _limits: object) -> Verdict:
     for config in resource.blocks("encryption_config"):
         resources = config.get("resources") or []
-        provider = config.get("provider") or {}
+        provider: Any = config.get("provider") or {}  # a block: one mapping, or a list of one
         provider = provider[0] if isinstance(provider, list) and provider else provider
         if "secrets" in resources and provider.get("key_arn"):
             return Verdict.compliant()

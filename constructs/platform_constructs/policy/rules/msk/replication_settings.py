@@ -1,9 +1,11 @@
 """msk.replication-settings: topics survive the loss of a broker and are never created by accident."""
 
+from collections.abc import Callable
+
 from platform_constructs.policy.engine import Resource, Rule, Severity, Verdict
 
 #: server.properties key → (test, what it must be).
-REQUIRED = {
+REQUIRED: dict[str, tuple[Callable[[str], bool], str]] = {
     "default.replication.factor": (lambda value: value.isdigit() and int(value) >= 3, "at least 3"),
     "min.insync.replicas": (lambda value: value.isdigit() and int(value) >= 2, "at least 2"),
     "auto.create.topics.enable": (lambda value: value == "false", "false"),

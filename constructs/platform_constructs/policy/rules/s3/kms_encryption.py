@@ -12,7 +12,8 @@ def _check(resource: Resource, _limits: object) -> Verdict:
 
 
 RULE = Rule(
-    id="s3.kms-encryption", severity=Severity.MEDIUM, resource_types=("aws_s3_bucket_server_side_encryption_configuration",),
+    id="s3.kms-encryption", severity=Severity.MEDIUM,
+    resource_types=("aws_s3_bucket_server_side_encryption_configuration",),
     summary='default encryption uses sse_algorithm "aws:kms" with a customer-managed key',
     fix='set apply_server_side_encryption_by_default { sse_algorithm = "aws:kms", kms_master_key_id = <key> }',
     check=_check,

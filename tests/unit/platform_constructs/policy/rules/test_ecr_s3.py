@@ -11,8 +11,12 @@ from platform_constructs.policy.rules.ecr import (
     no_force_delete,
     scan_on_push,
 )
-from platform_constructs.policy.rules.s3 import kms_encryption as s3_kms
-from platform_constructs.policy.rules.s3 import no_force_destroy, public_access_block, versioning
+from platform_constructs.policy.rules.s3 import (
+    kms_encryption as s3_kms,
+    no_force_destroy,
+    public_access_block,
+    versioning,
+)
 
 REPO = "aws_ecr_repository"
 BLOCKED = dict.fromkeys(public_access_block.FLAGS, True)
