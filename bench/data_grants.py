@@ -30,7 +30,7 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "constructs")]
 
 from botocore.credentials import Credentials  # noqa: E402
 from kafka_broker import kafka_broker  # noqa: E402
-from postgres_server import MASTER_PASSWORD, MASTER_USER, DATABASE, postgres_server  # noqa: E402
+from postgres_server import DATABASE, MASTER_PASSWORD, MASTER_USER, postgres_server  # noqa: E402
 from search_security_api import security_api  # noqa: E402
 
 from platformctl.data_grants import kafka, postgres, search  # noqa: E402
@@ -61,7 +61,7 @@ def main() -> None:
         os.environ["SSL_CERT_FILE"] = str(domain.ca_bundle)  # as the tests do: urllib trusts the stand-in
         for run in range(runs):
             grant = PostgresGrant(host="127.0.0.1", port=database.port, database=DATABASE, master_user=MASTER_USER,
-                                  master_secret_arn="arn:secret", user=f"bench_{run}", schema=f"bench_{run}",
+                                  master_secret_arn="arn:secret",  # noqa: S106 - an ARN, not a secret user=f"bench_{run}", schema=f"bench_{run}",
                                   access="read-write")
             topics = [KafkaTopic(name=f"bench.{run}.events", partitions=6, replication_factor=3)]
             role = SearchGrant(endpoint=domain.endpoint, master_role_arn="arn:role", role=f"bench-{run}",

@@ -47,7 +47,8 @@ class Server:
         """Run statements with psql over TCP and return their unaligned output."""
         environment = {**os.environ, "PGPASSWORD": password or "", "PGSSLMODE": "disable"}
         result = subprocess.run(["psql", "--no-psqlrc", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
-                                 "-q", "-p", str(self.port), "-U", user or self.superuser, "-d", database, "-c", statement],
+                                 "-q", "-p", str(self.port), "-U", user or self.superuser, "-d", database,
+                                 "-c", statement],
                                 env=environment, text=True, capture_output=True, check=False)
         if result.returncode != 0:
             raise SqlError(result.stderr.strip())
@@ -80,15 +81,17 @@ def postgres_server() -> Iterator[Server]:
         server.sql(f"CREATE DATABASE {DATABASE} OWNER {MASTER_USER}", database="postgres")
         yield server
     finally:
+        # best effort: a server that failed to start has nothing to stop, and the directory goes either way
         subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
+                       capture_output=True, check=False)
         shutil.rmtree(directory, ignore_errors=True)
 
 
 def _wait_ready(server: Server) -> None:
     deadline = time.monotonic() + 30
     while True:
-        probe = subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", str(server.port)], capture_output=True)
+        probe = subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", str(server.port)], capture_output=True,
+                               check=False)  # not ready yet is an answer: polled until the deadline
         if probe.returncode == 0:
             return
         if time.monotonic() > deadline:

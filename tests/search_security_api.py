@@ -123,7 +123,7 @@ def security_api(directory: Path, **settings: str) -> Iterator[SecurityApi]:
             self.end_headers()
             self.wfile.write(payload)
 
-        do_GET = do_PUT = _handle
+        do_GET = do_PUT = _handle  # noqa: N815 - http.server dispatches a request to do_<METHOD>
 
         def log_message(self, *_: object) -> None:  # quiet
             return

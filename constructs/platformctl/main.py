@@ -1,7 +1,8 @@
 """``platformctl``: the one front door to every operator action — synth, validate, scan, plan-guard,
 plan, deploy, promote, rollback, rollback-infra, verify, record-good, report, diagram (an environment
-drawn as SVG), local up|down|env, data-grants (users, role mappings and topics inside the data stores), new-app and new-env (scaffolding);
-the read-only releases, state-versions and image-repository; and registry-login for image builds. Jenkins pipelines and ``make`` targets run these subcommands; the
+drawn as SVG), local up|down|env, data-grants (users, role mappings and topics inside the data stores),
+new-app and new-env (scaffolding); the read-only releases, state-versions and image-repository; and
+registry-login for image builds. Jenkins pipelines and ``make`` targets run these subcommands; the
 ``python -m`` forms of the gates and the report are aliases of them.
 
 Every subcommand has ``--help``, which ends with the one exit-code table of every platform tool

@@ -169,7 +169,8 @@ def add_app(directory: Path, request: NewApp) -> list[Path]:
 
 def _app_table(request: NewApp, repository: str, replicas: int) -> str:
     health = json.dumps(request.health_path)
-    return (f"# Added by `platformctl new-app {request.name}`: how it rolls out comes from the tier's [rollout] preset.\n"
+    return (f"# Added by `platformctl new-app {request.name}`: "
+            "how it rolls out comes from the tier's [rollout] preset.\n"
             f"[apps.{toml_key(request.name)}]\n"
             f"image_repository = {json.dumps(repository)}\n"
             f"port = {request.port}\n"

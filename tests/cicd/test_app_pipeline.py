@@ -28,9 +28,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pipeline_budgets import release_seconds, verified_rollback_seconds
 from groovy_blocks import Block, assert_catches_fault, parse, platformctl_calls, sh_steps, step_stages, url_variables
-from pipeline_budgets import release_seconds, rollback_seconds
+from pipeline_budgets import release_seconds, verified_rollback_seconds
 
 from platform_constructs.config.loader import load_platform
 from platformctl.commands.release import ROLLOUT_TIMEOUT_SECONDS

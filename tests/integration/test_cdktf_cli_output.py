@@ -46,7 +46,7 @@ def readme_exports() -> dict[str, str]:
     return exports
 
 
-@pytest.fixture()
+@pytest.fixture
 def shell(tmp_path) -> dict[str, str]:
     """A user's shell after the README's export line: no variable of the platform, the test run or cdktf's
     own, except that the CLI's log goes to a directory of this test (the README's is the repository's)."""
@@ -61,7 +61,7 @@ def shell(tmp_path) -> dict[str, str]:
     return {**env, **exports, "CDKTF_LOG_FILE_DIRECTORY": str(log), "PLATFORM_SYNTH_CACHE_DIR": str(tmp_path / "cache")}
 
 
-@pytest.fixture()
+@pytest.fixture
 def broken(tmp_path) -> Path:
     """The repository's environments with prod's VPC range left out (the README's example)."""
     directory = copy_environments(tmp_path / "environments")

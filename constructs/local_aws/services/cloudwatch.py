@@ -18,4 +18,4 @@ def _put_composite_alarm() -> None:
     from moto.cloudwatch.responses import CloudWatchResponse
 
     if not hasattr(CloudWatchResponse, "put_composite_alarm"):
-        CloudWatchResponse.put_composite_alarm = CloudWatchResponse.put_metric_alarm  # type: ignore[attr-defined]
+        CloudWatchResponse.put_composite_alarm = CloudWatchResponse.put_metric_alarm

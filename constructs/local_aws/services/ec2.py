@@ -125,7 +125,7 @@ def _deleted_transit_gateway_attachments_stay_listed() -> None:
     TransitGatewayAttachmentBackend.delete_transit_gateway_vpc_attachment = delete_transit_gateway_vpc_attachment
 
 
-class _SharedTransitGateways(dict):
+class _SharedTransitGateways(dict[str, Any]):
     """An account's transit gateways: its own, then those other accounts share with it through RAM (same region)."""
 
     def __init__(self, backend: Any) -> None:

@@ -223,14 +223,14 @@ def _reader_endpoint() -> None:
 
     original = ReplicationGroup.__init__
 
-    def __init__(self: ReplicationGroup, *args: Any, **kwargs: Any) -> None:
+    def init_with_reader_endpoint(self: ReplicationGroup, *args: Any, **kwargs: Any) -> None:
         original(self, *args, **kwargs)
         for node_group in self.node_groups:
             if "reader_endpoint_address" in node_group:  # cluster mode disabled: the group's one shard
                 node_group["reader_endpoint"] = {"address": node_group["reader_endpoint_address"],
                                                  "port": node_group["port"]}
 
-    ReplicationGroup.__init__ = __init__
+    ReplicationGroup.__init__ = init_with_reader_endpoint
 
 
 @adjustment(

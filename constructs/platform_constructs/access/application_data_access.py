@@ -20,6 +20,7 @@ from platform_constructs.errors import Problem, refuse
 from platform_constructs.k8s.app_uses import AppUses
 from platform_constructs.k8s.rolling_deployment import RUN_AS_ID
 from platform_constructs.naming import Naming
+from platform_constructs.network.props import SubnetTier
 from platform_constructs.parameters.platform_values import PlatformValuesReader
 from platform_constructs.search.opensearch import SearchReference
 from platform_constructs.streaming.kafka import KafkaReference
@@ -230,7 +231,7 @@ class ApplicationDataAccess(Construct):
             "name": "grants", "image": data_access.runner_image,
             "command": ["platformctl"], "args": ["data-grants", "apply", "--plan", f"{PLAN_DIRECTORY}/plan.json"],
             "volume_mount": [{"name": "plan", "mount_path": PLAN_DIRECTORY, "read_only": True},
-                             {"name": "tmp", "mount_path": "/tmp"}],
+                             {"name": "tmp", "mount_path": "/tmp"}],  # noqa: S108 - the pod's own emptyDir
             "resources": {"requests": {"cpu": "50m", "memory": "128Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}},
             "security_context": {"allow_privilege_escalation": False, "privileged": False,
                                  "read_only_root_filesystem": True, "run_as_non_root": True,
@@ -259,6 +260,6 @@ class ApplicationDataAccess(Construct):
                 "app.kubernetes.io/managed-by": "terraform"}
 
 
-def _load_balancer_tier(visibility: str) -> str:
+def _load_balancer_tier(visibility: str) -> SubnetTier:
     """The subnets an entry's load balancer lives in: public when internet-facing, else private."""
     return "public" if visibility == "internet-facing" else "private"

@@ -56,19 +56,17 @@ def grants_plan(env: EnvironmentConfig, app: str, *, region: str, pod_role_arn: 
     """
     uses = env.apps[app].uses
     plan: dict[str, Any] = {"version": PLAN_VERSION, "application": app, "region": region}
-    if uses.postgres is not None:
-        use = uses.postgres
+    if (database := uses.postgres) is not None:
         plan["postgres"] = {
             **endpoints["postgres"], "port": env.postgres.port, "database": env.postgres.database_name,
-            "master_user": env.postgres.master_username, "user": use.user, "schema": use.schema_in_use,
-            "access": use.access, "schema_owner": schema_owner(env, use.schema_in_use),
+            "master_user": env.postgres.master_username, "user": database.user, "schema": database.schema_in_use,
+            "access": database.access, "schema_owner": schema_owner(env, database.schema_in_use),
         }
-    if uses.search is not None:
-        use = uses.search
+    if (search := uses.search) is not None:
         plan["search"] = {
             **endpoints["search"], "role": search_role_name(env.naming.prefix, env.name, app),
-            "backend_role": pod_role_arn, "indices": list(use.indices),
-            "index_actions": list(SEARCH_INDEX_ACTIONS[use.access]), "cluster_actions": list(SEARCH_CLUSTER_ACTIONS),
+            "backend_role": pod_role_arn, "indices": list(search.indices),
+            "index_actions": list(SEARCH_INDEX_ACTIONS[search.access]), "cluster_actions": list(SEARCH_CLUSTER_ACTIONS),
         }
     if uses.kafka is not None:
         plan["kafka"] = {

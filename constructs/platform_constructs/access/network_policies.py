@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from platform_constructs._internal.structs import struct
 from platform_constructs._internal.tf import Construct, TerraformResource, k8s
-from platform_constructs.network.props import NetworkProps
+from platform_constructs.network.props import NetworkProps, SubnetTier
 from platform_constructs.network.subnet_plan import plan_subnets
 from platform_constructs.search.opensearch import SearchDomain
 from platform_constructs.streaming.kafka import KafkaCluster
@@ -76,7 +76,7 @@ class NetworkPolicySet(Construct):
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, app: str, namespace: str, port: int | None,
-                 network: NetworkProps, region: str, load_balancer_tier: str | None, callers: Sequence[Peer],
+                 network: NetworkProps, region: str, load_balancer_tier: SubnetTier | None, callers: Sequence[Peer],
                  called: Sequence[tuple[Peer, int]], store_ports: Sequence[int], aws_apis: bool) -> None:
         super().__init__(scope, construct_id)
         plan = plan_subnets(network, region)
@@ -127,7 +127,8 @@ class ClusterNetworkPolicyEnforcement(Construct):
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
         self.config_map = k8s.config_map_v1.ConfigMapV1(self, "VpcCni", metadata={
-            "name": "amazon-vpc-cni", "namespace": "kube-system", "labels": {"app.kubernetes.io/managed-by": "terraform"},
+            "name": "amazon-vpc-cni", "namespace": "kube-system",
+            "labels": {"app.kubernetes.io/managed-by": "terraform"},
         }, data={"enable-network-policy-controller": "true"})
 
 

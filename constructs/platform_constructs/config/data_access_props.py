@@ -22,7 +22,8 @@ class DataAccessProps(Props):
 
     runner_image: StrictStr | None = Field(default=None, pattern=PINNED_IMAGE_PATTERN, json_schema_extra=MAY_DIFFER)
     """The platform tools image (``platformctl`` with its ``grants`` extra, and ``psql``) the grant jobs run, from
-    the shared registry and pinned by digest, e.g. ``4444….dkr.ecr.eu-west-1.amazonaws.com/acme-shared-platform-tools@sha256:…``.
-    Required once an application declares a data store. Default: none."""
+    the shared registry and pinned by digest, e.g.
+    ``4444….dkr.ecr.eu-west-1.amazonaws.com/acme-shared-platform-tools@sha256:…``. Required once an application
+    declares a data store. Default: none."""
     job_timeout_seconds: StrictInt = Field(default=300, ge=60, le=1800, json_schema_extra=MAY_DIFFER)
     """How long a grant job may run before the apply fails (``activeDeadlineSeconds``). Default: 300."""

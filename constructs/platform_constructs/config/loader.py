@@ -178,15 +178,15 @@ def _load_file(path: Path, name: str, model: type[BaseModel], registry: tuple[Ac
     found = accounts.binding_problems(name, data, *registry)
     tier = data.get("tier")
     sections = set(model.model_fields)
-    known_tier = isinstance(tier, str) and tier in TIERS
-    if not known_tier or any(problem.field == "tier" for problem in found):
+    known_tier = tier if isinstance(tier, str) and tier in TIERS else None
+    if known_tier is None or any(problem.field == "tier" for problem in found):
         # no preset, or one of a tier the file may not declare: only what the file itself writes can be judged
         problems.extend(problem.in_file(str(path)) for problem in found)
-        if not known_tier:
+        if known_tier is None:
             problems.append(Problem("config.unknown-tier", "tier", tier, messages.unknown_tier(tier), str(path)))
         problems.extend(_tierless_problems(path, model, data))
         return None
-    preset = presets.preset(tier, sections)
+    preset = presets.preset(known_tier, sections)
     merged = presets.deep_merge(preset, data)
     misspelled: set[str] = set()
     try:
@@ -194,11 +194,11 @@ def _load_file(path: Path, name: str, model: type[BaseModel], registry: tuple[Ac
     except ValidationError as error:
         errors = error.errors(include_url=False)
         misspelled = _meant_fields(model, errors)
-        found += _problems_from(path, model, errors, (tier, set(preset)))
+        found += _problems_from(path, model, errors, (known_tier, set(preset)))
         config = salvage(model, merged, error)
     # a value found wrong is no basis for further judgement: later checks skip it (no follow-on problems)
     config = without(config, [problem.field for problem in found])
-    found += _floor_problems(config, data, tier, sections)
+    found += _floor_problems(config, data, known_tier, sections)
     config = without(config, [problem.field for problem in found])
     if isinstance(config, EnvironmentConfig):
         for rule in rules.ENVIRONMENT_RULES:
@@ -250,9 +250,8 @@ def _tierless_problems(path: Path, model: type[BaseModel], data: dict[str, Any])
 def _is_leaf(data: Any, location: tuple[Any, ...]) -> bool:
     """Whether the file writes a value that is not a table at ``location``."""
     for part in location:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        in_table = isinstance(data, dict) and part in data
+        if in_table or (isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)):
             data = data[part]
         else:
             return False

@@ -87,7 +87,7 @@ def schema_message(error: Mapping[str, Any]) -> str:
         key, words = _BOUNDS[kind]
         if key in context:
             return f"must be {words} {toml_value(context[key])}"
-    return message.removeprefix("Value error, ")
+    return str(message).removeprefix("Value error, ")
 
 
 def _wrong_type(expected: str, value: Any) -> str:

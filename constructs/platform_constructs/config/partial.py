@@ -22,7 +22,7 @@ Model = TypeVar("Model", bound=BaseModel)
 Found = TypeVar("Found")
 
 
-class UnknownValue(Exception):  # noqa: N818 - a signal, not a failure: the rule needs a value that did not validate
+class UnknownValue(Exception):
     """A rule read a section that did not validate. Deliberately not a ``ValueError``: rules that catch
     those for their own checks must not mistake it for a finding."""
 
@@ -36,10 +36,10 @@ class _Unknown:
         raise UnknownValue("a rule read a section that did not validate")
 
     __getattr__ = __getitem__ = __iter__ = __len__ = __contains__ = __bool__ = __hash__ = _refuse
-    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse  # type: ignore[assignment]
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __mod__ = __rmod__ = _refuse
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __int__ = __float__ = __index__ = _refuse
-    __str__ = __repr__ = __format__ = __call__ = _refuse  # type: ignore[assignment]
+    __str__ = __repr__ = __format__ = __call__ = _refuse
 
 
 #: The one stand-in; compare with ``is``.
@@ -68,7 +68,8 @@ def salvage(model: type[Model], data: Mapping[str, Any], error: ValidationError)
 @functools.cache
 def _section_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     field = model.model_fields[name]
-    return TypeAdapter(Annotated[field.annotation, field])
+    annotated: Any = Annotated[field.annotation, field]  # built at run time: no static type form to check
+    return TypeAdapter(annotated)
 
 
 def known_findings(rule: Callable[[Any], Iterable[Found]], subject: Any) -> tuple[list[Found], bool]:

@@ -62,7 +62,8 @@ class Floor:
         """The limit in words, values as TOML: ``must be at least 3 in tier prod``, ``must be true in tier prod``."""
         if self.operator == "required":
             return f"required in tier {self.tier}; set it in the environment file"
-        words = {"min": "at least ", "max": "at most ", "equals": "", "one_of": "one of ", "includes": "a list including "}
+        words = {"min": "at least ", "max": "at most ", "equals": "", "one_of": "one of ",
+                 "includes": "a list including "}
         return f"must be {words[self.operator]}{toml_value(self.limit)} in tier {self.tier}"
 
 

@@ -221,8 +221,8 @@ def _apps_stay_out_of_reserved_namespaces(env: EnvironmentConfig) -> Iterable[Pr
 def _recovery_fits_the_rto(env: EnvironmentConfig) -> Iterable[Problem]:
     """Every recovery path of a critical failure ends inside ``rollout.rto``, for the environment's application
     alarm preset and for each application's own windows (k8s/recovery_time.py)."""
-    from platform_constructs.naming import Naming
     from platform_constructs.k8s.recovery_time import recovery_paths
+    from platform_constructs.naming import Naming
 
     naming = Naming(env.naming.prefix, env.name)
     cases = [("monitoring.apps", env.monitoring)]

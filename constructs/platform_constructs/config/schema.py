@@ -15,7 +15,9 @@ from pydantic import ConfigDict, Field, ValidationError, computed_field, model_v
 
 from platform_constructs.ci.ci_props import CiProps
 from platform_constructs.compute.eks_props import EksProps
+from platform_constructs.config.data_access_props import DataAccessProps
 from platform_constructs.config.plan_guard_props import PlanGuardProps
+from platform_constructs.config.presets import deep_merge
 from platform_constructs.config.regions import AwsRegion
 from platform_constructs.config.release_props import ReleaseProps
 from platform_constructs.config.tiers import TIERS as TIERS, Tier  # noqa: PLC0414 - re-exported: callers import TIERS from here
@@ -35,12 +37,6 @@ from platform_constructs.props import MAY_DIFFER, LogRetentionDays, Props, Stric
 from platform_constructs.registry.ecr_props import RegistryProps
 from platform_constructs.search.search_props import SearchProps
 from platform_constructs.streaming.kafka_props import KafkaProps
-from platform_constructs.config.data_access_props import DataAccessProps
-from platform_constructs.config.plan_guard_props import PlanGuardProps
-from platform_constructs.config.presets import deep_merge
-from platform_constructs.config.regions import AwsRegion
-from platform_constructs.config.release_props import ReleaseProps
-from platform_constructs.config.tiers import TIERS as TIERS, Tier  # TIERS re-exported: callers import it from here
 
 #: Tag keys AWS reserves for itself (any case); a resource cannot carry them.
 RESERVED_TAG_PREFIX = "aws:"
@@ -217,7 +213,8 @@ class EnvironmentConfig(DeploymentTarget):
     release: ReleaseProps = Field(default_factory=ReleaseProps)
     """Environments whose verified images may be promoted here. Default: tier preset."""
     data_access: DataAccessProps = Field(default_factory=DataAccessProps)
-    """How the grants inside the data stores run (``[data_access]``). Default: none until an application uses a store."""
+    """How the grants inside the data stores run (``[data_access]``).
+    Default: none until an application uses a store."""
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -150,7 +150,8 @@ class PostgresDatabase(PrivateDataStore):
         }
 
     def grant_connect(self, grantee: Grantee, db_user: str) -> PolicyStatement:
-        """Let ``grantee`` sign in as ``db_user`` with an IAM auth token (see :meth:`PostgresReference.grant_connect`)."""
+        """Let ``grantee`` sign in as ``db_user`` with an IAM auth token
+        (see :meth:`PostgresReference.grant_connect`)."""
         try:
             return self.reference.grant_connect(grantee, db_user)
         except ConstructValidationError as error:

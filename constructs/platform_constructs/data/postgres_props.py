@@ -58,7 +58,8 @@ class PostgresProps(Props):
     """
 
     enabled: StrictBool = True
-    """Whether the environment has this PostgreSQL database; applications can declare a use of it only when it does. Default: ``True``."""
+    """Whether the environment has this PostgreSQL database; applications can declare a use of it only when it
+    does. Default: ``True``."""
     auto_minor_version_upgrade: StrictBool = True
     """Let RDS apply minor versions in the maintenance window. Default: ``True``."""
     engine_version: StrictStr = Field(default="16", validate_default=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from platform_constructs._internal.aws_context import account_id, partition, region_name
 from platform_constructs._internal.tf import Construct, TerraformResourceLifecycle, aws
 from platform_constructs.data.private_data_store import PrivateDataStore
-from platform_constructs.data.redis_props import CacheUser, RedisProps
+from platform_constructs.data.redis_props import CacheLogType, CacheUser, RedisProps
 from platform_constructs.errors import Problem, refuse
 from platform_constructs.naming import Naming
 from platform_constructs.observability.log_group import EncryptedLogGroup, LogSettings
@@ -30,7 +30,8 @@ def replication_group_id(naming: Naming) -> str:
 
 
 def cache_user_id(naming: Naming, user: str) -> str:
-    """User id (= user name, as IAM authentication requires) of the cache user ``user``: ``<prefix>-<env>-redis-<user>``."""
+    """User id (= user name, as IAM authentication requires) of the cache user ``user``:
+    ``<prefix>-<env>-redis-<user>``."""
     return naming.name(f"redis-{user}")
 
 

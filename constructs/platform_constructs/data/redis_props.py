@@ -64,7 +64,8 @@ class RedisProps(Props):
     """
 
     enabled: StrictBool = True
-    """Whether the environment has this cache; applications can declare a use of it only when it does. Default: ``True``."""
+    """Whether the environment has this cache; applications can declare a use of it only when it does.
+    Default: ``True``."""
     engine: Engine = "valkey"
     """Cache engine; Valkey is the open-source fork and costs less than Redis OSS. Default: ``valkey``."""
     engine_version: StrictStr = Field(default="8.0", validate_default=True)

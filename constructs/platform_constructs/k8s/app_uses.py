@@ -43,7 +43,8 @@ _RESERVED_DB_USERS = frozenset({"public", "postgres", "platform_admin"})
 def _db_user(value: str) -> str:
     if value in _RESERVED_DB_USERS or value.startswith(_RESERVED_DB_USER_PREFIXES):
         raise ValueError(f"{value!r} is reserved by PostgreSQL, RDS or the platform (names starting with "
-                         f"{' or '.join(_RESERVED_DB_USER_PREFIXES)}, or one of {', '.join(sorted(_RESERVED_DB_USERS))})")
+                         f"{' or '.join(_RESERVED_DB_USER_PREFIXES)}, "
+                         f"or one of {', '.join(sorted(_RESERVED_DB_USERS))})")
     return value
 
 

@@ -18,7 +18,6 @@ from pydantic import Field, model_validator
 
 from platform_constructs.duration import Duration, DurationField
 from platform_constructs.errors import Problem
-from platform_constructs.k8s.duration import Duration, DurationField
 from platform_constructs.props import Props, StrictInt, StrictStr, refuse_in_validator
 
 ProbeKind = Literal["startup", "readiness", "liveness"]

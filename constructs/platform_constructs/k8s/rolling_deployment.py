@@ -28,10 +28,11 @@ class RollingDeployment(Construct):
 
     ``env_from_config_maps`` become the container's environment (e.g. the endpoints of its data stores,
     :class:`~platform_constructs.access.application_data_access.ApplicationDataAccess`), and
-    ``template_annotations`` annotate its pods. ``readiness_gates`` are extra pod conditions a pod needs before it counts as Ready – with an HTTPS entry,
-    its target being healthy in the load balancer (:class:`~platform_constructs.ingress.application_entry.ApplicationEntry`),
-    so a rollout never removes an old pod before a new one takes traffic. ``depends_on`` orders the
-    Deployment after what its pods need (the entry's TargetGroupBinding).
+    ``template_annotations`` annotate its pods. ``readiness_gates`` are extra pod conditions a pod needs before
+    it counts as Ready – with an HTTPS entry, its target being healthy in the load balancer
+    (:class:`~platform_constructs.ingress.application_entry.ApplicationEntry`), so a rollout never removes an old
+    pod before a new one takes traffic. ``depends_on`` orders the Deployment after what its pods need (the
+    entry's TargetGroupBinding).
 
     Everything that decides how a release rolls out comes from ``rollout`` (the tier preset): the
     strategy, ``minReadySeconds``, the progress deadline below Terraform's update timeout (so a

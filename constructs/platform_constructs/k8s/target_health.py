@@ -13,7 +13,6 @@ from pydantic import Field, model_validator
 
 from platform_constructs.duration import Duration, DurationField
 from platform_constructs.errors import Problem
-from platform_constructs.k8s.duration import Duration, DurationField
 from platform_constructs.props import Props, StrictInt, refuse_in_validator
 
 #: Assumed time from a pod appearing in the Service's endpoints to its target being registered and

@@ -328,7 +328,8 @@ class ApplicationAlarmProps(AlarmPackThresholds):
     """``UnHealthyHostCount`` (Maximum) above 0: a pod fails the load balancer's health check; a rollout's
     new pods are not targets until healthy, so this is a running pod going bad. Default: 2 of 2 minutes."""
     no_healthy_targets: AlarmWindow = AlarmWindow(evaluation_periods=1)
-    """``HealthyHostCount`` (Minimum) below 1: nothing serves; critical, like ``error_ratio``. Default: 1 of 1 minute."""
+    """``HealthyHostCount`` (Minimum) below 1: nothing serves; critical, like ``error_ratio``.
+    Default: 1 of 1 minute."""
     restarts: CountThreshold = CountThreshold(count=0, evaluation_periods=2)
     """Container restarts (the per-minute increase of ``pod_number_of_container_restarts``) above this
     in enough minutes of the window: a crash loop (its back-off restarts a container within 70 s of

@@ -15,8 +15,24 @@ Whether a violation fails synth or only warns is ``policy.enforce``, not the pac
 from __future__ import annotations
 
 from platform_constructs.policy.engine import Rule
-from platform_constructs.policy.rules import ec2, ecr, eks, elasticache, elbv2, general, iam, kms, logs, msk, opensearch, rds
-from platform_constructs.policy.rules import s3, secretsmanager, sns, vpc
+from platform_constructs.policy.rules import (
+             ec2,
+             ecr,
+             eks,
+             elasticache,
+             elbv2,
+             general,
+             iam,
+             kms,
+             logs,
+             msk,
+             opensearch,
+             rds,
+             s3,
+             secretsmanager,
+             sns,
+             vpc,
+)
 
 _SERVICES = (general, kms, logs, vpc, ec2, eks, rds, elasticache, msk, opensearch, ecr, s3, sns, secretsmanager,
              elbv2, iam)

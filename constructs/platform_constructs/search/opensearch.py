@@ -200,7 +200,8 @@ class SearchDomain(PrivateDataStore):
                 "Resource": [f"{self._domain_arn}/_plugins/_security/api/roles*"],  # roles/<name>, rolesmapping/<name>
             }),
         )
-        return role.arn
+        arn: str = role.arn
+        return arn
 
     def _create_log_resource_policy(
         self, naming: Naming, log_groups: dict[str, EncryptedLogGroup],

@@ -55,7 +55,8 @@ class SearchProps(Props):
     """
 
     enabled: StrictBool = True
-    """Whether the environment has this OpenSearch domain; applications can declare a use of it only when it does. Default: ``True``."""
+    """Whether the environment has this OpenSearch domain; applications can declare a use of it only when it
+    does. Default: ``True``."""
     engine_version: StrictStr = Field(default="OpenSearch_2.19", pattern=r"^OpenSearch_\d+\.\d+$")
     """Engine, ``OpenSearch_<major>.<minor>``. Default: ``OpenSearch_2.19``."""
     instance_type: NodeInstanceType = Field(default="r6g.large.search", json_schema_extra=MAY_DIFFER)

@@ -52,4 +52,5 @@ class Grantee(Protocol):
 
 def sid(*parts: str) -> str:
     """A statement id from name parts: ``sid("postgres", "connect", "orders_svc")`` → ``PostgresConnectOrdersSvc``."""
-    return "".join(piece[:1].upper() + piece[1:] for part in parts for piece in re.split(r"[^A-Za-z0-9]+", part) if piece)
+    pieces = (piece for part in parts for piece in re.split(r"[^A-Za-z0-9]+", part) if piece)
+    return "".join(piece[:1].upper() + piece[1:] for piece in pieces)

@@ -133,7 +133,8 @@ class AppStack(TerraformStack):
         application's service account in its namespace on this cluster (the session tags Pod Identity sets).
         Its permissions are the grants of its declared uses plus ``pod_policy_arns``."""
         app, workload = self.app, self.workload
-        subject = ServiceAccountRef(self.env.aws.account_id, self.cluster.cluster_name, workload.namespace_for(app), app)
+        subject = ServiceAccountRef(self.env.aws.account_id, self.cluster.cluster_name,
+                                    workload.namespace_for(app), app)
         return PodRole(self, f"{pascal_id(app)}Pod", name=self.naming.name(f"{app}-pod"), subject=subject,
                        description=f"Pods of {app} on {self.cluster.cluster_name} (EKS Pod Identity)",
                        managed_policy_arns=workload.pod_policy_arns)

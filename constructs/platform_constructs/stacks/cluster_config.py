@@ -6,7 +6,7 @@ from platform_constructs._internal.tf import Construct, TerraformStack
 from platform_constructs.access.network_policies import ClusterNetworkPolicyEnforcement
 from platform_constructs.compute.eks_props import CLUSTER_COMPONENT
 from platform_constructs.config.schema import EnvironmentConfig
-from platform_constructs.errors import Problem, refuse
+from platform_constructs.errors import ConstructValidationError, Problem
 from platform_constructs.k8s.cluster_access import EksClusterAccess
 from platform_constructs.naming import Naming
 from platform_constructs.policy.guard import apply_policy
@@ -34,9 +34,10 @@ class ClusterConfigStack(TerraformStack):
     def __init__(self, scope: Construct, env: EnvironmentConfig) -> None:
         name = cluster_config_stack_name(env)
         if name is None:
-            refuse([Problem("stacks.no-cluster-config", "eks.compute", env.eks.compute,
-                            f"environment {env.name} has no cluster configuration: only EKS Auto Mode with "
-                            "applications needs one")])
+            raise ConstructValidationError([Problem(
+                "stacks.no-cluster-config", "eks.compute", env.eks.compute,
+                f"environment {env.name} has no cluster configuration: only EKS Auto Mode with applications "
+                "needs one")])
         super().__init__(scope, name)
         s3_backend(self, env.state, env.state.region)
         role_arn = role_variable(self, env)

@@ -32,7 +32,8 @@ class KafkaReference:
     """What a client needs of the Kafka cluster: its brokers and the ARNs its IAM permissions name.
 
     MSK names the cluster, its topics and its groups by the cluster's name and UUID:
-    ``arn:…:cluster/<cluster>/<uuid>``, ``arn:…:topic/<cluster>/<uuid>/<topic>``, ``arn:…:group/<cluster>/<uuid>/<group>``.
+    ``arn:…:cluster/<cluster>/<uuid>``, ``arn:…:topic/<cluster>/<uuid>/<topic>``,
+    ``arn:…:group/<cluster>/<uuid>/<group>``.
     :class:`KafkaCluster` has one (:attr:`KafkaCluster.reference`); an application stack builds one from the
     platform's published values with :meth:`from_parameters`. Both grant through the same code.
     """

@@ -55,7 +55,8 @@ class KafkaProps(Props):
     """
 
     enabled: StrictBool = True
-    """Whether the environment has this Kafka cluster; applications can declare a use of it only when it does. Default: ``True``."""
+    """Whether the environment has this Kafka cluster; applications can declare a use of it only when it does.
+    Default: ``True``."""
     kafka_version: StrictStr = Field(default="3.8.x", pattern=r"^\d+\.\d+\.(\d+|x)([.-][a-z0-9]+)*$")
     """Apache Kafka version; an ``.x`` version lets MSK apply patch releases. Changing it renames the
     broker configuration. Default: ``3.8.x`` (the line MSK recommends)."""
@@ -133,7 +134,8 @@ class KafkaProps(Props):
             if topic.replication_factor is not None and topic.replication_factor > self.broker_count:
                 problem("topic-replication-factor", f"{prefix}topics.{name}.replication_factor",
                         topic.replication_factor,
-                        f"{topic.replication_factor} replicas need as many brokers; broker_count is {self.broker_count}")
+                        f"{topic.replication_factor} replicas need as many brokers; "
+                        f"broker_count is {self.broker_count}")
         if self.max_volume_size_gib <= self.volume_size_gib:
             problem("max-volume-size", f"{prefix}max_volume_size_gib", self.max_volume_size_gib,
                     f"{self.max_volume_size_gib} GiB must exceed volume_size_gib ({self.volume_size_gib} GiB), "

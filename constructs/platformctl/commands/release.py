@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from platform_constructs.config.schema import EnvironmentConfig
+from platform_constructs.policy.policy_props import MIN_REASON_LENGTH
 from platformctl.aws_session import account_session, caller_session
 from platformctl.env_vars import build_note
 from platformctl.exit_codes import CliError, ExitCode
@@ -25,7 +26,9 @@ from platformctl.process import CommandFailed, CommandRunner
 from platformctl.progress import Progress
 from platformctl.project import Project
 from platformctl.release.change import plan_and_apply, prepare, refuse_while_pending, stack_change
-from platformctl.release.health import CheckResult, alarms_in_alarm, smoke
+from platformctl.release.evidence import evidence_for, read_states, wait_for_ok
+from platformctl.release.findings import open_findings
+from platformctl.release.health import CheckResult, smoke
 from platformctl.release.image_ref import ImageRef
 from platformctl.release.inputs import (
     app_stack_of,
@@ -35,20 +38,6 @@ from platformctl.release.inputs import (
     release_records,
     workload_of,
 )
-from platformctl.env_vars import build_note
-from platformctl.exit_codes import CliError, ExitCode
-from platformctl.gates.plan_guard import Override
-from platformctl.progress import Progress
-from platformctl.project import Project
-from platformctl.terraform.flow import add_guard_arguments, guard_overrides
-from platform_constructs.policy.policy_props import MIN_REASON_LENGTH
-from platform_constructs.config.schema import EnvironmentConfig
-from platformctl.aws_session import account_session, caller_session
-from platformctl.image.deployed import Registry, Repository, RetentionRefused, check_main_build
-from platformctl.release.evidence import evidence_for, read_states, wait_for_ok
-from platformctl.release.findings import open_findings
-from platformctl.release.health import CheckResult, smoke
-from platformctl.release.image_ref import ImageRef
 from platformctl.release.kubectl import Workload
 from platformctl.release.records import COMMIT, RecordKind, Release, ReleaseRecords
 from platformctl.terraform.flow import add_guard_arguments, guard_overrides
@@ -303,7 +292,7 @@ def _findings_override(args: argparse.Namespace) -> str | None:
     """The reason of ``--allow-findings`` (the one ``--reason`` of the command), or ``None`` without it."""
     if not args.allow_findings:
         return None
-    reasons = [reason.strip() for reason in args.reason if reason.strip()]
+    reasons: list[str] = [reason.strip() for reason in args.reason if reason.strip()]
     if len(reasons) != 1 or len(reasons[0]) < MIN_REASON_LENGTH:
         raise CliError(ExitCode.USAGE, f"--allow-findings needs one --reason TEXT of at least {MIN_REASON_LENGTH} "
                                        "characters saying why the image may run despite its findings")
@@ -419,21 +408,23 @@ def _undo(env: EnvironmentConfig, app: str, runner: CommandRunner, progress: Pro
         progress.say(f"recorded {records.parameter_name(app, RecordKind.PENDING)} = {running}")
 
 
-def _is_web_url(url: str) -> bool:
+def _check_smoke_url(url: str | None) -> None:
+    if url is None:
+        return
+    if not url.strip():
+        # e.g. "$(platformctl app-url ...)" whose lookup failed: skipping the smoke check would pass unseen
+        raise CliError(ExitCode.USAGE, "--smoke-url is empty; give the URL (platformctl app-url --health-check) "
+                                       "or leave the option out")
     parts = urllib.parse.urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        # urllib would also open file:, ftp: and data: URLs, which prove nothing about the service
+        raise CliError(ExitCode.USAGE, f"--smoke-url {url!r}: must be an http:// or https:// URL with a host "
+                                       "(platformctl app-url --health-check)")
 
 
 def _verify(args: argparse.Namespace, project: Project, runner: CommandRunner) -> int:
     progress = Progress()
-    if args.smoke_url is not None and not args.smoke_url.strip():
-        # e.g. "$(platformctl app-url ...)" whose lookup failed: skipping the smoke check would pass unseen
-        raise CliError(ExitCode.USAGE, "--smoke-url is empty; give the URL (platformctl app-url --health-check) "
-                                       "or leave the option out")
-    if args.smoke_url is not None and not _is_web_url(args.smoke_url):
-        # urllib would also open file:, ftp: and data: URLs, which prove nothing about the service
-        raise CliError(ExitCode.USAGE, f"--smoke-url {args.smoke_url!r}: must be an http:// or https:// URL with a "
-                                       "host (platformctl app-url --health-check)")
+    _check_smoke_url(args.smoke_url)
     env = project.environment(args.env)
     checked_app(env, args.app)
     records = release_records(env)

@@ -129,16 +129,16 @@ class KafkaTopicAdmin:
         except KafkaError as error:
             raise GrantFailed(f"Kafka: cannot connect to {','.join(brokers)} ({_short(error)})") from None
 
-    def describe(self, names: Sequence[str]) -> dict[str, TopicState]:  # noqa: D102 - TopicAdmin
+    def describe(self, names: Sequence[str]) -> dict[str, TopicState]:
         if not names:
             return {}  # an empty list would describe nothing, None every topic: ask for neither
         return topic_states(self._call("describe", names, lambda: self._client.describe_topics(list(names))))
 
-    def create(self, name: str, partitions: int, replication_factor: int) -> None:  # noqa: D102 - TopicAdmin
+    def create(self, name: str, partitions: int, replication_factor: int) -> None:
         self._call("create", [name], lambda: self._client.create_topics(
             {name: {"num_partitions": partitions, "replication_factor": replication_factor}}))
 
-    def add_partitions(self, name: str, total: int) -> None:  # noqa: D102 - TopicAdmin
+    def add_partitions(self, name: str, total: int) -> None:
         self._call("grow", [name], lambda: self._client.create_partitions({name: total}))
 
     def close(self) -> None:
@@ -166,7 +166,7 @@ def msk_security(region: str) -> dict[str, Any]:
     from aws_msk_iam_sasl_signer import MSKAuthTokenProvider
     from kafka.net.sasl.oauth import AbstractTokenProvider
 
-    class MskTokens(AbstractTokenProvider):  # kafka-python accepts only subclasses
+    class MskTokens(AbstractTokenProvider):  # type: ignore[misc]  # untyped base; kafka-python accepts only subclasses
         def token(self) -> str:
             return str(MSKAuthTokenProvider.generate_auth_token(region)[0])
 

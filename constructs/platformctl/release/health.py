@@ -6,7 +6,6 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ def smoke(url: str, *, attempts: int, interval_seconds: float, timeout_seconds: 
     last = "no attempt made"
     for attempt in range(1, attempts + 1):
         try:
-            request = urllib.request.Request(url, method="GET")  # noqa: S310 - the operator's own --smoke-url
+            request = urllib.request.Request(url, method="GET")  # noqa: S310 - --smoke-url, http(s) only (verify checks)
             with urllib.request.urlopen(request, timeout=timeout_seconds) as response:  # noqa: S310 - likewise
                 return CheckResult("smoke", True, f"GET {url} -> {response.status} (attempt {attempt})")
         except urllib.error.HTTPError as error:

@@ -20,7 +20,7 @@ def broker():
         yield address
 
 
-@pytest.fixture()
+@pytest.fixture
 def admin(broker):
     connected = KafkaTopicAdmin.connect([broker])
     yield connected

@@ -97,5 +97,5 @@ def test_a_failing_grant_changes_nothing(platform, server):
 
 def test_values_reach_psql_as_variables_never_as_sql(platform, server):
     command = psql_command(grant_of(platform, server))
-    assert ["--set", "user=api"] == command[command.index("user=api") - 1:command.index("user=api") + 1]
+    assert command[command.index("user=api") - 1:command.index("user=api") + 1] == ["--set", "user=api"]
     assert not any("api" in part and " " in part for part in command)

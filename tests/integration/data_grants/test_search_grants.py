@@ -18,7 +18,7 @@ POD_ROLE = "arn:aws:iam::333333333333:role/acme-prod-api-pod"
 KEYS = {"access_key": "ASIAEXAMPLEMASTER", "secret_key": "master-secret-for-tests", "session_token": "session-token"}
 
 
-@pytest.fixture()
+@pytest.fixture
 def domain(tmp_path, monkeypatch):
     with security_api(tmp_path / "tls", region="eu-west-1", **KEYS) as api:
         monkeypatch.setenv("SSL_CERT_FILE", str(api.ca_bundle))  # the only authority urllib trusts here
@@ -82,13 +82,13 @@ def test_a_refused_request_fails_the_grant_with_the_domain_s_answer(platform, do
 
 
 def test_a_signature_for_another_region_is_refused(platform, domain):
-    with pytest.raises(GrantFailed, match="HTTP 403 .*wrong scope"):
+    with pytest.raises(GrantFailed, match=r"HTTP 403 .*wrong scope"):
         search.apply(grant_for(platform, domain.endpoint), region="us-east-1", credentials=master())
 
 
 def test_an_untrusted_certificate_is_not_accepted(platform, domain, monkeypatch):
     monkeypatch.delenv("SSL_CERT_FILE")
-    with pytest.raises(GrantFailed, match="cannot be reached .*CERTIFICATE_VERIFY_FAILED"):
+    with pytest.raises(GrantFailed, match=r"cannot be reached .*CERTIFICATE_VERIFY_FAILED"):
         search.apply(grant_for(platform, domain.endpoint), region="eu-west-1", credentials=master())
     assert domain.requests == []
 

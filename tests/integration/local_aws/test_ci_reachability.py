@@ -55,12 +55,8 @@ def _dev_side(platform, tmp_path, cluster_security_group: str, vpc_cidr: str) ->
     return {"directory": outdir / "stacks" / "dev-ci"}
 
 
-def test_the_ci_identities_and_an_environments_spoke_apply_and_replan_empty(deployment, platform, local_aws,
-                                                                             tmp_path):
-    shared, dev = platform.shared, platform.environments["dev"]
-    deployment.apply(["bootstrap", "shared"])
-    assert deployment.replan(["shared"]) == {"shared": PLAN_EMPTY}
-
+def _assert_agent_identities(local_aws, shared) -> None:
+    """Each CI agent role trusts only its namespace's pod identity, associated with its service account."""
     iam, eks = local_aws.client("iam"), local_aws.client("eks")
     for identity in ("plan", "apply"):
         role = iam.get_role(RoleName=f"acme-shared-ci-{identity}")["Role"]
@@ -70,6 +66,10 @@ def test_the_ci_identities_and_an_environments_spoke_apply_and_replan_empty(depl
         [association] = [a for a in associations
                          if a["namespace"] == f"ci-{identity}"]
         assert association["serviceAccount"] == f"jenkins-{identity}"
+
+
+def _assumable_roles(iam) -> dict[str, set[str]]:
+    """The role ARNs each CI agent identity may assume, by identity."""
     assumable = {}
     for identity in ("plan", "apply"):
         [name] = iam.list_role_policies(RoleName=f"acme-shared-ci-{identity}")["PolicyNames"]
@@ -77,13 +77,13 @@ def test_the_ci_identities_and_an_environments_spoke_apply_and_replan_empty(depl
         statements = (json.loads(document) if isinstance(document, str) else document)["Statement"]
         assumable[identity] = {arn for statement in statements if statement["Action"] == ["sts:AssumeRole"]
                                for arn in statement["Resource"]}
-    assert f"arn:aws:iam::{dev.aws.account_id}:role/acme-dev-ci-planner" in assumable["plan"]
-    assert dev.aws.deploy_role_arn in assumable["apply"]
-    assert not {config.aws.deploy_role_arn for _, config in platform.configs()} & assumable["plan"]
+    return assumable
+
+
+def _create_dev_cluster(local_aws, dev) -> str:
+    """What the platform stack would make in dev: the cluster and its security group; returns the group's id."""
     deployer = dev.aws.deploy_role_arn
     ec2 = local_aws.client("ec2", role_arn=deployer)
-    # the platform stack would make these: the cluster and its security group
-    vpc_cidr = "10.10.0.0/16"
     cluster_vpc = ec2.create_vpc(CidrBlock="10.11.0.0/16")["Vpc"]["VpcId"]
     group = ec2.create_security_group(GroupName="acme-dev-eks-cluster", Description="cluster", VpcId=cluster_vpc)
     cluster_subnets = [ec2.create_subnet(VpcId=cluster_vpc, CidrBlock=f"10.11.{i}.0/24",
@@ -92,15 +92,11 @@ def test_the_ci_identities_and_an_environments_spoke_apply_and_replan_empty(depl
     local_aws.client("eks", role_arn=deployer).create_cluster(
         name="acme-dev-eks", roleArn=f"arn:aws:iam::{dev.aws.account_id}:role/acme-dev-eks",
         resourcesVpcConfig={"subnetIds": cluster_subnets}, accessConfig={"authenticationMode": "API"})
+    return group["GroupId"]
 
-    spoke = _dev_side(platform, tmp_path, group["GroupId"], vpc_cidr)
-    env = local_aws.process_env(dict(os.environ, TF_CLI_CONFIG_FILE=str(deployment.cli_config)))
-    for step in (["init"], ["apply", "-auto-approve"]):
-        done = _terraform(spoke["directory"], env, *step)
-        assert done.returncode == 0, f"terraform {step[0]}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    replan = _terraform(spoke["directory"], env, "plan", "-detailed-exitcode")
-    assert replan.returncode == 0, replan.stdout[-3000:]
 
+def _assert_routed_through_the_hub(ec2, shared, group_id: str) -> None:
+    """Dev's subnets attach to the hub, their tables route the CI network to it, the cluster admits it on 443."""
     hub = shared.ci.network.transit_gateway_id
     [gateway] = ec2.describe_transit_gateways(TransitGatewayIds=[hub])["TransitGateways"]
     assert gateway["OwnerId"] == shared.aws.account_id  # shared with dev through RAM, owned by the tooling account
@@ -111,8 +107,12 @@ def test_the_ci_identities_and_an_environments_spoke_apply_and_replan_empty(depl
               if route.get("DestinationCidrBlock") == shared.ci.network.cidr]
     assert len(routes) == 2 and {route.get("TransitGatewayId") for route in routes} == {hub}
     [rule] = [r for r in ec2.describe_security_group_rules(
-        Filters=[{"Name": "group-id", "Values": [group["GroupId"]]}])["SecurityGroupRules"] if not r["IsEgress"]]
+        Filters=[{"Name": "group-id", "Values": [group_id]}])["SecurityGroupRules"] if not r["IsEgress"]]
     assert (rule["CidrIpv4"], rule["FromPort"], rule["ToPort"]) == (shared.ci.network.cidr, 443, 443)
+
+
+def _assert_planner_role(local_aws, shared, deployer: str) -> None:
+    """Dev's planner role trusts the shared plan identity only, reads only, and has an access entry on the cluster."""
     dev_iam = local_aws.client("iam", role_arn=deployer)
     planner = dev_iam.get_role(RoleName="acme-dev-ci-planner")["Role"]
     [trust] = planner["AssumeRolePolicyDocument"]["Statement"]
@@ -122,6 +122,33 @@ def test_the_ci_identities_and_an_environments_spoke_apply_and_replan_empty(depl
     dev_eks = local_aws.client("eks", role_arn=deployer)
     entries = dev_eks.list_access_entries(clusterName="acme-dev-eks")["accessEntries"]
     assert planner["Arn"] in entries
+
+
+def test_the_ci_identities_and_an_environments_spoke_apply_and_replan_empty(deployment, platform, local_aws,
+                                                                             tmp_path):
+    shared, dev = platform.shared, platform.environments["dev"]
+    deployment.apply(["bootstrap", "shared"])
+    assert deployment.replan(["shared"]) == {"shared": PLAN_EMPTY}
+
+    _assert_agent_identities(local_aws, shared)
+    assumable = _assumable_roles(local_aws.client("iam"))
+    assert f"arn:aws:iam::{dev.aws.account_id}:role/acme-dev-ci-planner" in assumable["plan"]
+    assert dev.aws.deploy_role_arn in assumable["apply"]
+    assert not {config.aws.deploy_role_arn for _, config in platform.configs()} & assumable["plan"]
+    deployer = dev.aws.deploy_role_arn
+    ec2 = local_aws.client("ec2", role_arn=deployer)
+    group_id = _create_dev_cluster(local_aws, dev)
+
+    spoke = _dev_side(platform, tmp_path, group_id, vpc_cidr="10.10.0.0/16")
+    env = local_aws.process_env(dict(os.environ, TF_CLI_CONFIG_FILE=str(deployment.cli_config)))
+    for step in (["init"], ["apply", "-auto-approve"]):
+        done = _terraform(spoke["directory"], env, *step)
+        assert done.returncode == 0, f"terraform {step[0]}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    replan = _terraform(spoke["directory"], env, "plan", "-detailed-exitcode")
+    assert replan.returncode == 0, replan.stdout[-3000:]
+
+    _assert_routed_through_the_hub(ec2, shared, group_id)
+    _assert_planner_role(local_aws, shared, deployer)
 
     destroyed = _terraform(spoke["directory"], env, "destroy", "-auto-approve")  # the provider waits for "deleted"
     assert destroyed.returncode == 0, f"terraform destroy:\n{destroyed.stdout[-3000:]}\n{destroyed.stderr[-3000:]}"

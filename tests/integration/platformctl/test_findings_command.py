@@ -41,9 +41,11 @@ def queue_findings(aws, platform, *results: list[dict[str, Any]]) -> None:
     """Queue ListFindings answers in the registry account (moto's documented test hook)."""
     body = json.dumps({"results": list(results), "account_id": platform.shared.aws.account_id,
                        "region": platform.shared.aws.region}).encode()
-    request = urllib.request.Request(f"{aws.endpoint}/moto-api/static/inspector2/findings-results", data=body,
-                                     method="POST", headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, context=ssl.create_default_context(cafile=str(aws.ca_bundle))) as answer:
+    # the emulator's endpoint is always https://127.0.0.1:<port>
+    request = urllib.request.Request(f"{aws.endpoint}/moto-api/static/inspector2/findings-results",  # noqa: S310
+                                     data=body, method="POST", headers={"Content-Type": "application/json"})
+    context = ssl.create_default_context(cafile=str(aws.ca_bundle))
+    with urllib.request.urlopen(request, context=context) as answer:  # noqa: S310 - the loopback emulator above
         assert answer.status in (200, 201)
 
 

@@ -78,7 +78,7 @@ API_ALARMS = [f"acme-prod-app-api-{signal}" for signal in (
     "5xx-ratio", "latency-p99", "unhealthy-targets", "no-healthy-targets", "restarts", "oom-kills")]
 
 
-@pytest.fixture()
+@pytest.fixture
 def api_alarms(aws, platform) -> list[str]:
     """Every alarm that judges prod's api, in OK."""
     from platformctl.release.evidence import evidence_for
@@ -91,7 +91,8 @@ def api_alarms(aws, platform) -> list[str]:
 
 def test_verify_passes_with_alarms_ok_and_a_healthy_service(platformctl, aws, platform, deployed, health, api_alarms):
     _alarm(aws, platform, "acme-prod-postgres-cpu-high", "OK")
-    _alarm(aws, platform, "acme-staging-app-api-5xx-ratio", "ALARM")  # another environment's alarm is not prod's concern
+    # another environment's alarm is not prod's concern
+    _alarm(aws, platform, "acme-staging-app-api-5xx-ratio", "ALARM")
     done = platformctl("verify", "--env", "prod", "--app", "api", "--smoke-url", health.url, "--dry-run")
     assert done.code == ExitCode.OK, done.output
     assert f"PASS alarms: none in ALARM: 6 alarm(s) of the application; platform alarms critical for it: {API_STORES}" \

@@ -14,14 +14,15 @@ REGION = "eu-west-1"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
-@pytest.fixture()
+@pytest.fixture
 def adjusted(monkeypatch):
     """moto with the two adjustments applied, as the emulator applies them; the originals come back afterwards."""
     from moto import mock_aws
     from moto.elasticache.models import ReplicationGroup
     from moto.kafka.models import FakeKafkaCluster
 
-    monkeypatch.setattr(FakeKafkaCluster, "_generate_arn", FakeKafkaCluster._generate_arn)
+    # the adjustment replaces this private moto method; monkeypatch puts the original back afterwards
+    monkeypatch.setattr(FakeKafkaCluster, "_generate_arn", FakeKafkaCluster._generate_arn)  # noqa: SLF001
     monkeypatch.setattr(ReplicationGroup, "__init__", ReplicationGroup.__init__)
     wanted = {"kafka-cluster-arn", "elasticache-reader-endpoint"}
     adjustments = [item for item in registered() if item.name in wanted]

@@ -10,7 +10,7 @@ import pytest
 from platform_constructs._internal.node import prefer_project_node, without_kernel_deprecations
 
 
-@pytest.fixture()
+@pytest.fixture
 def project(tmp_path) -> Path:
     (tmp_path / "node_modules" / ".bin").mkdir(parents=True)
     (tmp_path / "node_modules" / ".bin" / "node").write_text("")

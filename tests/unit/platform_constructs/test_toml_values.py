@@ -66,13 +66,16 @@ def test_a_frozen_model_is_shown_by_the_keys_the_file_writes():
 PROBLEMS = [
     (Problem("floor.equals", "kafka.prometheus_exporters", False, "must be true in tier prod", "prod.toml"),
      "prod.toml: kafka.prometheus_exporters = false: must be true in tier prod"),
-    (Problem("schema.missing", "tags.Owner", None, "required", "prod.toml"), "prod.toml: tags.Owner is absent: required"),
+    (Problem("schema.missing", "tags.Owner", None, "required", "prod.toml"),
+     "prod.toml: tags.Owner is absent: required"),
     (Problem("schema.literal_error", "network.nat", "per-az", "must be one of ...", "dev.toml"),
      'dev.toml: network.nat = "per-az": must be one of ...'),
     (Problem("eks.deploy-role-admin", "eks.admin_roles", ("platform-admin",), "must include ...", "dev.toml"),
      'dev.toml: eks.admin_roles = ["platform-admin"]: must include ...'),
-    (Problem("config.toml-syntax", "<syntax>", None, "not valid TOML: ...", "dev.toml"), "dev.toml: <syntax>: not valid TOML: ..."),
-    (Problem("config.directory", "<directory>", None, "does not exist", "environments"), "environments: <directory>: does not exist"),
+    (Problem("config.toml-syntax", "<syntax>", None, "not valid TOML: ...", "dev.toml"),
+     "dev.toml: <syntax>: not valid TOML: ..."),
+    (Problem("config.directory", "<directory>", None, "does not exist", "environments"),
+     "environments: <directory>: does not exist"),
 ]
 
 

@@ -23,7 +23,7 @@ POD_ROLE = "arn:aws:iam::333333333333:role/acme-prod-api-pod"
 SEARCH_MASTER = "arn:aws:iam::333333333333:role/acme-prod-search-admin"
 
 
-@pytest.fixture()
+@pytest.fixture
 def plan_document(platform) -> dict:
     return grants_plan(platform.environments["prod"], "api", region="eu-west-1", pod_role_arn=POD_ROLE,
                        endpoints={"postgres": {"host": "db.internal", "master_secret_arn": "arn:secret"},
@@ -32,7 +32,7 @@ def plan_document(platform) -> dict:
                                   "kafka": {"bootstrap_brokers": "b-1:9098,b-2:9098"}})
 
 
-@pytest.fixture()
+@pytest.fixture
 def plan(plan_document) -> GrantPlan:
     return parse_plan(json.dumps(plan_document), "plan.json")
 
@@ -127,7 +127,7 @@ def test_metadata_answers_are_read_by_name_and_replica_nodes():
         {"name": "missing", "error_code": kafka.UNKNOWN_TOPIC_OR_PARTITION, "partitions": []},
     ]
     assert kafka.topic_states(answer) == {"api.events": kafka.TopicState(partitions=2, replication_factor=3)}
-    with pytest.raises(GrantFailed, match="topic secret cannot be described .TopicAuthorizationFailedError"):
+    with pytest.raises(GrantFailed, match=r"topic secret cannot be described \(TopicAuthorizationFailedError\)"):
         kafka.topic_states([{"name": "secret", "error_code": 29, "partitions": []}])
 
 

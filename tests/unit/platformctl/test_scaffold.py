@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from envfiles import copy_environments
+
 from platform_constructs.config import load_platform
 from platformctl.main import main
 
@@ -20,7 +20,7 @@ def _run(root: Path, *argv: str) -> int:
     return main([*argv, "--root", str(root)])
 
 
-@pytest.fixture()
+@pytest.fixture
 def root(tmp_path: Path) -> Path:
     copy_environments(tmp_path / "environments")
     return tmp_path
@@ -76,8 +76,8 @@ def test_a_name_implying_its_tier_is_refused_by_the_registry_rules(root, capsys)
     prod = root / "environments" / "prod.toml"
     prod.write_text(f'{prod.read_text()}\n[release]\npromote_from = ["dev"]\n')  # staging is gone
     accounts = root / "environments" / "accounts.toml"
-    accounts.write_text(accounts.read_text().replace('[accounts.222222222222]\nenvironment = "staging"\ntier = "staging"\n',
-                                                     ""))
+    staging_account = '[accounts.222222222222]\nenvironment = "staging"\ntier = "staging"\n'
+    accounts.write_text(accounts.read_text().replace(staging_account, ""))
     before = _snapshot(root / "environments")
 
     assert _run(root, "new-env", "staging", "--tier", "dev", "--account", "222222222222", "--cidr", "10.20.0.0/16") == 2

@@ -122,7 +122,7 @@ def release_judging_specs(signals: ApplicationSignals, props: ApplicationAlarmPr
 
 def _load_balancer_specs(signals: ApplicationSignals, props: ApplicationAlarmProps,
                          notes: str) -> tuple[list[AlarmSpec], list[CompositeSpec]]:
-    assert signals.load_balancer is not None and signals.target_group is not None
+    assert signals.load_balancer is not None and signals.target_group is not None  # noqa: S101 - narrows the type: called only with an entry
     entry = AlarmSubject(f"Application {signals.app} ({signals.naming.environment})", signals.name_prefix, "",
                          "AWS/ApplicationELB",
                          {"LoadBalancer": signals.load_balancer, "TargetGroup": signals.target_group})

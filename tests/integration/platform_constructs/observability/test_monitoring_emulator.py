@@ -18,7 +18,6 @@ import pytest
 from local_aws.emulator import LocalAws
 from platform_constructs.naming import Naming
 from platform_constructs.observability.monitoring_props import ApplicationAlarmProps, MonitoringProps
-from local_aws.emulator import LocalAws
 from platformctl.terraform.cli import terraform_env, write_cli_config
 
 pytestmark = [pytest.mark.emulator, pytest.mark.terraform, pytest.mark.slow]

@@ -15,8 +15,8 @@ from platform_constructs.policy.secrets import secret_literals
 
 ENVIRONMENTS = ["dev", "staging", "prod"]
 SSM = r"\$\{data\.aws_ssm_parameter\.Platform_(\w+?)_[0-9A-F]{8}\.insecure_value\}"
-ARN = r"arn:\$\{data\.aws_partition\.Partition\.partition\}:{service}:\$\{data\.aws_region\.Region\.name\}:" \
-      r"\$\{data\.aws_caller_identity\.CallerIdentity\.account_id\}:"
+ARN = (r"arn:\$\{data\.aws_partition\.Partition\.partition\}:{service}:\$\{data\.aws_region\.Region\.name\}:"
+       r"\$\{data\.aws_caller_identity\.CallerIdentity\.account_id\}:")
 
 
 def apps(stack_json, env):
@@ -58,7 +58,8 @@ def test_the_pod_role_gets_exactly_the_statements_of_its_uses(stack_json, env):
     search = granted["SearchReadWrite"]
     assert search["Action"] == ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpPatch",
                                 "es:ESHttpDelete"]
-    assert [arn("es", f"domain/acme-{env}-search/api-\\*").match(item) is not None for item in search["Resource"]] == [True]
+    assert [arn("es", f"domain/acme-{env}-search/api-\\*").match(item) is not None
+            for item in search["Resource"]] == [True]
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

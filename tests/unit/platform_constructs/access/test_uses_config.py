@@ -38,7 +38,8 @@ USES_BAD_INPUTS = [
      "is reserved by PostgreSQL, RDS or the platform"),
     ("dev.toml", ("apps.api.uses.search", {"indices": ["*"]}), "apps.api.uses.search.indices.0",
      "String should match pattern"),
-    ("dev.toml", ("data_access.runner_image", "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-platform-tools:1"),
+    ("dev.toml",
+     ("data_access.runner_image", "444444444444.dkr.ecr.eu-west-1.amazonaws.com/acme-shared-platform-tools:1"),
      "data_access.runner_image", "String should match pattern"),
     ("dev.toml", ("data_access.runner_image", OTHER_DIGEST), "data_access.runner_image",
      "is not in a repository of the shared registry"),
@@ -49,7 +50,8 @@ USES_BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(("file", "edit", "field", "fragment"), USES_BAD_INPUTS, ids=[case[2] for case in USES_BAD_INPUTS])
+@pytest.mark.parametrize(("file", "edit", "field", "fragment"), USES_BAD_INPUTS,
+                         ids=[case[2] for case in USES_BAD_INPUTS])
 def test_bad_uses_are_refused_naming_file_field_and_value(tmp_path, file, edit, field, fragment):
     environments = copy_environments(tmp_path / "environments")
     set_value(environments, file, *edit)
@@ -111,4 +113,4 @@ def test_the_readme_example_is_what_the_environments_declare_and_its_code_runs(p
         for store, values in declared.items():
             assert getattr(uses, store).model_dump(by_alias=True, exclude_unset=True) == values
     monkeypatch.chdir(Path(__file__).resolve().parents[4])
-    exec(compile(python_block, "README.md", "exec"), {})
+    exec(compile(python_block, "README.md", "exec"), {})  # noqa: S102 - the README's own example must run

@@ -94,7 +94,8 @@ BAD_EKS_CONFIG = [
     ("dev.toml", ("eks.node_groups.system", {"min_size": 1}), "eks.node_groups.system", "reserved"),
     ("dev.toml", ("eks.control_plane_log_types", ["audit", "kubelet"]), "eks.control_plane_log_types.1",
      '"controllerManager"'),
-    ("dev.toml", ("eks.node_groups.batch", {"spot": True}), "eks.node_groups.batch.spot", "unknown key; allowed keys here"),
+    ("dev.toml", ("eks.node_groups.batch", {"spot": True}), "eks.node_groups.batch.spot",
+     "unknown key; allowed keys here"),
 ]
 
 

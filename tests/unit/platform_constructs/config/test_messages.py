@@ -84,8 +84,8 @@ CASES: list[tuple[str, tuple[Edit, ...], list[str]]] = [
     ("a misspelled table is one problem, not also the absence of what it holds",
      (renaming("prod.toml", "network", "netwrok"),),
      ['prod.toml: netwrok = { cidr = "10.30.0.0/16" }: unknown key; did you mean network? Allowed keys here: apps, '
-      "aws, data_access, dns, eks, ingress, kafka, logs, monitoring, name, naming, network, plan_guard, policy, postgres, redis, "
-      "release, rollout, search, state, tags, tier"]),
+      "aws, data_access, dns, eks, ingress, kafka, logs, monitoring, name, naming, network, plan_guard, policy, "
+      "postgres, redis, release, rollout, search, state, tags, tier"]),
     ("a misspelled tier is one problem naming the tiers",
      (setting("dev.toml", "tier", "dve"),),
      ['dev.toml: tier = "dve": unknown tier; did you mean "dev"? Known tiers: dev, staging, prod']),

@@ -139,7 +139,8 @@ def test_pods_wait_for_their_target_before_they_count_as_ready(stack_json, env):
         f"aws_lb_listener_rule.{next(iter(resources_of(config, 'aws_lb_listener_rule')))}",
         f"aws_vpc_security_group_egress_rule.{next(iter(resources_of(config, 'aws_vpc_security_group_egress_rule')))}",
         *[f"aws_vpc_security_group_ingress_rule.{name}" for name, rule in
-          resources_of(config, "aws_vpc_security_group_ingress_rule").items() if "referenced_security_group_id" in rule]]
+          resources_of(config, "aws_vpc_security_group_ingress_rule").items()
+          if "referenced_security_group_id" in rule]]
     namespace = resources_of(config, "kubernetes_namespace_v1")["NamespaceApi"]["metadata"]
     assert namespace["labels"]["eks.amazonaws.com/pod-readiness-gate-inject"] == "enabled"
 

@@ -7,10 +7,9 @@ import re
 
 import pytest
 from envfiles import copy_environments, delete_value
-from snippets import section_text
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from pydantic import ValidationError
+from snippets import section_text
 
 from platform_constructs.config import load_platform
 from platform_constructs.config.urls import NoEntryError, app_host, app_url

@@ -80,8 +80,10 @@ def test_workload_rules_against_the_preset(overrides, max_replicas, zero_downtim
     (("prod.toml", "apps.api.autoscaling.min_replicas", 1),
      "prod.toml: apps.api.autoscaling.min_replicas = 1: must be at least 2 with rollout.zero_downtime"),
     (("staging.toml", "apps.api.port", 9090), "staging.toml: apps.api.port = 9090: differs from prod (8080)"),
-    (("staging.toml", "apps.api.readiness.http_get", "/status"), 'staging.toml: apps.api.readiness.http_get = "/status": differs from prod'),
-    (("dev.toml", "apps.Api_Service", {"port": 8080}), 'dev.toml: apps.Api_Service.[key] = "Api_Service": String should match pattern'),
+    (("staging.toml", "apps.api.readiness.http_get", "/status"),
+     'staging.toml: apps.api.readiness.http_get = "/status": differs from prod'),
+    (("dev.toml", "apps.Api_Service", {"port": 8080}),
+     'dev.toml: apps.Api_Service.[key] = "Api_Service": String should match pattern'),
     (("dev.toml", "apps.api.healthcheck", "/healthz"), 'dev.toml: apps.api.healthcheck = "/healthz": unknown key'),
 ])
 def test_environment_files_with_bad_workloads_are_refused(tmp_path, edit, expected):

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 from envfiles import copy_environments, set_value
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from tfjson import only, resources_of
+from hypothesis import given, settings, strategies as st
+from tfjson import resources_of
 
 from platform_constructs.config import load_platform
 from platform_constructs.errors import ConfigError
@@ -106,8 +105,8 @@ def test_pod_alarms_name_the_cluster_namespace_and_workload(platform, stack_json
 @pytest.mark.parametrize("env", ["staging", "prod"])
 def test_every_application_alarm_routes_to_the_topic_published_by_the_platform_and_says_what_to_do(stack_json, env):
     config, alarms = app_alarms(stack_json, env)
-    [(topic_id, topic)] = [(key, value) for key, value in config["data"]["aws_ssm_parameter"].items()
-                           if value["name"] == f"/acme/{env}/platform/monitoring/alarm-topic-arn"]
+    [topic_id] = [key for key, value in config["data"]["aws_ssm_parameter"].items()
+                  if value["name"] == f"/acme/{env}/platform/monitoring/alarm-topic-arn"]
     topic_arn = f"${{data.aws_ssm_parameter.{topic_id}.insecure_value}}"
     assert alarms
     for name, alarm in alarms.items():

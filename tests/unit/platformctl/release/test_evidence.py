@@ -33,7 +33,8 @@ def test_the_wait_after_a_rollback_follows_the_slowest_window_to_clear(tmp_path)
     directory = copy_environments(tmp_path)
     # a restart alarm on 3 of 4 minutes stays in ALARM until 2 quiet minutes pushed the breaches out; the
     # faster page keeps the on-call recovery inside the RTO (the configuration refuses it otherwise)
-    set_value(directory, "prod.toml", "apps.api.monitoring.restarts", {"evaluation_periods": 4, "datapoints_to_alarm": 3})
+    set_value(directory, "prod.toml", "apps.api.monitoring.restarts",
+              {"evaluation_periods": 4, "datapoints_to_alarm": 3})
     set_value(directory, "prod.toml", "monitoring.pager_acknowledgement", "30s")
     env = load_platform(directory).environments["prod"]
     evidence = evidence_for(env, "api")

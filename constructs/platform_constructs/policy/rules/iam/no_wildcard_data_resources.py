@@ -14,7 +14,6 @@ from platform_constructs.policy.engine import Resource, Rule, Severity, Verdict
 from platform_constructs.policy.rules.iam._statements import IDENTITY_POLICY_TYPES, statement_problems, values
 from platform_constructs.security.least_privilege import is_data_action
 
-
 #: An S3 object ARN, ``arn:<partition>:s3:::<bucket>/<key>``.
 _S3_OBJECT = re.compile(r"^arn:[^:]+:s3:::[^/]+/(?P<key>.*)$")
 
