@@ -7,6 +7,7 @@ construct tests synthesize small stacks in the same process.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -22,26 +23,33 @@ prefer_project_node(ROOT)
 
 
 @pytest.hookimpl(trylast=True)  # after -m/-k deselection, so the split below counts what runs
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Order the run so the long work is spread over both workers of ``-n 2 --dist worksteal``.
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Order the run so the long work is spread over the workers of ``-n N --dist worksteal``.
 
-    worksteal hands the first half of the list to one worker and the second half to the other; an idle
-    worker then steals from the end of the other's queue. So the ``e2e`` drill (when a run includes it)
-    goes first, and the modules holding ``slow`` tests (kept whole: module fixtures such as an emulator
-    start once) alternate between the heads of the two halves; short tests fill the rest. Without
-    xdist this is only an order.
+    worksteal hands each of the N workers one contiguous share of the list, in order; an idle worker then
+    steals from the end of the busiest one's queue. So the ``e2e`` drill (when a run includes it) goes
+    first, the modules holding ``slow`` tests (kept whole: module fixtures such as an emulator start
+    once) are dealt round the heads of the N shares, and short tests fill each share up. Every worker
+    computes the same order (xdist requires it); without xdist this is only an order.
     """
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
     first = [item for item in items if item.get_closest_marker("e2e") is not None]
     modules: dict[Path, list[pytest.Item]] = {}
     for item in items:
         if item not in first:
             modules.setdefault(item.path, []).append(item)
     slow = [tests for tests in modules.values() if any(item.get_closest_marker("slow") for item in tests)]
-    short = [item for tests in modules.values() if tests not in slow for item in tests]
-    heads = ([*first, *(item for tests in slow[0::2] for item in tests)],
-             [item for tests in slow[1::2] for item in tests])
-    fill = max(0, len(items) // 2 - len(heads[0]))
-    items[:] = [*heads[0], *short[:fill], *heads[1], *short[fill:]]
+    short = iter([item for tests in modules.values() if tests not in slow for item in tests])
+    heads: list[list[pytest.Item]] = [list(first) if share == 0 else [] for share in range(workers)]
+    for index, tests in enumerate(slow):
+        heads[index % workers].extend(tests)
+    ordered: list[pytest.Item] = []
+    for share, head in enumerate(heads):
+        # the share xdist sends this worker: an equal part of what the earlier workers left
+        size = (len(items) - len(ordered)) // (workers - share)
+        fill = None if share == workers - 1 else max(0, size - len(head))
+        ordered += [*head, *itertools.islice(short, fill)]
+    items[:] = ordered
 
 
 @pytest.fixture(scope="session")
