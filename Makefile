@@ -91,7 +91,7 @@ lint: $(BIN)/.installed  ## ruff (the documented rule set) and mypy --strict: ze
 	$(BIN)/python -m mypy
 
 # Four workers on two cores: they fill the time Terraform spends polling the emulators; measured
-# 14 min against 19 min with two (README, "Tests").
+# 14 min against 19 min with two, in fresh clones (README, "Tests").
 test: install lint  ## lint, then every test but the whole-environment drill, on four workers (about 14 min)
 	$(BIN)/python -m pytest -n 4 --dist worksteal -m "not e2e"
 
